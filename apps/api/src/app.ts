@@ -1,0 +1,144 @@
+import path from "node:path";
+import http from "node:http";
+import express, { type ErrorRequestHandler, type RequestHandler } from "express";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { expressMiddleware } from "@as-integrations/express5";
+import { ApolloArmor } from "@escape.tech/graphql-armor";
+import type { PrismaClient } from "@modelmarket/db";
+import { AuthRateLimits } from "./auth/auth-rate-limits";
+import { Authenticator } from "./auth/authenticator";
+import { LastUsedTracker } from "./auth/last-used-tracker";
+import type { GraphQLContext } from "./context";
+import type { Env } from "./env";
+import { createFormatError } from "./graphql/format-error";
+import { requestPlugin } from "./graphql/request-plugin";
+import { buildApiSchema } from "./graphql/schema";
+import { artifactUploadRoute } from "./http/artifact-upload.route";
+import { requestIdMiddleware } from "./http/request-id.middleware";
+import { LocalArtifactStore } from "./infra/artifact-store";
+import { type Logger, createLogger } from "./infra/logger";
+import type { AppServices } from "./services";
+import { CatalogCache } from "./use-cases/catalog/catalog-cache";
+
+export function createServices(env: Env, db: PrismaClient, logger: Logger = createLogger(env.LOG_LEVEL)): AppServices {
+  const lastUsed = new LastUsedTracker(db, logger, env.LAST_USED_FLUSH_MS);
+  return {
+    env,
+    db,
+    logger,
+    lastUsed,
+    authenticator: new Authenticator(db, env.sessionSecret, lastUsed, env.API_KEY_CACHE_TTL_MS),
+    authRateLimits: new AuthRateLimits(env),
+    artifacts: new LocalArtifactStore(path.join(env.dataDir, "artifacts")),
+    catalogCache: new CatalogCache(env.CATALOG_CACHE_TTL_MS),
+  };
+}
+
+export interface RunningApi {
+  server: http.Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds the HTTP server: /graphql, POST /v1/artifacts and the health routes. */
+export async function startApi(services: AppServices, port: number, host: string): Promise<RunningApi> {
+  const { env, logger } = services;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", env.TRUST_PROXY);
+  const server = http.createServer(app);
+
+  const armor = new ApolloArmor({
+    maxDepth: { n: 10 },
+    maxAliases: { n: 15 },
+    maxDirectives: { n: 20 },
+    maxTokens: { n: 4000 },
+    costLimit: { maxCost: 5000 },
+    blockFieldSuggestion: { enabled: env.NODE_ENV === "production" },
+  }).protect();
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: await buildApiSchema(),
+    introspection: env.NODE_ENV !== "production",
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    formatError: createFormatError(logger),
+    validationRules: armor.validationRules,
+    plugins: [...armor.plugins, requestPlugin, ApolloServerPluginDrainHttpServer({ httpServer: server })],
+  });
+  await apollo.start();
+
+  app.use(requestIdMiddleware);
+  app.get("/health/live", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/health/ready", async (_req, res) => {
+    try {
+      await services.db.$queryRaw`SELECT 1`;
+      res.json({ status: "ready" });
+    } catch {
+      res.status(503).json({ status: "database unavailable" });
+    }
+  });
+  app.post("/v1/artifacts", artifactUploadRoute(services));
+  app.use(
+    "/graphql",
+    express.json({ limit: env.GRAPHQL_MAX_BODY_BYTES }),
+    rejectBatches,
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => ({
+        requestId: res.locals.requestId as string,
+        clientIp: req.ip ?? "unknown",
+        authorization: req.headers.authorization,
+        principal: null,
+        services,
+      }),
+    }),
+  );
+  app.use(bodyErrorHandler(logger));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const url = `http://${host}:${typeof address === "object" && address ? address.port : port}`;
+  return {
+    server,
+    url,
+    async close() {
+      await apollo.stop();
+      await services.lastUsed.close();
+    },
+  };
+}
+
+/** Batched operations are off: one array of operations would dodge the per-operation limits. */
+const rejectBatches: RequestHandler = (req, res, next) => {
+  if (!Array.isArray(req.body)) return next();
+  res.status(400).json({
+    errors: [{ message: "Batched operations are not supported; send one operation per request.", extensions: { code: "BAD_USER_INPUT" } }],
+    extensions: { requestId: res.locals.requestId },
+  });
+};
+
+/** Body-parser failures on /graphql, answered in GraphQL's error shape with a contract code. */
+function bodyErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, _req, res, _next) => {
+    const requestId = res.locals.requestId as string | undefined;
+    const tooLarge = error?.type === "entity.too.large";
+    const malformed = error?.type === "entity.parse.failed";
+    if (!tooLarge && !malformed) logger.error({ err: error }, "unexpected error");
+    const [status, code, message] = tooLarge
+      ? [413, "PAYLOAD_TOO_LARGE", "The request body is larger than this API accepts."]
+      : malformed
+        ? [400, "BAD_USER_INPUT", "The request body is not valid JSON."]
+        : [500, "INTERNAL_SERVER_ERROR", `Internal server error; quote request id ${requestId} when reporting it.`];
+    res.status(status).json({ errors: [{ message, extensions: { code } }], extensions: { requestId } });
+  };
+}

@@ -1,0 +1,73 @@
+import { LRUCache } from "lru-cache";
+import { ALL_SCOPES, type Scope, isScope, unauthenticated } from "@modelmarket/domain";
+import type { PrismaClient } from "@modelmarket/db";
+import { hashApiKeySecret, looksLikeApiKey } from "./api-key-secret";
+import type { LastUsedTracker } from "./last-used-tracker";
+import type { Principal } from "./principal";
+import { verifySessionToken } from "./session-token";
+
+interface CachedKey {
+  apiKeyId: string;
+  tenantId: string;
+  userId: string | null;
+  scopes: ReadonlySet<Scope>;
+}
+
+/**
+ * Turns a bearer token into a Principal. API keys are looked up by SHA-256 and cached
+ * briefly; revoking a key evicts it here, so this instance refuses it on the very next
+ * request (other instances within API_KEY_CACHE_TTL_MS).
+ */
+export class Authenticator {
+  private readonly keys: LRUCache<string, CachedKey> | null;
+
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly sessionSecret: Uint8Array,
+    private readonly lastUsed: LastUsedTracker,
+    cacheTtlMs: number,
+  ) {
+    this.keys = cacheTtlMs > 0 ? new LRUCache({ max: 50_000, ttl: cacheTtlMs }) : null;
+  }
+
+  /** null when no credentials were sent; throws UNAUTHENTICATED for bad ones. */
+  async authenticate(authorization: string | undefined): Promise<Principal | null> {
+    if (!authorization) return null;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match?.[1]) throw unauthenticated("Malformed Authorization header: expected `Bearer <token>`.");
+    const token = match[1];
+    return looksLikeApiKey(token) ? this.byApiKey(token) : this.bySession(token);
+  }
+
+  /** Called by revokeApiKey after its transaction commits. */
+  forgetKey(secretHash: string): void {
+    this.keys?.delete(secretHash);
+  }
+
+  private async byApiKey(secret: string): Promise<Principal> {
+    const hash = hashApiKeySecret(secret);
+    let key = this.keys?.get(hash);
+    if (!key) {
+      const row = await this.db.apiKey.findUnique({ where: { secretHash: hash } });
+      if (!row || row.revokedAt) throw unauthenticated("Invalid or revoked API key.");
+      key = {
+        apiKeyId: row.id,
+        tenantId: row.tenantId,
+        userId: row.createdByUserId,
+        scopes: new Set(row.scopes.filter(isScope)),
+      };
+      this.keys?.set(hash, key);
+    }
+    this.lastUsed.touch(key.apiKeyId);
+    return { kind: "apiKey", ...key };
+  }
+
+  private async bySession(token: string): Promise<Principal> {
+    const claims = await verifySessionToken(token, this.sessionSecret);
+    if (!claims) throw unauthenticated("Invalid or expired session token; sign in again.");
+    // The account may have been removed since the token was issued.
+    const user = await this.db.user.findFirst({ where: { id: claims.userId, tenantId: claims.tenantId } });
+    if (!user) throw unauthenticated("Invalid or expired session token; sign in again.");
+    return { kind: "user", userId: user.id, tenantId: user.tenantId, role: user.role, scopes: new Set(ALL_SCOPES) };
+  }
+}

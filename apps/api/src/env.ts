@@ -1,0 +1,84 @@
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", ""])
+  .transform((v) => v === "true" || v === "1");
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    HOST: z.string().default("127.0.0.1"),
+    DATA_DIR: z.string().default("data"),
+    DATABASE_URL: z.string().optional(),
+    SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
+    SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(12 * 3600),
+    ARTIFACT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      // ModelVersion.sizeBytes is a GraphQL Int
+      .max(2 ** 31 - 1)
+      .default(200 * 1024 * 1024),
+    ASSET_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(50 * 1024 * 1024),
+    GRAPHQL_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
+    SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
+    SIGNIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE: z.coerce.number().int().positive().default(30),
+    SIGNUP_MAX_PER_IP_PER_HOUR: z.coerce.number().int().positive().default(20),
+    TRUST_PROXY: z.string().default("loopback"),
+    API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
+    CATALOG_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
+    LAST_USED_FLUSH_MS: z.coerce.number().int().positive().default(10_000),
+    SEED_DEMO: bool.default(true),
+    DEMO_PASSWORD: z.string().min(10).default("demo-publisher-2026"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required when NODE_ENV=production" });
+    }
+  });
+
+export type Env = z.infer<typeof schema> & { sessionSecret: Uint8Array; dataDir: string };
+
+/** Validates the environment once at start-up; a bad value stops the process with a clear message. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const dataDir = path.resolve(parsed.data.DATA_DIR);
+  return {
+    ...parsed.data,
+    dataDir,
+    sessionSecret: new TextEncoder().encode(parsed.data.SESSION_SECRET ?? localSessionSecret(dataDir)),
+  };
+}
+
+/**
+ * Without SESSION_SECRET (development), a random secret is kept in the data folder so that
+ * sessions survive a restart; production refuses to start without one.
+ */
+function localSessionSecret(dataDir: string): string {
+  const file = path.join(dataDir, "session-secret");
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const secret = crypto.randomBytes(48).toString("base64url");
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}

@@ -1,0 +1,91 @@
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsInt,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from "class-validator";
+import { Field, ID, InputType, Int } from "type-graphql";
+import { ModelTask, Visibility } from "../types/enums";
+import { JSONScalar } from "../types/scalars";
+
+@InputType()
+export class PlanInput {
+  @Field()
+  @Length(1, 40)
+  name: string;
+
+  @Field(() => Int)
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  monthlyFeeCents: number;
+
+  @Field(() => Int)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  includedUnits: number;
+
+  @Field(() => Int)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  unitPriceMicros: number;
+
+  @Field({ defaultValue: "usd" })
+  @Matches(/^[a-zA-Z]{3}$/, { message: "currency must be a three-letter ISO 4217 code such as usd" })
+  currency: string;
+
+  @Field(() => Int)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  rateLimitPerMinute: number;
+}
+
+@InputType()
+export class PublishModelInput {
+  @Field()
+  @Length(2, 64)
+  name: string;
+
+  @Field()
+  @Length(1, 5000)
+  description: string;
+
+  @Field(() => ModelTask)
+  task: ModelTask;
+
+  @Field(() => Visibility, { defaultValue: Visibility.PUBLIC })
+  visibility: Visibility;
+
+  @Field(() => [String], { defaultValue: [] })
+  @ArrayMaxSize(20)
+  tags: string[];
+
+  @Field(() => ID, { description: "Id returned by the artifact upload endpoint (POST /v1/artifacts, raw ONNX body)." })
+  @Length(1, 64)
+  artifactId: string;
+
+  @Field()
+  @Matches(/^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$/, {
+    message: "version must be 1 to 32 letters, digits or . + _ - (e.g. 1.0.0)",
+  })
+  version: string;
+
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description: "Extra files the task needs (labels, tokenizer vocabulary), as artifact ids by role.",
+  })
+  assets?: unknown;
+
+  @Field(() => [PlanInput])
+  @ArrayMinSize(1, { message: "a model needs at least one plan" })
+  @ArrayMaxSize(10)
+  @ValidateNested()
+  plans: PlanInput[];
+}

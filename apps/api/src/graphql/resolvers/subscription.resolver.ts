@@ -1,0 +1,24 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import type { GraphQLContext } from "../../context";
+import { cancelSubscription } from "../../use-cases/subscriptions/cancel-subscription";
+import { listSubscriptions } from "../../use-cases/subscriptions/list-subscriptions";
+import { subscribe } from "../../use-cases/subscriptions/subscribe";
+import { ModelSubscription } from "../types/subscription.type";
+
+@Resolver(() => ModelSubscription)
+export class SubscriptionResolver {
+  @Query(() => [ModelSubscription])
+  subscriptions(@Ctx() ctx: GraphQLContext) {
+    return listSubscriptions(ctx.services, ctx.principal);
+  }
+
+  @Mutation(() => ModelSubscription)
+  subscribe(@Arg("model") model: string, @Arg("planId", () => ID) planId: string, @Ctx() ctx: GraphQLContext) {
+    return subscribe(ctx.services, ctx.principal, model, planId);
+  }
+
+  @Mutation(() => ModelSubscription)
+  cancelSubscription(@Arg("id", () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+    return cancelSubscription(ctx.services, ctx.principal, id);
+  }
+}

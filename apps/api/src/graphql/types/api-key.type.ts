@@ -1,0 +1,19 @@
+import { Field, ID, ObjectType } from "type-graphql";
+import { DateTimeScalar } from "./scalars";
+
+@ObjectType()
+export class ApiKey {
+  @Field(() => ID) id: string;
+  @Field() name: string;
+  @Field({ description: 'First characters of the secret, safe to show (e.g. "mm_live_3fa9").' }) prefix: string;
+  @Field(() => [String]) scopes: string[];
+  @Field(() => DateTimeScalar) createdAt: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) lastUsedAt: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) revokedAt: Date | null;
+}
+
+@ObjectType()
+export class CreatedApiKey {
+  @Field(() => ApiKey) apiKey: ApiKey;
+  @Field({ description: "The full secret; returned exactly once, only its hash is stored." }) secret: string;
+}

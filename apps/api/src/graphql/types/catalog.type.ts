@@ -1,0 +1,66 @@
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Tenant } from "./account.type";
+import { ModelTask, Visibility } from "./enums";
+import { DateTimeScalar, JSONScalar } from "./scalars";
+
+@ObjectType()
+export class Plan {
+  @Field(() => ID) id: string;
+  @Field() name: string;
+  @Field(() => Int) monthlyFeeCents: number;
+  @Field(() => Int) includedUnits: number;
+  @Field(() => Int, {
+    description: "Price of each unit beyond includedUnits, in millionths of the currency unit (1000000 = 1.00 USD).",
+  })
+  unitPriceMicros: number;
+  @Field() currency: string;
+  @Field(() => Int) rateLimitPerMinute: number;
+}
+
+@ObjectType()
+export class ModelVersion {
+  @Field(() => ID) id: string;
+  @Field() version: string;
+  @Field() sha256: string;
+  @Field(() => Int) sizeBytes: number;
+  @Field(() => DateTimeScalar) createdAt: Date;
+  @Field(() => JSONScalar, { description: "Input/output names, element types and shapes read from the ONNX graph." })
+  signature: unknown;
+  @Field(() => JSONScalar, { nullable: true, description: "Measured quality on the version's evaluation set." })
+  evaluation: unknown;
+}
+
+@ObjectType()
+export class Model {
+  @Field(() => ID) id: string;
+  @Field({ description: '"<publisher-tenant-slug>/<model-name>", used by every inference call.' })
+  slug: string;
+  @Field() name: string;
+  @Field() description: string;
+  @Field(() => ModelTask) task: ModelTask;
+  @Field(() => Visibility) visibility: Visibility;
+  @Field(() => [String]) tags: string[];
+  @Field(() => Tenant) publisher: Tenant;
+  @Field(() => ModelVersion, { nullable: true }) latestVersion: ModelVersion | null;
+  @Field(() => [ModelVersion]) versions: ModelVersion[];
+  @Field(() => [Plan]) plans: Plan[];
+}
+
+@ObjectType()
+export class ModelEdge {
+  @Field() cursor: string;
+  @Field(() => Model) node: Model;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field() hasNextPage: boolean;
+  @Field(() => String, { nullable: true }) endCursor: string | null;
+}
+
+@ObjectType()
+export class ModelConnection {
+  @Field(() => [ModelEdge]) edges: ModelEdge[];
+  @Field(() => PageInfo) pageInfo: PageInfo;
+  @Field(() => Int) totalCount: number;
+}

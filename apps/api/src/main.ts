@@ -1,0 +1,39 @@
+import "reflect-metadata";
+import { createDatabase, databaseConfigFromEnv } from "@modelmarket/db";
+import { createServices, startApi } from "./app";
+import { loadEnv } from "./env";
+import { createLogger } from "./infra/logger";
+import { seedDemo } from "./seed/seed-demo";
+
+async function main() {
+  const env = loadEnv();
+  const logger = createLogger(env.LOG_LEVEL);
+  const dbConfig = databaseConfigFromEnv({ ...process.env, DATA_DIR: env.dataDir });
+  const db = await createDatabase(dbConfig);
+  const services = createServices(env, db.prisma, logger);
+  if (env.SEED_DEMO) {
+    const demo = await seedDemo(services);
+    logger.info({ publisher: demo.email, models: demo.models }, "demo data ready");
+  }
+  const api = await startApi(services, env.PORT, env.HOST);
+  logger.info({ url: `${api.url}/graphql`, database: db.kind }, "API listening");
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await api.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

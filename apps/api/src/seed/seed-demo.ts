@@ -1,0 +1,77 @@
+import fs from "node:fs";
+import path from "node:path";
+import { ALL_SCOPES, newId } from "@modelmarket/domain";
+import { type ZooModel, zooModels } from "@modelmarket/model-zoo";
+import { hashPassword, verifyPassword } from "../auth/password";
+import type { Principal } from "../auth/principal";
+import type { AppServices } from "../services";
+import { audit } from "../use-cases/audit";
+import { uploadArtifact } from "../use-cases/artifacts/upload-artifact";
+import { publishModel } from "../use-cases/catalog/publish-model";
+
+export const DEMO_TENANT_SLUG = "modelmarket";
+export const DEMO_EMAIL = "demo@modelmarket.dev";
+
+/**
+ * Idempotent demo data: the "modelmarket" publisher with a demo account, and the models
+ * the platform ships, published through the same path as any tenant's.
+ */
+export async function seedDemo(services: AppServices): Promise<{ email: string; password: string; models: string[] }> {
+  const { db, env } = services;
+  let user = await db.user.findUnique({ where: { email: DEMO_EMAIL } });
+  if (!user) {
+    const passwordHash = await hashPassword(env.DEMO_PASSWORD);
+    user = await db.$transaction(async (tx) => {
+      const tenant = await tx.tenant.create({
+        data: { id: newId("tenant"), slug: DEMO_TENANT_SLUG, name: "Modelmarket" },
+      });
+      const created = await tx.user.create({
+        data: { id: newId("user"), tenantId: tenant.id, email: DEMO_EMAIL, passwordHash, role: "OWNER" },
+      });
+      await audit(tx, { tenantId: tenant.id, userId: created.id }, "tenant.created", { type: "tenant", id: tenant.id });
+      return created;
+    });
+  } else if (!(await verifyPassword(user.passwordHash, env.DEMO_PASSWORD))) {
+    // DEMO_PASSWORD changed since the last start: the printed credentials must work.
+    await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(env.DEMO_PASSWORD) } });
+  }
+  const principal: Principal = {
+    kind: "user",
+    userId: user.id,
+    tenantId: user.tenantId,
+    role: "OWNER",
+    scopes: new Set(ALL_SCOPES),
+  };
+  const published: string[] = [];
+  for (const zoo of zooModels(path.join(env.dataDir, "model-zoo"))) {
+    const slug = `${DEMO_TENANT_SLUG}/${zoo.name}`;
+    if (!(await db.model.findUnique({ where: { slug } }))) await publishZooModel(services, principal, zoo);
+    published.push(slug);
+  }
+  return { email: DEMO_EMAIL, password: env.DEMO_PASSWORD, models: published };
+}
+
+async function publishZooModel(services: AppServices, principal: Principal, zoo: ZooModel): Promise<void> {
+  const upload = (file: string, kind: "model" | "asset") =>
+    uploadArtifact(services, principal, {
+      body: fs.createReadStream(file),
+      kind,
+      fileName: path.basename(file),
+      declaredLength: fs.statSync(file).size,
+    });
+  const artifact = await upload(zoo.modelPath, "model");
+  const assets: Record<string, string> = {};
+  for (const [role, file] of Object.entries(zoo.assetPaths)) assets[role] = (await upload(file, "asset")).id;
+  await publishModel(services, principal, {
+    name: zoo.name,
+    description: zoo.description,
+    task: zoo.task,
+    visibility: "PUBLIC",
+    tags: zoo.tags,
+    artifactId: artifact.id,
+    version: zoo.version,
+    assets,
+    card: zoo.card,
+    plans: zoo.plans,
+  });
+}

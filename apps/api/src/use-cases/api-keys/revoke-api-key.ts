@@ -1,0 +1,21 @@
+import { notFound } from "@modelmarket/domain";
+import type { Principal } from "../../auth/principal";
+import { requireScope } from "../../auth/require-scope";
+import type { AppServices } from "../../services";
+import { audit } from "../audit";
+import { withPendingUse } from "./with-pending-use";
+
+/** Revokes a key of the caller's tenant; the key is refused from the very next request. */
+export async function revokeApiKey(services: AppServices, caller: Principal | null, id: string) {
+  const principal = requireScope(caller, "keys:write");
+  const key = await services.db.$transaction(async (tx) => {
+    const existing = await tx.apiKey.findFirst({ where: { id, tenantId: principal.tenantId } });
+    if (!existing) throw notFound("API key");
+    if (existing.revokedAt) return existing;
+    const revoked = await tx.apiKey.update({ where: { id: existing.id }, data: { revokedAt: new Date() } });
+    await audit(tx, principal, "api_key.revoked", { type: "api_key", id: existing.id });
+    return revoked;
+  });
+  services.authenticator.forgetKey(key.secretHash);
+  return withPendingUse(services, key);
+}

@@ -1,0 +1,35 @@
+import { newId } from "@modelmarket/domain";
+import type { Prisma } from "@modelmarket/db";
+import type { Principal } from "../auth/principal";
+import { currentRequestId } from "../infra/request-context";
+
+export type AuditAction =
+  | "tenant.created"
+  | "api_key.created"
+  | "api_key.revoked"
+  | "model.published"
+  | "subscription.created"
+  | "subscription.canceled";
+
+/** Writes an audit entry; always called with the transaction of the action it records. */
+export async function audit(
+  tx: Prisma.TransactionClient,
+  actor: Principal | { tenantId: string; userId: string },
+  action: AuditAction,
+  target: { type: string; id: string },
+  metadata?: Prisma.InputJsonValue,
+): Promise<void> {
+  await tx.auditLog.create({
+    data: {
+      id: newId("audit"),
+      tenantId: actor.tenantId,
+      actorUserId: "userId" in actor ? actor.userId : null,
+      actorApiKeyId: "apiKeyId" in actor ? actor.apiKeyId : null,
+      action,
+      targetType: target.type,
+      targetId: target.id,
+      requestId: currentRequestId() ?? null,
+      metadata,
+    },
+  });
+}

@@ -1,0 +1,26 @@
+import { LRUCache } from "lru-cache";
+
+/**
+ * Catalog reads are hot and change rarely. Results are cached per (caller tenant, query);
+ * publishing on this instance clears the cache at once, other instances within the TTL.
+ */
+export class CatalogCache {
+  private readonly cache: LRUCache<string, { value: unknown }> | null;
+
+  constructor(ttlMs: number) {
+    this.cache = ttlMs > 0 ? new LRUCache({ max: 5_000, ttl: ttlMs }) : null;
+  }
+
+  async getOrLoad<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (!this.cache) return load();
+    const hit = this.cache.get(key);
+    if (hit) return hit.value as T;
+    const value = await load();
+    this.cache.set(key, { value });
+    return value;
+  }
+
+  invalidate(): void {
+    this.cache?.clear();
+  }
+}

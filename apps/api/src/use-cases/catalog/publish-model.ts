@@ -1,0 +1,138 @@
+import { badInput, newId, notFound } from "@modelmarket/domain";
+import { type ModelTask, type Prisma, type Visibility, isUniqueViolation } from "@modelmarket/db";
+import type { Principal } from "../../auth/principal";
+import { requireScope } from "../../auth/require-scope";
+import type { AppServices } from "../../services";
+import { slugify } from "../accounts/slugify";
+import { audit } from "../audit";
+import { MODEL_INCLUDE, type ModelView, toModelView } from "./model-view";
+
+export interface PlanDraft {
+  name: string;
+  monthlyFeeCents: number;
+  includedUnits: number;
+  unitPriceMicros: number;
+  currency: string;
+  rateLimitPerMinute: number;
+}
+
+export interface PublishModelCommand {
+  name: string;
+  description: string;
+  task: ModelTask;
+  visibility: Visibility;
+  tags: string[];
+  artifactId: string;
+  version: string;
+  assets?: unknown;
+  card?: Record<string, unknown> | null;
+  plans: PlanDraft[];
+}
+
+const MAX_TAGS = 20;
+const MAX_ASSETS = 10;
+
+/**
+ * Publishes a model of the caller's tenant: the model, its first version (from an
+ * uploaded ONNX artifact of the same tenant) and its plans, in one transaction.
+ */
+export async function publishModel(
+  services: AppServices,
+  caller: Principal | null,
+  cmd: PublishModelCommand,
+): Promise<ModelView> {
+  const principal = requireScope(caller, "models:write");
+  const name = cmd.name.trim();
+  const modelName = slugify(name, 64);
+  if (modelName.length < 2) throw badInput("Model name needs at least two letters or digits.", "name");
+  const tags = normaliseTags(cmd.tags);
+  assertPlans(cmd.plans);
+
+  const tenant = await services.db.tenant.findUniqueOrThrow({ where: { id: principal.tenantId } });
+  const artifact = await services.db.artifact.findFirst({
+    where: { id: cmd.artifactId, tenantId: principal.tenantId },
+  });
+  if (!artifact) throw notFound(`Artifact "${cmd.artifactId}"`);
+  if (artifact.kind !== "MODEL" || !artifact.inspection) {
+    throw badInput("This artifact was uploaded as an asset; upload the model with ?kind=model.", "artifactId");
+  }
+  const assets = await resolveAssets(services, principal.tenantId, cmd.assets);
+  const slug = `${tenant.slug}/${modelName}`;
+
+  try {
+    const row = await services.db.$transaction(async (tx) => {
+      const model = await tx.model.create({
+        data: {
+          id: newId("model"),
+          publisherTenantId: tenant.id,
+          slug,
+          name,
+          description: cmd.description.trim(),
+          task: cmd.task,
+          visibility: cmd.visibility,
+          tags,
+          card: (cmd.card ?? undefined) as Prisma.InputJsonValue | undefined,
+          versions: {
+            create: {
+              id: newId("modelVersion"),
+              version: cmd.version,
+              artifactId: artifact.id,
+              sha256: artifact.sha256,
+              sizeBytes: artifact.sizeBytes,
+              signature: artifact.inspection as Prisma.InputJsonValue,
+              assets: assets ?? undefined,
+              status: "READY",
+            },
+          },
+          plans: {
+            create: cmd.plans.map((p) => ({ id: newId("plan"), ...p, currency: p.currency.toLowerCase() })),
+          },
+        },
+        include: MODEL_INCLUDE,
+      });
+      await audit(tx, principal, "model.published", { type: "model", id: model.id }, { slug, version: cmd.version });
+      return model;
+    });
+    services.catalogCache.invalidate();
+    return toModelView(row);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw badInput(`You already publish a model named "${slug}".`, "name");
+    throw error;
+  }
+}
+
+function normaliseTags(tags: string[]): string[] {
+  const clean = [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
+  if (clean.length > MAX_TAGS) throw badInput(`At most ${MAX_TAGS} tags.`, "tags");
+  const bad = clean.find((t) => t.length > 32 || !/^[a-z0-9][a-z0-9+.#-]*$/.test(t));
+  if (bad) throw badInput(`Tag "${bad}" must be up to 32 letters, digits or - + . #.`, "tags");
+  return clean;
+}
+
+function assertPlans(plans: PlanDraft[]): void {
+  const names = new Set(plans.map((p) => p.name.trim().toLowerCase()));
+  if (names.size !== plans.length) throw badInput("Plan names must be unique within a model.", "plans");
+}
+
+/** `assets` is `{ role: artifactId }`; every id must be an artifact of the caller's tenant. */
+async function resolveAssets(
+  services: AppServices,
+  tenantId: string,
+  assets: unknown,
+): Promise<Record<string, { artifactId: string; sha256: string }> | null> {
+  if (assets == null) return null;
+  if (typeof assets !== "object" || Array.isArray(assets)) {
+    throw badInput('`assets` must be an object of role → artifact id, e.g. {"labels": "art_…"}.', "assets");
+  }
+  const entries = Object.entries(assets as Record<string, unknown>);
+  if (entries.length > MAX_ASSETS) throw badInput(`At most ${MAX_ASSETS} assets.`, "assets");
+  const resolved: Record<string, { artifactId: string; sha256: string }> = {};
+  for (const [role, id] of entries) {
+    if (!/^[a-z][a-z0-9_]{0,31}$/.test(role)) throw badInput(`Asset role "${role}" must be snake_case.`, "assets");
+    if (typeof id !== "string") throw badInput(`Asset "${role}" must be an artifact id string.`, "assets");
+    const artifact = await services.db.artifact.findFirst({ where: { id, tenantId } });
+    if (!artifact) throw notFound(`Artifact "${id}" (asset "${role}")`);
+    resolved[role] = { artifactId: artifact.id, sha256: artifact.sha256 };
+  }
+  return resolved;
+}

@@ -1,0 +1,15 @@
+import type { Principal } from "../../auth/principal";
+import { requireScope } from "../../auth/require-scope";
+import type { AppServices } from "../../services";
+import { SUBSCRIPTION_INCLUDE, withUsedUnits } from "./subscription-view";
+
+/** The caller's tenant's subscriptions, live ones first, newest first. */
+export async function listSubscriptions(services: AppServices, caller: Principal | null) {
+  const principal = requireScope(caller, "billing:read");
+  const rows = await services.db.subscription.findMany({
+    where: { tenantId: principal.tenantId },
+    include: SUBSCRIPTION_INCLUDE,
+    orderBy: [{ status: "asc" }, { id: "desc" }],
+  });
+  return Promise.all(rows.map((row) => withUsedUnits(services, row)));
+}

@@ -1,0 +1,1 @@
+export { GraphQLRequestError, type GraphQLResponse, ModelmarketClient } from "./client";

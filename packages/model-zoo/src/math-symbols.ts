@@ -1,0 +1,47 @@
+import fs from "node:fs";
+import path from "node:path";
+import { type ZooModel, standardPlans } from "./zoo-model";
+
+interface InferSymbol {
+  char: string;
+  names: string[];
+}
+
+/**
+ * Detypify's handwritten math-symbol classifier (MIT), shipped as a native ONNX file in
+ * `detypify-service`: 1×1×224×224 white strokes on black → scores for 411 symbols.
+ * Its labels come from the package's `train/infer.json`, written as a JSON array of
+ * "<char> <typst name>" strings in output order.
+ */
+export function mathSymbols(outDir: string): ZooModel {
+  const pkg = path.dirname(require.resolve("detypify-service/package.json"));
+  const symbols = JSON.parse(fs.readFileSync(path.join(pkg, "train", "infer.json"), "utf8")) as InferSymbol[];
+  const labelsPath = path.join(outDir, "math-symbols", "labels.json");
+  writeIfChanged(labelsPath, `${JSON.stringify(symbols.map((s) => `${s.char} ${s.names[0] ?? ""}`.trim()))}\n`);
+  return {
+    name: "math-symbols",
+    description:
+      "Recognises a handwritten mathematical symbol (411 classes: Greek letters, operators, arrows, " +
+      "set and logic symbols) from a drawing, as used by Detypify to find Typst symbols.",
+    task: "IMAGE_CLASSIFICATION",
+    tags: ["vision", "handwriting", "math", "typst"],
+    version: "0.3.0",
+    card: {
+      intendedUse: "Look up a symbol by drawing it: white strokes on a black 224×224 canvas.",
+      limitations: "Single symbols only; photos or printed text are out of distribution.",
+      license: "MIT",
+      source: "detypify-service@0.3.0 (train/model.onnx), https://github.com/QuarticCat/detypify",
+    },
+    modelPath: path.join(pkg, "train", "model.onnx"),
+    assetPaths: { labels: labelsPath },
+    plans: standardPlans(900, 50),
+  };
+}
+
+function writeIfChanged(file: string, content: string): void {
+  try {
+    if (fs.readFileSync(file, "utf8") === content) return;
+  } catch {}
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+}

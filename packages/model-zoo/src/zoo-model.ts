@@ -1,0 +1,41 @@
+export type ZooTask = "TEXT_CLASSIFICATION" | "TEXT_EMBEDDING" | "IMAGE_CLASSIFICATION" | "OBJECT_DETECTION" | "RECOMMENDATION";
+
+export interface ZooPlan {
+  name: string;
+  monthlyFeeCents: number;
+  includedUnits: number;
+  unitPriceMicros: number;
+  currency: string;
+  rateLimitPerMinute: number;
+}
+
+/** A model the platform ships, ready to publish through the ordinary publish path. */
+export interface ZooModel {
+  name: string;
+  description: string;
+  task: ZooTask;
+  tags: string[];
+  version: string;
+  /** Model card beyond the description. */
+  card: { intendedUse: string; limitations: string; license: string; source: string };
+  /** The .onnx file. */
+  modelPath: string;
+  /** Extra files by role (labels, vocabulary). */
+  assetPaths: Record<string, string>;
+  plans: ZooPlan[];
+}
+
+/** The free and paid plan every demo model is offered with. */
+export function standardPlans(paidMonthlyFeeCents: number, unitPriceMicros: number): ZooPlan[] {
+  return [
+    { name: "Free", monthlyFeeCents: 0, includedUnits: 1000, unitPriceMicros: 0, currency: "usd", rateLimitPerMinute: 60 },
+    {
+      name: "Pro",
+      monthlyFeeCents: paidMonthlyFeeCents,
+      includedUnits: 100_000,
+      unitPriceMicros,
+      currency: "usd",
+      rateLimitPerMinute: 1200,
+    },
+  ];
+}
