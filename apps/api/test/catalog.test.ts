@@ -1,0 +1,238 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FREE_PLAN, type TestApi, apiKeyClient, errorCode, publishTinyModel, signUpTenant, startTestApi, tinyOnnx } from "./harness";
+
+const PUBLISH = `mutation($input: PublishModelInput!) {
+  publishModel(input: $input) {
+    id slug name description task visibility tags
+    publisher { id slug name }
+    latestVersion { id version sha256 sizeBytes createdAt signature evaluation }
+    versions { version }
+    plans { id name monthlyFeeCents includedUnits unitPriceMicros currency rateLimitPerMinute }
+  }
+}`;
+const SEARCH = `query($query: String, $task: ModelTask, $first: Int, $after: String) {
+  models(query: $query, task: $task, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { slug name task visibility } }
+  }
+}`;
+const MODEL = `query($slug: String!) { model(slug: $slug) { slug visibility } }`;
+
+type SearchResult = {
+  models: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { cursor: string; node: { slug: string; name: string; task: string; visibility: string } }[];
+  };
+};
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api?.close());
+
+async function uploadModel(client: { uploadArtifact: typeof api.client.uploadArtifact }) {
+  const res = await client.uploadArtifact(tinyOnnx());
+  return res.body.id as string;
+}
+
+function publishInput(artifactId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    name: "Support Ticket Router",
+    description: "Routes support tickets to the right queue",
+    task: "TEXT_CLASSIFICATION",
+    artifactId,
+    version: "1.0.0",
+    tags: ["NLP", "support", "nlp"],
+    plans: [FREE_PLAN, { ...FREE_PLAN, name: "Pro", monthlyFeeCents: 2500, unitPriceMicros: 150, currency: "EUR" }],
+    ...overrides,
+  };
+}
+
+describe("publishModel", () => {
+  it("happy: creates the model, its first version with the ONNX signature, and its plans", async () => {
+    const tenant = await signUpTenant(api, "Publisher");
+    const artifactId = await uploadModel(tenant.client);
+    const data = await tenant.client.request<{ publishModel: Record<string, any> }>(PUBLISH, {
+      input: publishInput(artifactId),
+    });
+    const model = data.publishModel;
+    expect(model.slug).toBe(`${tenant.tenantSlug}/support-ticket-router`);
+    expect(model.visibility).toBe("PUBLIC");
+    expect(model.tags).toEqual(["nlp", "support"]);
+    expect(model.publisher.slug).toBe(tenant.tenantSlug);
+    expect(model.latestVersion.version).toBe("1.0.0");
+    expect(model.latestVersion.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(model.latestVersion.signature.inputs[0]).toEqual({ name: "x", elemType: "float", shape: ["batch", 4] });
+    expect(model.latestVersion.evaluation).toBeNull();
+    expect(model.versions).toHaveLength(1);
+    expect(model.plans.map((p: { name: string; currency: string }) => [p.name, p.currency])).toEqual([
+      ["Free", "usd"],
+      ["Pro", "eur"],
+    ]);
+    const audit = await api.db.prisma.auditLog.findMany({ where: { tenantId: tenant.tenantId, action: "model.published" } });
+    expect(audit).toHaveLength(1);
+  });
+
+  it("error: a second model with the same name is BAD_USER_INPUT", async () => {
+    const tenant = await signUpTenant(api);
+    const artifactId = await uploadModel(tenant.client);
+    await tenant.client.request(PUBLISH, { input: publishInput(artifactId) });
+    const { body } = await tenant.client.raw(PUBLISH, { input: publishInput(artifactId, { name: "support ticket ROUTER" }) });
+    expect(errorCode(body)).toBe("BAD_USER_INPUT");
+    expect(body.errors?.[0]?.message).toContain("already publish");
+  });
+
+  it("error: invalid plans, version and tags are BAD_USER_INPUT with the field", async () => {
+    const tenant = await signUpTenant(api);
+    const artifactId = await uploadModel(tenant.client);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ plans: [] }, "plans"],
+      [{ plans: [{ ...FREE_PLAN, monthlyFeeCents: -1 }] }, "plans.0.monthlyFeeCents"],
+      [{ plans: [{ ...FREE_PLAN, currency: "dollars" }] }, "plans.0.currency"],
+      [{ plans: [FREE_PLAN, FREE_PLAN] }, "plans"],
+      [{ version: "../1" }, "version"],
+      [{ tags: ["has space"] }, "tags"],
+      [{ assets: ["not", "an", "object"] }, "assets"],
+    ];
+    for (const [override, field] of cases) {
+      const { body } = await tenant.client.raw(PUBLISH, { input: publishInput(artifactId, override) });
+      expect(errorCode(body), JSON.stringify(override)).toBe("BAD_USER_INPUT");
+      const fields = body.errors?.[0]?.extensions?.fields as { field: string }[] | undefined;
+      const named = fields ? fields.map((f) => f.field) : [body.errors?.[0]?.extensions?.field];
+      expect(named, JSON.stringify(override)).toContain(field);
+    }
+  });
+
+  it("error: an asset artifact cannot be published as the model", async () => {
+    const tenant = await signUpTenant(api);
+    const asset = await tenant.client.uploadArtifact(new TextEncoder().encode("labels"), { kind: "asset" });
+    const { body } = await tenant.client.raw(PUBLISH, { input: publishInput(asset.body.id as string) });
+    expect(errorCode(body)).toBe("BAD_USER_INPUT");
+  });
+
+  it("security: another tenant's artifact is NOT_FOUND", async () => {
+    const owner = await signUpTenant(api);
+    const thief = await signUpTenant(api);
+    const artifactId = await uploadModel(owner.client);
+    const { body } = await thief.client.raw(PUBLISH, { input: publishInput(artifactId) });
+    expect(errorCode(body)).toBe("NOT_FOUND");
+    const asset = await owner.client.uploadArtifact(new TextEncoder().encode("x"), { kind: "asset" });
+    const own = await uploadModel(thief.client);
+    const withAsset = await thief.client.raw(PUBLISH, { input: publishInput(own, { assets: { labels: asset.body.id } }) });
+    expect(errorCode(withAsset.body)).toBe("NOT_FOUND");
+  });
+
+  it("security: a key needs models:write; anonymous callers are UNAUTHENTICATED", async () => {
+    const tenant = await signUpTenant(api);
+    const artifactId = await uploadModel(tenant.client);
+    const { client } = await apiKeyClient(api, tenant, ["inference"]);
+    expect(errorCode((await client.raw(PUBLISH, { input: publishInput(artifactId) })).body)).toBe("FORBIDDEN");
+    expect(errorCode((await api.client.raw(PUBLISH, { input: publishInput(artifactId) })).body)).toBe("UNAUTHENTICATED");
+  });
+
+  it("security: a smuggled tenantId (argument, input field or header) has no effect", async () => {
+    const victim = await signUpTenant(api);
+    const attacker = await signUpTenant(api);
+    const artifactId = await uploadModel(attacker.client);
+    const input = { ...publishInput(artifactId), tenantId: victim.tenantId };
+    const asField = await attacker.client.raw(PUBLISH, { input });
+    expect(errorCode(asField.body)).toBe("BAD_USER_INPUT");
+    const asArg = await attacker.client.raw(`{ models(tenantId: "${victim.tenantId}") { totalCount } }`);
+    expect(errorCode(asArg.body)).toBe("BAD_USER_INPUT");
+    const asHeader = await attacker.client.raw<{ publishModel: { publisher: { id: string } } }>(
+      PUBLISH,
+      { input: publishInput(artifactId) },
+      { "x-tenant-id": victim.tenantId },
+    );
+    expect(asHeader.body.data?.publishModel.publisher.id).toBe(attacker.tenantId);
+  });
+});
+
+describe("models and model", () => {
+  it("happy: text search over name, description and tags, with the task filter", async () => {
+    const tenant = await signUpTenant(api);
+    const word = `zebra${Date.now()}`;
+    await publishTinyModel(tenant, { name: `${word} finder`, task: "IMAGE_CLASSIFICATION" });
+    await publishTinyModel(tenant, { description: `Finds every ${word.toUpperCase()} in text` });
+    await publishTinyModel(tenant, { tags: [word, "fast"], task: "TEXT_EMBEDDING" });
+    await publishTinyModel(tenant, { description: "unrelated" });
+
+    const all = await api.client.request<SearchResult>(SEARCH, { query: word });
+    expect(all.models.totalCount).toBe(3);
+    const images = await api.client.request<SearchResult>(SEARCH, { query: word, task: "IMAGE_CLASSIFICATION" });
+    expect(images.models.edges.map((e) => e.node.name)).toEqual([`${word} finder`]);
+    const twoWords = await api.client.request<SearchResult>(SEARCH, { query: `fast ${word}` });
+    expect(twoWords.models.totalCount).toBe(1);
+    const none = await api.client.request<SearchResult>(SEARCH, { query: `${word} nothing-matches-this` });
+    expect(none.models.totalCount).toBe(0);
+  });
+
+  it("happy: cursor pagination visits every match exactly once, newest first", async () => {
+    const tenant = await signUpTenant(api);
+    const tag = `page${Date.now()}`;
+    const published: string[] = [];
+    for (let i = 0; i < 5; i++) published.push((await publishTinyModel(tenant, { tags: [tag] })).slug);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const data: SearchResult = await api.client.request<SearchResult>(SEARCH, { query: tag, first: 2, after });
+      expect(data.models.totalCount).toBe(5);
+      seen.push(...data.models.edges.map((e) => e.node.slug));
+      if (!data.models.pageInfo.hasNextPage) break;
+      after = data.models.pageInfo.endCursor;
+    }
+    expect(seen).toEqual([...published].reverse());
+  });
+
+  it("error: a bad cursor or page size is BAD_USER_INPUT", async () => {
+    for (const variables of [{ after: "bm9wZQ" }, { first: 0 }, { first: 101 }, { query: "x".repeat(201) }]) {
+      const { body } = await api.client.raw(SEARCH, variables);
+      expect(errorCode(body), JSON.stringify(variables)).toBe("BAD_USER_INPUT");
+    }
+  });
+
+  it("error: an unknown slug is NOT_FOUND", async () => {
+    const { body } = await api.client.raw(MODEL, { slug: "nobody/nothing" });
+    expect(errorCode(body)).toBe("NOT_FOUND");
+    expect(body.data?.model).toBeNull();
+  });
+
+  it("security: a private model exists only for its publisher (NOT_FOUND everywhere else)", async () => {
+    const owner = await signUpTenant(api);
+    const other = await signUpTenant(api);
+    const secretWord = `private${Date.now()}`;
+    const model = await publishTinyModel(owner, { visibility: "PRIVATE", tags: [secretWord] });
+
+    const mine = await owner.client.request<{ model: { visibility: string } }>(MODEL, { slug: model.slug });
+    expect(mine.model.visibility).toBe("PRIVATE");
+    const ownSearch = await owner.client.request<SearchResult>(SEARCH, { query: secretWord });
+    expect(ownSearch.models.totalCount).toBe(1);
+
+    for (const client of [other.client, api.client]) {
+      const single = await client.raw(MODEL, { slug: model.slug });
+      expect(errorCode(single.body)).toBe("NOT_FOUND");
+      const missing = await client.raw(MODEL, { slug: `${owner.tenantSlug}/does-not-exist` });
+      expect(single.body.errors?.[0]?.message.replace(model.slug, "X")).toBe(
+        missing.body.errors?.[0]?.message.replace(`${owner.tenantSlug}/does-not-exist`, "X"),
+      );
+      const search = await client.request<SearchResult>(SEARCH, { query: secretWord });
+      expect(search.models.totalCount).toBe(0);
+    }
+    const sub = await other.client.raw(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
+      m: model.slug,
+      p: model.plans[0]?.id,
+    });
+    expect(errorCode(sub.body)).toBe("NOT_FOUND");
+  });
+
+  it("happy: a newly published model shows up in the catalog at once (cache invalidated)", async () => {
+    const tenant = await signUpTenant(api);
+    const tag = `fresh${Date.now()}`;
+    const before = await api.client.request<SearchResult>(SEARCH, { query: tag });
+    expect(before.models.totalCount).toBe(0);
+    await publishTinyModel(tenant, { tags: [tag] });
+    const after = await api.client.request<SearchResult>(SEARCH, { query: tag });
+    expect(after.models.totalCount).toBe(1);
+  });
+});

@@ -1,0 +1,175 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { ModelmarketClient } from "@modelmarket/api-client";
+import { applyMigrationsDirectly, createDatabase, createDatabaseOnPglite, type Database, openPglite } from "@modelmarket/db";
+import { buildOnnxModel } from "@modelmarket/onnx";
+import { type RunningApi, createServices, startApi } from "../src/app";
+import { loadEnv } from "../src/env";
+import { createLogger } from "../src/infra/logger";
+import type { AppServices } from "../src/services";
+
+const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+export interface TestApi {
+  url: string;
+  services: AppServices;
+  db: Database;
+  /** An anonymous client; `.withToken()` for a signed-in one. */
+  client: ModelmarketClient;
+  close(): Promise<void>;
+}
+
+/**
+ * A real API server on a random port over a fresh, migrated database: in-memory PGlite
+ * or a new database on the local PostgreSQL server (TEST_DB=postgres).
+ */
+export async function startTestApi(envOverrides: Record<string, string> = {}): Promise<TestApi> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-test-"));
+  const { db, drop } = await freshDatabase();
+  const env = loadEnv({
+    NODE_ENV: "test",
+    DATA_DIR: dataDir,
+    SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+    SEED_DEMO: "false",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    SIGNUP_MAX_PER_IP_PER_HOUR: "1000",
+    SIGNIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE: "1000",
+    ...envOverrides,
+  });
+  const services = createServices(env, db.prisma, createLogger(env.LOG_LEVEL));
+  const api: RunningApi = await startApi(services, 0, "127.0.0.1");
+  return {
+    url: api.url,
+    services,
+    db,
+    client: new ModelmarketClient(api.url),
+    async close() {
+      await new Promise((resolve) => api.server.close(resolve));
+      await api.close();
+      await db.close();
+      await drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function freshDatabase(): Promise<{ db: Database; drop: () => Promise<void> }> {
+  if (process.env.TEST_DB !== "postgres") {
+    const pglite = await openPglite("memory://");
+    await applyMigrationsDirectly((sql) => pglite.exec(sql));
+    return { db: createDatabaseOnPglite(pglite), drop: async () => {} };
+  }
+  const name = `mm_test_${crypto.randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  const migrator = new pg.Client({ connectionString: url.toString() });
+  await migrator.connect();
+  await applyMigrationsDirectly((sql) => migrator.query(sql));
+  await migrator.end();
+  const db = await createDatabase({ kind: "postgres", connectionString: url.toString(), poolSize: 5 });
+  return {
+    db,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+let counter = 0;
+
+/** A new tenant with its owner, signed in. Every test makes its own. */
+export async function signUpTenant(api: TestApi, name = "Tenant") {
+  counter++;
+  const email = `owner-${Date.now()}-${counter}-${crypto.randomBytes(3).toString("hex")}@example.com`;
+  const password = "purple-otter-kettle-42";
+  const data = await api.client.request<{
+    signUp: { token: string; user: { id: string; tenant: { id: string; slug: string } } };
+  }>(
+    `mutation($input: SignUpInput!) { signUp(input: $input) { token user { id tenant { id slug } } } }`,
+    { input: { email, password, tenantName: `${name} ${counter}` } },
+  );
+  return {
+    email,
+    password,
+    token: data.signUp.token,
+    userId: data.signUp.user.id,
+    tenantId: data.signUp.user.tenant.id,
+    tenantSlug: data.signUp.user.tenant.slug,
+    client: api.client.withToken(data.signUp.token),
+  };
+}
+
+export type TestTenant = Awaited<ReturnType<typeof signUpTenant>>;
+
+/** Creates an API key for the tenant and returns a client using it. */
+export async function apiKeyClient(api: TestApi, tenant: TestTenant, scopes: string[]) {
+  const data = await tenant.client.request<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
+    `mutation($scopes: [String!]) { createApiKey(name: "test", scopes: $scopes) { secret apiKey { id } } }`,
+    { scopes },
+  );
+  return { client: api.client.withToken(data.createApiKey.secret), ...data.createApiKey };
+}
+
+/** A small, valid ONNX model (y = x·W + b) built in code. */
+export function tinyOnnx(outputs = 3, seed = 1): Uint8Array {
+  return buildOnnxModel({
+    inputs: [{ name: "x", elemType: "FLOAT", shape: ["batch", 4] }],
+    outputs: [{ name: "y", elemType: "FLOAT", shape: ["batch", outputs] }],
+    initializers: [
+      { name: "W", dims: [4, outputs], floatData: Array.from({ length: 4 * outputs }, (_, i) => ((i * seed) % 7) / 7) },
+      { name: "b", dims: [outputs], floatData: Array.from({ length: outputs }, () => 0.1) },
+    ],
+    nodes: [
+      { opType: "MatMul", inputs: ["x", "W"], outputs: ["xw"] },
+      { opType: "Add", inputs: ["xw", "b"], outputs: ["y"] },
+    ],
+  });
+}
+
+export const FREE_PLAN = {
+  name: "Free",
+  monthlyFeeCents: 0,
+  includedUnits: 100,
+  unitPriceMicros: 0,
+  currency: "usd",
+  rateLimitPerMinute: 60,
+};
+
+/** Uploads a tiny model and publishes it for the tenant; returns the model's slug and ids. */
+export async function publishTinyModel(
+  tenant: TestTenant,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; slug: string; plans: { id: string; name: string }[] }> {
+  const upload = await tenant.client.uploadArtifact(tinyOnnx(), { fileName: "tiny.onnx" });
+  if (upload.status !== 201) throw new Error(`upload failed: ${JSON.stringify(upload.body)}`);
+  const data = await tenant.client.request<{ publishModel: { id: string; slug: string; plans: { id: string; name: string }[] } }>(
+    `mutation($input: PublishModelInput!) { publishModel(input: $input) { id slug plans { id name } } }`,
+    {
+      input: {
+        name: `model ${crypto.randomBytes(3).toString("hex")}`,
+        description: "A tiny linear model for tests",
+        task: "TEXT_CLASSIFICATION",
+        artifactId: upload.body.id,
+        version: "1.0.0",
+        plans: [FREE_PLAN, { ...FREE_PLAN, name: "Pro", monthlyFeeCents: 1900, unitPriceMicros: 200 }],
+        ...overrides,
+      },
+    },
+  );
+  return data.publishModel;
+}
+
+/** The `extensions.code` of the first error of a raw response. */
+export function errorCode(body: { errors?: { extensions?: { code?: string } }[] }): string | undefined {
+  return body.errors?.[0]?.extensions?.code;
+}

@@ -1,0 +1,44 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+// Workspace packages resolve to their TypeScript sources, so tests need no build first.
+const alias = Object.fromEntries(
+  ["domain", "db", "onnx", "api-client", "model-zoo"].map((name) => [
+    `@modelmarket/${name}`,
+    path.resolve(import.meta.dirname, "packages", name, "src", "index.ts"),
+  ]),
+);
+
+// Integration tests run twice: on embedded PGlite and on the local PostgreSQL server.
+const integration = (db: "pglite" | "postgres") => ({
+  extends: true as const,
+  test: {
+    name: `api-${db}`,
+    include: ["apps/api/test/**/*.test.ts"],
+    env: { TEST_DB: db },
+  },
+});
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ["default", "./tests/support/summary-reporter.ts"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts"],
+        },
+      },
+      integration("pglite"),
+      integration("postgres"),
+      {
+        extends: true,
+        test: { name: "black-box", include: ["tests/api/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 180_000 },
+      },
+    ],
+  },
+});
