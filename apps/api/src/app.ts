@@ -50,10 +50,13 @@ export async function startApi(services: AppServices, port: number, host: string
   const server = http.createServer(app);
 
   const armor = new ApolloArmor({
-    maxDepth: { n: 10 },
+    // The deepest valid operation today is 5 levels (models.edges.node.latestVersion.id).
+    maxDepth: { n: 8 },
     maxAliases: { n: 15 },
     maxDirectives: { n: 20 },
-    maxTokens: { n: 4000 },
+    // Enforced by graphql-js's parser instead (parseOptions below), so that a token flood
+    // fails like any other syntax error, inside the request pipeline.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: 5000 },
     blockFieldSuggestion: { enabled: env.NODE_ENV === "production" },
   }).protect();
@@ -63,6 +66,7 @@ export async function startApi(services: AppServices, port: number, host: string
     introspection: env.NODE_ENV !== "production",
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: 4000 },
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(logger),
     validationRules: armor.validationRules,

@@ -34,9 +34,17 @@ function reportCatalogTypesAsText<T extends object>(queryable: T): T {
   return queryable;
 }
 
-export async function createCliAdapter(): Promise<SqlMigrationAwareDriverAdapterFactory> {
+let cliAdapter: Promise<SqlMigrationAwareDriverAdapterFactory> | undefined;
+
+/** The CLI may ask for its adapter more than once; the embedded database must be opened once. */
+export function createCliAdapter(): Promise<SqlMigrationAwareDriverAdapterFactory> {
+  cliAdapter ??= openCliAdapter();
+  return cliAdapter;
+}
+
+async function openCliAdapter(): Promise<SqlMigrationAwareDriverAdapterFactory> {
   const config = databaseConfigFromEnv();
-  // The CLI never closes its adapter; unref the timers so the process exits promptly.
+  // The CLI never closes its adapter; unref its idle timers so the process exits promptly.
   unrefFutureTimers();
   if (config.kind === "postgres") {
     const factory = new PrismaPg({ connectionString: config.connectionString, max: 2, idleTimeoutMillis: 200 });
@@ -52,11 +60,12 @@ export async function createCliAdapter(): Promise<SqlMigrationAwareDriverAdapter
   return fixPgliteScripts(new PrismaPGlite(pglite));
 }
 
+/** Long timers only (idle pools, PGlite's progress timer): short ones may be work the CLI awaits. */
 function unrefFutureTimers(): void {
   const original = globalThis.setTimeout;
   const patched = ((...args: Parameters<typeof setTimeout>) => {
     const timer = original(...args);
-    timer.unref?.();
+    if ((args[1] ?? 0) >= 5_000) timer.unref?.();
     return timer;
   }) as typeof setTimeout;
   globalThis.setTimeout = Object.assign(patched, original);
