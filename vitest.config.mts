@@ -19,6 +19,10 @@ const integration = (db: "pglite" | "postgres") => ({
   },
 });
 
+// graphql ships ESM and CJS builds; type-graphql requires the CJS one, so tests must get
+// the same instance ("Cannot use GraphQLObjectType from another module or realm").
+alias.graphql = path.resolve(import.meta.dirname, "node_modules", "graphql", "index.js");
+
 export default defineConfig({
   resolve: { alias },
   test: {

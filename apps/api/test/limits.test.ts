@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { GraphQLResponse } from "@modelmarket/api-client";
 import { type TestApi, errorCode, startTestApi } from "./harness";
 
 let api: TestApi;
@@ -48,7 +49,7 @@ describe("request limits", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify([{ query: "{ __typename }" }, { query: "{ __typename }" }]),
     });
-    const body = await res.json();
+    const body = (await res.json()) as GraphQLResponse;
     expect(res.status).toBe(400);
     expect(errorCode(body)).toBe("BAD_USER_INPUT");
     expect(body.extensions.requestId).toMatch(/^req_/);
@@ -70,14 +71,14 @@ describe("request limits", () => {
       body: JSON.stringify({ query: "{ __typename }", variables: { pad: "x".repeat(30_000) } }),
     });
     expect(big.status).toBe(413);
-    expect(errorCode(await big.json())).toBe("PAYLOAD_TOO_LARGE");
+    expect(errorCode((await big.json()) as GraphQLResponse)).toBe("PAYLOAD_TOO_LARGE");
     const bad = await fetch(`${api.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: "{ not json",
     });
     expect(bad.status).toBe(400);
-    expect(errorCode(await bad.json())).toBe("BAD_USER_INPUT");
+    expect(errorCode((await bad.json()) as GraphQLResponse)).toBe("BAD_USER_INPUT");
   });
 
   it("error: syntax errors, unknown fields and wrong variable types are BAD_USER_INPUT", async () => {
