@@ -1,11 +1,11 @@
-import path from "node:path";
 import http from "node:http";
-import express, { type ErrorRequestHandler, type RequestHandler } from "express";
+import path from "node:path";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { PrismaClient } from "@modelmarket/db";
+import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import { AuthRateLimits } from "./auth/auth-rate-limits";
 import { Authenticator } from "./auth/authenticator";
 import { LastUsedTracker } from "./auth/last-used-tracker";
@@ -17,7 +17,7 @@ import { buildApiSchema } from "./graphql/schema";
 import { artifactUploadRoute } from "./http/artifact-upload.route";
 import { requestIdMiddleware } from "./http/request-id.middleware";
 import { LocalArtifactStore } from "./infra/artifact-store";
-import { type Logger, createLogger } from "./infra/logger";
+import { createLogger, type Logger } from "./infra/logger";
 import type { AppServices } from "./services";
 import { CatalogCache } from "./use-cases/catalog/catalog-cache";
 
@@ -126,7 +126,12 @@ export async function startApi(services: AppServices, port: number, host: string
 const rejectBatches: RequestHandler = (req, res, next) => {
   if (!Array.isArray(req.body)) return next();
   res.status(400).json({
-    errors: [{ message: "Batched operations are not supported; send one operation per request.", extensions: { code: "BAD_USER_INPUT" } }],
+    errors: [
+      {
+        message: "Batched operations are not supported; send one operation per request.",
+        extensions: { code: "BAD_USER_INPUT" },
+      },
+    ],
     extensions: { requestId: res.locals.requestId },
   });
 };

@@ -1,11 +1,9 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import crypto from "node:crypto";
 import { z } from "zod";
 
-const bool = z
-  .enum(["true", "false", "1", "0", ""])
-  .transform((v) => v === "true" || v === "1");
+const bool = z.enum(["true", "false", "1", "0", ""]).transform((v) => v === "true" || v === "1");
 
 const schema = z
   .object({
@@ -15,7 +13,11 @@ const schema = z
     DATA_DIR: z.string().default("data"),
     DATABASE_URL: z.string().optional(),
     SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
-    SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(12 * 3600),
+    SESSION_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(12 * 3600),
     ARTIFACT_MAX_BYTES: z.coerce
       .number()
       .int()

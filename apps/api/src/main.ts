@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { createDatabase, databaseConfigFromEnv } from "@modelmarket/db";
+import { createDatabase, databaseConfigFromEnv, pendingMigrations } from "@modelmarket/db";
 import { createServices, startApi } from "./app";
 import { loadEnv } from "./env";
 import { createLogger } from "./infra/logger";
@@ -10,6 +10,13 @@ async function main() {
   const logger = createLogger(env.LOG_LEVEL);
   const dbConfig = databaseConfigFromEnv({ ...process.env, DATA_DIR: env.dataDir });
   const db = await createDatabase(dbConfig);
+  const pending = await pendingMigrations(db.prisma);
+  if (pending.length) {
+    await db.close();
+    throw new Error(
+      `The database lacks ${pending.length} migration(s) (${pending.join(", ")}): run \`npm run db:migrate\`.`,
+    );
+  }
   const services = createServices(env, db.prisma, logger);
   if (env.SEED_DEMO) {
     const demo = await seedDemo(services);

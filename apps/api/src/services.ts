@@ -1,10 +1,10 @@
 import type { PrismaClient } from "@modelmarket/db";
+import type { AuthRateLimits } from "./auth/auth-rate-limits";
 import type { Authenticator } from "./auth/authenticator";
 import type { LastUsedTracker } from "./auth/last-used-tracker";
 import type { Env } from "./env";
 import type { ArtifactStore } from "./infra/artifact-store";
 import type { Logger } from "./infra/logger";
-import type { AuthRateLimits } from "./auth/auth-rate-limits";
 import type { CatalogCache } from "./use-cases/catalog/catalog-cache";
 
 /** Everything a use case may need, built once at start-up (see app.ts). */

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SignJWT } from "jose";
-import { type TestApi, errorCode, signUpTenant, startTestApi } from "./harness";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorCode, signUpTenant, startTestApi, type TestApi } from "./harness";
 
 const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { token user { id email role tenant { id slug name } } } }`;
 const SIGN_IN = `mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) { token user { email } } }`;
@@ -23,7 +23,9 @@ describe("signUp", () => {
     expect(user.role).toBe("owner");
     expect(user.tenant.slug).toMatch(/^acme-labs/);
     expect(user.tenant.id).toMatch(/^tnt_/);
-    const me = await api.client.withToken(body.data?.signUp.token).request<{ me: { email: string } }>(`{ me { email } }`);
+    const me = await api.client
+      .withToken(body.data?.signUp.token)
+      .request<{ me: { email: string } }>(`{ me { email } }`);
     expect(me.me.email).toBe(email.toLowerCase());
   });
 
@@ -60,7 +62,7 @@ describe("signUp", () => {
       input: { email: "not-an-email", password: "secret-never-echoed-123", tenantName: "A" },
     });
     expect(errorCode(body)).toBe("BAD_USER_INPUT");
-    const fields = (body.errors?.[0]?.extensions?.fields as { field: string }[]).map((f) => f.field).sort();
+    const fields = ((body.errors?.[0]?.extensions?.fields ?? []) as { field: string }[]).map((f) => f.field).sort();
     expect(fields).toEqual(["email", "tenantName"]);
     expect(JSON.stringify(body)).not.toContain("secret-never-echoed-123");
   });
@@ -143,7 +145,9 @@ describe("session tokens", () => {
   });
 
   it("happy: without credentials `me` is null and the catalog is readable", async () => {
-    const data = await api.client.request<{ me: null; models: { totalCount: number } }>(`{ me { id } models { totalCount } }`);
+    const data = await api.client.request<{ me: null; models: { totalCount: number } }>(
+      `{ me { id } models { totalCount } }`,
+    );
     expect(data.me).toBeNull();
     expect(data.models.totalCount).toBeGreaterThanOrEqual(0);
   });

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestApi, apiKeyClient, errorCode, signUpTenant, startTestApi } from "./harness";
+import { apiKeyClient, errorCode, signUpTenant, startTestApi, type TestApi } from "./harness";
 
 const CREATE = `mutation($name: String!, $scopes: [String!]) {
   createApiKey(name: $name, scopes: $scopes) { secret apiKey { id name prefix scopes createdAt lastUsedAt revokedAt } }
@@ -18,10 +18,13 @@ afterAll(() => api?.close());
 describe("createApiKey", () => {
   it("happy: returns an mm_live_ secret with ≥128 bits once, and stores only its SHA-256", async () => {
     const tenant = await signUpTenant(api);
-    const data = await tenant.client.request<{ createApiKey: { secret: string; apiKey: Record<string, unknown> } }>(CREATE, {
-      name: "ci",
-      scopes: ["inference", "billing:read"],
-    });
+    const data = await tenant.client.request<{ createApiKey: { secret: string; apiKey: Record<string, unknown> } }>(
+      CREATE,
+      {
+        name: "ci",
+        scopes: ["inference", "billing:read"],
+      },
+    );
     const { secret, apiKey } = data.createApiKey;
     expect(secret).toMatch(/^mm_live_[A-Za-z0-9_-]{43}$/); // 32 random bytes, base64url
     expect(apiKey.prefix).toBe(secret.slice(0, 12));
@@ -37,9 +40,12 @@ describe("createApiKey", () => {
 
   it("happy: defaults to the inference scope only, and the key authenticates as its tenant", async () => {
     const tenant = await signUpTenant(api);
-    const key = await tenant.client.request<{ createApiKey: { secret: string; apiKey: { scopes: string[] } } }>(CREATE, {
-      name: "default",
-    });
+    const key = await tenant.client.request<{ createApiKey: { secret: string; apiKey: { scopes: string[] } } }>(
+      CREATE,
+      {
+        name: "default",
+      },
+    );
     expect(key.createApiKey.apiKey.scopes).toEqual(["inference"]);
     const me = await api.client.withToken(key.createApiKey.secret).request<{ me: { id: string } }>(`{ me { id } }`);
     expect(me.me.id).toBe(tenant.userId);

@@ -1,8 +1,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildOnnxModel } from "@modelmarket/onnx";
-import { type TestApi, apiKeyClient, signUpTenant, startTestApi, tinyOnnx } from "./harness";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiKeyClient, signUpTenant, startTestApi, type TestApi, tinyOnnx } from "./harness";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -56,7 +56,9 @@ describe("POST /v1/artifacts", () => {
     expect(body.error?.code).toBe("BAD_USER_INPUT");
     expect(body.error?.message).toMatch(/not a usable ONNX model/);
     expect(await api.db.prisma.artifact.count({ where: { tenantId: tenant.tenantId } })).toBe(0);
-    expect(fs.existsSync(api.services.artifacts.pathOf(crypto.createHash("sha256").update(png).digest("hex")))).toBe(false);
+    expect(fs.existsSync(api.services.artifacts.pathOf(crypto.createHash("sha256").update(png).digest("hex")))).toBe(
+      false,
+    );
   });
 
   it("error: malformed input — empty body, truncated model, JSON, an unknown kind — is BAD_USER_INPUT", async () => {

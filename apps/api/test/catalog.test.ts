@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FREE_PLAN, type TestApi, apiKeyClient, errorCode, publishTinyModel, signUpTenant, startTestApi, tinyOnnx } from "./harness";
+import {
+  apiKeyClient,
+  errorCode,
+  FREE_PLAN,
+  publishTinyModel,
+  signUpTenant,
+  startTestApi,
+  type TestApi,
+  tinyOnnx,
+} from "./harness";
 
 const PUBLISH = `mutation($input: PublishModelInput!) {
   publishModel(input: $input) {
@@ -70,7 +79,9 @@ describe("publishModel", () => {
       ["Free", "usd"],
       ["Pro", "eur"],
     ]);
-    const audit = await api.db.prisma.auditLog.findMany({ where: { tenantId: tenant.tenantId, action: "model.published" } });
+    const audit = await api.db.prisma.auditLog.findMany({
+      where: { tenantId: tenant.tenantId, action: "model.published" },
+    });
     expect(audit).toHaveLength(1);
   });
 
@@ -78,7 +89,9 @@ describe("publishModel", () => {
     const tenant = await signUpTenant(api);
     const artifactId = await uploadModel(tenant.client);
     await tenant.client.request(PUBLISH, { input: publishInput(artifactId) });
-    const { body } = await tenant.client.raw(PUBLISH, { input: publishInput(artifactId, { name: "support ticket ROUTER" }) });
+    const { body } = await tenant.client.raw(PUBLISH, {
+      input: publishInput(artifactId, { name: "support ticket ROUTER" }),
+    });
     expect(errorCode(body)).toBe("BAD_USER_INPUT");
     expect(body.errors?.[0]?.message).toContain("already publish");
   });
@@ -119,7 +132,9 @@ describe("publishModel", () => {
     expect(errorCode(body)).toBe("NOT_FOUND");
     const asset = await owner.client.uploadArtifact(new TextEncoder().encode("x"), { kind: "asset" });
     const own = await uploadModel(thief.client);
-    const withAsset = await thief.client.raw(PUBLISH, { input: publishInput(own, { assets: { labels: asset.body.id } }) });
+    const withAsset = await thief.client.raw(PUBLISH, {
+      input: publishInput(own, { assets: { labels: asset.body.id } }),
+    });
     expect(errorCode(withAsset.body)).toBe("NOT_FOUND");
   });
 
@@ -128,7 +143,9 @@ describe("publishModel", () => {
     const artifactId = await uploadModel(tenant.client);
     const { client } = await apiKeyClient(api, tenant, ["inference"]);
     expect(errorCode((await client.raw(PUBLISH, { input: publishInput(artifactId) })).body)).toBe("FORBIDDEN");
-    expect(errorCode((await api.client.raw(PUBLISH, { input: publishInput(artifactId) })).body)).toBe("UNAUTHENTICATED");
+    expect(errorCode((await api.client.raw(PUBLISH, { input: publishInput(artifactId) })).body)).toBe(
+      "UNAUTHENTICATED",
+    );
   });
 
   it("security: a smuggled tenantId (argument, input field or header) has no effect", async () => {

@@ -2,11 +2,17 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { ModelmarketClient } from "@modelmarket/api-client";
-import { applyMigrationsDirectly, createDatabase, createDatabaseOnPglite, type Database, openPglite } from "@modelmarket/db";
+import {
+  applyMigrationsDirectly,
+  createDatabase,
+  createDatabaseOnPglite,
+  type Database,
+  openPglite,
+} from "@modelmarket/db";
 import { buildOnnxModel } from "@modelmarket/onnx";
-import { type RunningApi, createServices, startApi } from "../src/app";
+import pg from "pg";
+import { createServices, type RunningApi, startApi } from "../src/app";
 import { loadEnv } from "../src/env";
 import { createLogger } from "../src/infra/logger";
 import type { AppServices } from "../src/services";
@@ -94,10 +100,9 @@ export async function signUpTenant(api: TestApi, name = "Tenant") {
   const password = "purple-otter-kettle-42";
   const data = await api.client.request<{
     signUp: { token: string; user: { id: string; tenant: { id: string; slug: string } } };
-  }>(
-    `mutation($input: SignUpInput!) { signUp(input: $input) { token user { id tenant { id slug } } } }`,
-    { input: { email, password, tenantName: `${name} ${counter}` } },
-  );
+  }>(`mutation($input: SignUpInput!) { signUp(input: $input) { token user { id tenant { id slug } } } }`, {
+    input: { email, password, tenantName: `${name} ${counter}` },
+  });
   return {
     email,
     password,
@@ -152,20 +157,19 @@ export async function publishTinyModel(
 ): Promise<{ id: string; slug: string; plans: { id: string; name: string }[] }> {
   const upload = await tenant.client.uploadArtifact(tinyOnnx(), { fileName: "tiny.onnx" });
   if (upload.status !== 201) throw new Error(`upload failed: ${JSON.stringify(upload.body)}`);
-  const data = await tenant.client.request<{ publishModel: { id: string; slug: string; plans: { id: string; name: string }[] } }>(
-    `mutation($input: PublishModelInput!) { publishModel(input: $input) { id slug plans { id name } } }`,
-    {
-      input: {
-        name: `model ${crypto.randomBytes(3).toString("hex")}`,
-        description: "A tiny linear model for tests",
-        task: "TEXT_CLASSIFICATION",
-        artifactId: upload.body.id,
-        version: "1.0.0",
-        plans: [FREE_PLAN, { ...FREE_PLAN, name: "Pro", monthlyFeeCents: 1900, unitPriceMicros: 200 }],
-        ...overrides,
-      },
+  const data = await tenant.client.request<{
+    publishModel: { id: string; slug: string; plans: { id: string; name: string }[] };
+  }>(`mutation($input: PublishModelInput!) { publishModel(input: $input) { id slug plans { id name } } }`, {
+    input: {
+      name: `model ${crypto.randomBytes(3).toString("hex")}`,
+      description: "A tiny linear model for tests",
+      task: "TEXT_CLASSIFICATION",
+      artifactId: upload.body.id,
+      version: "1.0.0",
+      plans: [FREE_PLAN, { ...FREE_PLAN, name: "Pro", monthlyFeeCents: 1900, unitPriceMicros: 200 }],
+      ...overrides,
     },
-  );
+  });
   return data.publishModel;
 }
 

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphQLResponse } from "@modelmarket/api-client";
-import { type TestApi, errorCode, startTestApi } from "./harness";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorCode, startTestApi, type TestApi } from "./harness";
 
 let api: TestApi;
 beforeAll(async () => {
@@ -36,7 +36,8 @@ describe("request limits", () => {
   });
 
   it("security: a query over the cost limit is BAD_USER_INPUT", async () => {
-    const fields = "edges { node { id slug name description tags publisher { id slug name } plans { id name currency } versions { id version sha256 } } }";
+    const fields =
+      "edges { node { id slug name description tags publisher { id slug name } plans { id name currency } versions { id version sha256 } } }";
     const aliases = Array.from({ length: 14 }, (_, i) => `m${i}: models(first: 100) { ${fields} }`).join(" ");
     const { body } = await api.client.raw(`{ ${aliases} }`);
     expect(errorCode(body)).toBe("BAD_USER_INPUT");

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "@modelmarket/domain";
-import { type TestApi, apiKeyClient, errorCode, publishTinyModel, signUpTenant, startTestApi } from "./harness";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiKeyClient, errorCode, publishTinyModel, signUpTenant, startTestApi, type TestApi } from "./harness";
 
 const SUBSCRIBE = `mutation($model: String!, $planId: ID!) {
   subscribe(model: $model, planId: $planId) {
@@ -41,7 +41,9 @@ describe("subscribe", () => {
     expect(end.getUTCMonth()).toBe((start.getUTCMonth() + 1) % 12);
     const list = await consumer.client.request<{ subscriptions: { id: string }[] }>(LIST);
     expect(list.subscriptions.map((s) => s.id)).toEqual([sub.id]);
-    const audit = await api.db.prisma.auditLog.count({ where: { tenantId: consumer.tenantId, action: "subscription.created" } });
+    const audit = await api.db.prisma.auditLog.count({
+      where: { tenantId: consumer.tenantId, action: "subscription.created" },
+    });
     expect(audit).toBe(1);
   });
 
@@ -59,8 +61,12 @@ describe("subscribe", () => {
   it("error: a plan of another model, or an unknown model, is NOT_FOUND", async () => {
     const { consumer, model } = await setup();
     const other = await setup();
-    expect(errorCode((await consumer.client.raw(SUBSCRIBE, { model: model.slug, planId: other.free })).body)).toBe("NOT_FOUND");
-    expect(errorCode((await consumer.client.raw(SUBSCRIBE, { model: "no/such", planId: other.free })).body)).toBe("NOT_FOUND");
+    expect(errorCode((await consumer.client.raw(SUBSCRIBE, { model: model.slug, planId: other.free })).body)).toBe(
+      "NOT_FOUND",
+    );
+    expect(errorCode((await consumer.client.raw(SUBSCRIBE, { model: "no/such", planId: other.free })).body)).toBe(
+      "NOT_FOUND",
+    );
   });
 
   it("security: subscribing needs billing:write; listing needs billing:read", async () => {
@@ -86,7 +92,9 @@ describe("cancelSubscription", () => {
     expect(second.subscribe.status).toBe("ACTIVE");
     const list = await consumer.client.request<{ subscriptions: Sub[] }>(LIST);
     expect(list.subscriptions.map((s) => s.status)).toEqual(["ACTIVE", "CANCELED"]);
-    const audit = await api.db.prisma.auditLog.count({ where: { tenantId: consumer.tenantId, action: "subscription.canceled" } });
+    const audit = await api.db.prisma.auditLog.count({
+      where: { tenantId: consumer.tenantId, action: "subscription.canceled" },
+    });
     expect(audit).toBe(1);
   });
 
@@ -119,7 +127,12 @@ describe("usedUnits", () => {
       createdAt,
     });
     await api.db.prisma.usageEvent.createMany({
-      data: [event(3, "SUCCESS"), event(4, "SUCCESS"), event(50, "ERROR"), event(9, "SUCCESS", new Date(Date.now() - 40 * 86400_000))],
+      data: [
+        event(3, "SUCCESS"),
+        event(4, "SUCCESS"),
+        event(50, "ERROR"),
+        event(9, "SUCCESS", new Date(Date.now() - 40 * 86400_000)),
+      ],
     });
     const list = await consumer.client.request<{ subscriptions: Sub[] }>(LIST);
     expect(list.subscriptions[0]?.usedUnits).toBe(7);

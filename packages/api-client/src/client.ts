@@ -61,7 +61,10 @@ export class ModelmarketClient {
   async uploadArtifact(
     body: Uint8Array | ReadableStream<Uint8Array>,
     options: { kind?: "model" | "asset"; fileName?: string } = {},
-  ): Promise<{ status: number; body: Record<string, unknown> & { id?: string; error?: { code: string; message: string } } }> {
+  ): Promise<{
+    status: number;
+    body: Record<string, unknown> & { id?: string; error?: { code: string; message: string } };
+  }> {
     const params = new URLSearchParams({ kind: options.kind ?? "model" });
     if (options.fileName) params.set("filename", options.fileName);
     const res = await fetch(`${this.baseUrl}/v1/artifacts?${params}`, {

@@ -1,8 +1,8 @@
-import { PrismaPg } from "@prisma/adapter-pg";
 import type { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { PrismaClient } from "./generated/prisma/client.js";
 import { type DatabaseConfig, databaseConfigFromEnv } from "./database-config";
+import { PrismaClient } from "./generated/prisma/client.js";
 import { openPglite } from "./open-pglite";
 import { fixPgliteScripts } from "./pglite-script-fix";
 

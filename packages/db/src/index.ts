@@ -1,6 +1,7 @@
-export * from "./generated/prisma/client.js";
 export { applyMigrationsDirectly, migrationScripts } from "./apply-migrations";
-export { type Database, createDatabase, createDatabaseOnPglite } from "./create-database";
-export { type DatabaseConfig, EMBEDDED_DATABASE_URL, databaseConfigFromEnv } from "./database-config";
+export { createDatabase, createDatabaseOnPglite, type Database } from "./create-database";
+export { type DatabaseConfig, databaseConfigFromEnv, EMBEDDED_DATABASE_URL } from "./database-config";
 export { isForeignKeyViolation, isUniqueViolation } from "./db-errors";
+export * from "./generated/prisma/client.js";
 export { openPglite } from "./open-pglite";
+export { pendingMigrations } from "./pending-migrations";

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { type ZooModel, standardPlans } from "./zoo-model";
+import { standardPlans, type ZooModel } from "./zoo-model";
 
 interface InferSymbol {
   char: string;

@@ -1,4 +1,9 @@
-export type ZooTask = "TEXT_CLASSIFICATION" | "TEXT_EMBEDDING" | "IMAGE_CLASSIFICATION" | "OBJECT_DETECTION" | "RECOMMENDATION";
+export type ZooTask =
+  | "TEXT_CLASSIFICATION"
+  | "TEXT_EMBEDDING"
+  | "IMAGE_CLASSIFICATION"
+  | "OBJECT_DETECTION"
+  | "RECOMMENDATION";
 
 export interface ZooPlan {
   name: string;
@@ -28,7 +33,14 @@ export interface ZooModel {
 /** The free and paid plan every demo model is offered with. */
 export function standardPlans(paidMonthlyFeeCents: number, unitPriceMicros: number): ZooPlan[] {
   return [
-    { name: "Free", monthlyFeeCents: 0, includedUnits: 1000, unitPriceMicros: 0, currency: "usd", rateLimitPerMinute: 60 },
+    {
+      name: "Free",
+      monthlyFeeCents: 0,
+      includedUnits: 1000,
+      unitPriceMicros: 0,
+      currency: "usd",
+      rateLimitPerMinute: 60,
+    },
     {
       name: "Pro",
       monthlyFeeCents: paidMonthlyFeeCents,

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
 import { inspectOnnx } from "@modelmarket/onnx";
+import { describe, expect, it } from "vitest";
 import { zooModels } from "./index";
 
 describe("model zoo", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildOnnxModel } from "./build-onnx";
-import { OnnxFormatError, inspectOnnx } from "./inspect-onnx";
+import { inspectOnnx, OnnxFormatError } from "./inspect-onnx";
 
 const linear = (extra: Partial<Parameters<typeof buildOnnxModel>[0]> = {}) =>
   buildOnnxModel({
@@ -24,7 +24,11 @@ describe("inspectOnnx", () => {
   });
 
   it("error: random bytes, an empty buffer and a graph-less proto are not models", () => {
-    for (const bytes of [new Uint8Array([1, 2, 3, 4, 5, 250, 251]), new Uint8Array(0), new TextEncoder().encode("hello world")]) {
+    for (const bytes of [
+      new Uint8Array([1, 2, 3, 4, 5, 250, 251]),
+      new Uint8Array(0),
+      new TextEncoder().encode("hello world"),
+    ]) {
       expect(() => inspectOnnx(bytes)).toThrow(OnnxFormatError);
     }
   });

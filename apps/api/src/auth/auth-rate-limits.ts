@@ -1,5 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { rateLimited } from "@modelmarket/domain";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { Env } from "../env";
 
 /**

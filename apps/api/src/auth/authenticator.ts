@@ -1,6 +1,6 @@
-import { LRUCache } from "lru-cache";
-import { ALL_SCOPES, type Scope, isScope, unauthenticated } from "@modelmarket/domain";
 import type { PrismaClient } from "@modelmarket/db";
+import { ALL_SCOPES, isScope, type Scope, unauthenticated } from "@modelmarket/domain";
+import { LRUCache } from "lru-cache";
 import { hashApiKeySecret, looksLikeApiKey } from "./api-key-secret";
 import type { LastUsedTracker } from "./last-used-tracker";
 import type { Principal } from "./principal";

@@ -1,8 +1,8 @@
+import { badInput } from "@modelmarket/domain";
 import { hash, verify } from "@node-rs/argon2";
 import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import * as common from "@zxcvbn-ts/language-common";
 import * as en from "@zxcvbn-ts/language-en";
-import { badInput } from "@modelmarket/domain";
 
 const strength = new ZxcvbnFactory({
   dictionary: { ...common.dictionary, ...en.dictionary },

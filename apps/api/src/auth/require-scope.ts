@@ -1,4 +1,4 @@
-import { type Scope, forbidden, unauthenticated } from "@modelmarket/domain";
+import { forbidden, type Scope, unauthenticated } from "@modelmarket/domain";
 import type { Principal } from "./principal";
 
 /** The caller, who must hold `scope`; FORBIDDEN names the missing scope. */

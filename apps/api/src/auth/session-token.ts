@@ -1,4 +1,4 @@
-import { SignJWT, jwtVerify } from "jose";
+import { jwtVerify, SignJWT } from "jose";
 
 const ISSUER = "modelmarket";
 const AUDIENCE = "modelmarket-api";

@@ -1,9 +1,9 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import { AppError, ERROR_CODES, type ErrorCode, HTTP_STATUS } from "@modelmarket/domain";
+import type { ValidationError } from "class-validator";
 import type { GraphQLFormattedError } from "graphql";
 import { GraphQLError } from "graphql";
-import { unwrapResolverError } from "@apollo/server/errors";
 import { ArgumentValidationError } from "type-graphql";
-import type { ValidationError } from "class-validator";
-import { AppError, ERROR_CODES, type ErrorCode, HTTP_STATUS } from "@modelmarket/domain";
 import type { Logger } from "../infra/logger";
 import { currentRequestId } from "../infra/request-context";
 
@@ -42,7 +42,11 @@ export function createFormatError(logger: Logger) {
     if (typeof code === "string" && (CLIENT_ERROR_CODES.has(code) || code === "BAD_USER_INPUT")) {
       return { ...base, message: formatted.message, extensions: { code: "BAD_USER_INPUT" } };
     }
-    if (typeof code === "string" && (ERROR_CODES as readonly string[]).includes(code) && code !== "INTERNAL_SERVER_ERROR") {
+    if (
+      typeof code === "string" &&
+      (ERROR_CODES as readonly string[]).includes(code) &&
+      code !== "INTERNAL_SERVER_ERROR"
+    ) {
       return { ...base, message: formatted.message, extensions: { code } };
     }
     const requestId = currentRequestId();

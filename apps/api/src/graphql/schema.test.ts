@@ -1,19 +1,19 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
+  astFromValue,
+  buildSchema,
   type GraphQLArgument,
   type GraphQLField,
   type GraphQLInputField,
   type GraphQLNamedType,
   type GraphQLSchema,
-  buildSchema,
   getNamedType,
   isEnumType,
   isInputObjectType,
   isObjectType,
   print,
 } from "graphql";
-import { astFromValue } from "graphql";
 import { describe, expect, it } from "vitest";
 import { printApiSchema } from "./print-schema";
 import { buildApiSchema } from "./schema";
@@ -72,7 +72,9 @@ describe("schema", () => {
     for (const name of reachable) compareType(contract, ours, name, problems);
     expect(problems).toEqual([]);
     // The check is only worth something if it reached the types this issue owns.
-    expect([...reachable]).toEqual(expect.arrayContaining(["Model", "PublishModelInput", "PlanInput", "ApiKey", "Session"]));
+    expect([...reachable]).toEqual(
+      expect.arrayContaining(["Model", "PublishModelInput", "PlanInput", "ApiKey", "Session"]),
+    );
   });
 });
 
@@ -120,7 +122,12 @@ function compareType(contract: GraphQLSchema, ours: GraphQLSchema, name: string,
   }
 }
 
-function compareField(key: string, theirs: GraphQLField<unknown, unknown>, mine: GraphQLField<unknown, unknown>, problems: string[]): void {
+function compareField(
+  key: string,
+  theirs: GraphQLField<unknown, unknown>,
+  mine: GraphQLField<unknown, unknown>,
+  problems: string[],
+): void {
   if (String(theirs.type) !== String(mine.type)) problems.push(`${key}: type ${mine.type}, contract ${theirs.type}`);
   for (const arg of theirs.args) {
     const m = mine.args.find((a) => a.name === arg.name);
@@ -146,5 +153,6 @@ function compareInput(
     const ast = astFromValue(x.defaultValue, x.type);
     return ast ? print(ast) : "none";
   };
-  if (defaultOf(theirs) !== defaultOf(mine)) problems.push(`${key}: default ${defaultOf(mine)}, contract ${defaultOf(theirs)}`);
+  if (defaultOf(theirs) !== defaultOf(mine))
+    problems.push(`${key}: default ${defaultOf(mine)}, contract ${defaultOf(theirs)}`);
 }

@@ -1,5 +1,5 @@
-import type { Request, Response } from "express";
 import { badInput } from "@modelmarket/domain";
+import type { Request, Response } from "express";
 import type { AppServices } from "../services";
 import { type ArtifactKindName, uploadArtifact } from "../use-cases/artifacts/upload-artifact";
 import { sendError } from "./send-error";

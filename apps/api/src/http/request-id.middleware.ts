@@ -1,5 +1,5 @@
-import type { RequestHandler } from "express";
 import { newId } from "@modelmarket/domain";
+import type { RequestHandler } from "express";
 import { requestScope } from "../infra/request-context";
 
 /** Gives every HTTP request an id (response header `X-Request-Id`) visible to logs and errors. */

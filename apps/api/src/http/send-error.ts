@@ -1,5 +1,5 @@
-import type { Response } from "express";
 import { AppError, HTTP_STATUS } from "@modelmarket/domain";
+import type { Response } from "express";
 import type { Logger } from "../infra/logger";
 
 /** JSON error body of the REST routes: `{ error: { code, message, requestId, ... } }`. */

@@ -1,8 +1,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { Transform, type Readable } from "node:stream";
 
 export class ArtifactTooLargeError extends Error {
   constructor(readonly limitBytes: number) {

@@ -5,8 +5,8 @@ import { type ZooModel, zooModels } from "@modelmarket/model-zoo";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { Principal } from "../auth/principal";
 import type { AppServices } from "../services";
-import { audit } from "../use-cases/audit";
 import { uploadArtifact } from "../use-cases/artifacts/upload-artifact";
+import { audit } from "../use-cases/audit";
 import { publishModel } from "../use-cases/catalog/publish-model";
 
 export const DEMO_TENANT_SLUG = "modelmarket";

@@ -1,5 +1,5 @@
-import { newId } from "@modelmarket/domain";
 import type { Prisma } from "@modelmarket/db";
+import { newId } from "@modelmarket/domain";
 import type { Principal } from "../auth/principal";
 import { currentRequestId } from "../infra/request-context";
 

@@ -1,13 +1,4 @@
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsInt,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from "class-validator";
+import { ArrayMaxSize, ArrayMinSize, IsInt, Length, Matches, Max, Min, ValidateNested } from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { ModelTask, Visibility } from "../types/enums";
 import { JSONScalar } from "../types/scalars";

@@ -1,5 +1,5 @@
-import { registerEnumType } from "type-graphql";
 import { ModelTask, SubscriptionStatus, Visibility } from "@modelmarket/db";
+import { registerEnumType } from "type-graphql";
 
 // The database enums are the GraphQL enums: one list of values, no mapping to drift.
 registerEnumType(ModelTask, { name: "ModelTask" });

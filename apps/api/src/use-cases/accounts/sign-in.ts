@@ -1,5 +1,5 @@
-import { unauthenticated } from "@modelmarket/domain";
 import type { Tenant, User } from "@modelmarket/db";
+import { unauthenticated } from "@modelmarket/domain";
 import { DECOY_HASH_PROMISE, verifyPassword } from "../../auth/password";
 import { issueSessionToken } from "../../auth/session-token";
 import type { AppServices } from "../../services";

@@ -1,12 +1,12 @@
 import crypto from "node:crypto";
-import { badInput, newId } from "@modelmarket/domain";
 import { isUniqueViolation } from "@modelmarket/db";
+import { badInput, newId } from "@modelmarket/domain";
 import { assertStrongPassword, hashPassword } from "../../auth/password";
 import { issueSessionToken } from "../../auth/session-token";
 import type { AppServices } from "../../services";
 import { audit } from "../audit";
-import { slugify } from "./slugify";
 import type { SessionResult } from "./sign-in";
+import { slugify } from "./slugify";
 
 export interface SignUpCommand {
   email: string;
@@ -48,7 +48,8 @@ export async function signUp(services: AppServices, cmd: SignUpCommand): Promise
     return { token, user: { ...user, tenant } };
   } catch (error) {
     // Two sign-ups racing for the same email or slug: the database decides.
-    if (isUniqueViolation(error)) throw badInput("An account with this email already exists; sign in instead.", "email");
+    if (isUniqueViolation(error))
+      throw badInput("An account with this email already exists; sign in instead.", "email");
     throw error;
   }
 }

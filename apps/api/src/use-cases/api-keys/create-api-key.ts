@@ -1,4 +1,4 @@
-import { ALL_SCOPES, DEFAULT_KEY_SCOPES, type Scope, badInput, forbidden, isScope, newId } from "@modelmarket/domain";
+import { ALL_SCOPES, badInput, DEFAULT_KEY_SCOPES, forbidden, isScope, newId, type Scope } from "@modelmarket/domain";
 import { generateApiKeySecret } from "../../auth/api-key-secret";
 import type { Principal } from "../../auth/principal";
 import { requireScope } from "../../auth/require-scope";

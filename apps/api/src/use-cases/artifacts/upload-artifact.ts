@@ -1,8 +1,8 @@
 import fs from "node:fs/promises";
 import type { Readable } from "node:stream";
-import { badInput, newId, payloadTooLarge } from "@modelmarket/domain";
 import type { Prisma } from "@modelmarket/db";
-import { OnnxFormatError, inspectOnnx } from "@modelmarket/onnx";
+import { badInput, newId, payloadTooLarge } from "@modelmarket/domain";
+import { inspectOnnx, OnnxFormatError } from "@modelmarket/onnx";
 import type { Principal } from "../../auth/principal";
 import { requireScope } from "../../auth/require-scope";
 import { ArtifactTooLargeError, type StagedBlob } from "../../infra/artifact-store";
@@ -77,7 +77,9 @@ async function inspectModel(path: string) {
     );
   }
   if (inspection.customDomains.length) {
-    throw badInput(`The model uses custom operator domains (${inspection.customDomains.join(", ")}), which are not allowed.`);
+    throw badInput(
+      `The model uses custom operator domains (${inspection.customDomains.join(", ")}), which are not allowed.`,
+    );
   }
   return inspection;
 }

@@ -1,5 +1,5 @@
+import { isUniqueViolation, type ModelTask, type Prisma, type Visibility } from "@modelmarket/db";
 import { badInput, newId, notFound } from "@modelmarket/domain";
-import { type ModelTask, type Prisma, type Visibility, isUniqueViolation } from "@modelmarket/db";
 import type { Principal } from "../../auth/principal";
 import { requireScope } from "../../auth/require-scope";
 import type { AppServices } from "../../services";

@@ -1,5 +1,5 @@
-import { badInput } from "@modelmarket/domain";
 import type { ModelTask, Prisma } from "@modelmarket/db";
+import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
 import { MODEL_INCLUDE, type ModelView, toModelView, visibleTo } from "./model-view";
@@ -35,7 +35,8 @@ export async function searchModels(
     throw badInput(`\`first\` must be between 1 and ${MAX_PAGE_SIZE}.`, "first");
   }
   const text = (q.query ?? "").trim();
-  if (text.length > MAX_QUERY_LENGTH) throw badInput(`\`query\` is limited to ${MAX_QUERY_LENGTH} characters.`, "query");
+  if (text.length > MAX_QUERY_LENGTH)
+    throw badInput(`\`query\` is limited to ${MAX_QUERY_LENGTH} characters.`, "query");
   const terms = [...new Set(text.toLowerCase().split(/\s+/).filter(Boolean))].slice(0, MAX_TERMS);
   const afterId = q.after ? decodeCursor(q.after) : null;
   const tenantId = caller?.tenantId;

@@ -1,5 +1,5 @@
-import { badInput, newId, notFound } from "@modelmarket/domain";
 import { isUniqueViolation } from "@modelmarket/db";
+import { badInput, newId, notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import { requireScope } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
@@ -34,10 +34,16 @@ export async function subscribe(services: AppServices, caller: Principal | null,
         },
         include: SUBSCRIPTION_INCLUDE,
       });
-      await audit(tx, principal, "subscription.created", { type: "subscription", id: created.id }, {
-        model: model.slug,
-        plan: plan.name,
-      });
+      await audit(
+        tx,
+        principal,
+        "subscription.created",
+        { type: "subscription", id: created.id },
+        {
+          model: model.slug,
+          plan: plan.name,
+        },
+      );
       return created;
     });
     return withUsedUnits(services, subscription);

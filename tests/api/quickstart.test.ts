@@ -1,0 +1,159 @@
+// Black-box: the product as a newcomer gets it from the README — `npm start` on an empty
+// data folder — driven over HTTP with nothing but the public contract.
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ModelmarketClient } from "@modelmarket/api-client";
+import { buildOnnxModel } from "@modelmarket/onnx";
+
+const root = path.resolve(__dirname, "..", "..");
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-quickstart-"));
+let port = 0;
+let server: ChildProcess | undefined;
+let output = "";
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+/** Runs `node scripts/start.mjs` (what `npm start` runs after building) and waits for its banner. */
+async function startProduct(): Promise<void> {
+  output = "";
+  server = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  server.stdout?.on("data", (d) => (output += d));
+  server.stderr?.on("data", (d) => (output += d));
+  const deadline = Date.now() + 150_000;
+  while (!output.includes("Modelmarket is running")) {
+    if (server.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${output}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function stopProduct(): Promise<void> {
+  if (!server || server.exitCode !== null) return;
+  const exited = new Promise((resolve) => server?.once("exit", resolve));
+  server.kill("SIGTERM");
+  await exited;
+}
+
+beforeAll(async () => {
+  port = await freePort();
+  await startProduct();
+});
+afterAll(async () => {
+  await stopProduct();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("quick start", () => {
+  const api = () => new ModelmarketClient(`http://127.0.0.1:${port}`);
+
+  it("happy: the banner names the API and the demo account, and the demo catalog holds a real model", async () => {
+    expect(output).toContain(`http://127.0.0.1:${port}/graphql`);
+    const password = /demo@modelmarket\.dev \/ (\S+)/.exec(output)?.[1];
+    expect(password).toBeTruthy();
+    const session = await api().request<{ signIn: { token: string } }>(
+      `mutation($p: String!) { signIn(email: "demo@modelmarket.dev", password: $p) { token } }`,
+      { p: password },
+    );
+    expect(session.signIn.token).toBeTruthy();
+    const data = await api().request<{ model: { task: string; latestVersion: { signature: { inputs: unknown[] } } } }>(
+      `{ model(slug: "modelmarket/math-symbols") { task latestVersion { signature } } }`,
+    );
+    expect(data.model.task).toBe("IMAGE_CLASSIFICATION");
+    expect(data.model.latestVersion.signature.inputs).toEqual([{ name: "x", elemType: "float", shape: [1, 1, 224, 224] }]);
+  });
+
+  it("happy: sign up → API key → upload → publish → search → subscribe, as the README shows", async () => {
+    const email = `newcomer-${Date.now()}@example.com`;
+    const signUp = await api().request<{ signUp: { token: string } }>(
+      `mutation($i: SignUpInput!) { signUp(input: $i) { token user { tenant { slug } } } }`,
+      { i: { email, password: "granite-lantern-orbit-7", tenantName: "Newcomer Inc" } },
+    );
+    const me = api().withToken(signUp.signUp.token);
+    const key = await me.request<{ createApiKey: { secret: string } }>(
+      `mutation { createApiKey(name: "laptop", scopes: ["inference", "models:write", "billing:read", "billing:write"]) { secret } }`,
+    );
+    const withKey = api().withToken(key.createApiKey.secret);
+    const model = buildOnnxModel({
+      inputs: [{ name: "x", elemType: "FLOAT", shape: [1, 2] }],
+      outputs: [{ name: "y", elemType: "FLOAT", shape: [1, 2] }],
+      nodes: [{ opType: "Relu", inputs: ["x"], outputs: ["y"] }],
+    });
+    const upload = await withKey.uploadArtifact(model, { fileName: "relu.onnx" });
+    expect(upload.status).toBe(201);
+    const published = await withKey.request<{ publishModel: { slug: string; plans: { id: string }[] } }>(
+      `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
+      {
+        i: {
+          name: "Relu Demo",
+          description: "Rectifies two numbers",
+          task: "TEXT_EMBEDDING",
+          artifactId: upload.body.id,
+          version: "1.0.0",
+          plans: [{ name: "Free", monthlyFeeCents: 0, includedUnits: 10, unitPriceMicros: 0, rateLimitPerMinute: 10 }],
+        },
+      },
+    );
+    const found = await api().request<{ models: { edges: { node: { slug: string } }[] } }>(
+      `{ models(query: "rectifies", first: 5) { edges { node { slug } } } }`,
+    );
+    expect(found.models.edges.map((e) => e.node.slug)).toEqual([published.publishModel.slug]);
+    const sub = await withKey.request<{ subscribe: { status: string } }>(
+      `mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { status } }`,
+      { m: "modelmarket/math-symbols", p: await freePlanOf("modelmarket/math-symbols") },
+    );
+    expect(sub.subscribe.status).toBe("ACTIVE");
+  });
+
+  it("happy: a restart keeps the data, re-seeds nothing twice, and keeps sessions valid", async () => {
+    const email = `restart-${Date.now()}@example.com`;
+    const signUp = await api().request<{ signUp: { token: string } }>(
+      `mutation($i: SignUpInput!) { signUp(input: $i) { token } }`,
+      { i: { email, password: "granite-lantern-orbit-7", tenantName: "Restart Co" } },
+    );
+    const before = await api().request<{ models: { totalCount: number } }>(`{ models { totalCount } }`);
+    await stopProduct();
+    await startProduct();
+    const after = await api().request<{ models: { totalCount: number } }>(`{ models { totalCount } }`);
+    expect(after.models.totalCount).toBe(before.models.totalCount);
+    const me = await api().withToken(signUp.signUp.token).request<{ me: { email: string } }>(`{ me { email } }`);
+    expect(me.me.email).toBe(email);
+  });
+
+  it("error: a second server on the same embedded database is refused with a clear message", async () => {
+    const second = spawn(process.execPath, [path.join(root, "apps", "api", "dist", "main.js")], {
+      cwd: root,
+      env: { ...process.env, PORT: String(await freePort()), DATA_DIR: dataDir, DATABASE_URL: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let text = "";
+    second.stdout?.on("data", (d) => (text += d));
+    second.stderr?.on("data", (d) => (text += d));
+    const code = await new Promise((resolve) => second.once("exit", resolve));
+    expect(code).not.toBe(0);
+    expect(text).toMatch(/in use by another process/);
+    // The running product is unharmed.
+    expect((await api().raw(`{ models { totalCount } }`)).body.errors).toBeUndefined();
+  });
+
+  async function freePlanOf(slug: string): Promise<string> {
+    const data = await api().request<{ model: { plans: { id: string; monthlyFeeCents: number }[] } }>(
+      `query($s: String!) { model(slug: $s) { plans { id monthlyFeeCents } } }`,
+      { s: slug },
+    );
+    return data.model.plans.find((p) => p.monthlyFeeCents === 0)?.id as string;
+  }
+});
