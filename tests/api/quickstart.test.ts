@@ -5,9 +5,9 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ModelmarketClient } from "@modelmarket/api-client";
 import { buildOnnxModel } from "@modelmarket/onnx";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = path.resolve(__dirname, "..", "..");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-quickstart-"));
@@ -73,7 +73,9 @@ describe("quick start", () => {
       `{ model(slug: "modelmarket/math-symbols") { task latestVersion { signature } } }`,
     );
     expect(data.model.task).toBe("IMAGE_CLASSIFICATION");
-    expect(data.model.latestVersion.signature.inputs).toEqual([{ name: "x", elemType: "float", shape: [1, 1, 224, 224] }]);
+    expect(data.model.latestVersion.signature.inputs).toEqual([
+      { name: "x", elemType: "float", shape: [1, 1, 224, 224] },
+    ]);
   });
 
   it("happy: sign up → API key → upload → publish → search → subscribe, as the README shows", async () => {
