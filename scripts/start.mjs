@@ -15,12 +15,17 @@ function log(message) {
   process.stdout.write(`[start] ${message}\n`);
 }
 
-function stopAll(code) {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 200).unref();
+/** Stops every service and exits once they all have (each closes its database cleanly). */
+async function stopAll(code) {
+  stopping = true;
+  const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
+  const exited = running.map((child) => new Promise((resolve) => child.once("exit", resolve)));
+  for (const child of running) child.kill("SIGTERM");
+  await Promise.all(exited);
+  process.exit(code);
 }
-process.on("SIGINT", () => stopAll(0));
-process.on("SIGTERM", () => stopAll(0));
+process.on("SIGINT", () => void stopAll(0));
+process.on("SIGTERM", () => void stopAll(0));
 
 async function waitFor(url, what, child, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
@@ -40,8 +45,7 @@ function run(name, args, extraEnv = {}) {
   child.on("exit", (code, signal) => {
     if (!stopping) {
       log(`${name} stopped (${signal ?? `exit ${code}`}); stopping everything`);
-      stopping = true;
-      stopAll(code || 1);
+      void stopAll(code || 1);
     }
   });
   children.push(child);
@@ -76,7 +80,7 @@ try {
   await waitFor(`http://${host}:${apiPort}/health/ready`, "API", api);
 } catch (error) {
   log(error.message);
-  stopAll(1);
+  await stopAll(1);
 }
 if (!stopping) {
   const seeded = env.SEED_DEMO !== "false" && env.SEED_DEMO !== "0";

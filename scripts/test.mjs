@@ -8,11 +8,12 @@ import net from "node:net";
 const ci = process.env.CI === "true" || process.env.CI === "1";
 const pgUrl = new URL(process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
 
-function step(name, command, args) {
+/** Runs one step; a failing step before the tests still ends with a summary line CI can read. */
+function step(name, command, args, { summarise = true } = {}) {
   process.stdout.write(`\n== ${name}\n`);
   const result = spawnSync(command, args, { stdio: "inherit", env: process.env });
   if (result.status !== 0) {
-    process.stdout.write(`\n${name} failed\n0 passed, 1 failed\n`);
+    process.stdout.write(`\n${name} failed\n${summarise ? "0 passed, 1 failed\n" : ""}`);
     process.exit(result.status ?? 1);
   }
 }
@@ -39,4 +40,5 @@ if (await reachable(pgUrl.hostname, pgUrl.port || 5432)) {
 } else {
   process.stdout.write(`\n!! PostgreSQL is not reachable at ${pgUrl.host}: the api-postgres tests are NOT run.\n`);
 }
-step("tests (vitest)", "npx", ["vitest", "run", ...projects.flatMap((p) => ["--project", p])]);
+// vitest's own reporter prints the closing "N passed, N failed" line.
+step("tests (vitest)", "npx", ["vitest", "run", ...projects.flatMap((p) => ["--project", p])], { summarise: false });

@@ -1,6 +1,7 @@
 import http from "node:http";
 import path from "node:path";
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
@@ -11,6 +12,7 @@ import { Authenticator } from "./auth/authenticator";
 import { LastUsedTracker } from "./auth/last-used-tracker";
 import type { GraphQLContext } from "./context";
 import type { Env } from "./env";
+import { catalogResponseCachePlugin } from "./graphql/catalog-response-cache.plugin";
 import { createFormatError } from "./graphql/format-error";
 import { requestPlugin } from "./graphql/request-plugin";
 import { buildApiSchema } from "./graphql/schema";
@@ -70,7 +72,14 @@ export async function startApi(services: AppServices, port: number, host: string
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(logger),
     validationRules: armor.validationRules,
-    plugins: [...armor.plugins, requestPlugin, ApolloServerPluginDrainHttpServer({ httpServer: server })],
+    plugins: [
+      ...armor.plugins,
+      requestPlugin,
+      catalogResponseCachePlugin,
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // No HTTP cache hints are used; the default plugin would wrap every field resolver.
+      ApolloServerPluginCacheControlDisabled(),
+    ],
   });
   await apollo.start();
 

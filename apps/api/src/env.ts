@@ -11,7 +11,14 @@ const schema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
     HOST: z.string().default("127.0.0.1"),
     DATA_DIR: z.string().default("data"),
-    DATABASE_URL: z.string().optional(),
+    DATABASE_URL: z
+      .string()
+      .optional()
+      .refine(
+        (v) => !v || /^postgres(ql)?:\/\//.test(v),
+        "must be a postgres:// URL (leave unset for the embedded database)",
+      ),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
     SESSION_TTL_SECONDS: z.coerce
       .number()

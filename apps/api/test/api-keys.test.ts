@@ -97,8 +97,8 @@ describe("revokeApiKey", () => {
   it("security: a revoked key is UNAUTHENTICATED on the very next request (despite the cache)", async () => {
     const tenant = await signUpTenant(api);
     const { client, apiKey } = await apiKeyClient(api, tenant, ["inference"]);
-    // Warm the cache with the key.
-    expect((await client.raw(`{ me { id } }`)).body.errors).toBeUndefined();
+    // Warm the key cache and the catalog response cache with the very query retried below.
+    expect((await client.raw(`{ models { totalCount } }`)).body.errors).toBeUndefined();
     const revoked = await tenant.client.request<{ revokeApiKey: { revokedAt: string } }>(REVOKE, { id: apiKey.id });
     expect(revoked.revokeApiKey.revokedAt).toBeTruthy();
     const after = await client.raw(`{ models { totalCount } }`);

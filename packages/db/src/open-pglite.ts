@@ -21,6 +21,10 @@ export async function openPglite(dataDir: string): Promise<PGlite> {
       stale: STALE_LOCK_MS,
       // A process that just crashed leaves a lock that turns stale within STALE_LOCK_MS.
       retries: { retries: 6, minTimeout: 500, maxTimeout: 2_000 },
+      // The lock file vanished (data folder removed under us): say so rather than crash.
+      onCompromised: (error) => {
+        process.emitWarning(`lock of the embedded database at ${dataDir} was lost: ${error.message}`);
+      },
     });
   } catch (error) {
     if ((error as { code?: string }).code === "ELOCKED") {

@@ -20,6 +20,15 @@ export class CatalogCache {
     return value;
   }
 
+  /** A stored value, or undefined; for callers that fill the cache themselves (put). */
+  peek<T>(key: string): T | undefined {
+    return this.cache?.get(key)?.value as T | undefined;
+  }
+
+  put(key: string, value: unknown): void {
+    this.cache?.set(key, { value });
+  }
+
   invalidate(): void {
     this.cache?.clear();
   }
