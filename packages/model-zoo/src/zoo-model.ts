@@ -5,14 +5,9 @@ export type ZooTask =
   | "OBJECT_DETECTION"
   | "RECOMMENDATION";
 
-export interface ZooPlan {
-  name: string;
-  monthlyFeeCents: number;
-  includedUnits: number;
-  unitPriceMicros: number;
-  currency: string;
-  rateLimitPerMinute: number;
-}
+import type { PlanTerms } from "@modelmarket/domain";
+
+export type ZooPlan = PlanTerms;
 
 /** A model the platform ships, ready to publish through the ordinary publish path. */
 export interface ZooModel {

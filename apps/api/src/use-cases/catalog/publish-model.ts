@@ -1,20 +1,11 @@
 import { isUniqueViolation, type ModelTask, type Prisma, type Visibility } from "@modelmarket/db";
-import { badInput, newId, notFound } from "@modelmarket/domain";
+import { badInput, newId, notFound, type PlanTerms } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import { requireScope } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
 import { slugify } from "../accounts/slugify";
 import { audit } from "../audit";
 import { MODEL_INCLUDE, type ModelView, toModelView } from "./model-view";
-
-export interface PlanDraft {
-  name: string;
-  monthlyFeeCents: number;
-  includedUnits: number;
-  unitPriceMicros: number;
-  currency: string;
-  rateLimitPerMinute: number;
-}
 
 export interface PublishModelCommand {
   name: string;
@@ -26,7 +17,7 @@ export interface PublishModelCommand {
   version: string;
   assets?: unknown;
   card?: Record<string, unknown> | null;
-  plans: PlanDraft[];
+  plans: PlanTerms[];
 }
 
 const MAX_TAGS = 20;
@@ -109,7 +100,7 @@ function normaliseTags(tags: string[]): string[] {
   return clean;
 }
 
-function assertPlans(plans: PlanDraft[]): void {
+function assertPlans(plans: PlanTerms[]): void {
   const names = new Set(plans.map((p) => p.name.trim().toLowerCase()));
   if (names.size !== plans.length) throw badInput("Plan names must be unique within a model.", "plans");
 }
