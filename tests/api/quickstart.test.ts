@@ -73,6 +73,12 @@ describe("quick start", () => {
       `{ model(slug: "modelmarket/math-symbols") { task latestVersion { signature } } }`,
     );
     expect(data.model.task).toBe("IMAGE_CLASSIFICATION");
+    const recommender = await api().request<{
+      model: { task: string; latestVersion: { evaluation: Record<string, number> } };
+    }>(`{ model(slug: "modelmarket/food-recommender") { task latestVersion { evaluation } } }`);
+    expect(recommender.model.task).toBe("RECOMMENDATION");
+    const evaluation = recommender.model.latestVersion.evaluation;
+    expect(evaluation.rmse).toBeLessThan(evaluation.rmseItemMean);
     expect(data.model.latestVersion.signature.inputs).toEqual([
       { name: "x", elemType: "float", shape: [1, 1, 224, 224] },
     ]);

@@ -23,6 +23,8 @@ export interface ZooModel {
   /** Extra files by role (labels, vocabulary). */
   assetPaths: Record<string, string>;
   plans: ZooPlan[];
+  /** Quality measured on data the model was not trained on, when the zoo trained it. */
+  evaluation?: Record<string, number>;
 }
 
 /** The free and paid plan every demo model is offered with. */

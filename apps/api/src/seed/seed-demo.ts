@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ALL_SCOPES, newId } from "@modelmarket/domain";
-import { type ZooModel, zooModels } from "@modelmarket/model-zoo";
+import { ZOO, type ZooModel } from "@modelmarket/model-zoo";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { Principal } from "../auth/principal";
 import type { AppServices } from "../services";
@@ -43,9 +43,12 @@ export async function seedDemo(services: AppServices): Promise<{ email: string; 
     scopes: new Set(ALL_SCOPES),
   };
   const published: string[] = [];
-  for (const zoo of zooModels(path.join(env.dataDir, "model-zoo"))) {
-    const slug = `${DEMO_TENANT_SLUG}/${zoo.name}`;
-    if (!(await db.model.findUnique({ where: { slug } }))) await publishZooModel(services, principal, zoo);
+  for (const entry of ZOO) {
+    const slug = `${DEMO_TENANT_SLUG}/${entry.name}`;
+    // Built (and trained) only when missing, so a normal start does no model work.
+    if (!(await db.model.findUnique({ where: { slug } }))) {
+      await publishZooModel(services, principal, entry.build(path.join(env.dataDir, "model-zoo")));
+    }
     published.push(slug);
   }
   return { email: DEMO_EMAIL, password: env.DEMO_PASSWORD, models: published };
@@ -72,6 +75,7 @@ async function publishZooModel(services: AppServices, principal: Principal, zoo:
     version: zoo.version,
     assets,
     card: zoo.card,
+    evaluation: zoo.evaluation,
     plans: zoo.plans,
   });
 }

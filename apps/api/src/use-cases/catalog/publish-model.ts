@@ -17,6 +17,11 @@ export interface PublishModelCommand {
   version: string;
   assets?: unknown;
   card?: Record<string, unknown> | null;
+  /**
+   * Measured quality. Not part of the public input: only code that measured it itself (the
+   * model zoo, the platform's evaluator) may set it, so a publisher cannot claim numbers.
+   */
+  evaluation?: Record<string, number>;
   plans: PlanTerms[];
 }
 
@@ -72,6 +77,7 @@ export async function publishModel(
               sizeBytes: artifact.sizeBytes,
               signature: artifact.inspection as Prisma.InputJsonValue,
               assets: assets ?? undefined,
+              evaluation: cmd.evaluation,
               status: "READY",
             },
           },
