@@ -37,6 +37,12 @@ const schema = z
       .int()
       .positive()
       .default(50 * 1024 * 1024),
+    MODEL_VALIDATION_MEMORY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024 ** 3)
+      .default(4 * 1024 ** 3),
+    MODEL_VALIDATION_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
     GRAPHQL_MAX_BODY_BYTES: z.coerce
       .number()
       .int()

@@ -6,7 +6,11 @@ import { apiKeyClient, signUpTenant, startTestApi, type TestApi, tinyOnnx } from
 
 let api: TestApi;
 beforeAll(async () => {
-  api = await startTestApi({ ARTIFACT_MAX_BYTES: "65536", ASSET_MAX_BYTES: "1024" });
+  api = await startTestApi({
+    ARTIFACT_MAX_BYTES: "65536",
+    ASSET_MAX_BYTES: "1024",
+    MODEL_VALIDATION_MEMORY_BYTES: String(1.5 * 2 ** 30),
+  });
 });
 afterAll(() => api?.close());
 
@@ -111,6 +115,41 @@ describe("POST /v1/artifacts", () => {
     const cus = await tenant.client.uploadArtifact(custom);
     expect(cus.status).toBe(400);
     expect(cus.body.error?.message).toMatch(/evil\.ops/);
+  });
+
+  it("security: a memory bomb (a few hundred bytes asking for gigabytes) is refused, the API unharmed", async () => {
+    const tenant = await signUpTenant(api);
+    const bomb = buildOnnxModel({
+      inputs: [{ name: "x", elemType: "FLOAT", shape: [1] }],
+      outputs: [{ name: "y", elemType: "FLOAT", shape: [1] }],
+      initializers: [{ name: "shape", dims: [1], int64Data: [400_000_000] }],
+      nodes: [
+        {
+          opType: "ConstantOfShape",
+          inputs: ["shape"],
+          outputs: ["big"],
+          attributes: [{ name: "value", type: 4, t: { dims: [1], dataType: 1, floatData: [1] } }],
+        },
+        { opType: "ReduceSum", inputs: ["big"], outputs: ["total"], attributes: [{ name: "keepdims", type: 2, i: 1 }] },
+        { opType: "Add", inputs: ["x", "total"], outputs: ["y"] },
+      ],
+    });
+    expect(bomb.length).toBeLessThan(300);
+    const rssBefore = process.memoryUsage().rss;
+    const { status, body } = await tenant.client.uploadArtifact(bomb);
+    expect(status).toBe(400);
+    expect(body.error?.message).toMatch(/cannot be served safely: it needs more than the 1.5 GiB memory cap/);
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(300 * 2 ** 20);
+    expect(await api.db.prisma.artifact.count({ where: { tenantId: tenant.tenantId } })).toBe(0);
+    expect((await api.client.raw(`{ models { totalCount } }`)).body.errors).toBeUndefined();
+  });
+
+  it("happy: an accepted model records its trial run (load time, peak memory, output shapes)", async () => {
+    const tenant = await signUpTenant(api);
+    const { body } = await tenant.client.uploadArtifact(tinyOnnx());
+    expect(body.signature).toMatchObject({
+      validation: { outputs: [{ name: "y", type: "float32", dims: [1, 3] }] },
+    });
   });
 
   it("security: no credentials is 401, a key without models:write is 403", async () => {

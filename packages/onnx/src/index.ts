@@ -6,3 +6,4 @@ export {
   type OnnxInspection,
   type TensorSignature,
 } from "./inspect-onnx";
+export { type SandboxLimits, type SandboxResult, validateInSandbox } from "./sandbox/validate-in-sandbox";

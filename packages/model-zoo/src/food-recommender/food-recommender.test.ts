@@ -58,7 +58,9 @@ describe("food recommender", () => {
     batch.forEach((user, row) => {
       const ids = Array.from(topIds.slice(row * k, (row + 1) * k), Number);
       expect(ids).toEqual(topItems(model, user, k, row === 1 ? excluded : new Set()));
-      ids.forEach((item, j) => expect(topScores[row * k + j]).toBeCloseTo(predict(model, user, item), 4));
+      ids.forEach((item, j) => {
+        expect(topScores[row * k + j]).toBeCloseTo(predict(model, user, item), 4);
+      });
     });
     await session.release();
   });

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import type { Readable } from "node:stream";
 import type { Prisma } from "@modelmarket/db";
 import { badInput, newId, payloadTooLarge } from "@modelmarket/domain";
-import { inspectOnnx, OnnxFormatError } from "@modelmarket/onnx";
+import { inspectOnnx, OnnxFormatError, validateInSandbox } from "@modelmarket/onnx";
 import type { Principal } from "../../auth/principal";
 import { requireScope } from "../../auth/require-scope";
 import { ArtifactTooLargeError, type StagedBlob } from "../../infra/artifact-store";
@@ -42,7 +42,7 @@ export async function uploadArtifact(services: AppServices, caller: Principal | 
   }
   try {
     if (staged.sizeBytes === 0) throw badInput("The request body is empty; send the file as the raw body.");
-    const inspection = cmd.kind === "model" ? await inspectModel(staged.path) : null;
+    const inspection = cmd.kind === "model" ? await inspectModel(services, staged.path) : null;
     await staged.commit();
     return await services.db.artifact.create({
       data: {
@@ -61,7 +61,12 @@ export async function uploadArtifact(services: AppServices, caller: Principal | 
   }
 }
 
-async function inspectModel(path: string) {
+/**
+ * Reads the graph, refuses what the platform never runs, then loads and runs the model once
+ * in a throwaway child process with a memory cap and a time limit: an untrusted model
+ * becomes an artifact only if onnxruntime can serve it without harming anyone.
+ */
+async function inspectModel(services: AppServices, path: string) {
   const bytes = await fs.readFile(path);
   let inspection: ReturnType<typeof inspectOnnx>;
   try {
@@ -81,5 +86,11 @@ async function inspectModel(path: string) {
       `The model uses custom operator domains (${inspection.customDomains.join(", ")}), which are not allowed.`,
     );
   }
-  return inspection;
+  const validation = await validateInSandbox(path, {
+    memoryBytes: services.env.MODEL_VALIDATION_MEMORY_BYTES,
+    timeoutMs: services.env.MODEL_VALIDATION_TIMEOUT_MS,
+  });
+  if (!validation.ok) throw badInput(`The model cannot be served safely: ${validation.reason}.`);
+  const { ok: _ok, ...trial } = validation;
+  return { ...inspection, validation: trial };
 }
