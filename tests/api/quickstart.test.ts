@@ -70,9 +70,12 @@ describe("quick start", () => {
     );
     expect(session.signIn.token).toBeTruthy();
     const data = await api().request<{ model: { task: string; latestVersion: { signature: { inputs: unknown[] } } } }>(
-      `{ model(slug: "modelmarket/math-symbols") { task latestVersion { signature } } }`,
+      `{ model(slug: "modelmarket/math-symbols") { task latestVersion { signature evaluation } } }`,
     );
     expect(data.model.task).toBe("IMAGE_CLASSIFICATION");
+    expect(
+      (data.model.latestVersion as { evaluation?: { sanityTop5: number } }).evaluation?.sanityTop5,
+    ).toBeGreaterThan(0.9);
     const recommender = await api().request<{
       model: { task: string; latestVersion: { evaluation: Record<string, number> } };
     }>(`{ model(slug: "modelmarket/food-recommender") { task latestVersion { evaluation } } }`);

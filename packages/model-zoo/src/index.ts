@@ -1,5 +1,5 @@
 import { foodRecommender } from "./food-recommender/food-recommender";
-import { mathSymbols } from "./math-symbols";
+import { mathSymbols } from "./math-symbols/math-symbols";
 import type { ZooModel } from "./zoo-model";
 
 export type { ZooModel, ZooPlan, ZooTask } from "./zoo-model";
@@ -7,7 +7,7 @@ export type { ZooModel, ZooPlan, ZooTask } from "./zoo-model";
 /** A shipped model by name; `build` writes its files (training it where needed) under `outDir`. */
 export interface ZooEntry {
   name: string;
-  build(outDir: string): ZooModel;
+  build(outDir: string): ZooModel | Promise<ZooModel>;
 }
 
 export const ZOO: ZooEntry[] = [
@@ -16,6 +16,6 @@ export const ZOO: ZooEntry[] = [
 ];
 
 /** Every shipped model, built. */
-export function zooModels(outDir: string): ZooModel[] {
-  return ZOO.map((entry) => entry.build(outDir));
+export function zooModels(outDir: string): Promise<ZooModel[]> {
+  return Promise.all(ZOO.map((entry) => entry.build(outDir)));
 }

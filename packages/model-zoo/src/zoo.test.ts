@@ -8,8 +8,8 @@ import { zooModels } from "./index";
 describe("model zoo", () => {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "zoo-"));
 
-  it("happy: math-symbols is Detypify's real exported model, with one label per output", () => {
-    const model = zooModels(outDir).find((m) => m.name === "math-symbols");
+  it("happy: math-symbols is Detypify's real exported model, with one label per output", async () => {
+    const model = (await zooModels(outDir)).find((m) => m.name === "math-symbols");
     expect(model).toBeDefined();
     const info = inspectOnnx(fs.readFileSync(model?.modelPath as string));
     expect(info.inputs).toEqual([{ name: "x", elemType: "float", shape: [1, 1, 224, 224] }]);
@@ -20,8 +20,15 @@ describe("model zoo", () => {
     expect(labels).toContain("α alpha");
   });
 
-  it("happy: every model has a card, a free plan and a paid plan", () => {
-    for (const model of zooModels(outDir)) {
+  it("happy: math-symbols recognises sketched symbols it never saw (sanity set floors)", async () => {
+    const model = (await zooModels(outDir)).find((m) => m.name === "math-symbols");
+    expect(model?.evaluation?.sanityDrawings).toBe(72);
+    expect(model?.evaluation?.sanityTop1).toBeGreaterThanOrEqual(0.9);
+    expect(model?.evaluation?.sanityTop5).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("happy: every model has a card, a free plan and a paid plan", async () => {
+    for (const model of await zooModels(outDir)) {
       expect(model.card.license, model.name).toBeTruthy();
       expect(model.card.source, model.name).toBeTruthy();
       expect(model.plans.map((p) => p.monthlyFeeCents === 0)).toEqual([true, false]);

@@ -47,7 +47,7 @@ export async function seedDemo(services: AppServices): Promise<{ email: string; 
     const slug = `${DEMO_TENANT_SLUG}/${entry.name}`;
     // Built (and trained) only when missing, so a normal start does no model work.
     if (!(await db.model.findUnique({ where: { slug } }))) {
-      await publishZooModel(services, principal, entry.build(path.join(env.dataDir, "model-zoo")));
+      await publishZooModel(services, principal, await entry.build(path.join(env.dataDir, "model-zoo")));
     }
     published.push(slug);
   }

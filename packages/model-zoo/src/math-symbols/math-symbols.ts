@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { standardPlans, type ZooModel } from "./zoo-model";
+import { standardPlans, type ZooModel } from "../zoo-model";
+import { evaluateMathSymbols } from "./evaluate-math-symbols";
 
 interface InferSymbol {
   char: string;
@@ -13,11 +14,16 @@ interface InferSymbol {
  * Its labels come from the package's `train/infer.json`, written as a JSON array of
  * "<char> <typst name>" strings in output order.
  */
-export function mathSymbols(outDir: string): ZooModel {
+export async function mathSymbols(outDir: string): Promise<ZooModel> {
   const pkg = path.dirname(require.resolve("detypify-service/package.json"));
   const symbols = JSON.parse(fs.readFileSync(path.join(pkg, "train", "infer.json"), "utf8")) as InferSymbol[];
   const labelsPath = path.join(outDir, "math-symbols", "labels.json");
   writeIfChanged(labelsPath, `${JSON.stringify(symbols.map((s) => `${s.char} ${s.names[0] ?? ""}`.trim()))}\n`);
+  const modelPath = path.join(pkg, "train", "model.onnx");
+  const evaluation = await evaluateMathSymbols(
+    modelPath,
+    symbols.map((s) => s.char),
+  );
   return {
     name: "math-symbols",
     description:
@@ -32,9 +38,14 @@ export function mathSymbols(outDir: string): ZooModel {
       license: "MIT",
       source: "detypify-service@0.3.0 (train/model.onnx), https://github.com/QuarticCat/detypify",
     },
-    modelPath: path.join(pkg, "train", "model.onnx"),
+    modelPath,
     assetPaths: { labels: labelsPath },
     plans: standardPlans(900, 50),
+    evaluation: {
+      sanityTop1: Number(evaluation.sanityTop1.toFixed(4)),
+      sanityTop5: Number(evaluation.sanityTop5.toFixed(4)),
+      sanityDrawings: evaluation.sanityDrawings,
+    },
   };
 }
 
