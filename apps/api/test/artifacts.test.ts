@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { buildOnnxModel } from "@modelmarket/onnx";
+import { buildOnnxModel, memoryBombModel } from "@modelmarket/onnx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKeyClient, signUpTenant, startTestApi, type TestApi, tinyOnnx } from "./harness";
 
@@ -119,21 +119,7 @@ describe("POST /v1/artifacts", () => {
 
   it("security: a memory bomb (a few hundred bytes asking for gigabytes) is refused, the API unharmed", async () => {
     const tenant = await signUpTenant(api);
-    const bomb = buildOnnxModel({
-      inputs: [{ name: "x", elemType: "FLOAT", shape: [1] }],
-      outputs: [{ name: "y", elemType: "FLOAT", shape: [1] }],
-      initializers: [{ name: "shape", dims: [1], int64Data: [400_000_000] }],
-      nodes: [
-        {
-          opType: "ConstantOfShape",
-          inputs: ["shape"],
-          outputs: ["big"],
-          attributes: [{ name: "value", type: 4, t: { dims: [1], dataType: 1, floatData: [1] } }],
-        },
-        { opType: "ReduceSum", inputs: ["big"], outputs: ["total"], attributes: [{ name: "keepdims", type: 2, i: 1 }] },
-        { opType: "Add", inputs: ["x", "total"], outputs: ["y"] },
-      ],
-    });
+    const bomb = memoryBombModel(400_000_000);
     expect(bomb.length).toBeLessThan(300);
     const rssBefore = process.memoryUsage().rss;
     const { status, body } = await tenant.client.uploadArtifact(bomb);

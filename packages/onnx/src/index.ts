@@ -7,3 +7,4 @@ export {
   type TensorSignature,
 } from "./inspect-onnx";
 export { type SandboxLimits, type SandboxResult, validateInSandbox } from "./sandbox/validate-in-sandbox";
+export { memoryBombModel } from "./test-models";

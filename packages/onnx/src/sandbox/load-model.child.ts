@@ -4,16 +4,10 @@
 import fs from "node:fs";
 import * as ort from "onnxruntime-node";
 import { inspectOnnx, type TensorSignature } from "../inspect-onnx";
+import type { TrialRun } from "./trial-run";
 
-type Report =
-  | {
-      ok: true;
-      loadMs: number;
-      runMs: number;
-      peakRssBytes: number;
-      outputs: { name: string; type: string; dims: number[] }[];
-    }
-  | { ok: false; stage: "load" | "run"; message: string };
+/** One JSON line on stdout, read by validate-in-sandbox.ts. */
+export type ChildReport = ({ ok: true } & TrialRun) | { ok: false; stage: "load" | "run"; message: string };
 
 const TYPED: Record<string, (n: number) => ort.Tensor["data"]> = {
   float: (n) => new Float32Array(n),
@@ -41,7 +35,7 @@ function zeroInput(signature: TensorSignature): ort.Tensor {
   );
 }
 
-async function main(file: string): Promise<Report> {
+async function main(file: string): Promise<ChildReport> {
   const started = Date.now();
   let session: ort.InferenceSession;
   try {

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildOnnxModel } from "../build-onnx";
+import { memoryBombModel } from "../test-models";
 import { validateInSandbox } from "./validate-in-sandbox";
 
 const LIMITS = { memoryBytes: 1.5 * 2 ** 30, timeoutMs: 30_000 };
@@ -12,25 +13,6 @@ const write = (name: string, bytes: Uint8Array) => {
   fs.writeFileSync(file, bytes);
   return file;
 };
-
-/** 248 bytes that ask for a constant of `floats` floats: onnxruntime folds it while loading. */
-function memoryBomb(floats: number): Uint8Array {
-  return buildOnnxModel({
-    inputs: [{ name: "x", elemType: "FLOAT", shape: [1] }],
-    outputs: [{ name: "y", elemType: "FLOAT", shape: [1] }],
-    initializers: [{ name: "shape", dims: [1], int64Data: [floats] }],
-    nodes: [
-      {
-        opType: "ConstantOfShape",
-        inputs: ["shape"],
-        outputs: ["big"],
-        attributes: [{ name: "value", type: 4, t: { dims: [1], dataType: 1, floatData: [1] } }],
-      },
-      { opType: "ReduceSum", inputs: ["big"], outputs: ["total"], attributes: [{ name: "keepdims", type: 2, i: 1 }] },
-      { opType: "Add", inputs: ["x", "total"], outputs: ["y"] },
-    ],
-  });
-}
 
 describe("validateInSandbox", () => {
   it("happy: loads and runs a sound model, reporting its outputs and peak memory", async () => {
@@ -50,7 +32,7 @@ describe("validateInSandbox", () => {
 
   it("security: a memory bomb is refused without harming this process", async () => {
     const before = process.memoryUsage().rss;
-    const result = await validateInSandbox(write("bomb.onnx", memoryBomb(400_000_000)), LIMITS);
+    const result = await validateInSandbox(write("bomb.onnx", memoryBombModel(400_000_000)), LIMITS);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toBe("it needs more than the 1.5 GiB memory cap");
     expect(process.memoryUsage().rss - before).toBeLessThan(200 * 2 ** 20);
@@ -72,7 +54,7 @@ describe("validateInSandbox", () => {
   });
 
   it("error: a load that outlasts the time limit is killed and refused", async () => {
-    const result = await validateInSandbox(write("slow.onnx", memoryBomb(1000)), { ...LIMITS, timeoutMs: 5 });
+    const result = await validateInSandbox(write("slow.onnx", memoryBombModel(1000)), { ...LIMITS, timeoutMs: 5 });
     expect(result).toEqual({ ok: false, reason: "loading and running it took longer than 5 ms" });
   });
 });

@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
+import type { ChildReport } from "./load-model.child";
+import type { TrialRun } from "./trial-run";
 
 export interface SandboxLimits {
   /** Address-space cap of the child (RLIMIT_AS); node and onnxruntime need about 1 GiB of it themselves. */
@@ -7,15 +9,7 @@ export interface SandboxLimits {
   timeoutMs: number;
 }
 
-export type SandboxResult =
-  | {
-      ok: true;
-      loadMs: number;
-      runMs: number;
-      peakRssBytes: number;
-      outputs: { name: string; type: string; dims: number[] }[];
-    }
-  | { ok: false; reason: string };
+export type SandboxResult = ({ ok: true } & TrialRun) | { ok: false; reason: string };
 
 // src/sandbox and dist/sandbox are both two levels below the package; the child runs compiled.
 const CHILD = path.resolve(__dirname, "..", "..", "dist", "sandbox", "load-model.child.js");
@@ -53,7 +47,7 @@ export function validateInSandbox(file: string, limits: SandboxLimits): Promise<
         return resolve({ ok: false, reason: `loading and running it took longer than ${limits.timeoutMs} ms` });
       const line = stdout.trim().split("\n").pop();
       try {
-        const report = JSON.parse(line ?? "");
+        const report = JSON.parse(line ?? "") as ChildReport;
         if (report.ok) return resolve(report);
         if (ALLOCATION_FAILURE.test(report.message)) {
           return resolve({ ok: false, reason: `it needs more than the ${formatBytes(limits.memoryBytes)} memory cap` });

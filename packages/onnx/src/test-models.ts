@@ -1,0 +1,25 @@
+import { buildOnnxModel } from "./build-onnx";
+
+/**
+ * Small, hostile or tiny models for tests of whatever accepts ONNX files.
+ *
+ * `memoryBombModel`: a few hundred bytes asking for a ConstantOfShape of `floats` floats,
+ * which onnxruntime tries to allocate (and constant-fold) while creating the session.
+ */
+export function memoryBombModel(floats: number): Uint8Array {
+  return buildOnnxModel({
+    inputs: [{ name: "x", elemType: "FLOAT", shape: [1] }],
+    outputs: [{ name: "y", elemType: "FLOAT", shape: [1] }],
+    initializers: [{ name: "shape", dims: [1], int64Data: [floats] }],
+    nodes: [
+      {
+        opType: "ConstantOfShape",
+        inputs: ["shape"],
+        outputs: ["big"],
+        attributes: [{ name: "value", type: 4, t: { dims: [1], dataType: 1, floatData: [1] } }],
+      },
+      { opType: "ReduceSum", inputs: ["big"], outputs: ["total"], attributes: [{ name: "keepdims", type: 2, i: 1 }] },
+      { opType: "Add", inputs: ["x", "total"], outputs: ["y"] },
+    ],
+  });
+}
