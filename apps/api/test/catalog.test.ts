@@ -1,3 +1,4 @@
+import { buildOnnxModel } from "@modelmarket/onnx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   apiKeyClient,
@@ -166,18 +167,104 @@ describe("publishModel", () => {
   });
 });
 
+describe("task conventions", () => {
+  const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+  const imageModel = (classes: number, shape: number[] = [1, 3, 8, 8]) =>
+    buildOnnxModel({
+      inputs: [{ name: "pixels", elemType: "FLOAT", shape }],
+      outputs: [{ name: "logits", elemType: "FLOAT", shape: [1, classes] }],
+      nodes: [
+        { opType: "GlobalAveragePool", inputs: ["pixels"], outputs: ["pooled"] },
+        { opType: "Flatten", inputs: ["pooled"], outputs: ["logits"] },
+      ],
+    });
+  const recommenderModel = (userType: "INT64" | "FLOAT" = "INT64") =>
+    buildOnnxModel({
+      inputs: [
+        { name: "user_index", elemType: userType, shape: ["batch"] },
+        { name: "exclude_mask", elemType: "FLOAT", shape: ["batch", 3] },
+        { name: "k", elemType: "INT64", shape: [1] },
+      ],
+      outputs: [
+        { name: "top_scores", elemType: "FLOAT", shape: ["batch", "k"] },
+        { name: "top_items", elemType: "INT64", shape: ["batch", "k"] },
+      ],
+      nodes: [
+        {
+          opType: "TopK",
+          inputs: ["exclude_mask", "k"],
+          outputs: ["top_scores", "top_items"],
+          attributes: [{ name: "axis", type: 2, i: -1 }],
+        },
+      ],
+    });
+
+  async function publishWith(
+    tenant: Awaited<ReturnType<typeof signUpTenant>>,
+    task: string,
+    model: Uint8Array,
+    assets: Record<string, unknown> = {},
+  ) {
+    const artifactId = (await tenant.client.uploadArtifact(model)).body.id as string;
+    const assetIds: Record<string, string> = {};
+    for (const [role, value] of Object.entries(assets)) {
+      assetIds[role] = (await tenant.client.uploadArtifact(json(value), { kind: "asset" })).body.id as string;
+    }
+    return tenant.client.raw(PUBLISH, {
+      input: publishInput(artifactId, { name: `conv ${Math.random()}`, task, assets: assetIds }),
+    });
+  }
+
+  it("happy: an image classifier with one label per class and a recommender with id maps are published", async () => {
+    const tenant = await signUpTenant(api);
+    const image = await publishWith(tenant, "IMAGE_CLASSIFICATION", imageModel(3), { labels: ["cat", "dog", "fox"] });
+    expect(image.body.errors).toBeUndefined();
+    const rec = await publishWith(tenant, "RECOMMENDATION", recommenderModel(), {
+      users: ["u1"],
+      items: ["a", "b", "c"],
+    });
+    expect(rec.body.errors).toBeUndefined();
+  });
+
+  it("error: a model that does not fit its declared task is BAD_USER_INPUT saying what does not fit", async () => {
+    const tenant = await signUpTenant(api);
+    const cases: [string, Uint8Array, Record<string, unknown>, RegExp][] = [
+      ["IMAGE_CLASSIFICATION", tinyOnnx(), { labels: ["a", "b", "c"] }, /must have rank 4, not 2/],
+      ["IMAGE_CLASSIFICATION", imageModel(3, [1, 5, 8, 8]), { labels: ["a", "b", "c"] }, /1 or 3 channels/],
+      ["IMAGE_CLASSIFICATION", imageModel(3), { labels: ["a", "b"] }, /3 classes but the labels asset has 2/],
+      ["IMAGE_CLASSIFICATION", imageModel(3), {}, /needs a "labels" asset/],
+      ["IMAGE_CLASSIFICATION", imageModel(3), { labels: { not: "a list" } }, /must be a JSON array/],
+      ["RECOMMENDATION", tinyOnnx(), { users: [], items: [] }, /must take inputs user_index, exclude_mask and k/],
+      ["RECOMMENDATION", recommenderModel("FLOAT"), { users: [], items: [] }, /"user_index".*must be int64, not float/],
+      [
+        "RECOMMENDATION",
+        recommenderModel(),
+        { users: ["u"], items: ["a"] },
+        /covers 3 items but the items asset has 1/,
+      ],
+    ];
+    for (const [task, model, assets, message] of cases) {
+      const { body } = await publishWith(tenant, task, model, assets);
+      expect(errorCode(body), String(message)).toBe("BAD_USER_INPUT");
+      expect(body.errors?.[0]?.message, String(message)).toMatch(message);
+      expect(body.errors?.[0]?.extensions?.field).toBe("task");
+    }
+    expect(await api.db.prisma.model.count({ where: { publisherTenantId: tenant.tenantId } })).toBe(0);
+  });
+});
+
 describe("models and model", () => {
   it("happy: text search over name, description and tags, with the task filter", async () => {
     const tenant = await signUpTenant(api);
     const word = `zebra${Date.now()}`;
-    await publishTinyModel(tenant, { name: `${word} finder`, task: "IMAGE_CLASSIFICATION" });
+    await publishTinyModel(tenant, { name: `${word} finder`, task: "TEXT_EMBEDDING" });
     await publishTinyModel(tenant, { description: `Finds every ${word.toUpperCase()} in text` });
-    await publishTinyModel(tenant, { tags: [word, "fast"], task: "TEXT_EMBEDDING" });
+    await publishTinyModel(tenant, { tags: [word, "fast"] });
     await publishTinyModel(tenant, { description: "unrelated" });
 
     const all = await api.client.request<SearchResult>(SEARCH, { query: word });
     expect(all.models.totalCount).toBe(3);
-    const images = await api.client.request<SearchResult>(SEARCH, { query: word, task: "IMAGE_CLASSIFICATION" });
+    const images = await api.client.request<SearchResult>(SEARCH, { query: word, task: "TEXT_EMBEDDING" });
     expect(images.models.edges.map((e) => e.node.name)).toEqual([`${word} finder`]);
     const twoWords = await api.client.request<SearchResult>(SEARCH, { query: `fast ${word}` });
     expect(twoWords.models.totalCount).toBe(1);

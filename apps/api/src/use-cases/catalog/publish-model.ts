@@ -1,11 +1,13 @@
 import { isUniqueViolation, type ModelTask, type Prisma, type Visibility } from "@modelmarket/db";
 import { badInput, newId, notFound, type PlanTerms } from "@modelmarket/domain";
+import type { OnnxInspection } from "@modelmarket/onnx";
 import type { Principal } from "../../auth/principal";
 import { requireScope } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
 import { slugify } from "../accounts/slugify";
 import { audit } from "../audit";
 import { MODEL_INCLUDE, type ModelView, toModelView } from "./model-view";
+import { assertFitsTask } from "./task-conventions";
 
 export interface PublishModelCommand {
   name: string;
@@ -53,6 +55,9 @@ export async function publishModel(
     throw badInput("This artifact was uploaded as an asset; upload the model with ?kind=model.", "artifactId");
   }
   const assets = await resolveAssets(services, principal.tenantId, cmd.assets);
+  await assertFitsTask(cmd.task, artifact.inspection as unknown as OnnxInspection, assets ?? {}, (sha) =>
+    services.artifacts.pathOf(sha),
+  );
   const slug = `${tenant.slug}/${modelName}`;
 
   try {
