@@ -134,7 +134,14 @@ describe("usedUnits", () => {
         event(9, "SUCCESS", new Date(Date.now() - 40 * 86400_000)),
       ],
     });
+    // A second subscription with no events must not borrow the first one's units.
+    const other = await publishTinyModel(await signUpTenant(api, "Other publisher"));
+    const second = await consumer.client.request<{ subscribe: Sub }>(SUBSCRIBE, {
+      model: other.slug,
+      planId: other.plans[0]?.id,
+    });
     const list = await consumer.client.request<{ subscriptions: Sub[] }>(LIST);
-    expect(list.subscriptions[0]?.usedUnits).toBe(7);
+    const used = Object.fromEntries(list.subscriptions.map((s) => [s.id, s.usedUnits]));
+    expect(used).toEqual({ [sub.subscribe.id]: 7, [second.subscribe.id]: 0 });
   });
 });

@@ -1,7 +1,7 @@
 import type { Principal } from "../../auth/principal";
 import { requireScope } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
-import { SUBSCRIPTION_INCLUDE, withUsedUnits } from "./subscription-view";
+import { SUBSCRIPTION_INCLUDE, withUsedUnitsAll } from "./subscription-view";
 
 /** The caller's tenant's subscriptions, live ones first, newest first. */
 export async function listSubscriptions(services: AppServices, caller: Principal | null) {
@@ -11,5 +11,5 @@ export async function listSubscriptions(services: AppServices, caller: Principal
     include: SUBSCRIPTION_INCLUDE,
     orderBy: [{ status: "asc" }, { id: "desc" }],
   });
-  return Promise.all(rows.map((row) => withUsedUnits(services, row)));
+  return withUsedUnitsAll(services, rows);
 }

@@ -11,13 +11,25 @@ type SubscriptionRow = Prisma.SubscriptionGetPayload<{ include: typeof SUBSCRIPT
 
 /** Adds the units used in the current period, summed from successful usage events. */
 export async function withUsedUnits(services: AppServices, row: SubscriptionRow) {
-  const used = await services.db.usageEvent.aggregate({
-    _sum: { units: true },
-    where: {
-      subscriptionId: row.id,
-      outcome: "SUCCESS",
-      createdAt: { gte: row.currentPeriodStart, lt: row.currentPeriodEnd },
-    },
-  });
-  return { ...row, model: toModelView(row.model), usedUnits: used._sum.units ?? 0 };
+  const [withUnits] = await withUsedUnitsAll(services, [row]);
+  return withUnits as NonNullable<typeof withUnits>;
+}
+
+/** The same for a list, in one grouped query whatever its length. */
+export async function withUsedUnitsAll(services: AppServices, rows: SubscriptionRow[]) {
+  const used = rows.length
+    ? await services.db.usageEvent.groupBy({
+        by: ["subscriptionId"],
+        _sum: { units: true },
+        where: {
+          outcome: "SUCCESS",
+          OR: rows.map((row) => ({
+            subscriptionId: row.id,
+            createdAt: { gte: row.currentPeriodStart, lt: row.currentPeriodEnd },
+          })),
+        },
+      })
+    : [];
+  const units = new Map(used.map((u) => [u.subscriptionId, u._sum.units ?? 0]));
+  return rows.map((row) => ({ ...row, model: toModelView(row.model), usedUnits: units.get(row.id) ?? 0 }));
 }
