@@ -14,7 +14,7 @@ import type { GraphQLContext } from "./context";
 import type { Env } from "./env";
 import { catalogResponseCachePlugin } from "./graphql/catalog-response-cache.plugin";
 import { createFormatError } from "./graphql/format-error";
-import { requestPlugin } from "./graphql/request-plugin";
+import { requestPlugin } from "./graphql/request.plugin";
 import { buildApiSchema } from "./graphql/schema";
 import { artifactUploadRoute } from "./http/artifact-upload.route";
 import { requestIdMiddleware } from "./http/request-id.middleware";

@@ -5,7 +5,7 @@ export interface GraphQLContext {
   requestId: string;
   clientIp: string;
   authorization: string | undefined;
-  /** Set once per operation, before any resolver runs (see graphql/authenticate-plugin.ts). */
+  /** Set once per operation, before any resolver runs (see graphql/request.plugin.ts). */
   principal: Principal | null;
   services: AppServices;
 }
