@@ -38,6 +38,10 @@ export default defineConfig({
         },
       },
       integration("pglite"),
+      {
+        extends: true,
+        test: { name: "inference", include: ["apps/inference/test/**/*.test.ts"], testTimeout: 60_000 },
+      },
       integration("postgres"),
       {
         extends: true,

@@ -75,8 +75,12 @@ if (migrate.status !== 0) {
 }
 log(/No pending migrations/.test(migrate.stdout) ? "database schema up to date" : "migrations applied");
 
+const inferencePort = Number(env.INFERENCE_PORT ?? 4001);
+const inferenceHost = env.INFERENCE_HOST ?? "127.0.0.1";
+const inference = run("inference", [path.join(root, "apps", "inference", "dist", "main.js")]);
 const api = run("api", [path.join(root, "apps", "api", "dist", "main.js")]);
 try {
+  await waitFor(`http://${inferenceHost}:${inferencePort}/v2/health/ready`, "inference tier", inference);
   await waitFor(`http://${host}:${apiPort}/health/ready`, "API", api);
 } catch (error) {
   log(error.message);
@@ -87,6 +91,7 @@ if (!stopping) {
   log("Modelmarket is running:");
   log(`  GraphQL API   http://${host}:${apiPort}/graphql`);
   log(`  Upload        POST http://${host}:${apiPort}/v1/artifacts`);
+  log(`  Inference     http://${inferenceHost}:${inferencePort}/v2 (KServe v2; internal, shared secret)`);
   if (seeded) {
     log(`  Demo account  demo@modelmarket.dev / ${env.DEMO_PASSWORD ?? "demo-publisher-2026"}`);
   }

@@ -31,7 +31,7 @@ step("lint (biome)", "npx", ["biome", "check", "."]);
 step("build", "npx", ["tsc", "-b"]);
 step("type-check tests", "npx", ["tsc", "-p", "tsconfig.test.json"]);
 
-const projects = ["unit", "api-pglite", "black-box"];
+const projects = ["unit", "api-pglite", "inference", "black-box"];
 if (await reachable(pgUrl.hostname, pgUrl.port || 5432)) {
   projects.push("api-postgres");
 } else if (ci) {

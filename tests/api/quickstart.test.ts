@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const root = path.resolve(__dirname, "..", "..");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-quickstart-"));
 let port = 0;
+let inferencePort = 0;
 let server: ChildProcess | undefined;
 let output = "";
 
@@ -28,7 +29,14 @@ async function startProduct(): Promise<void> {
   output = "";
   server = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      INFERENCE_PORT: String(inferencePort),
+      DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      LOG_LEVEL: "warn",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   server.stdout?.on("data", (d) => (output += d));
@@ -50,6 +58,7 @@ async function stopProduct(): Promise<void> {
 
 beforeAll(async () => {
   port = await freePort();
+  inferencePort = await freePort();
   await startProduct();
 });
 afterAll(async () => {
@@ -62,6 +71,8 @@ describe("quick start", () => {
 
   it("happy: the banner names the API and the demo account, and the demo catalog holds a real model", async () => {
     expect(output).toContain(`http://127.0.0.1:${port}/graphql`);
+    const inferenceUrl = /Inference\s+(http:\/\/\S+)\/v2/.exec(output)?.[1];
+    expect((await fetch(`${inferenceUrl}/v2/health/ready`)).status).toBe(200);
     const password = /demo@modelmarket\.dev \/ (\S+)/.exec(output)?.[1];
     expect(password).toBeTruthy();
     const session = await api().request<{ signIn: { token: string } }>(

@@ -37,6 +37,7 @@ async function startProduct(port, dataDir) {
     env: {
       ...process.env,
       PORT: String(port),
+      INFERENCE_PORT: String(await freePort()),
       DATA_DIR: dataDir,
       DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "",
       LOG_LEVEL: "warn",

@@ -1,0 +1,70 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    INFERENCE_PORT: z.coerce.number().int().min(0).max(65535).default(4001),
+    INFERENCE_HOST: z.string().default("127.0.0.1"),
+    DATA_DIR: z.string().default("data"),
+    INFERENCE_SHARED_SECRET: z.string().min(32).optional(),
+    INFERENCE_EXECUTION_PROVIDER: z.enum(["cpu", "cuda"]).default("cpu"),
+    INFERENCE_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+    INFERENCE_WORKER_MEMORY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024 ** 3)
+      .default(4 * 1024 ** 3),
+    INFERENCE_SESSION_CACHE_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(1024 ** 3),
+    INFERENCE_QUEUE_LIMIT: z.coerce.number().int().positive().default(64),
+    INFERENCE_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.INFERENCE_SHARED_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["INFERENCE_SHARED_SECRET"],
+        message: "is required when NODE_ENV=production",
+      });
+    }
+  });
+
+export type InferenceEnv = z.infer<typeof schema> & { dataDir: string; sharedSecret: string };
+
+export function loadInferenceEnv(source: NodeJS.ProcessEnv = process.env): InferenceEnv {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const dataDir = path.resolve(parsed.data.DATA_DIR);
+  return { ...parsed.data, dataDir, sharedSecret: parsed.data.INFERENCE_SHARED_SECRET ?? localSecret(dataDir) };
+}
+
+/**
+ * Development: the API and the tier share a random secret kept in the data folder (both
+ * read the same file); production requires INFERENCE_SHARED_SECRET on both.
+ */
+export function localSecret(dataDir: string): string {
+  const file = path.join(dataDir, "inference-secret");
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const secret = crypto.randomBytes(32).toString("base64url");
+    try {
+      fs.writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
+      return secret;
+    } catch {
+      // Another process wrote it first.
+      return fs.readFileSync(file, "utf8").trim();
+    }
+  }
+}

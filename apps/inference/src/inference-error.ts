@@ -1,0 +1,13 @@
+import type { ErrorCode } from "@modelmarket/domain";
+
+/** A refusal the tier answers with: HTTP status, contract code, message, retry hint. */
+export class InferenceError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,58 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** Prometheus metrics of the tier, by tenant and model (model = first 12 hex of its sha256). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  return {
+    registry,
+    requests: new Counter({
+      name: "inference_requests_total",
+      help: "Inference requests by outcome",
+      labelNames: ["tenant", "model", "outcome"],
+      registers: [registry],
+    }),
+    queueSeconds: new Histogram({
+      name: "inference_queue_seconds",
+      help: "Time a request waited in its tenant's queue",
+      labelNames: ["tenant", "model"],
+      buckets,
+      registers: [registry],
+    }),
+    computeSeconds: new Histogram({
+      name: "inference_compute_seconds",
+      help: "onnxruntime session.run time",
+      labelNames: ["tenant", "model"],
+      buckets,
+      registers: [registry],
+    }),
+    batchSize: new Histogram({
+      name: "inference_batch_size",
+      help: "Rows per session.run",
+      labelNames: ["tenant", "model"],
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: "inference_queue_depth",
+      help: "Requests queued or running, per tenant",
+      labelNames: ["tenant"],
+      registers: [registry],
+    }),
+    rejections: new Counter({
+      name: "inference_rejections_total",
+      help: "Requests refused by backpressure or deadlines",
+      labelNames: ["tenant", "reason"],
+      registers: [registry],
+    }),
+    workerRestarts: new Counter({
+      name: "inference_worker_restarts_total",
+      help: "Tenant worker processes that exited and were replaced",
+      labelNames: ["tenant"],
+      registers: [registry],
+    }),
+  };
+}
+
+export type InferenceMetrics = ReturnType<typeof createMetrics>;

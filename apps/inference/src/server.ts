@@ -1,0 +1,194 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import express, { type NextFunction, type Request, type Response } from "express";
+import type { Logger } from "pino";
+import type { InferenceEnv } from "./env";
+import { InferenceError } from "./inference-error";
+import { createMetrics } from "./metrics";
+import { TenantWorker } from "./tenant-worker";
+import { checkWireTensor } from "./tensors";
+
+const MODEL_NAME = /^[0-9a-f]{64}$/;
+const TENANT_ID = /^tnt_[0-9a-z]{26}$/;
+
+export interface RunningInference {
+  url: string;
+  server: http.Server;
+  workers: Map<string, TenantWorker>;
+  close(): Promise<void>;
+}
+
+/**
+ * KServe v2 / Triton HTTP protocol. A model's name is the SHA-256 of its ONNX file (the
+ * API's content address), so the tier needs no database. Only the API may call it: every
+ * model route needs the shared secret, and the tenant comes from the `X-Tenant-Id` header
+ * the API sets — never from the body.
+ */
+export async function startInference(env: InferenceEnv, logger: Logger): Promise<RunningInference> {
+  const metrics = createMetrics();
+  const workers = new Map<string, TenantWorker>();
+  const workerEnv: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    INFERENCE_THREADS: String(env.INFERENCE_THREADS),
+    INFERENCE_EXECUTION_PROVIDER: env.INFERENCE_EXECUTION_PROVIDER,
+    INFERENCE_SESSION_CACHE_BYTES: String(env.INFERENCE_SESSION_CACHE_BYTES),
+  };
+  const expected = crypto.createHash("sha256").update(env.sharedSecret).digest();
+  const modelPath = (name: string) => path.join(env.dataDir, "artifacts", "sha256", name.slice(0, 2), name);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/v2/health/live", (_req, res) => {
+    res.json({ live: true });
+  });
+  app.get("/v2/health/ready", (_req, res) => {
+    res.json({ ready: true });
+  });
+  app.get("/v2", (_req, res) => {
+    res.json({ name: "modelmarket-inference", version: "1", extensions: ["model_repository"] });
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const guard = (req: Request, _res: Response, next: NextFunction) => {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+    const given = crypto.createHash("sha256").update(token).digest();
+    if (!crypto.timingSafeEqual(given, expected))
+      return next(new InferenceError(401, "UNAUTHENTICATED", "Unknown caller."));
+    const tenant = req.headers["x-tenant-id"];
+    if (typeof tenant !== "string" || !TENANT_ID.test(tenant)) {
+      return next(new InferenceError(400, "BAD_USER_INPUT", "X-Tenant-Id must be a tenant id."));
+    }
+    const name = req.params.name as string;
+    if (!MODEL_NAME.test(name)) return next(new InferenceError(404, "NOT_FOUND", "Unknown model."));
+    if (req.params.version !== undefined && req.params.version !== "1") {
+      return next(
+        new InferenceError(404, "NOT_FOUND", "Unknown model version (content-addressed models have version 1)."),
+      );
+    }
+    if (!fs.existsSync(modelPath(name))) return next(new InferenceError(404, "NOT_FOUND", "Unknown model."));
+    next();
+  };
+
+  const workerFor = (tenantId: string) => {
+    let worker = workers.get(tenantId);
+    if (!worker) {
+      worker = new TenantWorker({
+        tenantId,
+        memoryBytes: env.INFERENCE_WORKER_MEMORY_BYTES,
+        queueLimit: env.INFERENCE_QUEUE_LIMIT,
+        env: workerEnv,
+        logger,
+        metrics,
+      });
+      workers.set(tenantId, worker);
+    }
+    return worker;
+  };
+
+  const deadlineOf = (req: Request) => {
+    const asked = Number(req.headers["x-deadline-ms"]);
+    return Number.isFinite(asked) && asked > 0 ? Math.min(asked, env.INFERENCE_DEADLINE_MS) : env.INFERENCE_DEADLINE_MS;
+  };
+
+  const metadata = async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const name = req.params.name as string;
+      const reply = await workerFor(req.headers["x-tenant-id"] as string).submit(
+        { type: "metadata", modelPath: modelPath(name) },
+        name.slice(0, 12),
+        deadlineOf(req),
+      );
+      if (reply.type === "error") throw new InferenceError(422, "BAD_USER_INPUT", reply.message);
+      if (reply.type !== "metadata") throw new Error("unexpected worker reply");
+      res.json({ name, versions: ["1"], platform: "onnxruntime_onnx", inputs: reply.inputs, outputs: reply.outputs });
+    } catch (error) {
+      next(error);
+    }
+  };
+  app.get("/v2/models/:name", guard, metadata);
+  app.get("/v2/models/:name/versions/:version", guard, metadata);
+  app.get("/v2/models/:name/ready", guard, (_req, res) => {
+    res.json({ ready: true });
+  });
+
+  const infer = async (req: Request, res: Response, next: NextFunction) => {
+    const tenant = req.headers["x-tenant-id"] as string;
+    const name = req.params.name as string;
+    const model = name.slice(0, 12);
+    try {
+      const body = req.body as { id?: string; inputs?: unknown[]; outputs?: { name: string }[] };
+      if (!Array.isArray(body?.inputs) || body.inputs.length === 0) {
+        throw new InferenceError(400, "BAD_USER_INPUT", "`inputs` must be a non-empty array of tensors.");
+      }
+      let inputs: ReturnType<typeof checkWireTensor>[];
+      try {
+        inputs = body.inputs.map(checkWireTensor);
+      } catch (error) {
+        throw new InferenceError(400, "BAD_USER_INPUT", (error as Error).message);
+      }
+      const reply = await workerFor(tenant).submit(
+        { type: "infer", modelPath: modelPath(name), inputs, outputs: body.outputs?.map((o) => o.name) },
+        model,
+        deadlineOf(req),
+      );
+      if (reply.type === "error") {
+        throw reply.badInput
+          ? new InferenceError(400, "BAD_USER_INPUT", reply.message)
+          : new InferenceError(500, "INTERNAL_SERVER_ERROR", reply.message);
+      }
+      if (reply.type !== "result") throw new Error("unexpected worker reply");
+      metrics.computeSeconds.observe({ tenant, model }, reply.computeMs / 1000);
+      metrics.batchSize.observe({ tenant, model }, inputs[0]?.shape[0] ?? 1);
+      metrics.requests.inc({ tenant, model, outcome: "ok" });
+      res.json({ id: body.id, model_name: name, model_version: "1", outputs: reply.outputs });
+    } catch (error) {
+      metrics.requests.inc({ tenant, model, outcome: error instanceof InferenceError ? error.code : "error" });
+      next(error);
+    }
+  };
+  app.post("/v2/models/:name/infer", guard, express.json({ limit: "64mb" }), infer);
+  app.post("/v2/models/:name/versions/:version/infer", guard, express.json({ limit: "64mb" }), infer);
+
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof InferenceError) {
+      if (error.retryAfterMs) res.setHeader("Retry-After", String(Math.ceil(error.retryAfterMs / 1000)));
+      res.status(error.status).json({ error: error.message, code: error.code, retryAfterMs: error.retryAfterMs });
+      return;
+    }
+    const tooLarge = (error as { type?: string })?.type === "entity.too.large";
+    if (tooLarge) {
+      res.status(413).json({ error: "Request body too large.", code: "PAYLOAD_TOO_LARGE" });
+      return;
+    }
+    if ((error as { type?: string })?.type === "entity.parse.failed") {
+      res.status(400).json({ error: "Body is not valid JSON.", code: "BAD_USER_INPUT" });
+      return;
+    }
+    logger.error({ err: error }, "unexpected error");
+    res.status(500).json({ error: "Internal error.", code: "INTERNAL_SERVER_ERROR" });
+  });
+
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.INFERENCE_PORT, env.INFERENCE_HOST, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const url = `http://${env.INFERENCE_HOST}:${typeof address === "object" && address ? address.port : env.INFERENCE_PORT}`;
+  return {
+    url,
+    server,
+    workers,
+    async close() {
+      for (const worker of workers.values()) worker.stop();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

@@ -1,0 +1,122 @@
+// One tenant's worker process (started by tenant-worker.ts under an address-space cap):
+// holds that tenant's onnxruntime sessions and runs its requests. Messages come over IPC.
+import fs from "node:fs";
+import { LRUCache } from "lru-cache";
+import * as ort from "onnxruntime-node";
+import { KSERVE_TO_ORT, ORT_TO_KSERVE, type WireTensor } from "./tensors";
+
+export type WorkerRequest =
+  | { type: "infer"; id: number; modelPath: string; inputs: WireTensor[]; outputs?: string[] }
+  | { type: "metadata"; id: number; modelPath: string };
+
+export type WorkerReply =
+  | { type: "result"; id: number; outputs: WireTensor[]; computeMs: number; loadMs: number }
+  | { type: "metadata"; id: number; inputs: ModelIo[]; outputs: ModelIo[]; loadMs: number }
+  | { type: "error"; id: number; message: string; badInput: boolean };
+
+export interface ModelIo {
+  name: string;
+  datatype: string;
+  shape: (number | string)[];
+}
+
+const threads = Number(process.env.INFERENCE_THREADS ?? 1);
+const provider = process.env.INFERENCE_EXECUTION_PROVIDER === "cuda" ? "cuda" : "cpu";
+
+// Sessions are bounded by the size of their model files (a proxy for their memory).
+const sessions = new LRUCache<string, Promise<ort.InferenceSession>>({
+  maxSize: Number(process.env.INFERENCE_SESSION_CACHE_BYTES ?? 1024 ** 3),
+  sizeCalculation: (_value, key) => Math.max(1, fs.statSync(key).size),
+  dispose: (session) => void session.then((s) => s.release()).catch(() => {}),
+});
+
+async function session(modelPath: string): Promise<{ session: ort.InferenceSession; loadMs: number }> {
+  let pending = sessions.get(modelPath);
+  const started = Date.now();
+  if (!pending) {
+    pending = ort.InferenceSession.create(modelPath, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionProviders: [provider],
+    });
+    sessions.set(modelPath, pending);
+    pending.catch(() => sessions.delete(modelPath));
+  }
+  const s = await pending;
+  return { session: s, loadMs: Date.now() - started };
+}
+
+function toOrt(t: WireTensor): ort.Tensor {
+  const type = KSERVE_TO_ORT[t.datatype] as ort.Tensor.Type;
+  const data =
+    type === "int64"
+      ? BigInt64Array.from(t.data as number[], (v) => BigInt(Math.trunc(v)))
+      : type === "float32"
+        ? Float32Array.from(t.data as number[])
+        : type === "float64"
+          ? Float64Array.from(t.data as number[])
+          : type === "int32"
+            ? Int32Array.from(t.data as number[])
+            : type === "int16"
+              ? Int16Array.from(t.data as number[])
+              : type === "int8"
+                ? Int8Array.from(t.data as number[])
+                : type === "uint8" || type === "bool"
+                  ? Uint8Array.from(t.data as number[], Number)
+                  : (t.data as string[]).map(String);
+  return new ort.Tensor(type, data as never, t.shape);
+}
+
+function toWire(name: string, t: ort.Tensor): WireTensor {
+  const data = Array.from(t.data as ArrayLike<number | bigint | string>, (v) =>
+    typeof v === "bigint" ? Number(v) : v,
+  );
+  return { name, datatype: ORT_TO_KSERVE[t.type] ?? t.type, shape: [...t.dims], data: data as (number | string)[] };
+}
+
+function io(names: readonly string[], metadata: readonly ort.InferenceSession.ValueMetadata[]): ModelIo[] {
+  return names.map((name, i) => {
+    const m = metadata[i] as { isTensor?: boolean; type?: string; shape?: (number | string)[] } | undefined;
+    return { name, datatype: ORT_TO_KSERVE[m?.type ?? ""] ?? String(m?.type ?? "unknown"), shape: m?.shape ?? [] };
+  });
+}
+
+async function handle(request: WorkerRequest): Promise<WorkerReply> {
+  try {
+    const { session: s, loadMs } = await session(request.modelPath);
+    if (request.type === "metadata") {
+      return {
+        type: "metadata",
+        id: request.id,
+        inputs: io(s.inputNames, s.inputMetadata),
+        outputs: io(s.outputNames, s.outputMetadata),
+        loadMs,
+      };
+    }
+    const missing = s.inputNames.filter((n) => !request.inputs.some((i) => i.name === n));
+    const unknown = request.inputs.filter((i) => !s.inputNames.includes(i.name)).map((i) => i.name);
+    if (missing.length || unknown.length) {
+      const parts = [
+        missing.length ? `missing inputs ${missing.join(", ")}` : "",
+        unknown.length ? `unknown inputs ${unknown.join(", ")}` : "",
+      ];
+      return { type: "error", id: request.id, message: parts.filter(Boolean).join("; "), badInput: true };
+    }
+    const feeds = Object.fromEntries(request.inputs.map((t) => [t.name, toOrt(t)]));
+    const started = Date.now();
+    const result = await s.run(feeds);
+    const wanted = request.outputs?.length ? request.outputs : s.outputNames;
+    const outputs = wanted.filter((n) => result[n]).map((n) => toWire(n, result[n] as ort.Tensor));
+    return { type: "result", id: request.id, outputs, computeMs: Date.now() - started, loadMs };
+  } catch (error) {
+    const message = (error as Error).message.split("\n")[0]?.slice(0, 500) ?? "inference failed";
+    // onnxruntime reports shape and type mismatches of the feeds as errors of the call.
+    const badInput = /shape|dimension|type|Got invalid|expected/i.test(message);
+    return { type: "error", id: request.id, message, badInput };
+  }
+}
+
+process.on("message", (request: WorkerRequest) => {
+  void handle(request).then((reply) => process.send?.(reply));
+});
+process.on("disconnect", () => process.exit(0));
