@@ -108,26 +108,28 @@ export class TenantWorker {
     this.options.metrics.queueDepth.set({ tenant: this.options.tenantId }, this.depth);
   }
 
+  /** Starts the next live job when none is running. */
   private pump(): void {
-    if (this.running) return;
-    const job = this.queue.shift();
-    if (!job) return;
-    if (job.settled) return this.pump();
-    const child = this.ensureChild();
-    if (!child) {
-      this.settle(job, () =>
-        job.reject(
-          new InferenceError(503, "UNAVAILABLE", "This tenant's worker keeps crashing; retry shortly.", 5_000),
-        ),
+    while (!this.running) {
+      const job = this.queue.shift();
+      if (!job) return;
+      if (job.settled) continue;
+      const child = this.ensureChild();
+      if (!child) {
+        this.settle(job, () =>
+          job.reject(
+            new InferenceError(503, "UNAVAILABLE", "This tenant's worker keeps crashing; retry shortly.", 5_000),
+          ),
+        );
+        continue;
+      }
+      this.running = job;
+      this.options.metrics.queueSeconds.observe(
+        { tenant: this.options.tenantId, model: job.model },
+        (Date.now() - job.enqueuedAt) / 1000,
       );
-      return this.pump();
+      child.send(job.request);
     }
-    this.running = job;
-    this.options.metrics.queueSeconds.observe(
-      { tenant: this.options.tenantId, model: job.model },
-      (Date.now() - job.enqueuedAt) / 1000,
-    );
-    child.send(job.request);
   }
 
   private ensureChild(): ChildProcess | null {
