@@ -78,7 +78,10 @@ log(/No pending migrations/.test(migrate.stdout) ? "database schema up to date" 
 const inferencePort = Number(env.INFERENCE_PORT ?? 4001);
 const inferenceHost = env.INFERENCE_HOST ?? "127.0.0.1";
 const inference = run("inference", [path.join(root, "apps", "inference", "dist", "main.js")]);
-const api = run("api", [path.join(root, "apps", "api", "dist", "main.js")]);
+// The API calls the tier started here unless told otherwise.
+const api = run("api", [path.join(root, "apps", "api", "dist", "main.js")], {
+  INFERENCE_URL: env.INFERENCE_URL ?? `http://${inferenceHost}:${inferencePort}`,
+});
 try {
   await waitFor(`http://${inferenceHost}:${inferencePort}/v2/health/ready`, "inference tier", inference);
   await waitFor(`http://${host}:${apiPort}/health/ready`, "API", api);

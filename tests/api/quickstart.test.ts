@@ -138,6 +138,16 @@ describe("quick start", () => {
       { m: "modelmarket/math-symbols", p: await freePlanOf("modelmarket/math-symbols") },
     );
     expect(sub.subscribe.status).toBe("ACTIVE");
+    // A real call through the inference tier: the shipped recommender, for a surveyed respondent.
+    await withKey.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
+      m: "modelmarket/food-recommender",
+      p: await freePlanOf("modelmarket/food-recommender"),
+    });
+    const recs = await withKey.request<{ recommend: { itemId: string; score: number }[] }>(
+      `mutation { recommend(model: "modelmarket/food-recommender", userId: "1003", k: 3, exclude: ["eggs"]) { itemId score } }`,
+    );
+    expect(recs.recommend).toHaveLength(3);
+    expect(recs.recommend.map((r) => r.itemId)).not.toContain("eggs");
   });
 
   it("happy: a restart keeps the data, re-seeds nothing twice, and keeps sessions valid", async () => {

@@ -19,6 +19,7 @@ import { buildApiSchema } from "./graphql/schema";
 import { artifactUploadRoute } from "./http/artifact-upload.route";
 import { requestIdMiddleware } from "./http/request-id.middleware";
 import { LocalArtifactStore } from "./infra/artifact-store";
+import { HttpInferenceClient } from "./infra/inference-client";
 import { createLogger, type Logger } from "./infra/logger";
 import type { AppServices } from "./services";
 import { CatalogCache } from "./use-cases/catalog/catalog-cache";
@@ -34,6 +35,7 @@ export function createServices(env: Env, db: PrismaClient, logger: Logger = crea
     authRateLimits: new AuthRateLimits(env),
     artifacts: new LocalArtifactStore(path.join(env.dataDir, "artifacts")),
     catalogCache: new CatalogCache(env.CATALOG_CACHE_TTL_MS),
+    inference: new HttpInferenceClient(env.INFERENCE_URL, env.inferenceSecret, env.INFERENCE_DEADLINE_MS),
   };
 }
 

@@ -1,6 +1,5 @@
-import crypto from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
+import { localSecret } from "@modelmarket/domain";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0", ""]).transform((v) => v === "true" || v === "1");
@@ -57,15 +56,25 @@ const schema = z
     LAST_USED_FLUSH_MS: z.coerce.number().int().positive().default(10_000),
     SEED_DEMO: bool.default(true),
     DEMO_PASSWORD: z.string().min(10).default("demo-publisher-2026"),
+    INFERENCE_URL: z.string().url().default("http://127.0.0.1:4001"),
+    INFERENCE_SHARED_SECRET: z.string().min(32).optional(),
+    INFERENCE_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
       ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required when NODE_ENV=production" });
     }
+    if (env.NODE_ENV === "production" && !env.INFERENCE_SHARED_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["INFERENCE_SHARED_SECRET"],
+        message: "is required when NODE_ENV=production",
+      });
+    }
   });
 
-export type Env = z.infer<typeof schema> & { sessionSecret: Uint8Array; dataDir: string };
+export type Env = z.infer<typeof schema> & { sessionSecret: Uint8Array; dataDir: string; inferenceSecret: string };
 
 /** Validates the environment once at start-up; a bad value stops the process with a clear message. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -78,22 +87,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return {
     ...parsed.data,
     dataDir,
-    sessionSecret: new TextEncoder().encode(parsed.data.SESSION_SECRET ?? localSessionSecret(dataDir)),
+    inferenceSecret: parsed.data.INFERENCE_SHARED_SECRET ?? localSecret(dataDir, "inference-secret"),
+    sessionSecret: new TextEncoder().encode(parsed.data.SESSION_SECRET ?? localSecret(dataDir, "session-secret")),
   };
-}
-
-/**
- * Without SESSION_SECRET (development), a random secret is kept in the data folder so that
- * sessions survive a restart; production refuses to start without one.
- */
-function localSessionSecret(dataDir: string): string {
-  const file = path.join(dataDir, "session-secret");
-  try {
-    return fs.readFileSync(file, "utf8").trim();
-  } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
-    const secret = crypto.randomBytes(48).toString("base64url");
-    fs.writeFileSync(file, secret, { mode: 0o600 });
-    return secret;
-  }
 }

@@ -4,6 +4,7 @@ import type { Authenticator } from "./auth/authenticator";
 import type { LastUsedTracker } from "./auth/last-used-tracker";
 import type { Env } from "./env";
 import type { ArtifactStore } from "./infra/artifact-store";
+import type { InferenceClient } from "./infra/inference-client";
 import type { Logger } from "./infra/logger";
 import type { CatalogCache } from "./use-cases/catalog/catalog-cache";
 
@@ -17,4 +18,5 @@ export interface AppServices {
   authRateLimits: AuthRateLimits;
   artifacts: ArtifactStore;
   catalogCache: CatalogCache;
+  inference: InferenceClient;
 }

@@ -12,6 +12,9 @@ import {
 } from "@modelmarket/db";
 import { buildOnnxModel } from "@modelmarket/onnx";
 import pg from "pg";
+import pino from "pino";
+import { loadInferenceEnv } from "../../inference/src/env";
+import { startInference } from "../../inference/src/server";
 import { createServices, type RunningApi, startApi } from "../src/app";
 import { loadEnv } from "../src/env";
 import { createLogger } from "../src/infra/logger";
@@ -32,9 +35,20 @@ export interface TestApi {
  * A real API server on a random port over a fresh, migrated database: in-memory PGlite
  * or a new database on the local PostgreSQL server (TEST_DB=postgres).
  */
-export async function startTestApi(envOverrides: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(
+  envOverrides: Record<string, string> = {},
+  options: { inference?: boolean } = {},
+): Promise<TestApi> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-test-"));
   const { db, drop } = await freshDatabase();
+  // The real inference tier, on the same data folder (it reads models from the artifact store).
+  const inferenceSecret = crypto.randomBytes(32).toString("hex");
+  const tier = options.inference
+    ? await startInference(
+        loadInferenceEnv({ DATA_DIR: dataDir, INFERENCE_PORT: "0", INFERENCE_SHARED_SECRET: inferenceSecret }),
+        pino({ level: "silent" }),
+      )
+    : null;
   const env = loadEnv({
     NODE_ENV: "test",
     DATA_DIR: dataDir,
@@ -43,6 +57,8 @@ export async function startTestApi(envOverrides: Record<string, string> = {}): P
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     SIGNUP_MAX_PER_IP_PER_HOUR: "1000",
     SIGNIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE: "1000",
+    INFERENCE_SHARED_SECRET: inferenceSecret,
+    ...(tier ? { INFERENCE_URL: tier.url } : {}),
     ...envOverrides,
   });
   const services = createServices(env, db.prisma, createLogger(env.LOG_LEVEL));
@@ -55,6 +71,7 @@ export async function startTestApi(envOverrides: Record<string, string> = {}): P
     async close() {
       await new Promise((resolve) => api.server.close(resolve));
       await api.close();
+      await tier?.close();
       await db.close();
       await drop();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,5 @@
-import crypto from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
+import { localSecret } from "@modelmarket/domain";
 import { z } from "zod";
 
 const schema = z
@@ -45,26 +44,9 @@ export function loadInferenceEnv(source: NodeJS.ProcessEnv = process.env): Infer
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
   const dataDir = path.resolve(parsed.data.DATA_DIR);
-  return { ...parsed.data, dataDir, sharedSecret: parsed.data.INFERENCE_SHARED_SECRET ?? localSecret(dataDir) };
-}
-
-/**
- * Development: the API and the tier share a random secret kept in the data folder (both
- * read the same file); production requires INFERENCE_SHARED_SECRET on both.
- */
-export function localSecret(dataDir: string): string {
-  const file = path.join(dataDir, "inference-secret");
-  try {
-    return fs.readFileSync(file, "utf8").trim();
-  } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
-    const secret = crypto.randomBytes(32).toString("base64url");
-    try {
-      fs.writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
-      return secret;
-    } catch {
-      // Another process wrote it first.
-      return fs.readFileSync(file, "utf8").trim();
-    }
-  }
+  return {
+    ...parsed.data,
+    dataDir,
+    sharedSecret: parsed.data.INFERENCE_SHARED_SECRET ?? localSecret(dataDir, "inference-secret"),
+  };
 }

@@ -1,4 +1,5 @@
 export * from "./errors";
 export * from "./ids";
+export * from "./local-secret";
 export * from "./plan-terms";
 export * from "./scopes";

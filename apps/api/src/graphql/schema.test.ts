@@ -34,7 +34,6 @@ const NOT_YET_BUILT: Record<string, string> = {
   "Mutation.embedText": "inference tier",
   "Mutation.classifyImage": "inference tier",
   "Mutation.detectObjects": "inference tier",
-  "Mutation.recommend": "inference tier",
 };
 
 describe("schema", () => {

@@ -1,0 +1,153 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadFfqRatings } from "../../../packages/model-zoo/src/food-recommender/ffq-ratings";
+import { foodRecommender } from "../../../packages/model-zoo/src/food-recommender/food-recommender";
+import { DEFAULT_MF, topItems, trainMf } from "../../../packages/model-zoo/src/food-recommender/matrix-factorization";
+import { apiKeyClient, errorCode, publishTinyModel, signUpTenant, startTestApi, type TestApi } from "./harness";
+
+const RECOMMEND = `mutation($model: String!, $userId: String!, $k: Int, $exclude: [String!], $version: String) {
+  recommend(model: $model, userId: $userId, k: $k, exclude: $exclude, version: $version) { itemId score }
+}`;
+
+let api: TestApi;
+let slug: string;
+let consumer: Awaited<ReturnType<typeof apiKeyClient>>;
+const data = loadFfqRatings();
+const model = trainMf(data.ratings, data.userIds.length, data.items.length, DEFAULT_MF);
+
+beforeAll(async () => {
+  api = await startTestApi({}, { inference: true });
+  const publisher = await signUpTenant(api, "Food");
+  const zoo = foodRecommender(fs.mkdtempSync(path.join(os.tmpdir(), "zoo-")));
+  const upload = async (file: string, kind: "model" | "asset") =>
+    (await publisher.client.uploadArtifact(fs.readFileSync(file), { kind })).body.id as string;
+  const published = await publisher.client.request<{ publishModel: { slug: string; plans: { id: string }[] } }>(
+    `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
+    {
+      i: {
+        name: "food",
+        description: zoo.description,
+        task: "RECOMMENDATION",
+        artifactId: await upload(zoo.modelPath, "model"),
+        version: "1.0.0",
+        assets: {
+          users: await upload(zoo.assetPaths.users as string, "asset"),
+          items: await upload(zoo.assetPaths.items as string, "asset"),
+        },
+        plans: zoo.plans,
+      },
+    },
+  );
+  slug = published.publishModel.slug;
+  const tenant = await signUpTenant(api, "Diner");
+  await tenant.client.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
+    m: slug,
+    p: published.publishModel.plans[0]?.id,
+  });
+  consumer = await apiKeyClient(api, tenant, ["inference"]);
+});
+afterAll(() => api?.close());
+
+type Recs = { recommend: { itemId: string; score: number }[] };
+
+describe("recommend", () => {
+  it("happy: returns the trained model's top-k for the user, best first, through the inference tier", async () => {
+    const user = 5;
+    const { body } = await consumer.client.raw<Recs>(RECOMMEND, { model: slug, userId: data.userIds[user], k: 5 });
+    expect(body.errors).toBeUndefined();
+    expect(body.extensions?.requestId).toMatch(/^req_/);
+    const recs = body.data?.recommend ?? [];
+    expect(recs.map((r) => r.itemId)).toEqual(topItems(model, user, 5).map((i) => data.items[i]));
+    expect([...recs].sort((a, b) => b.score - a.score)).toEqual(recs);
+  });
+
+  it("happy: excluded items are never returned, and k defaults to 10", async () => {
+    const user = 9;
+    const best = topItems(model, user, 3).map((i) => data.items[i] as string);
+    const { recommend } = await consumer.client.request<Recs>(RECOMMEND, {
+      model: slug,
+      userId: data.userIds[user],
+      exclude: best,
+    });
+    expect(recommend).toHaveLength(10);
+    expect(recommend.some((r) => best.includes(r.itemId))).toBe(false);
+    const excludedIdx = new Set(best.map((b) => data.items.indexOf(b)));
+    expect(recommend.map((r) => r.itemId)).toEqual(topItems(model, user, 10, excludedIdx).map((i) => data.items[i]));
+  });
+
+  it("error: unknown user, k out of range, unknown version or model each get their code", async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ model: slug, userId: "nobody" }, "BAD_USER_INPUT"],
+      [{ model: slug, userId: data.userIds[0], k: 0 }, "BAD_USER_INPUT"],
+      [{ model: slug, userId: data.userIds[0], k: 101 }, "BAD_USER_INPUT"],
+      [{ model: slug, userId: data.userIds[0], version: "9.9.9" }, "NOT_FOUND"],
+      [{ model: "nobody/nothing", userId: data.userIds[0] }, "NOT_FOUND"],
+    ];
+    for (const [variables, code] of cases) {
+      expect(errorCode((await consumer.client.raw(RECOMMEND, variables)).body), JSON.stringify(variables)).toBe(code);
+    }
+  });
+
+  it("error: a task mismatch is BAD_USER_INPUT naming both tasks", async () => {
+    const owner = await signUpTenant(api);
+    const text = await publishTinyModel(owner);
+    const { body } = await owner.client.raw(RECOMMEND, { model: text.slug, userId: "x" });
+    expect(errorCode(body)).toBe("BAD_USER_INPUT");
+    expect(body.errors?.[0]?.message).toMatch(/needs a RECOMMENDATION model; .* is TEXT_CLASSIFICATION/);
+  });
+
+  it("security: no subscription is FORBIDDEN naming the model; a key without the inference scope is FORBIDDEN", async () => {
+    const stranger = await signUpTenant(api);
+    const key = await apiKeyClient(api, stranger, ["inference"]);
+    const { body } = await key.client.raw(RECOMMEND, { model: slug, userId: data.userIds[0] });
+    expect(errorCode(body)).toBe("FORBIDDEN");
+    expect(body.errors?.[0]?.message).toContain(slug);
+    const billingOnly = await apiKeyClient(api, stranger, ["billing:read"]);
+    expect(errorCode((await billingOnly.client.raw(RECOMMEND, { model: slug, userId: data.userIds[0] })).body)).toBe(
+      "FORBIDDEN",
+    );
+    expect(errorCode((await api.client.raw(RECOMMEND, { model: slug, userId: data.userIds[0] })).body)).toBe(
+      "UNAUTHENTICATED",
+    );
+  });
+});
+
+describe("recommend without the inference tier", () => {
+  it("error: an unreachable tier is UNAVAILABLE with a retry hint, not an internal error", async () => {
+    const lonely = await startTestApi({ INFERENCE_URL: "http://127.0.0.1:9" });
+    try {
+      const owner = await signUpTenant(lonely);
+      const zoo = foodRecommender(fs.mkdtempSync(path.join(os.tmpdir(), "zoo-")));
+      const up = async (file: string, kind: "model" | "asset") =>
+        (await owner.client.uploadArtifact(fs.readFileSync(file), { kind })).body.id as string;
+      const pub = await owner.client.request<{ publishModel: { slug: string; plans: { id: string }[] } }>(
+        `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
+        {
+          i: {
+            name: "food",
+            description: "x",
+            task: "RECOMMENDATION",
+            artifactId: await up(zoo.modelPath, "model"),
+            version: "1",
+            assets: {
+              users: await up(zoo.assetPaths.users as string, "asset"),
+              items: await up(zoo.assetPaths.items as string, "asset"),
+            },
+            plans: zoo.plans,
+          },
+        },
+      );
+      await owner.client.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
+        m: pub.publishModel.slug,
+        p: pub.publishModel.plans[0]?.id,
+      });
+      const { body } = await owner.client.raw(RECOMMEND, { model: pub.publishModel.slug, userId: data.userIds[0] });
+      expect(errorCode(body)).toBe("UNAVAILABLE");
+      expect(body.errors?.[0]?.extensions?.retryAfterMs).toBeGreaterThan(0);
+    } finally {
+      await lonely.close();
+    }
+  });
+});
