@@ -44,6 +44,7 @@ async function startProduct(port, dataDir) {
       // Measured as deployed: production mode (graphql-js drops its development checks).
       NODE_ENV: "production",
       SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+      INFERENCE_SHARED_SECRET: crypto.randomBytes(32).toString("hex"),
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
