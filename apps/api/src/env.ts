@@ -56,6 +56,13 @@ const schema = z
     LAST_USED_FLUSH_MS: z.coerce.number().int().positive().default(10_000),
     SEED_DEMO: bool.default(true),
     DEMO_PASSWORD: z.string().min(10).default("demo-publisher-2026"),
+    IMAGE_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
+    IMAGE_MAX_PIXELS: z.coerce.number().int().positive().default(40_000_000),
+    MAX_INPUTS_PER_CALL: z.coerce.number().int().positive().default(64),
     INFERENCE_URL: z.string().url().default("http://127.0.0.1:4001"),
     INFERENCE_SHARED_SECRET: z.string().min(32).optional(),
     INFERENCE_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),

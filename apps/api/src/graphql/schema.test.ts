@@ -32,7 +32,6 @@ const NOT_YET_BUILT: Record<string, string> = {
   "Query.earnings": "metering and billing",
   "Mutation.classifyText": "inference tier",
   "Mutation.embedText": "inference tier",
-  "Mutation.classifyImage": "inference tier",
   "Mutation.detectObjects": "inference tier",
 };
 

@@ -1,0 +1,147 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CANVAS_SIZE, drawStrokes, type Stroke } from "../../../packages/model-zoo/src/math-symbols/draw-strokes";
+import { mathSymbols } from "../../../packages/model-zoo/src/math-symbols/math-symbols";
+import { apiKeyClient, errorCode, publishTinyModel, signUpTenant, startTestApi, type TestApi } from "./harness";
+
+const CLASSIFY = `mutation($model: String!, $images: [ImageInput!]!, $topK: Int) {
+  classifyImage(model: $model, images: $images, topK: $topK) { label score top { label score } }
+}`;
+
+type Result = { classifyImage: { label: string; score: number; top: { label: string; score: number }[] }[] };
+
+let api: TestApi;
+let slug: string;
+let consumer: Awaited<ReturnType<typeof apiKeyClient>>;
+
+/** A drawing as a PNG, the way a browser canvas would export it. */
+async function png(strokes: Stroke[]): Promise<string> {
+  const grey = drawStrokes(strokes);
+  const bytes = Buffer.from(Array.from(grey, (v) => Math.round(v * 255)));
+  const file = await sharp(bytes, { raw: { width: CANVAS_SIZE, height: CANVAS_SIZE, channels: 1 } })
+    .png()
+    .toBuffer();
+  return file.toString("base64");
+}
+
+beforeAll(async () => {
+  api = await startTestApi({ IMAGE_MAX_BYTES: "300000", MAX_INPUTS_PER_CALL: "4" }, { inference: true });
+  const publisher = await signUpTenant(api, "Symbols");
+  const zoo = await mathSymbols(fs.mkdtempSync(path.join(os.tmpdir(), "zoo-")));
+  const upload = async (file: string, kind: "model" | "asset") =>
+    (await publisher.client.uploadArtifact(fs.readFileSync(file), { kind })).body.id as string;
+  const published = await publisher.client.request<{ publishModel: { slug: string; plans: { id: string }[] } }>(
+    `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
+    {
+      i: {
+        name: "symbols",
+        description: zoo.description,
+        task: "IMAGE_CLASSIFICATION",
+        artifactId: await upload(zoo.modelPath, "model"),
+        version: "0.3.0",
+        assets: { labels: await upload(zoo.assetPaths.labels as string, "asset") },
+        plans: zoo.plans,
+      },
+    },
+  );
+  slug = published.publishModel.slug;
+  const tenant = await signUpTenant(api, "Student");
+  await tenant.client.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
+    m: slug,
+    p: published.publishModel.plans[0]?.id,
+  });
+  consumer = await apiKeyClient(api, tenant, ["inference"]);
+}, 120_000);
+afterAll(() => api?.close());
+
+describe("classifyImage", () => {
+  it("happy: a drawn × and → are recognised, with probabilities best first", async () => {
+    const times = await png([
+      [
+        [0, 0],
+        [10, 10],
+      ],
+      [
+        [10, 0],
+        [0, 10],
+      ],
+    ]);
+    const arrow = await png([
+      [
+        [0, 5],
+        [10, 5],
+      ],
+      [
+        [7, 2],
+        [10, 5],
+        [7, 8],
+      ],
+    ]);
+    const { body } = await consumer.client.raw<Result>(CLASSIFY, {
+      model: slug,
+      images: [{ base64: times }, { base64: arrow }],
+      topK: 3,
+    });
+    expect(body.errors).toBeUndefined();
+    const [first, second] = body.data?.classifyImage ?? [];
+    expect(first?.label).toBe("× times");
+    expect(second?.label).toBe("→ arrow.r");
+    expect(first?.top).toHaveLength(3);
+    expect(first?.score).toBeGreaterThan(0.3);
+    expect(first?.score).toBeLessThanOrEqual(1);
+    expect(first?.top.map((t) => t.score)).toEqual([...(first?.top ?? [])].map((t) => t.score).sort((a, b) => b - a));
+  });
+
+  it("error: no image, a non-image, a GIF and corrupt bytes are BAD_USER_INPUT", async () => {
+    const gif = (
+      await sharp({ create: { width: 4, height: 4, channels: 3, background: "#fff" } })
+        .gif()
+        .toBuffer()
+    ).toString("base64");
+    const cases: [unknown[], string][] = [
+      [[], "BAD_USER_INPUT"],
+      [[{ base64: Buffer.from("just some text").toString("base64") }], "BAD_USER_INPUT"],
+      [[{ base64: gif }], "BAD_USER_INPUT"],
+      [[{ base64: "%%%not-base64%%%" }], "BAD_USER_INPUT"],
+    ];
+    for (const [images, code] of cases) {
+      const { body } = await consumer.client.raw(CLASSIFY, { model: slug, images });
+      expect(errorCode(body), JSON.stringify(images).slice(0, 60)).toBe(code);
+    }
+  });
+
+  it("error: too many images, too many bytes and too many pixels are PAYLOAD_TOO_LARGE", async () => {
+    const small = await png([
+      [
+        [0, 0],
+        [10, 10],
+      ],
+    ]);
+    const many = await consumer.client.raw(CLASSIFY, { model: slug, images: Array(5).fill({ base64: small }) });
+    expect(errorCode(many.body)).toBe("PAYLOAD_TOO_LARGE");
+    const noisy = await sharp(crypto.randomBytes(400 * 400 * 3), { raw: { width: 400, height: 400, channels: 3 } })
+      .png()
+      .toBuffer();
+    const big = await consumer.client.raw(CLASSIFY, { model: slug, images: [{ base64: noisy.toString("base64") }] });
+    expect(errorCode(big.body)).toBe("PAYLOAD_TOO_LARGE");
+    // 42 megapixels of one colour compress to a few kilobytes: the pixel count is what counts.
+    const huge = await sharp({ create: { width: 7_000, height: 6_000, channels: 3, background: "#000" } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
+    expect(huge.length).toBeLessThan(300_000);
+    const bomb = await consumer.client.raw(CLASSIFY, { model: slug, images: [{ base64: huge.toString("base64") }] });
+    expect(errorCode(bomb.body)).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("error: classifyImage on a text model is a task mismatch", async () => {
+    const owner = await signUpTenant(api);
+    const text = await publishTinyModel(owner);
+    const { body } = await owner.client.raw(CLASSIFY, { model: text.slug, images: [{ base64: "iVBORw0KGgo=" }] });
+    expect(errorCode(body)).toBe("BAD_USER_INPUT");
+    expect(body.errors?.[0]?.message).toMatch(/needs a IMAGE_CLASSIFICATION model/);
+  });
+});
