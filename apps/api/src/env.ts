@@ -1,5 +1,5 @@
 import path from "node:path";
-import { localSecret } from "@modelmarket/domain";
+import { invalidEnvironment, localSecret } from "@modelmarket/domain";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0", ""]).transform((v) => v === "true" || v === "1");
@@ -86,10 +86,7 @@ export type Env = z.infer<typeof schema> & { sessionSecret: Uint8Array; dataDir:
 /** Validates the environment once at start-up; a bad value stops the process with a clear message. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
-  }
+  if (!parsed.success) throw invalidEnvironment(parsed.error.issues);
   const dataDir = path.resolve(parsed.data.DATA_DIR);
   return {
     ...parsed.data,

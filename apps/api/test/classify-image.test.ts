@@ -6,7 +6,16 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CANVAS_SIZE, drawStrokes, type Stroke } from "../../../packages/model-zoo/src/math-symbols/draw-strokes";
 import { mathSymbols } from "../../../packages/model-zoo/src/math-symbols/math-symbols";
-import { apiKeyClient, errorCode, publishTinyModel, signUpTenant, startTestApi, type TestApi } from "./harness";
+import {
+  apiKeyClient,
+  errorCode,
+  publishTinyModel,
+  publishZooModelOverHttp,
+  signUpTenant,
+  startTestApi,
+  subscribeTo,
+  type TestApi,
+} from "./harness";
 
 const CLASSIFY = `mutation($model: String!, $images: [ImageInput!]!, $topK: Int) {
   classifyImage(model: $model, images: $images, topK: $topK) { label score top { label score } }
@@ -31,29 +40,14 @@ async function png(strokes: Stroke[]): Promise<string> {
 beforeAll(async () => {
   api = await startTestApi({ IMAGE_MAX_BYTES: "300000", MAX_INPUTS_PER_CALL: "4" }, { inference: true });
   const publisher = await signUpTenant(api, "Symbols");
-  const zoo = await mathSymbols(fs.mkdtempSync(path.join(os.tmpdir(), "zoo-")));
-  const upload = async (file: string, kind: "model" | "asset") =>
-    (await publisher.client.uploadArtifact(fs.readFileSync(file), { kind })).body.id as string;
-  const published = await publisher.client.request<{ publishModel: { slug: string; plans: { id: string }[] } }>(
-    `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
-    {
-      i: {
-        name: "symbols",
-        description: zoo.description,
-        task: "IMAGE_CLASSIFICATION",
-        artifactId: await upload(zoo.modelPath, "model"),
-        version: "0.3.0",
-        assets: { labels: await upload(zoo.assetPaths.labels as string, "asset") },
-        plans: zoo.plans,
-      },
-    },
+  const published = await publishZooModelOverHttp(
+    publisher,
+    await mathSymbols(fs.mkdtempSync(path.join(os.tmpdir(), "zoo-"))),
+    { name: "symbols" },
   );
-  slug = published.publishModel.slug;
+  slug = published.slug;
   const tenant = await signUpTenant(api, "Student");
-  await tenant.client.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
-    m: slug,
-    p: published.publishModel.plans[0]?.id,
-  });
+  await subscribeTo(tenant, slug, published.plans[0]?.id);
   consumer = await apiKeyClient(api, tenant, ["inference"]);
 }, 120_000);
 afterAll(() => api?.close());

@@ -10,6 +10,7 @@ import {
   type Database,
   openPglite,
 } from "@modelmarket/db";
+import type { ZooModel } from "@modelmarket/model-zoo";
 import { buildOnnxModel } from "@modelmarket/onnx";
 import pg from "pg";
 import pino from "pino";
@@ -193,4 +194,43 @@ export async function publishTinyModel(
 /** The `extensions.code` of the first error of a raw response. */
 export function errorCode(body: { errors?: { extensions?: { code?: string } }[] }): string | undefined {
   return body.errors?.[0]?.extensions?.code;
+}
+
+/**
+ * Publishes one of the shipped models over HTTP the way any publisher would: upload the
+ * file and its assets, then publishModel.
+ */
+export async function publishZooModelOverHttp(
+  tenant: TestTenant,
+  zoo: ZooModel,
+  overrides: Record<string, unknown> = {},
+): Promise<{ slug: string; plans: { id: string }[] }> {
+  const upload = async (file: string, kind: "model" | "asset") =>
+    (await tenant.client.uploadArtifact(fs.readFileSync(file), { kind })).body.id as string;
+  const assets: Record<string, string> = {};
+  for (const [role, file] of Object.entries(zoo.assetPaths)) assets[role] = await upload(file, "asset");
+  const data = await tenant.client.request<{ publishModel: { slug: string; plans: { id: string }[] } }>(
+    `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
+    {
+      i: {
+        name: zoo.name,
+        description: zoo.description,
+        task: zoo.task,
+        artifactId: await upload(zoo.modelPath, "model"),
+        version: zoo.version,
+        assets,
+        plans: zoo.plans,
+        ...overrides,
+      },
+    },
+  );
+  return data.publishModel;
+}
+
+/** Subscribes the tenant to a model's plan. */
+export async function subscribeTo(tenant: TestTenant, slug: string, planId: string | undefined): Promise<void> {
+  await tenant.client.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
+    m: slug,
+    p: planId,
+  });
 }

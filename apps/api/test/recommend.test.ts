@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadFfqRatings } from "../../../packages/model-zoo/src/food-recommender/ffq-ratings";
 import { foodRecommender } from "../../../packages/model-zoo/src/food-recommender/food-recommender";
 import { DEFAULT_MF, topItems, trainMf } from "../../../packages/model-zoo/src/food-recommender/matrix-factorization";
-import { apiKeyClient, errorCode, publishTinyModel, signUpTenant, startTestApi, type TestApi } from "./harness";
+import {
+  apiKeyClient,
+  errorCode,
+  publishTinyModel,
+  publishZooModelOverHttp,
+  signUpTenant,
+  startTestApi,
+  subscribeTo,
+  type TestApi,
+} from "./harness";
 
 const RECOMMEND = `mutation($model: String!, $userId: String!, $k: Int, $exclude: [String!], $version: String) {
   recommend(model: $model, userId: $userId, k: $k, exclude: $exclude, version: $version) { itemId score }
@@ -20,32 +29,14 @@ const model = trainMf(data.ratings, data.userIds.length, data.items.length, DEFA
 beforeAll(async () => {
   api = await startTestApi({}, { inference: true });
   const publisher = await signUpTenant(api, "Food");
-  const zoo = foodRecommender(fs.mkdtempSync(path.join(os.tmpdir(), "zoo-")));
-  const upload = async (file: string, kind: "model" | "asset") =>
-    (await publisher.client.uploadArtifact(fs.readFileSync(file), { kind })).body.id as string;
-  const published = await publisher.client.request<{ publishModel: { slug: string; plans: { id: string }[] } }>(
-    `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
-    {
-      i: {
-        name: "food",
-        description: zoo.description,
-        task: "RECOMMENDATION",
-        artifactId: await upload(zoo.modelPath, "model"),
-        version: "1.0.0",
-        assets: {
-          users: await upload(zoo.assetPaths.users as string, "asset"),
-          items: await upload(zoo.assetPaths.items as string, "asset"),
-        },
-        plans: zoo.plans,
-      },
-    },
+  const published = await publishZooModelOverHttp(
+    publisher,
+    foodRecommender(fs.mkdtempSync(path.join(os.tmpdir(), "zoo-"))),
+    { name: "food" },
   );
-  slug = published.publishModel.slug;
+  slug = published.slug;
   const tenant = await signUpTenant(api, "Diner");
-  await tenant.client.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
-    m: slug,
-    p: published.publishModel.plans[0]?.id,
-  });
+  await subscribeTo(tenant, slug, published.plans[0]?.id);
   consumer = await apiKeyClient(api, tenant, ["inference"]);
 });
 afterAll(() => api?.close());
@@ -119,31 +110,9 @@ describe("recommend without the inference tier", () => {
     const lonely = await startTestApi({ INFERENCE_URL: "http://127.0.0.1:9" });
     try {
       const owner = await signUpTenant(lonely);
-      const zoo = foodRecommender(fs.mkdtempSync(path.join(os.tmpdir(), "zoo-")));
-      const up = async (file: string, kind: "model" | "asset") =>
-        (await owner.client.uploadArtifact(fs.readFileSync(file), { kind })).body.id as string;
-      const pub = await owner.client.request<{ publishModel: { slug: string; plans: { id: string }[] } }>(
-        `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
-        {
-          i: {
-            name: "food",
-            description: "x",
-            task: "RECOMMENDATION",
-            artifactId: await up(zoo.modelPath, "model"),
-            version: "1",
-            assets: {
-              users: await up(zoo.assetPaths.users as string, "asset"),
-              items: await up(zoo.assetPaths.items as string, "asset"),
-            },
-            plans: zoo.plans,
-          },
-        },
-      );
-      await owner.client.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
-        m: pub.publishModel.slug,
-        p: pub.publishModel.plans[0]?.id,
-      });
-      const { body } = await owner.client.raw(RECOMMEND, { model: pub.publishModel.slug, userId: data.userIds[0] });
+      const pub = await publishZooModelOverHttp(owner, foodRecommender(fs.mkdtempSync(path.join(os.tmpdir(), "zoo-"))));
+      await subscribeTo(owner, pub.slug, pub.plans[0]?.id);
+      const { body } = await owner.client.raw(RECOMMEND, { model: pub.slug, userId: data.userIds[0] });
       expect(errorCode(body)).toBe("UNAVAILABLE");
       expect(body.errors?.[0]?.extensions?.retryAfterMs).toBeGreaterThan(0);
     } finally {

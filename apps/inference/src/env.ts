@@ -1,5 +1,5 @@
 import path from "node:path";
-import { localSecret } from "@modelmarket/domain";
+import { invalidEnvironment, localSecret } from "@modelmarket/domain";
 import { z } from "zod";
 
 const schema = z
@@ -39,10 +39,7 @@ export type InferenceEnv = z.infer<typeof schema> & { dataDir: string; sharedSec
 
 export function loadInferenceEnv(source: NodeJS.ProcessEnv = process.env): InferenceEnv {
   const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
-  }
+  if (!parsed.success) throw invalidEnvironment(parsed.error.issues);
   const dataDir = path.resolve(parsed.data.DATA_DIR);
   return {
     ...parsed.data,

@@ -1,5 +1,6 @@
 export * from "./errors";
 export * from "./ids";
+export * from "./invalid-environment";
 export * from "./local-secret";
 export * from "./plan-terms";
 export * from "./scopes";
