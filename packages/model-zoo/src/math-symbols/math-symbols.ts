@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { packageDir } from "../package-dir";
 import { standardPlans, type ZooModel } from "../zoo-model";
 import { evaluateMathSymbols } from "./evaluate-math-symbols";
 
@@ -14,8 +15,13 @@ interface InferSymbol {
  * Its labels come from the package's `train/infer.json`, written as a JSON array of
  * "<char> <typst name>" strings in output order.
  */
+export function mathSymbolsFiles(): string[] {
+  const pkg = packageDir("detypify-service");
+  return [path.join(pkg, "train", "model.onnx"), path.join(pkg, "train", "infer.json")];
+}
+
 export async function mathSymbols(outDir: string): Promise<ZooModel> {
-  const pkg = path.dirname(require.resolve("detypify-service/package.json"));
+  const pkg = packageDir("detypify-service");
   const symbols = JSON.parse(fs.readFileSync(path.join(pkg, "train", "infer.json"), "utf8")) as InferSymbol[];
   const labelsPath = path.join(outDir, "math-symbols", "labels.json");
   writeIfChanged(labelsPath, `${JSON.stringify(symbols.map((s) => `${s.char} ${s.names[0] ?? ""}`.trim()))}\n`);

@@ -1,5 +1,5 @@
 // Runs in a throwaway child process with capped address space (see validate-in-sandbox.ts):
-// loads an untrusted ONNX file in onnxruntime, runs it once on zero inputs, and reports on
+// loads an untrusted ONNX file in onnxruntime, runs it once on a trial input, and reports on
 // stdout. Whatever the model does to this process, the parent only reads one JSON line.
 import fs from "node:fs";
 import * as ort from "onnxruntime-node";
@@ -22,17 +22,22 @@ const TYPED: Record<string, (n: number) => ort.Tensor["data"]> = {
 };
 const ORT_TYPE: Record<string, ort.Tensor.Type> = { float: "float32", double: "float64", bool: "bool" };
 
-function zeroInput(signature: TensorSignature): ort.Tensor {
+/**
+ * The trial input: zeros, except an `attention_mask` (the text convention), which is all
+ * ones: an all-zero mask is an empty text, which no text model has to accept.
+ */
+function trialInput(signature: TensorSignature): ort.Tensor {
   const make = TYPED[signature.elemType];
   if (!make) throw new Error(`input "${signature.name}" has unsupported element type ${signature.elemType}`);
   // Symbolic or unknown dimensions run with size 1.
   const dims = (signature.shape ?? [1]).map((d) => (typeof d === "number" && d > 0 ? d : 1));
   const size = dims.reduce((a, b) => a * b, 1);
-  return new ort.Tensor(
-    ORT_TYPE[signature.elemType] ?? (signature.elemType as ort.Tensor.Type),
-    make(size) as never,
-    dims,
-  );
+  const data = make(size);
+  if (signature.name === "attention_mask") {
+    if (data instanceof BigInt64Array) data.fill(1n);
+    else if (!Array.isArray(data)) (data as Int32Array).fill(1);
+  }
+  return new ort.Tensor(ORT_TYPE[signature.elemType] ?? (signature.elemType as ort.Tensor.Type), data as never, dims);
 }
 
 async function main(file: string): Promise<ChildReport> {
@@ -46,7 +51,7 @@ async function main(file: string): Promise<ChildReport> {
   const loadMs = Date.now() - started;
   try {
     const { inputs } = inspectOnnx(fs.readFileSync(file));
-    const feeds = Object.fromEntries(inputs.map((input) => [input.name, zeroInput(input)]));
+    const feeds = Object.fromEntries(inputs.map((input) => [input.name, trialInput(input)]));
     const runStarted = Date.now();
     const result = await session.run(feeds);
     const outputs = Object.entries(result).map(([name, t]) => ({ name, type: t.type, dims: [...t.dims] }));
