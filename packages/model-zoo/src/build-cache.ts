@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import lockfile from "proper-lockfile";
 import type { ZooModel } from "./zoo-model";
 
 /** A shipped model: how to build it, and the files its build reads. */
@@ -22,6 +23,22 @@ interface BuildRecord {
  * converter change rebuilds, and anything else reuses `<outDir>/<name>/build.json`.
  */
 export async function buildCached(entry: ZooEntry, outDir: string): Promise<ZooModel & { cached: boolean }> {
+  // One builder per model directory at a time (npm start and a test run may race).
+  const dir = path.join(outDir, entry.name);
+  fs.mkdirSync(dir, { recursive: true });
+  const release = await lockfile.lock(dir, {
+    lockfilePath: `${dir}.lock`,
+    stale: 120_000,
+    retries: { retries: 600, minTimeout: 200, maxTimeout: 500 },
+  });
+  try {
+    return await buildUnlocked(entry, outDir);
+  } finally {
+    await release();
+  }
+}
+
+async function buildUnlocked(entry: ZooEntry, outDir: string): Promise<ZooModel & { cached: boolean }> {
   const recordPath = path.join(outDir, entry.name, "build.json");
   const key = cacheKey(entry);
   try {

@@ -1,37 +1,109 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { inspectOnnx } from "@modelmarket/onnx";
-import { describe, expect, it } from "vitest";
-import { zooModels } from "./index";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildCached, ZOO, type ZooModel, zooModels } from "./index";
+
+// Shared with the API tests: builds are cached by content hash, so only the first run trains.
+const outDir = path.join(os.tmpdir(), "modelmarket-zoo-cache");
+let models: Map<string, ZooModel>;
+
+beforeAll(async () => {
+  models = new Map((await zooModels(outDir)).map((m) => [m.name, m]));
+}, 180_000);
+
+const model = (name: string) => models.get(name) as ZooModel;
+const sha = (file: string) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 
 describe("model zoo", () => {
-  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "zoo-"));
+  it("happy: ships the five models of the catalog, one per task", () => {
+    expect([...models.values()].map((m) => [m.name, m.task])).toEqual([
+      ["sentence-encoder", "TEXT_EMBEDDING"],
+      ["sentiment", "TEXT_CLASSIFICATION"],
+      ["math-symbols", "IMAGE_CLASSIFICATION"],
+      ["object-detector", "OBJECT_DETECTION"],
+      ["food-recommender", "RECOMMENDATION"],
+    ]);
+  });
 
-  it("happy: math-symbols is Detypify's real exported model, with one label per output", async () => {
-    const model = (await zooModels(outDir)).find((m) => m.name === "math-symbols");
-    expect(model).toBeDefined();
-    const info = inspectOnnx(fs.readFileSync(model?.modelPath as string));
+  it("happy: math-symbols is Detypify's real exported model, with one label per output", () => {
+    const info = inspectOnnx(fs.readFileSync(model("math-symbols").modelPath));
     expect(info.inputs).toEqual([{ name: "x", elemType: "float", shape: [1, 1, 224, 224] }]);
     expect(info.outputs[0]?.shape).toEqual([1, 411]);
     expect(info.producer).toMatch(/pytorch/);
-    const labels = JSON.parse(fs.readFileSync(model?.assetPaths.labels as string, "utf8")) as string[];
+    const labels = JSON.parse(fs.readFileSync(model("math-symbols").assetPaths.labels as string, "utf8")) as string[];
     expect(labels).toHaveLength(411);
     expect(labels).toContain("α alpha");
   });
 
-  it("happy: math-symbols recognises sketched symbols it never saw (sanity set floors)", async () => {
-    const model = (await zooModels(outDir)).find((m) => m.name === "math-symbols");
-    expect(model?.evaluation?.sanityDrawings).toBe(72);
-    expect(model?.evaluation?.sanityTop1).toBeGreaterThanOrEqual(0.9);
-    expect(model?.evaluation?.sanityTop5).toBeGreaterThanOrEqual(0.95);
+  it("happy: math-symbols recognises sketched symbols it never saw (sanity set floors)", () => {
+    const e = model("math-symbols").evaluation ?? {};
+    expect(e.sanityDrawings).toBe(72);
+    expect(e.sanityTop1).toBeGreaterThanOrEqual(0.9);
+    expect(e.sanityTop5).toBeGreaterThanOrEqual(0.95);
   });
 
-  it("happy: every model has a card, a free plan and a paid plan", async () => {
-    for (const model of await zooModels(outDir)) {
-      expect(model.card.license, model.name).toBeTruthy();
-      expect(model.card.source, model.name).toBeTruthy();
-      expect(model.plans.map((p) => p.monthlyFeeCents === 0)).toEqual([true, false]);
+  it("happy: the text models follow the text convention (input_ids + attention_mask, int64)", () => {
+    for (const name of ["sentence-encoder", "sentiment"]) {
+      const info = inspectOnnx(fs.readFileSync(model(name).modelPath));
+      expect(info.inputs.map((i) => [i.name, i.elemType, i.shape])).toEqual([
+        ["input_ids", "int64", ["batch", "sequence"]],
+        ["attention_mask", "int64", ["batch", "sequence"]],
+      ]);
+      expect(Object.keys(model(name).assetPaths)).toEqual(expect.arrayContaining(["vocab", "preprocessing"]));
+    }
+    expect(inspectOnnx(fs.readFileSync(model("sentiment").modelPath)).outputs[0]?.shape).toEqual(["batch", 2]);
+  });
+
+  it("happy: sentiment reaches the accuracy floor on held-out folds and across domains", () => {
+    const e = model("sentiment").evaluation ?? {};
+    expect(e.sentences).toBeGreaterThan(2900);
+    expect(e.kFoldAccuracy).toBeGreaterThanOrEqual(0.85);
+    expect(e.kFoldF1).toBeGreaterThanOrEqual(0.85);
+    for (const source of ["amazon", "imdb", "yelp"]) expect(e[`crossDomainAccuracy_${source}`]).toBeGreaterThan(0.8);
+  });
+
+  it("happy: the sentence encoder puts paraphrases closer than topical non-paraphrases", () => {
+    const e = model("sentence-encoder").evaluation ?? {};
+    expect(e.tripletAccuracy).toBeGreaterThanOrEqual(0.9);
+    expect(e.meanCosineMargin).toBeGreaterThan(0.1);
+  });
+
+  it("happy: the detector finds the boats in a real photo; its misses are reported, not hidden", () => {
+    const e = model("object-detector").evaluation ?? {};
+    expect(e.photo_boat_found).toBe(1);
+    expect(e.sanityPhotosFound).toBeGreaterThan(0);
+    expect(typeof e.catFramesTop1).toBe("number");
+    const labels = JSON.parse(fs.readFileSync(model("object-detector").assetPaths.labels as string, "utf8"));
+    expect(labels).toHaveLength(80);
+    expect(labels.slice(0, 3)).toEqual(["person", "bicycle", "car"]);
+  });
+
+  it("happy: the recommender beats both baselines on held-out ratings", () => {
+    const e = model("food-recommender").evaluation ?? {};
+    expect(e.rmse).toBeLessThan(e.rmseItemMean as number);
+    expect(e.rmse).toBeLessThan(e.rmseGlobalMean as number);
+  });
+
+  it("happy: every model has a card, a free plan and a paid plan", () => {
+    for (const m of models.values()) {
+      expect(m.card.license, m.name).toBeTruthy();
+      expect(m.card.source, m.name).toBeTruthy();
+      expect(m.plans.map((p) => p.monthlyFeeCents === 0)).toEqual([true, false]);
     }
   });
+
+  it("happy: builds are cached by content and deterministic (a fresh build gives the same bytes)", async () => {
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "zoo-fresh-"));
+    for (const name of ["sentence-encoder", "object-detector", "food-recommender"]) {
+      const entry = ZOO.find((e) => e.name === name);
+      if (!entry) throw new Error(name);
+      expect((await buildCached(entry, outDir)).cached, name).toBe(true);
+      const rebuilt = await buildCached(entry, fresh);
+      expect(rebuilt.cached).toBe(false);
+      expect(sha(rebuilt.modelPath), name).toBe(sha(model(name).modelPath));
+    }
+  }, 120_000);
 });
