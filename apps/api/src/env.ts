@@ -63,6 +63,7 @@ const schema = z
       .default(10 * 1024 * 1024),
     IMAGE_MAX_PIXELS: z.coerce.number().int().positive().default(40_000_000),
     MAX_INPUTS_PER_CALL: z.coerce.number().int().positive().default(64),
+    TEXT_MAX_CHARS: z.coerce.number().int().positive().default(10_000),
     INFERENCE_URL: z.string().url().default("http://127.0.0.1:4001"),
     INFERENCE_SHARED_SECRET: z.string().min(32).optional(),
     INFERENCE_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),

@@ -9,6 +9,8 @@ import {
   startTestApi,
   type TestApi,
   tinyOnnx,
+  tinyTextModel,
+  uploadTextAssets,
 } from "./harness";
 
 const PUBLISH = `mutation($input: PublishModelInput!) {
@@ -41,13 +43,18 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-async function uploadModel(client: { uploadArtifact: typeof api.client.uploadArtifact }) {
-  const res = await client.uploadArtifact(tinyOnnx());
+// The text assets uploaded with each model artifact, for publishInput.
+const assetsOf = new Map<string, Record<string, string>>();
+
+async function uploadModel(client: Awaited<ReturnType<typeof signUpTenant>>["client"]) {
+  const res = await client.uploadArtifact(tinyTextModel());
+  assetsOf.set(res.body.id as string, await uploadTextAssets(client));
   return res.body.id as string;
 }
 
 function publishInput(artifactId: string, overrides: Record<string, unknown> = {}) {
   return {
+    assets: assetsOf.get(artifactId),
     name: "Support Ticket Router",
     description: "Routes support tickets to the right queue",
     task: "TEXT_CLASSIFICATION",
@@ -73,7 +80,11 @@ describe("publishModel", () => {
     expect(model.publisher.slug).toBe(tenant.tenantSlug);
     expect(model.latestVersion.version).toBe("1.0.0");
     expect(model.latestVersion.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(model.latestVersion.signature.inputs[0]).toEqual({ name: "x", elemType: "float", shape: ["batch", 4] });
+    expect(model.latestVersion.signature.inputs[0]).toEqual({
+      name: "input_ids",
+      elemType: "int64",
+      shape: ["batch", "sequence"],
+    });
     expect(model.latestVersion.evaluation).toBeNull();
     expect(model.versions).toHaveLength(1);
     expect(model.plans.map((p: { name: string; currency: string }) => [p.name, p.currency])).toEqual([
@@ -168,7 +179,8 @@ describe("publishModel", () => {
 });
 
 describe("task conventions", () => {
-  const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+  // Strings (a vocab.txt) are uploaded as they are, anything else as JSON.
+  const json = (value: unknown) => new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value));
   const imageModel = (classes: number, shape: number[] = [1, 3, 8, 8]) =>
     buildOnnxModel({
       inputs: [{ name: "pixels", elemType: "FLOAT", shape }],
@@ -197,6 +209,23 @@ describe("task conventions", () => {
           attributes: [{ name: "axis", type: 2, i: -1 }],
         },
       ],
+    });
+
+  const TEXT_ASSETS = {
+    vocab: "[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello",
+    preprocessing: { tokenizer: "wordpiece" },
+    labels: ["a", "b", "c"],
+  };
+
+  /** A text-shaped model whose input_ids have the given type and rank. */
+  const textModel = (type: "INT64" | "FLOAT", rank = 2) =>
+    buildOnnxModel({
+      inputs: [
+        { name: "input_ids", elemType: type, shape: ["batch", "sequence", 1].slice(0, rank) },
+        { name: "attention_mask", elemType: "INT64", shape: ["batch", "sequence"] },
+      ],
+      outputs: [{ name: "y", elemType: "INT64", shape: ["batch", "sequence"] }],
+      nodes: [{ opType: "Identity", inputs: ["attention_mask"], outputs: ["y"] }],
     });
 
   async function publishWith(
@@ -242,9 +271,53 @@ describe("task conventions", () => {
         { users: ["u"], items: ["a"] },
         /covers 3 items but the items asset has 1/,
       ],
+      ["TEXT_CLASSIFICATION", tinyOnnx(), TEXT_ASSETS, /must take inputs input_ids and attention_mask.*not x/],
+      [
+        "TEXT_CLASSIFICATION",
+        textModel("FLOAT"),
+        TEXT_ASSETS,
+        /input "input_ids" \("input_ids"\) must be int64, not float/,
+      ],
+      [
+        "TEXT_CLASSIFICATION",
+        textModel("INT64", 3),
+        TEXT_ASSETS,
+        /input "input_ids" \("input_ids"\) must have rank 2, not 3/,
+      ],
+      [
+        "TEXT_CLASSIFICATION",
+        tinyTextModel(),
+        { ...TEXT_ASSETS, preprocessing: undefined },
+        /needs a "preprocessing" asset/,
+      ],
+      [
+        "TEXT_CLASSIFICATION",
+        tinyTextModel(),
+        { ...TEXT_ASSETS, preprocessing: { tokenizer: "bpe" } },
+        /preprocessing asset is invalid \(tokenizer: /,
+      ],
+      [
+        "TEXT_CLASSIFICATION",
+        tinyTextModel(),
+        { ...TEXT_ASSETS, preprocessing: { tokenizer: "sentencepiece" } },
+        /vocab asset does not fit tokenizer "sentencepiece"/,
+      ],
+      ["TEXT_CLASSIFICATION", tinyTextModel(4), TEXT_ASSETS, /4 classes but the labels asset has 3/],
+      ["OBJECT_DETECTION", imageModel(3), { labels: ["a"] }, /first output \(detections\).*must have rank 3, not 2/],
+      [
+        "IMAGE_CLASSIFICATION",
+        imageModel(3),
+        { labels: ["a", "b", "c"], preprocessing: { mean: [0.5], std: [0] } },
+        /std: std values must be positive/,
+      ],
     ];
     for (const [task, model, assets, message] of cases) {
-      const { body } = await publishWith(tenant, task, model, assets);
+      const { body } = await publishWith(
+        tenant,
+        task,
+        model,
+        Object.fromEntries(Object.entries(assets).filter(([, v]) => v !== undefined)),
+      );
       expect(errorCode(body), String(message)).toBe("BAD_USER_INPUT");
       expect(body.errors?.[0]?.message, String(message)).toMatch(message);
       expect(body.errors?.[0]?.extensions?.field).toBe("task");

@@ -10,7 +10,7 @@ import {
   type Database,
   openPglite,
 } from "@modelmarket/db";
-import type { ZooModel } from "@modelmarket/model-zoo";
+import { buildCached, ZOO, type ZooModel } from "@modelmarket/model-zoo";
 import { buildOnnxModel } from "@modelmarket/onnx";
 import pg from "pg";
 import pino from "pino";
@@ -159,6 +159,49 @@ export function tinyOnnx(outputs = 3, seed = 1): Uint8Array {
   });
 }
 
+/**
+ * A small model that fits the text convention (input_ids + attention_mask → [batch, labels]):
+ * scores depend on the text's length, so different texts get different answers.
+ */
+export function tinyTextModel(outputs = 3, seed = 1): Uint8Array {
+  return buildOnnxModel({
+    inputs: [
+      { name: "input_ids", elemType: "INT64", shape: ["batch", "sequence"] },
+      { name: "attention_mask", elemType: "INT64", shape: ["batch", "sequence"] },
+    ],
+    outputs: [{ name: "logits", elemType: "FLOAT", shape: ["batch", outputs] }],
+    initializers: [
+      { name: "axes", dims: [1], int64Data: [1] },
+      {
+        name: "W",
+        dims: [1, outputs],
+        floatData: Array.from({ length: outputs }, (_, i) => (((i + 1) * seed) % 7) / 7),
+      },
+      { name: "b", dims: [outputs], floatData: Array.from({ length: outputs }, () => 0.1) },
+    ],
+    nodes: [
+      { opType: "Cast", inputs: ["attention_mask"], outputs: ["mask_f"], attributes: [{ name: "to", type: 2, i: 1 }] },
+      { opType: "ReduceSum", inputs: ["mask_f", "axes"], outputs: ["length"] },
+      { opType: "MatMul", inputs: ["length", "W"], outputs: ["lw"] },
+      { opType: "Add", inputs: ["lw", "b"], outputs: ["logits"] },
+    ],
+  });
+}
+
+/** The assets a text model needs: a WordPiece vocabulary, its preprocessing and labels. */
+export async function uploadTextAssets(
+  client: TestTenant["client"],
+  labels: string[] = ["a", "b", "c"],
+): Promise<Record<string, string>> {
+  const upload = async (content: string) =>
+    (await client.uploadArtifact(Buffer.from(content), { kind: "asset" })).body.id as string;
+  return {
+    vocab: await upload(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "hello", "world", "##s"].join("\n")),
+    preprocessing: await upload(JSON.stringify({ tokenizer: "wordpiece", maxLength: 32 })),
+    labels: await upload(JSON.stringify(labels)),
+  };
+}
+
 export const FREE_PLAN = {
   name: "Free",
   monthlyFeeCents: 0,
@@ -168,13 +211,14 @@ export const FREE_PLAN = {
   rateLimitPerMinute: 60,
 };
 
-/** Uploads a tiny model and publishes it for the tenant; returns the model's slug and ids. */
+/** Uploads a tiny text model and its assets and publishes it; returns the model's slug and ids. */
 export async function publishTinyModel(
   tenant: TestTenant,
   overrides: Record<string, unknown> = {},
 ): Promise<{ id: string; slug: string; plans: { id: string; name: string }[] }> {
-  const upload = await tenant.client.uploadArtifact(tinyOnnx(), { fileName: "tiny.onnx" });
+  const upload = await tenant.client.uploadArtifact(tinyTextModel(), { fileName: "tiny.onnx" });
   if (upload.status !== 201) throw new Error(`upload failed: ${JSON.stringify(upload.body)}`);
+  const assets = await uploadTextAssets(tenant.client);
   const data = await tenant.client.request<{
     publishModel: { id: string; slug: string; plans: { id: string; name: string }[] };
   }>(`mutation($input: PublishModelInput!) { publishModel(input: $input) { id slug plans { id name } } }`, {
@@ -184,6 +228,7 @@ export async function publishTinyModel(
       task: "TEXT_CLASSIFICATION",
       artifactId: upload.body.id,
       version: "1.0.0",
+      assets,
       plans: [FREE_PLAN, { ...FREE_PLAN, name: "Pro", monthlyFeeCents: 1900, unitPriceMicros: 200 }],
       ...overrides,
     },
@@ -225,6 +270,16 @@ export async function publishZooModelOverHttp(
     },
   );
   return data.publishModel;
+}
+
+/**
+ * A shipped model, built once for all test files and runs (the build cache is keyed by
+ * content, and shared with the model-zoo tests).
+ */
+export async function zooModel(name: string): Promise<ZooModel> {
+  const entry = ZOO.find((e) => e.name === name);
+  if (!entry) throw new Error(`no zoo model ${name}`);
+  return buildCached(entry, path.join(os.tmpdir(), "modelmarket-zoo-cache"));
 }
 
 /** Subscribes the tenant to a model's plan. */

@@ -12,7 +12,6 @@ import { sentimentDataFiles } from "./sentiment/sentiment-data";
 import type { ZooModel } from "./zoo-model";
 
 export { buildCached, type ZooEntry } from "./build-cache";
-export { SentencePieceTokenizer, type SentencePieceVocab } from "./sentence-encoder/sentencepiece-tokenizer";
 export type { ZooModel, ZooPlan, ZooTask } from "./zoo-model";
 
 const encoderInputs = () => {

@@ -30,9 +30,6 @@ const NOT_YET_BUILT: Record<string, string> = {
   "Query.invoices": "metering and billing",
   "Query.receipt": "metering and billing",
   "Query.earnings": "metering and billing",
-  "Mutation.classifyText": "inference tier",
-  "Mutation.embedText": "inference tier",
-  "Mutation.detectObjects": "inference tier",
 };
 
 describe("schema", () => {

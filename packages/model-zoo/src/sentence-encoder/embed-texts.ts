@@ -1,5 +1,5 @@
+import type { SentencePieceTokenizer } from "@modelmarket/tokenizers";
 import * as ort from "onnxruntime-node";
-import type { SentencePieceTokenizer } from "./sentencepiece-tokenizer";
 
 /** Dense `input_ids` / `attention_mask` for a batch of token id lists, padded with 0. */
 export function denseTextBatch(tokenized: number[][]): { ids: BigInt64Array; mask: BigInt64Array; dims: number[] } {

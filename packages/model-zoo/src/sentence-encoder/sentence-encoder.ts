@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
+import { SentencePieceTokenizer } from "@modelmarket/tokenizers";
 import * as ort from "onnxruntime-node";
 import { standardPlans, type ZooModel } from "../zoo-model";
 import { runTextModel } from "./embed-texts";
 import { EMBEDDING_SIZE, encoderGraph, readEncoderVocab, TEXT_INPUTS } from "./encoder-graph";
-import { SentencePieceTokenizer } from "./sentencepiece-tokenizer";
 import { SIMILARITY_TRIPLETS } from "./similarity-triplets";
 
 /** What the text models declare in their `preprocessing` asset (docs/publishing.md). */

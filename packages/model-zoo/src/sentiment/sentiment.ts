@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
+import { SentencePieceTokenizer } from "@modelmarket/tokenizers";
 import * as ort from "onnxruntime-node";
 import { seededRandom, shuffled } from "../seeded-random";
 import { runTextModel } from "../sentence-encoder/embed-texts";
 import { EMBEDDING_SIZE, encoderGraph, readEncoderVocab, TEXT_INPUTS } from "../sentence-encoder/encoder-graph";
 import { writeTextModelFiles } from "../sentence-encoder/sentence-encoder";
-import { SentencePieceTokenizer } from "../sentence-encoder/sentencepiece-tokenizer";
 import { standardPlans, type ZooModel } from "../zoo-model";
 import { binaryMetrics, type LogisticHead, trainLogistic } from "./logistic-regression";
 import { loadSentimentSentences, SENTIMENT_SOURCES } from "./sentiment-data";

@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
+import { SentencePieceTokenizer } from "@modelmarket/tokenizers";
 import * as tf from "@tensorflow/tfjs";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { detectorModelJson } from "../object-detector/object-detector";
 import { denseTextBatch } from "../sentence-encoder/embed-texts";
 import { encoderGraph, readEncoderVocab, TEXT_INPUTS } from "../sentence-encoder/encoder-graph";
-import { SentencePieceTokenizer } from "../sentence-encoder/sentencepiece-tokenizer";
 import { convertTfjsToOnnx } from "./convert-tfjs-to-onnx";
 import { OnnxGraphBuilder } from "./onnx-graph-builder";
 import { readTfjsGraph } from "./read-tfjs-graph";

@@ -1,8 +1,18 @@
-import { Arg, Ctx, Int, Mutation, Resolver } from "type-graphql";
+import { Arg, Ctx, Float, Int, Mutation, Resolver } from "type-graphql";
 import type { GraphQLContext } from "../../context";
 import { classifyImage } from "../../use-cases/inference/classify-image";
+import { classifyText } from "../../use-cases/inference/classify-text";
+import { detectObjects } from "../../use-cases/inference/detect-objects";
+import { embedText } from "../../use-cases/inference/embed-text";
 import { recommend } from "../../use-cases/inference/recommend";
-import { ImageClassification, ImageInput, Recommendation } from "../types/inference.type";
+import {
+  Detections,
+  Embedding,
+  ImageClassification,
+  ImageInput,
+  Recommendation,
+  TextClassification,
+} from "../types/inference.type";
 
 @Resolver()
 export class InferenceResolver {
@@ -29,5 +39,38 @@ export class InferenceResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     return classifyImage(ctx.services, ctx.principal, { model, images, topK: topK ?? 5, version });
+  }
+
+  @Mutation(() => [TextClassification], { description: "The label of each text, with every label's probability." })
+  classifyText(
+    @Arg("model") model: string,
+    @Arg("inputs", () => [String]) inputs: string[],
+    @Arg("version", () => String, { nullable: true }) version: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return classifyText(ctx.services, ctx.principal, { model, inputs, version });
+  }
+
+  @Mutation(() => [Embedding], { description: "One embedding vector per text." })
+  embedText(
+    @Arg("model") model: string,
+    @Arg("inputs", () => [String]) inputs: string[],
+    @Arg("version", () => String, { nullable: true }) version: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return embedText(ctx.services, ctx.principal, { model, inputs, version });
+  }
+
+  @Mutation(() => [Detections], {
+    description: "Objects in each image (PNG or JPEG, base64) with boxes in the image's pixels.",
+  })
+  detectObjects(
+    @Arg("model") model: string,
+    @Arg("images", () => [ImageInput]) images: ImageInput[],
+    @Arg("minScore", () => Float, { nullable: true, defaultValue: 0.3 }) minScore: number | null,
+    @Arg("version", () => String, { nullable: true }) version: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return detectObjects(ctx.services, ctx.principal, { model, images, minScore: minScore ?? 0.3, version });
   }
 }

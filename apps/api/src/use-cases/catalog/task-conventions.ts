@@ -2,13 +2,18 @@ import fs from "node:fs/promises";
 import type { ModelTask } from "@modelmarket/db";
 import { badInput } from "@modelmarket/domain";
 import type { OnnxInspection, TensorSignature } from "@modelmarket/onnx";
+import { createTokenizer } from "@modelmarket/tokenizers";
+import { imagePreprocessing, isImageTask, isTextTask, parsePreprocessing, textPreprocessing } from "./preprocessing";
 
 export type ResolvedAssets = Record<string, { artifactId: string; sha256: string }>;
 
+/** The text convention's input names (docs/publishing.md). */
+export const TEXT_INPUT_NAMES = ["input_ids", "attention_mask", "token_type_ids"] as const;
+
 /**
- * What a model of a task must take and return, checked against the graph before it is
- * published (docs/publishing.md). Image classification and recommendation are checked;
- * text and detection conventions arrive with the models that define them.
+ * What a model of a task must take and return, and the assets it must come with, checked
+ * against the graph before it is published (docs/publishing.md). Every refusal says what
+ * does not fit, so a publisher can fix the export rather than guess.
  */
 export async function assertFitsTask(
   task: ModelTask,
@@ -16,17 +21,33 @@ export async function assertFitsTask(
   assets: ResolvedAssets,
   assetPath: (sha256: string) => string,
 ): Promise<void> {
-  const readList = async (role: string): Promise<unknown[]> => {
+  const readText = async (role: string, what: string): Promise<string> => {
     const asset = assets[role];
-    if (!asset) throw misfit(task, `it needs a "${role}" asset (a JSON array)`);
+    if (!asset) throw misfit(task, `it needs a "${role}" asset (${what})`);
+    return fs.readFile(assetPath(asset.sha256), "utf8");
+  };
+  const readJson = async (role: string, what: string): Promise<unknown> => {
     try {
-      const parsed = JSON.parse(await fs.readFile(assetPath(asset.sha256), "utf8"));
-      if (Array.isArray(parsed)) return parsed;
-    } catch {}
-    throw misfit(task, `the "${role}" asset must be a JSON array`);
+      return JSON.parse(await readText(role, what));
+    } catch (error) {
+      if ((error as { extensions?: unknown }).extensions) throw error;
+      throw misfit(task, `the "${role}" asset must be ${what}`);
+    }
+  };
+  const readList = async (role: string): Promise<unknown[]> => {
+    const parsed = await readJson(role, "a JSON array");
+    if (!Array.isArray(parsed)) throw misfit(task, `the "${role}" asset must be a JSON array`);
+    return parsed;
+  };
+  const labelsFor = async (scores: TensorSignature, axis: number) => {
+    const labels = await readList("labels");
+    const classes = scores.shape?.[axis];
+    if (typeof classes === "number" && classes !== labels.length) {
+      throw misfit(task, `output "${scores.name}" has ${classes} classes but the labels asset has ${labels.length}`);
+    }
   };
 
-  if (task === "IMAGE_CLASSIFICATION") {
+  if (isImageTask(task)) {
     const [image, ...extra] = signature.inputs;
     if (!image || extra.length)
       throw misfit(task, `it must take exactly one input (an image), not ${signature.inputs.length}`);
@@ -34,12 +55,60 @@ export async function assertFitsTask(
     const channels =
       image.shape?.[1] === 1 || image.shape?.[1] === 3 || image.shape?.[3] === 1 || image.shape?.[3] === 3;
     if (!channels) throw misfit(task, `input "${image.name}" must be NCHW or NHWC with 1 or 3 channels`);
-    const scores = signature.outputs[0] as TensorSignature;
-    expectTensor(task, scores, ["float"], 2, "the first output (class scores)");
-    const labels = await readList("labels");
-    const classes = scores.shape?.[1];
-    if (typeof classes === "number" && classes !== labels.length) {
-      throw misfit(task, `output "${scores.name}" has ${classes} classes but the labels asset has ${labels.length}`);
+    if (assets.preprocessing) {
+      const declared = parsePreprocessing(imagePreprocessing, await readJson("preprocessing", "a JSON object"));
+      if (!declared.ok) throw misfit(task, `the preprocessing asset is invalid (${declared.why})`);
+    }
+    const first = signature.outputs[0] as TensorSignature;
+    if (task === "IMAGE_CLASSIFICATION") {
+      expectTensor(task, first, ["float"], 2, "the first output (class scores)");
+      await labelsFor(first, 1);
+    } else {
+      expectTensor(task, first, ["float"], 3, "the first output (detections)");
+      const width = first.shape?.[2];
+      if (typeof width === "number" && width !== 6) {
+        throw misfit(
+          task,
+          `output "${first.name}" must have rows of 6 values (x1, y1, x2, y2, score, class), not ${width}`,
+        );
+      }
+      await readList("labels");
+    }
+    return;
+  }
+
+  if (isTextTask(task)) {
+    const byName = new Map(signature.inputs.map((i) => [i.name, i]));
+    const unknown = signature.inputs
+      .map((i) => i.name)
+      .filter((n) => !(TEXT_INPUT_NAMES as readonly string[]).includes(n));
+    if (!byName.has("input_ids") || !byName.has("attention_mask") || unknown.length) {
+      throw misfit(
+        task,
+        `it must take inputs input_ids and attention_mask (and optionally token_type_ids)${unknown.length ? `, not ${unknown.join(", ")}` : ""}`,
+      );
+    }
+    for (const input of signature.inputs) expectTensor(task, input, ["int64"], 2, `input "${input.name}"`);
+    const declared = parsePreprocessing(textPreprocessing, await readJson("preprocessing", "a JSON object"));
+    if (!declared.ok) throw misfit(task, `the preprocessing asset is invalid (${declared.why})`);
+    const vocab = await readText("vocab", "the tokenizer vocabulary");
+    try {
+      createTokenizer(declared.value.tokenizer, vocab, declared.value);
+    } catch (error) {
+      throw misfit(
+        task,
+        `the vocab asset does not fit tokenizer "${declared.value.tokenizer}": ${(error as Error).message}`,
+      );
+    }
+    const first = signature.outputs[0] as TensorSignature;
+    if (task === "TEXT_CLASSIFICATION") {
+      expectTensor(task, first, ["float"], 2, "the first output (class scores)");
+      await labelsFor(first, 1);
+    } else if (first.elemType !== "float" || (first.shape && first.shape.length !== 2 && first.shape.length !== 3)) {
+      throw misfit(
+        task,
+        `the first output ("${first.name}") must be float [batch, dim] or [batch, sequence, dim] (mean-pooled)`,
+      );
     }
     return;
   }

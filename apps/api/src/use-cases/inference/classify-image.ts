@@ -2,12 +2,15 @@ import { badInput, payloadTooLarge } from "@modelmarket/domain";
 import type { OnnxInspection } from "@modelmarket/onnx";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
-import { decodeImage, type ImageLayout } from "./decode-image";
-import { readListAsset } from "./read-json-asset";
+import { imagePreprocessing } from "../catalog/preprocessing";
+import { billedCall } from "./billed-call";
+import { decodeImage } from "./decode-image";
+import { imageLayoutOf } from "./image-layout";
+import { probabilities } from "./probabilities";
+import { readListAsset, readPreprocessing } from "./read-json-asset";
 import { resolveCallableVersion } from "./resolve-callable-version";
 
 const MAX_TOP_K = 50;
-const DEFAULT_SIZE = 224;
 
 /**
  * Labels for each image from an IMAGE_CLASSIFICATION model (convention: docs/publishing.md).
@@ -27,7 +30,7 @@ export async function classifyImage(
   if (!Number.isInteger(input.topK) || input.topK < 1 || input.topK > MAX_TOP_K) {
     throw badInput(`\`topK\` must be 1 to ${MAX_TOP_K}.`, "topK");
   }
-  const { principal, version } = await resolveCallableVersion(
+  const callable = await resolveCallableVersion(
     services,
     caller,
     input.model,
@@ -35,49 +38,37 @@ export async function classifyImage(
     "classifyImage",
     input.version,
   );
+  const { principal, version } = callable;
   const signature = version.signature as unknown as OnnxInspection;
   const image = signature.inputs[0];
   if (!image) throw new Error("image model without an input");
-  const target = layoutOf(image.shape);
+  const target = imageLayoutOf(image.shape);
   const labels = (await readListAsset(services, version.assets, "labels")).map(String);
   const limits = { maxBytes: env.IMAGE_MAX_BYTES, maxPixels: env.IMAGE_MAX_PIXELS };
-  const decoded = await Promise.all(input.images.map((img, i) => decodeImage(img.base64, i, target, limits)));
+  const preprocessing = await readPreprocessing(services, version.assets, imagePreprocessing);
+  const decoded = await Promise.all(
+    input.images.map((img, i) => decodeImage(img.base64, i, target, limits, preprocessing)),
+  );
 
-  const results = [];
-  // One image per call: the shipped model has a fixed batch of 1 (batching is the tier's job).
-  for (const { pixels } of decoded) {
-    const dims =
-      target.layout === "NCHW"
-        ? [1, target.channels, target.height, target.width]
-        : [1, target.height, target.width, target.channels];
-    const outputs = await services.inference.infer(principal.tenantId, version.sha256, [
-      { name: image.name, datatype: "FP32", shape: dims, data: Array.from(pixels) },
-    ]);
-    const scores = probabilities(outputs[0]?.data as number[]);
-    const top = scores
-      .map((score, index) => ({ label: labels[index] ?? String(index), score }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, Math.min(input.topK, scores.length));
-    const best = top[0] ?? { label: "", score: 0 };
-    results.push({ label: best.label, score: best.score, top });
-  }
-  return results;
-}
-
-function layoutOf(shape: (number | string | null)[] | null): ImageLayout {
-  const dims = (shape ?? []).map((d) => (typeof d === "number" && d > 0 ? d : null));
-  const nchw = dims[1] === 1 || dims[1] === 3;
-  const channels = (nchw ? dims[1] : dims[3]) as 1 | 3;
-  const height = (nchw ? dims[2] : dims[1]) ?? DEFAULT_SIZE;
-  const width = (nchw ? dims[3] : dims[2]) ?? DEFAULT_SIZE;
-  return { layout: nchw ? "NCHW" : "NHWC", channels, height, width };
-}
-
-function probabilities(values: number[]): number[] {
-  const sum = values.reduce((a, b) => a + b, 0);
-  if (values.every((v) => v >= 0 && v <= 1) && Math.abs(sum - 1) < 1e-3) return values;
-  const max = Math.max(...values);
-  const exps = values.map((v) => Math.exp(v - max));
-  const total = exps.reduce((a, b) => a + b, 0);
-  return exps.map((e) => e / total);
+  return billedCall(services, callable, input.images.length, async () => {
+    const results = [];
+    // One image per call: the shipped model has a fixed batch of 1 (batching is the tier's job).
+    for (const { pixels } of decoded) {
+      const dims =
+        target.layout === "NCHW"
+          ? [1, target.channels, target.height, target.width]
+          : [1, target.height, target.width, target.channels];
+      const outputs = await services.inference.infer(principal.tenantId, version.sha256, [
+        { name: image.name, datatype: "FP32", shape: dims, data: Array.from(pixels) },
+      ]);
+      const scores = probabilities(outputs[0]?.data as number[]);
+      const top = scores
+        .map((score, index) => ({ label: labels[index] ?? String(index), score }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, Math.min(input.topK, scores.length));
+      const best = top[0] ?? { label: "", score: 0 };
+      results.push({ label: best.label, score: best.score, top });
+    }
+    return results;
+  });
 }

@@ -1,5 +1,6 @@
 import { badInput, payloadTooLarge } from "@modelmarket/domain";
 import sharp from "sharp";
+import type { ImagePreprocessing } from "../catalog/preprocessing";
 
 export interface ImageLayout {
   layout: "NCHW" | "NHWC";
@@ -8,8 +9,15 @@ export interface ImageLayout {
   width: number;
 }
 
+const DEFAULT_PREPROCESSING: ImagePreprocessing = {
+  pixelRange: [0, 1],
+  channelOrder: "RGB",
+  boxes: "xyxy-input-pixels",
+};
+
 /**
- * One submitted image → the model's input pixels (0..1 floats, in the model's layout).
+ * One submitted image → the model's input pixels, in the model's layout, scaled and
+ * normalised as its `preprocessing` declares (default: RGB scaled to 0..1).
  * Oversized bytes or pixel counts are PAYLOAD_TOO_LARGE; anything that is not a PNG or JPEG
  * is BAD_USER_INPUT. Transparent areas become black (the canvas of stroke models).
  */
@@ -18,6 +26,7 @@ export async function decodeImage(
   index: number,
   target: ImageLayout,
   limits: { maxBytes: number; maxPixels: number },
+  preprocessing: ImagePreprocessing = DEFAULT_PREPROCESSING,
 ): Promise<{ pixels: Float32Array; width: number; height: number }> {
   const field = `images.${index}`;
   if (base64.length > Math.ceil((limits.maxBytes * 4) / 3) + 4) {
@@ -51,9 +60,14 @@ export async function decodeImage(
   const { channels, height, width } = target;
   const plane = height * width;
   const pixels = new Float32Array(plane * channels);
+  const scale = preprocessing.pixelRange[1] / 255;
+  const bgr = channels === 3 && preprocessing.channelOrder === "BGR";
+  const mean = (c: number) => preprocessing.mean?.[c] ?? preprocessing.mean?.[0] ?? 0;
+  const std = (c: number) => preprocessing.std?.[c] ?? preprocessing.std?.[0] ?? 1;
   for (let p = 0; p < plane; p++) {
     for (let c = 0; c < channels; c++) {
-      const value = (raw[p * channels + c] as number) / 255;
+      const source = bgr ? 2 - c : c;
+      const value = ((raw[p * channels + source] as number) * scale - mean(c)) / std(c);
       pixels[target.layout === "NCHW" ? c * plane + p : p * channels + c] = value;
     }
   }

@@ -1,18 +1,53 @@
 import fs from "node:fs/promises";
 import { LRUCache } from "lru-cache";
+import type { z } from "zod";
 import type { AppServices } from "../../services";
+import { parsePreprocessing } from "../catalog/preprocessing";
 
 // Assets are content-addressed and immutable, so a parsed copy never goes stale.
-const parsed = new LRUCache<string, unknown[]>({ max: 256 });
+const parsed = new LRUCache<string, { value: unknown }>({ max: 256 });
 
-/** A version's JSON-array asset (labels, id maps) by role, parsed once per process. */
-export async function readListAsset(services: AppServices, assets: unknown, role: string): Promise<unknown[]> {
+async function cachedAsset<T>(
+  services: AppServices,
+  assets: unknown,
+  role: string,
+  kind: string,
+  parse: (text: string) => T,
+): Promise<T> {
   const entry = (assets as Record<string, { sha256: string }> | null)?.[role];
   if (!entry) throw new Error(`model version has no "${role}" asset`);
-  let list = parsed.get(entry.sha256);
-  if (!list) {
-    list = JSON.parse(await fs.readFile(services.artifacts.pathOf(entry.sha256), "utf8")) as unknown[];
-    parsed.set(entry.sha256, list);
-  }
-  return list;
+  const key = `${kind}:${entry.sha256}`;
+  const hit = parsed.get(key);
+  if (hit) return hit.value as T;
+  const value = parse(await fs.readFile(services.artifacts.pathOf(entry.sha256), "utf8"));
+  parsed.set(key, { value });
+  return value;
+}
+
+/** A version's JSON-array asset (labels, id maps) by role, parsed once per process. */
+export function readListAsset(services: AppServices, assets: unknown, role: string): Promise<unknown[]> {
+  return cachedAsset(services, assets, role, "list", (text) => JSON.parse(text) as unknown[]);
+}
+
+/** A version's asset as text (a vocabulary), read once per process. */
+export function readTextAsset(services: AppServices, assets: unknown, role: string): Promise<string> {
+  return cachedAsset(services, assets, role, "text", (text) => text);
+}
+
+/**
+ * The version's `preprocessing` declaration with defaults applied (checked at publish time,
+ * so a failure here is a bug, not bad input); the defaults when it has none.
+ */
+export async function readPreprocessing<T extends z.ZodType>(
+  services: AppServices,
+  assets: unknown,
+  schema: T,
+): Promise<z.infer<T>> {
+  const has = Boolean((assets as Record<string, unknown> | null)?.preprocessing);
+  const declared = has
+    ? await cachedAsset(services, assets, "preprocessing", "json", (text) => JSON.parse(text) as unknown)
+    : {};
+  const result = parsePreprocessing(schema, declared);
+  if (!result.ok) throw new Error(`stored preprocessing no longer parses: ${result.why}`);
+  return result.value;
 }

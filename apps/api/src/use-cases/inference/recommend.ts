@@ -1,6 +1,7 @@
 import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
+import { billedCall } from "./billed-call";
 import { readListAsset } from "./read-json-asset";
 import { resolveCallableVersion } from "./resolve-callable-version";
 
@@ -10,7 +11,7 @@ const MAX_EXCLUDE = 10_000;
 /**
  * Top-k items for a user from a RECOMMENDATION model (convention: docs/publishing.md):
  * user id → row through the `users` asset, excluded ids → mask through `items`, indices
- * back to item ids. One call is one billed unit (metering arrives with the billing issue).
+ * back to item ids. One call is one billed unit.
  */
 export async function recommend(
   services: AppServices,
@@ -20,7 +21,7 @@ export async function recommend(
   if (!Number.isInteger(input.k) || input.k < 1 || input.k > MAX_K) throw badInput(`\`k\` must be 1 to ${MAX_K}.`, "k");
   if ((input.exclude?.length ?? 0) > MAX_EXCLUDE)
     throw badInput(`At most ${MAX_EXCLUDE} ids in \`exclude\`.`, "exclude");
-  const { principal, version } = await resolveCallableVersion(
+  const callable = await resolveCallableVersion(
     services,
     caller,
     input.model,
@@ -28,6 +29,7 @@ export async function recommend(
     "recommend",
     input.version,
   );
+  const { principal, version } = callable;
   const users = (await readListAsset(services, version.assets, "users")).map(String);
   const items = (await readListAsset(services, version.assets, "items")).map(String);
   const row = users.indexOf(input.userId);
@@ -36,11 +38,13 @@ export async function recommend(
   const mask = items.map((id) => (excluded.has(id) ? 1 : 0));
   const k = Math.min(input.k, items.length - mask.filter(Boolean).length);
   if (k <= 0) return [];
-  const outputs = await services.inference.infer(principal.tenantId, version.sha256, [
-    { name: "user_index", datatype: "INT64", shape: [1], data: [row] },
-    { name: "exclude_mask", datatype: "FP32", shape: [1, items.length], data: mask },
-    { name: "k", datatype: "INT64", shape: [1], data: [k] },
-  ]);
+  const outputs = await billedCall(services, callable, 1, () =>
+    services.inference.infer(principal.tenantId, version.sha256, [
+      { name: "user_index", datatype: "INT64", shape: [1], data: [row] },
+      { name: "exclude_mask", datatype: "FP32", shape: [1, items.length], data: mask },
+      { name: "k", datatype: "INT64", shape: [1], data: [k] },
+    ]),
+  );
   const scores = outputs.find((o) => o.name === "top_scores")?.data as number[] | undefined;
   const indices = outputs.find((o) => o.name === "top_items")?.data as number[] | undefined;
   if (!scores || !indices) throw new Error("recommender returned no top_scores/top_items");

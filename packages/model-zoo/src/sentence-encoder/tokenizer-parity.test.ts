@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
+import { SentencePieceTokenizer } from "@modelmarket/tokenizers";
 import { describe, expect, it } from "vitest";
 import { packageDir } from "../package-dir";
 import { readEncoderVocab } from "./encoder-graph";
-import { SentencePieceTokenizer } from "./sentencepiece-tokenizer";
 
 /**
  * The reference tokenizer is not exported by @energetic-ai/embeddings; evaluate its bundle

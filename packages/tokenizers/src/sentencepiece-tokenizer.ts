@@ -1,5 +1,5 @@
-/** A SentencePiece vocabulary: `[piece, log-probability score]` in id order. */
-export type SentencePieceVocab = [string, number][];
+/** A SentencePiece vocabulary: `[piece, log-probability score]` in id order (null counts as 0). */
+export type SentencePieceVocab = [string, number | null][];
 
 const SEPARATOR = "\u2581"; // ▁, SentencePiece's word boundary
 /** Ids 0–5 are control pieces (<unk>, <s>, </s>, …): never matched in text. */
@@ -25,7 +25,8 @@ export class SentencePieceTokenizer {
 
   constructor(private readonly vocab: SentencePieceVocab) {
     for (let id = RESERVED_PIECES; id < vocab.length; id++) {
-      const [piece, score] = vocab[id] as [string, number];
+      const [piece, rawScore] = vocab[id] as [string, number | null];
+      const score = rawScore ?? 0;
       let node = this.root;
       const chars = [...piece];
       for (const ch of chars) {
@@ -83,7 +84,7 @@ export class SentencePieceTokenizer {
     for (let end = n; end > 0; ) {
       const id = chosen[end] as number;
       ids.push(id);
-      end -= [...(this.vocab[id] as [string, number])[0]].length;
+      end -= [...(this.vocab[id] as [string, number | null])[0]].length;
     }
     ids.reverse();
     return ids.filter((id, i) => !(id === UNKNOWN_ID && ids[i - 1] === UNKNOWN_ID));

@@ -1,0 +1,72 @@
+import { badInput, payloadTooLarge } from "@modelmarket/domain";
+import type { OnnxInspection } from "@modelmarket/onnx";
+import { createTokenizer, type TextTokenizer } from "@modelmarket/tokenizers";
+import { LRUCache } from "lru-cache";
+import type { WireTensor } from "../../infra/inference-client";
+import type { AppServices } from "../../services";
+import { textPreprocessing } from "../catalog/preprocessing";
+import { readPreprocessing, readTextAsset } from "./read-json-asset";
+
+// Vocabularies are immutable (content-addressed): one tokenizer per vocabulary and settings.
+const tokenizers = new LRUCache<string, TextTokenizer>({ max: 32 });
+
+/** Refuses what no text model should get: no texts, too many, blank or oversized ones. */
+export function validateTexts(services: AppServices, inputs: string[]): void {
+  const { MAX_INPUTS_PER_CALL, TEXT_MAX_CHARS } = services.env;
+  if (inputs.length === 0) throw badInput("`inputs` must hold at least one text.", "inputs");
+  if (inputs.length > MAX_INPUTS_PER_CALL) throw payloadTooLarge(`At most ${MAX_INPUTS_PER_CALL} texts per call.`);
+  inputs.forEach((text, i) => {
+    if (text.length > TEXT_MAX_CHARS) {
+      throw payloadTooLarge(`Text ${i} is longer than ${TEXT_MAX_CHARS} characters.`);
+    }
+    if (!text.trim()) throw badInput(`Text ${i} is empty.`, `inputs.${i}`);
+  });
+}
+
+/**
+ * Texts → the text convention's tensors (docs/publishing.md): `input_ids` and
+ * `attention_mask` [batch, longest], left-aligned and zero-padded, plus zero
+ * `token_type_ids` when the model takes them. Each text is cut at the declared maxLength.
+ */
+export async function textTensors(
+  services: AppServices,
+  version: { assets: unknown; signature: unknown },
+  texts: string[],
+): Promise<WireTensor[]> {
+  const settings = await readPreprocessing(services, version.assets, textPreprocessing);
+  const vocabSha = (version.assets as Record<string, { sha256: string }>).vocab?.sha256;
+  const key = `${vocabSha}:${settings.tokenizer}:${settings.lowercase}`;
+  let tokenizer = tokenizers.get(key);
+  if (!tokenizer) {
+    tokenizer = createTokenizer(settings.tokenizer, await readTextAsset(services, version.assets, "vocab"), settings);
+    tokenizers.set(key, tokenizer);
+  }
+  const ids = texts.map((t) => tokenizer.encode(t, settings.maxLength));
+  const length = Math.max(1, ...ids.map((row) => row.length));
+  const flatIds: number[] = [];
+  const mask: number[] = [];
+  for (const row of ids) {
+    for (let i = 0; i < length; i++) {
+      flatIds.push(row[i] ?? 0);
+      mask.push(i < row.length ? 1 : 0);
+    }
+  }
+  const shape = [texts.length, length];
+  const tensors: WireTensor[] = [
+    { name: "input_ids", datatype: "INT64", shape, data: flatIds },
+    { name: "attention_mask", datatype: "INT64", shape, data: mask },
+  ];
+  const signature = version.signature as OnnxInspection;
+  if (signature.inputs.some((i) => i.name === "token_type_ids")) {
+    tensors.push({ name: "token_type_ids", datatype: "INT64", shape, data: new Array(flatIds.length).fill(0) });
+  }
+  return tensors;
+}
+
+/** Rows of a [batch, …] output. */
+export function rowsOf(output: WireTensor | undefined, batch: number): number[][] {
+  if (!output) throw new Error("the model returned no output");
+  const data = output.data as number[];
+  const width = data.length / batch;
+  return Array.from({ length: batch }, (_, r) => data.slice(r * width, (r + 1) * width));
+}

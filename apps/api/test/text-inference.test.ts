@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  apiKeyClient,
+  errorCode,
+  publishTinyModel,
+  publishZooModelOverHttp,
+  signUpTenant,
+  startTestApi,
+  subscribeTo,
+  type TestApi,
+  zooModel,
+} from "./harness";
+
+const CLASSIFY = `mutation($model: String!, $inputs: [String!]!) {
+  classifyText(model: $model, inputs: $inputs) { label score scores { label score } }
+}`;
+const EMBED = `mutation($model: String!, $inputs: [String!]!, $version: String) {
+  embedText(model: $model, inputs: $inputs, version: $version) { values }
+}`;
+
+type Classified = { classifyText: { label: string; score: number; scores: { label: string; score: number }[] }[] };
+type Embedded = { embedText: { values: number[] }[] };
+
+let api: TestApi;
+let sentiment: string;
+let encoder: string;
+let consumer: Awaited<ReturnType<typeof apiKeyClient>>;
+
+const cosine = (a: number[], b: number[]) => {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  a.forEach((v, i) => {
+    dot += v * (b[i] as number);
+    na += v * v;
+    nb += (b[i] as number) ** 2;
+  });
+  return dot / Math.sqrt(na * nb);
+};
+
+beforeAll(async () => {
+  api = await startTestApi({ MAX_INPUTS_PER_CALL: "8", TEXT_MAX_CHARS: "2000" }, { inference: true });
+  const publisher = await signUpTenant(api, "Text Lab");
+  const s = await publishZooModelOverHttp(publisher, await zooModel("sentiment"), { name: "sentiment" });
+  const e = await publishZooModelOverHttp(publisher, await zooModel("sentence-encoder"), { name: "encoder" });
+  sentiment = s.slug;
+  encoder = e.slug;
+  const tenant = await signUpTenant(api, "Reviewer");
+  await subscribeTo(tenant, sentiment, s.plans[0]?.id);
+  await subscribeTo(tenant, encoder, e.plans[0]?.id);
+  consumer = await apiKeyClient(api, tenant, ["inference"]);
+}, 180_000);
+afterAll(() => api?.close());
+
+describe("classifyText", () => {
+  it("happy: clear positive and negative reviews get their sentiment, with probabilities that sum to 1", async () => {
+    const data = await consumer.client.request<Classified>(CLASSIFY, {
+      model: sentiment,
+      inputs: [
+        "This is the best phone I have ever owned, I love it!",
+        "Terrible service, the food was cold and the waiter was rude.",
+        "Absolutely wonderful movie, great acting.",
+        "Waste of money. It broke after two days.",
+      ],
+    });
+    expect(data.classifyText.map((r) => r.label)).toEqual(["positive", "negative", "positive", "negative"]);
+    for (const r of data.classifyText) {
+      expect(r.score).toBeGreaterThan(0.7);
+      expect(r.scores.map((s) => s.label).sort()).toEqual(["negative", "positive"]);
+      expect(r.scores.reduce((a, s) => a + s.score, 0)).toBeCloseTo(1, 5);
+      expect(r.scores[0]).toEqual({ label: r.label, score: r.score });
+    }
+  });
+
+  it("error: no texts, a blank text, too many texts, an over-long text each get their code", async () => {
+    const cases: [string[], string, RegExp][] = [
+      [[], "BAD_USER_INPUT", /at least one text/],
+      [["fine", "   "], "BAD_USER_INPUT", /Text 1 is empty/],
+      [Array(9).fill("ok"), "PAYLOAD_TOO_LARGE", /At most 8 texts/],
+      [["x".repeat(2001)], "PAYLOAD_TOO_LARGE", /longer than 2000 characters/],
+    ];
+    for (const [inputs, code, message] of cases) {
+      const { body } = await consumer.client.raw(CLASSIFY, { model: sentiment, inputs });
+      expect(errorCode(body), String(message)).toBe(code);
+      expect(body.errors?.[0]?.message).toMatch(message);
+    }
+  });
+
+  it("error: a task mismatch, an unknown model and an unsubscribed model are refused with the model named", async () => {
+    const mismatch = await consumer.client.raw(CLASSIFY, { model: encoder, inputs: ["hi"] });
+    expect(errorCode(mismatch.body)).toBe("BAD_USER_INPUT");
+    expect(mismatch.body.errors?.[0]?.message).toMatch(
+      /classifyText needs a TEXT_CLASSIFICATION model; .* is TEXT_EMBEDDING/,
+    );
+    const missing = await consumer.client.raw(CLASSIFY, { model: "nobody/nothing", inputs: ["hi"] });
+    expect(errorCode(missing.body)).toBe("NOT_FOUND");
+    const other = await signUpTenant(api, "Unsubscribed");
+    const key = await apiKeyClient(api, other, ["inference"]);
+    const { body } = await key.client.raw(CLASSIFY, { model: sentiment, inputs: ["hi"] });
+    expect(errorCode(body)).toBe("FORBIDDEN");
+    expect(body.errors?.[0]?.message).toContain(sentiment);
+  });
+
+  it("happy: a publisher's WordPiece text model is tokenised and called like the shipped ones", async () => {
+    const publisher = await signUpTenant(api, "Bert Shop");
+    const tiny = await publishTinyModel(publisher);
+    await subscribeTo(publisher, tiny.slug, tiny.plans[0]?.id);
+    const key = await apiKeyClient(api, publisher, ["inference"]);
+    const data = await key.client.request<Classified>(CLASSIFY, {
+      model: tiny.slug,
+      inputs: ["hello", "hello worlds"],
+    });
+    // The tiny model scores by length: [CLS] hello [SEP] is 3 tokens, [CLS] hello world ##s [SEP] is 5.
+    expect(data.classifyText).toHaveLength(2);
+    expect(data.classifyText[0]?.scores).not.toEqual(data.classifyText[1]?.scores);
+  });
+});
+
+describe("embedText", () => {
+  it("happy: 512-d unit vectors; similar sentences are closer than dissimilar ones", async () => {
+    const data = await consumer.client.request<Embedded>(EMBED, {
+      model: encoder,
+      inputs: [
+        "How do I reset my password?",
+        "I forgot my password, how can I change it?",
+        "The weather is lovely today.",
+      ],
+    });
+    const [a, b, c] = data.embedText.map((e) => e.values) as [number[], number[], number[]];
+    expect(a).toHaveLength(512);
+    expect(Math.hypot(...a)).toBeCloseTo(1, 4);
+    expect(cosine(a, b)).toBeGreaterThan(cosine(a, c) + 0.2);
+  });
+
+  it("happy: the same text embeds the same alone or in a batch with longer texts (padding does not leak)", async () => {
+    const alone = await consumer.client.request<Embedded>(EMBED, { model: encoder, inputs: ["short text"] });
+    const batch = await consumer.client.request<Embedded>(EMBED, {
+      model: encoder,
+      inputs: ["a much longer sentence that pads the batch to many more pieces than the short one", "short text"],
+    });
+    const diff = Math.max(
+      ...(alone.embedText[0]?.values ?? []).map((v, i) => Math.abs(v - (batch.embedText[1]?.values[i] ?? 0))),
+    );
+    expect(diff).toBeLessThan(1e-5);
+  });
+
+  it("error: an unknown version is NOT_FOUND", async () => {
+    const { body } = await consumer.client.raw(EMBED, { model: encoder, inputs: ["hi"], version: "9.9.9" });
+    expect(errorCode(body)).toBe("NOT_FOUND");
+  });
+});
