@@ -22,6 +22,9 @@ const schema = z
       .positive()
       .default(1024 ** 3),
     INFERENCE_QUEUE_LIMIT: z.coerce.number().int().positive().default(64),
+    /** session.run calls at a time across all tenants; default: cores / INFERENCE_THREADS. */
+    INFERENCE_CONCURRENCY: z.coerce.number().int().positive().optional(),
+    INFERENCE_BATCHING: z.enum(["on", "off"]).default("on"),
     INFERENCE_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })

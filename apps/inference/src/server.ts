@@ -1,10 +1,13 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
+import type { BatchingPolicy } from "./batching";
 import type { InferenceEnv } from "./env";
+import { FairScheduler } from "./fair-scheduler";
 import { InferenceError } from "./inference-error";
 import { createMetrics } from "./metrics";
 import { TenantWorker } from "./tenant-worker";
@@ -17,6 +20,7 @@ export interface RunningInference {
   url: string;
   server: http.Server;
   workers: Map<string, TenantWorker>;
+  scheduler: FairScheduler;
   close(): Promise<void>;
 }
 
@@ -29,6 +33,10 @@ export interface RunningInference {
 export async function startInference(env: InferenceEnv, logger: Logger): Promise<RunningInference> {
   const metrics = createMetrics();
   const workers = new Map<string, TenantWorker>();
+  // About one session.run per core at a time, shared fairly among tenants.
+  const scheduler = new FairScheduler(
+    env.INFERENCE_CONCURRENCY ?? Math.max(1, Math.floor(os.availableParallelism() / env.INFERENCE_THREADS)),
+  );
   const workerEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     INFERENCE_THREADS: String(env.INFERENCE_THREADS),
@@ -83,6 +91,8 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
         env: workerEnv,
         logger,
         metrics,
+        scheduler,
+        batching: env.INFERENCE_BATCHING === "on",
       });
       workers.set(tenantId, worker);
     }
@@ -99,8 +109,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
       const name = req.params.name as string;
       const reply = await workerFor(req.headers["x-tenant-id"] as string).submit(
         { type: "metadata", modelPath: modelPath(name) },
-        name.slice(0, 12),
-        deadlineOf(req),
+        { model: name.slice(0, 12), deadlineMs: deadlineOf(req) },
       );
       if (reply.type === "error") throw new InferenceError(422, "BAD_USER_INPUT", reply.message);
       if (reply.type !== "metadata") throw new Error("unexpected worker reply");
@@ -111,8 +120,10 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
   };
   app.get("/v2/models/:name", guard, metadata);
   app.get("/v2/models/:name/versions/:version", guard, metadata);
-  app.get("/v2/models/:name/ready", guard, (_req, res) => {
-    res.json({ ready: true });
+  // Ready = loaded in this tenant's worker; a cold model loads on its first request.
+  app.get("/v2/models/:name/ready", guard, (req, res) => {
+    const worker = workers.get(req.headers["x-tenant-id"] as string);
+    res.json({ name: req.params.name, ready: worker?.isWarm(modelPath(req.params.name as string)) ?? false });
   });
 
   const infer = async (req: Request, res: Response, next: NextFunction) => {
@@ -120,7 +131,12 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
     const name = req.params.name as string;
     const model = name.slice(0, 12);
     try {
-      const body = req.body as { id?: string; inputs?: unknown[]; outputs?: { name: string }[] };
+      const body = req.body as {
+        id?: string;
+        inputs?: unknown[];
+        outputs?: { name: string }[];
+        parameters?: { batching?: unknown };
+      };
       if (!Array.isArray(body?.inputs) || body.inputs.length === 0) {
         throw new InferenceError(400, "BAD_USER_INPUT", "`inputs` must be a non-empty array of tensors.");
       }
@@ -132,8 +148,12 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
       }
       const reply = await workerFor(tenant).submit(
         { type: "infer", modelPath: modelPath(name), inputs, outputs: body.outputs?.map((o) => o.name) },
-        model,
-        deadlineOf(req),
+        {
+          model,
+          deadlineMs: deadlineOf(req),
+          weight: weightOf(req),
+          batching: batchingOf(body.parameters?.batching),
+        },
       );
       if (reply.type === "error") {
         throw reply.badInput
@@ -141,8 +161,6 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
           : new InferenceError(500, "INTERNAL_SERVER_ERROR", reply.message);
       }
       if (reply.type !== "result") throw new Error("unexpected worker reply");
-      metrics.computeSeconds.observe({ tenant, model }, reply.computeMs / 1000);
-      metrics.batchSize.observe({ tenant, model }, inputs[0]?.shape[0] ?? 1);
       metrics.requests.inc({ tenant, model, outcome: "ok" });
       res.json({ id: body.id, model_name: name, model_version: "1", outputs: reply.outputs });
     } catch (error) {
@@ -186,9 +204,26 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
     url,
     server,
     workers,
+    scheduler,
     async close() {
       for (const worker of workers.values()) worker.stop();
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** The tenant's scheduling weight, set by the API from the caller's plan (1 = free, at most 8). */
+function weightOf(req: Request): number {
+  const w = Number(req.headers["x-tenant-weight"]);
+  return Number.isInteger(w) && w >= 1 ? Math.min(w, 8) : 1;
+}
+
+/** The model's batching policy, sent by the API in the request's `parameters`. */
+function batchingOf(value: unknown): BatchingPolicy | undefined {
+  if (!value || typeof value !== "object") return undefined;
+  const v = value as Partial<BatchingPolicy>;
+  const size = Number(v.maxBatchSize);
+  const delay = Number(v.maxQueueDelayMs ?? 0);
+  if (!Number.isInteger(size) || size < 2 || size > 256 || !(delay >= 0 && delay <= 100)) return undefined;
+  return { maxBatchSize: size, maxQueueDelayMs: delay, padSequences: v.padSequences === true };
 }

@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import type { Logger } from "pino";
+import { type BatchingPolicy, canJoin, mergeRequests, rowsOf, splitOutputs } from "./batching";
+import type { FairScheduler } from "./fair-scheduler";
 import { InferenceError } from "./inference-error";
 import type { InferenceMetrics } from "./metrics";
+import type { WireTensor } from "./tensors";
 import type { WorkerReply, WorkerRequest } from "./worker";
 
 export interface TenantWorkerOptions {
@@ -12,38 +15,63 @@ export interface TenantWorkerOptions {
   env: NodeJS.ProcessEnv;
   logger: Logger;
   metrics: InferenceMetrics;
+  scheduler: FairScheduler;
+  /** Global switch (INFERENCE_BATCHING); per-model policies come with the requests. */
+  batching: boolean;
+}
+
+/** What a caller asks of the tenant's worker. */
+export type WorkRequest =
+  | { type: "infer"; modelPath: string; inputs: WireTensor[]; outputs?: string[] }
+  | { type: "metadata"; modelPath: string };
+
+export interface SubmitOptions {
+  model: string;
+  deadlineMs: number;
+  /** Scheduling weight of this tenant (by plan), 1 = free. */
+  weight?: number;
+  batching?: BatchingPolicy;
 }
 
 type Job = {
-  request: WorkerRequest;
-  model: string;
-  deadline: number;
+  work: WorkRequest;
+  options: SubmitOptions;
   enqueuedAt: number;
   resolve: (reply: WorkerReply) => void;
   reject: (error: InferenceError) => void;
   timer: NodeJS.Timeout;
   settled: boolean;
+  /** Run alone: its batch failed, so it must not take others down with it again. */
+  solo?: boolean;
 };
+
+type Running = { id: number; jobs: Job[]; rows: number[] | null; model: string };
 
 // src/ and dist/ sit side by side: tests running the sources still start the compiled worker.
 const WORKER = path.resolve(__dirname, "..", "dist", "worker.js");
-
-/** A request before the worker assigns its id (Omit that distributes over the union). */
-type NewRequest = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
+const WARMING_RETRY_MS = 2_000;
 
 /**
  * One tenant's worker process and its bounded queue. The process runs under its own
- * address-space cap; if it crashes, is OOM-killed or killed, only the request it was running
- * fails (UNAVAILABLE) and the next request starts a fresh process. Other tenants have other
- * processes and never notice.
+ * address-space cap; if it crashes, is OOM-killed or killed, only the requests it was running
+ * fail (UNAVAILABLE) and the next request starts a fresh process. Other tenants have other
+ * processes and never notice. Requests wait for a compute slot from the tier's fair
+ * scheduler; requests for the same model that wait together run as one batch when the
+ * model's batching policy allows it.
  */
 export class TenantWorker {
   private child: ChildProcess | null = null;
   private readonly queue: Job[] = [];
-  private running: Job | null = null;
+  private running: Running | null = null;
+  private waitingForSlot = false;
+  private delayTimer: NodeJS.Timeout | null = null;
   private nextId = 1;
   private recentComputeMs = 50;
   private crashes: number[] = [];
+  /** Models this worker process has loaded (a cold one answers "warming up", not a timeout). */
+  private readonly warm = new Set<string>();
+  /** Models whose outputs turned out not to be splittable by rows. */
+  private readonly unbatchable = new Set<string>();
 
   constructor(private readonly options: TenantWorkerOptions) {}
 
@@ -52,10 +80,14 @@ export class TenantWorker {
   }
 
   get depth(): number {
-    return this.queue.length + (this.running ? 1 : 0);
+    return this.queue.length + (this.running?.jobs.length ?? 0);
   }
 
-  submit(request: NewRequest, model: string, deadlineMs: number): Promise<WorkerReply> {
+  isWarm(modelPath: string): boolean {
+    return this.warm.has(modelPath);
+  }
+
+  submit(work: WorkRequest, options: SubmitOptions): Promise<WorkerReply> {
     const { metrics, tenantId, queueLimit } = this.options;
     if (this.depth >= queueLimit) {
       metrics.rejections.inc({ tenant: tenantId, reason: "queue_full" });
@@ -69,22 +101,13 @@ export class TenantWorker {
     }
     return new Promise<WorkerReply>((resolve, reject) => {
       const job: Job = {
-        request: { ...request, id: this.nextId++ } as WorkerRequest,
-        model,
-        deadline: Date.now() + deadlineMs,
+        work,
+        options,
         enqueuedAt: Date.now(),
         resolve,
         reject,
         settled: false,
-        timer: setTimeout(() => {
-          this.settle(job, () => {
-            metrics.rejections.inc({ tenant: tenantId, reason: "deadline" });
-            reject(new InferenceError(504, "INFERENCE_TIMEOUT", `The model did not answer within ${deadlineMs} ms.`));
-          });
-          const index = this.queue.indexOf(job);
-          if (index >= 0) this.queue.splice(index, 1);
-          this.updateDepth();
-        }, deadlineMs),
+        timer: setTimeout(() => this.expire(job), options.deadlineMs),
       };
       this.queue.push(job);
       this.updateDepth();
@@ -93,8 +116,34 @@ export class TenantWorker {
   }
 
   stop(): void {
+    if (this.delayTimer) clearTimeout(this.delayTimer);
     this.child?.kill("SIGTERM");
     this.child = null;
+  }
+
+  private expire(job: Job): void {
+    const { metrics, tenantId } = this.options;
+    const cold = !this.warm.has(job.work.modelPath);
+    this.settle(job, () => {
+      metrics.rejections.inc({ tenant: tenantId, reason: cold ? "warming_up" : "deadline" });
+      job.reject(
+        cold
+          ? new InferenceError(
+              503,
+              "UNAVAILABLE",
+              "The model is warming up (loading into memory); retry shortly.",
+              WARMING_RETRY_MS,
+            )
+          : new InferenceError(
+              504,
+              "INFERENCE_TIMEOUT",
+              `The model did not answer within ${job.options.deadlineMs} ms.`,
+            ),
+      );
+    });
+    const index = this.queue.indexOf(job);
+    if (index >= 0) this.queue.splice(index, 1);
+    this.updateDepth();
   }
 
   private settle(job: Job, action: () => void): void {
@@ -108,28 +157,101 @@ export class TenantWorker {
     this.options.metrics.queueDepth.set({ tenant: this.options.tenantId }, this.depth);
   }
 
-  /** Starts the next live job when none is running. */
+  private policyOf(job: Job): BatchingPolicy | null {
+    const policy = job.options.batching;
+    if (!this.options.batching || !policy || job.solo || job.work.type !== "infer") return null;
+    if (policy.maxBatchSize < 2 || this.unbatchable.has(job.work.modelPath)) return null;
+    return policy;
+  }
+
+  /** Asks the scheduler for a slot when there is work and nothing of ours is running. */
   private pump(): void {
-    while (!this.running) {
-      const job = this.queue.shift();
-      if (!job) return;
-      if (job.settled) continue;
-      const child = this.ensureChild();
-      if (!child) {
-        this.settle(job, () =>
-          job.reject(
+    if (this.running || this.waitingForSlot) return;
+    while (this.queue[0]?.settled) this.queue.shift();
+    const head = this.queue[0];
+    if (!head) return;
+    const policy = this.policyOf(head);
+    if (policy && policy.maxQueueDelayMs > 0) {
+      // An idle queue waits a little for company, as Triton's max_queue_delay does.
+      const waited = Date.now() - head.enqueuedAt;
+      const { rows } = this.batchFrom(head, policy);
+      if (rows < policy.maxBatchSize && waited < policy.maxQueueDelayMs) {
+        if (!this.delayTimer) {
+          this.delayTimer = setTimeout(() => {
+            this.delayTimer = null;
+            this.pump();
+          }, policy.maxQueueDelayMs - waited);
+        }
+        return;
+      }
+    }
+    this.waitingForSlot = true;
+    this.options.scheduler.acquire(this.options.tenantId, head.options.weight ?? 1, () => {
+      this.waitingForSlot = false;
+      this.runNext();
+    });
+  }
+
+  /** The queued jobs that can run with `head` (head first), and their rows. */
+  private batchFrom(head: Job, policy: BatchingPolicy): { jobs: Job[]; rows: number } {
+    const headInputs = (head.work as { inputs: WireTensor[] }).inputs;
+    const jobs = [head];
+    let rows = rowsOf(headInputs) ?? 1;
+    for (const job of this.queue) {
+      if (job === head || job.settled || job.work.type !== "infer" || job.work.modelPath !== head.work.modelPath)
+        continue;
+      if (this.policyOf(job) === null || !canJoin(headInputs, job.work.inputs, policy)) continue;
+      const n = rowsOf(job.work.inputs) ?? 1;
+      if (rows + n > policy.maxBatchSize) break;
+      jobs.push(job);
+      rows += n;
+    }
+    return { jobs, rows };
+  }
+
+  /** Holding a slot: run the head job, with the jobs that can batch with it. */
+  private runNext(): void {
+    while (this.queue[0]?.settled) this.queue.shift();
+    const head = this.queue[0];
+    const child = head ? this.ensureChild() : null;
+    if (!head || !child) {
+      this.options.scheduler.release();
+      if (head && !child) {
+        this.queue.shift();
+        this.settle(head, () =>
+          head.reject(
             new InferenceError(503, "UNAVAILABLE", "This tenant's worker keeps crashing; retry shortly.", 5_000),
           ),
         );
-        continue;
+        this.pump();
       }
-      this.running = job;
-      this.options.metrics.queueSeconds.observe(
-        { tenant: this.options.tenantId, model: job.model },
-        (Date.now() - job.enqueuedAt) / 1000,
-      );
-      child.send(job.request);
+      return;
     }
+    const policy = this.policyOf(head);
+    const jobs = policy ? this.batchFrom(head, policy).jobs : [head];
+    for (const job of jobs) this.queue.splice(this.queue.indexOf(job), 1);
+    const id = this.nextId++;
+    const now = Date.now();
+    for (const job of jobs) {
+      this.options.metrics.queueSeconds.observe(
+        { tenant: this.options.tenantId, model: job.options.model },
+        (now - job.enqueuedAt) / 1000,
+      );
+    }
+    let request: WorkerRequest;
+    let rows: number[] | null = null;
+    if (jobs.length > 1 && policy) {
+      const merged = mergeRequests(
+        jobs.map((j) => (j.work as { inputs: WireTensor[] }).inputs),
+        policy,
+      );
+      rows = merged.rows;
+      request = { ...(head.work as Extract<WorkRequest, { type: "infer" }>), inputs: merged.inputs, id };
+    } else {
+      request = { ...head.work, id } as WorkerRequest;
+    }
+    this.running = { id, jobs, rows, model: head.options.model };
+    child.send(request);
   }
 
   private ensureChild(): ChildProcess | null {
@@ -147,18 +269,49 @@ export class TenantWorker {
     child.on("message", (reply: WorkerReply) => this.onReply(reply));
     child.on("exit", (code, signal) => this.onExit(child, code, signal));
     this.child = child;
+    this.warm.clear();
     this.options.logger.info({ tenant: this.options.tenantId, pid: child.pid }, "tenant worker started");
     return child;
   }
 
   private onReply(reply: WorkerReply): void {
-    const job = this.running;
-    if (!job || job.request.id !== reply.id) return;
+    const running = this.running;
+    if (!running || running.id !== reply.id) return;
     this.running = null;
-    if (reply.type === "result") this.recentComputeMs = 0.8 * this.recentComputeMs + 0.2 * Math.max(1, reply.computeMs);
-    this.settle(job, () => job.resolve(reply));
+    this.options.scheduler.release();
+    const { metrics, tenantId } = this.options;
+    const head = running.jobs[0] as Job;
+    if (reply.type !== "error") this.warm.add(head.work.modelPath);
+    if (reply.type === "result") {
+      this.recentComputeMs = 0.8 * this.recentComputeMs + 0.2 * Math.max(1, reply.computeMs);
+      const labels = { tenant: tenantId, model: running.model };
+      metrics.computeSeconds.observe(labels, reply.computeMs / 1000);
+      metrics.batchSize.observe(labels, running.rows?.reduce((a, b) => a + b, 0) ?? rowsOfWork(head.work));
+    }
+    if (running.jobs.length === 1) {
+      this.settle(head, () => head.resolve(reply));
+    } else if (reply.type === "result") {
+      const parts = splitOutputs(reply.outputs, running.rows as number[]);
+      if (parts) {
+        running.jobs.forEach((job, i) =>
+          this.settle(job, () => job.resolve({ ...reply, outputs: parts[i] as WireTensor[] })),
+        );
+      } else {
+        // Outputs are not one row per input row: never batch this model again; rerun alone.
+        this.unbatchable.add(head.work.modelPath);
+        this.requeueAlone(running.jobs);
+      }
+    } else {
+      // One bad request must not fail the others it was batched with: rerun each alone.
+      this.requeueAlone(running.jobs);
+    }
     this.updateDepth();
     this.pump();
+  }
+
+  private requeueAlone(jobs: Job[]): void {
+    for (const job of jobs) job.solo = true;
+    this.queue.unshift(...jobs.filter((j) => !j.settled));
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
@@ -168,21 +321,28 @@ export class TenantWorker {
     const { tenantId, metrics, logger } = this.options;
     metrics.workerRestarts.inc({ tenant: tenantId });
     logger.warn({ tenant: tenantId, code, signal }, "tenant worker exited; the next request starts a new one");
-    const job = this.running;
+    const running = this.running;
     this.running = null;
-    if (job) {
-      this.settle(job, () =>
-        job.reject(
-          new InferenceError(
-            503,
-            "UNAVAILABLE",
-            "The model's worker stopped while serving this request; retry.",
-            1_000,
+    if (running) {
+      this.options.scheduler.release();
+      for (const job of running.jobs) {
+        this.settle(job, () =>
+          job.reject(
+            new InferenceError(
+              503,
+              "UNAVAILABLE",
+              "The model's worker stopped while serving this request; retry.",
+              1_000,
+            ),
           ),
-        ),
-      );
+        );
+      }
     }
     this.updateDepth();
     this.pump();
   }
+}
+
+function rowsOfWork(work: WorkRequest): number {
+  return work.type === "infer" ? (rowsOf(work.inputs) ?? 1) : 0;
 }

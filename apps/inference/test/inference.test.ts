@@ -163,7 +163,9 @@ describe("tenant isolation", () => {
   it("security: kill -9 of one tenant's worker fails only that tenant's in-flight call, then it recovers", async () => {
     await infer(TOPK, topkInputs([1, 2, 3, 4]), { tenant: TENANT_B });
     const inFlight = infer(SLOW, [slowInput], { tenant: TENANT_A });
-    await new Promise((r) => setTimeout(r, 150));
+    // Kill while the call runs: once the worker has it (parsing the 2 MB body takes a while).
+    while (!tier.workers.get(TENANT_A)?.depth) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 30));
     const pidA = tier.workers.get(TENANT_A)?.pid;
     const pidB = tier.workers.get(TENANT_B)?.pid;
     expect(pidA).toBeDefined();
@@ -180,7 +182,25 @@ describe("tenant isolation", () => {
     expect(metrics).toMatch(new RegExp(`inference_worker_restarts_total\\{tenant="${TENANT_A}"\\} [1-9]`));
   });
 
-  it("error: a call that outlasts its deadline is INFERENCE_TIMEOUT", async () => {
+  it("error: a cold model that cannot load within the deadline says it is warming up (UNAVAILABLE + retry hint)", async () => {
+    const tenant = "tnt_01cccccccccccccccccccccccc";
+    const ready = () =>
+      fetch(`${tier.url}/v2/models/${SLOW}/ready`, {
+        headers: { authorization: `Bearer ${SECRET}`, "x-tenant-id": tenant },
+      }).then((r) => r.json() as Promise<{ ready: boolean }>);
+    expect((await ready()).ready).toBe(false);
+    const { status, body } = await infer(SLOW, [slowInput], { tenant, deadlineMs: 5 });
+    expect(status).toBe(503);
+    expect(body).toMatchObject({ code: "UNAVAILABLE" });
+    expect(body.error).toMatch(/warming up/);
+    expect(body.retryAfterMs).toBeGreaterThan(0);
+    // The load goes on: soon the model is ready and answers.
+    while (!(await ready()).ready) await new Promise((r) => setTimeout(r, 50));
+    expect((await infer(SLOW, [slowInput], { tenant })).status).toBe(200);
+  });
+
+  it("error: a call to a warm model that outlasts its deadline is INFERENCE_TIMEOUT", async () => {
+    expect((await infer(SLOW, [slowInput], { tenant: TENANT_A })).status).toBe(200);
     const { status, body } = await infer(SLOW, [slowInput], { tenant: TENANT_A, deadlineMs: 20 });
     expect(status).toBe(504);
     expect(body.code).toBe("INFERENCE_TIMEOUT");

@@ -7,9 +7,22 @@ export interface WireTensor {
   data: (number | string | boolean)[];
 }
 
+/** How the tier may batch a model's requests (apps/inference/src/batching.ts). */
+export interface BatchingPolicy {
+  maxBatchSize: number;
+  maxQueueDelayMs: number;
+  padSequences: boolean;
+}
+
+export interface InferOptions {
+  /** The caller's scheduling weight in the tier (by plan: 1 free, 2 paid). */
+  weight?: number;
+  batching?: BatchingPolicy | null;
+}
+
 /** The inference tier as the API sees it (apps/inference speaks KServe v2 over HTTP). */
 export interface InferenceClient {
-  infer(tenantId: string, modelSha256: string, inputs: WireTensor[]): Promise<WireTensor[]>;
+  infer(tenantId: string, modelSha256: string, inputs: WireTensor[], options?: InferOptions): Promise<WireTensor[]>;
 }
 
 /**
@@ -24,7 +37,12 @@ export class HttpInferenceClient implements InferenceClient {
     private readonly deadlineMs: number,
   ) {}
 
-  async infer(tenantId: string, modelSha256: string, inputs: WireTensor[]): Promise<WireTensor[]> {
+  async infer(
+    tenantId: string,
+    modelSha256: string,
+    inputs: WireTensor[],
+    options: InferOptions = {},
+  ): Promise<WireTensor[]> {
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}/v2/models/${modelSha256}/versions/1/infer`, {
@@ -34,8 +52,9 @@ export class HttpInferenceClient implements InferenceClient {
           authorization: `Bearer ${this.secret}`,
           "x-tenant-id": tenantId,
           "x-deadline-ms": String(this.deadlineMs),
+          "x-tenant-weight": String(options.weight ?? 1),
         },
-        body: JSON.stringify({ inputs }),
+        body: JSON.stringify({ inputs, parameters: options.batching ? { batching: options.batching } : undefined }),
         // The tier enforces the deadline; this only guards against a tier that hangs.
         signal: AbortSignal.timeout(this.deadlineMs + 2_000),
       });

@@ -6,11 +6,23 @@ import { z } from "zod";
  * (a JSON object; docs/publishing.md). Required for text models (the tokenizer), optional
  * for image models (defaults: RGB scaled to 0..1, no normalisation).
  */
+/** Dynamic batching in the tier: `false` turns it off for the model; sizes are rows. */
+const batching = z
+  .union([
+    z.literal(false),
+    z.strictObject({
+      maxBatchSize: z.number().int().min(2).max(256),
+      maxQueueDelayMs: z.number().int().min(0).max(100).default(0),
+    }),
+  ])
+  .optional();
+
 export const textPreprocessing = z.strictObject({
   tokenizer: z.enum(["sentencepiece", "wordpiece"]),
   maxLength: z.number().int().min(2).max(4096).default(256),
   /** WordPiece only: lowercase and strip accents (uncased BERT models). */
   lowercase: z.boolean().default(true),
+  batching,
 });
 
 const channelValues = z.array(z.number().finite()).min(1).max(3);
@@ -23,6 +35,7 @@ export const imagePreprocessing = z.strictObject({
   channelOrder: z.enum(["RGB", "BGR"]).default("RGB"),
   /** Detection only: how the model's boxes are expressed. */
   boxes: z.enum(["xyxy-input-pixels", "xyxy-normalized"]).default("xyxy-input-pixels"),
+  batching,
 });
 
 export type TextPreprocessing = z.infer<typeof textPreprocessing>;

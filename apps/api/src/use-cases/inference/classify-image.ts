@@ -3,6 +3,7 @@ import type { OnnxInspection } from "@modelmarket/onnx";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
 import { imagePreprocessing } from "../catalog/preprocessing";
+import { batchingPolicy } from "./batching-policy";
 import { billedCall } from "./billed-call";
 import { decodeImage } from "./decode-image";
 import { imageLayoutOf } from "./image-layout";
@@ -58,9 +59,12 @@ export async function classifyImage(
         target.layout === "NCHW"
           ? [1, target.channels, target.height, target.width]
           : [1, target.height, target.width, target.channels];
-      const outputs = await services.inference.infer(principal.tenantId, version.sha256, [
-        { name: image.name, datatype: "FP32", shape: dims, data: Array.from(pixels) },
-      ]);
+      const outputs = await services.inference.infer(
+        principal.tenantId,
+        version.sha256,
+        [{ name: image.name, datatype: "FP32", shape: dims, data: Array.from(pixels) }],
+        { weight: callable.weight, batching: batchingPolicy("image", signature, preprocessing.batching) },
+      );
       const scores = probabilities(outputs[0]?.data as number[]);
       const top = scores
         .map((score, index) => ({ label: labels[index] ?? String(index), score }))

@@ -3,6 +3,7 @@ import type { OnnxInspection } from "@modelmarket/onnx";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
 import { imagePreprocessing } from "../catalog/preprocessing";
+import { batchingPolicy } from "./batching-policy";
 import { billedCall } from "./billed-call";
 import { decodeImage } from "./decode-image";
 import { imageLayoutOf } from "./image-layout";
@@ -61,9 +62,12 @@ export async function detectObjects(
         target.layout === "NCHW"
           ? [1, target.channels, target.height, target.width]
           : [1, target.height, target.width, target.channels];
-      const [output] = await services.inference.infer(principal.tenantId, version.sha256, [
-        { name: image.name, datatype: "FP32", shape: dims, data: Array.from(pixels) },
-      ]);
+      const [output] = await services.inference.infer(
+        principal.tenantId,
+        version.sha256,
+        [{ name: image.name, datatype: "FP32", shape: dims, data: Array.from(pixels) }],
+        { weight: callable.weight, batching: batchingPolicy("image", signature, preprocessing.batching) },
+      );
       const rows = (output?.data ?? []) as number[];
       const sx = preprocessing.boxes === "xyxy-normalized" ? width : width / target.width;
       const sy = preprocessing.boxes === "xyxy-normalized" ? height : height / target.height;

@@ -24,9 +24,12 @@ export async function embedText(
     input.version,
   );
   const { principal, version } = callable;
-  const tensors = await textTensors(services, version, input.inputs);
+  const { tensors, batching } = await textTensors(services, version, input.inputs);
   return billedCall(services, callable, input.inputs.length, async () => {
-    const [output] = await services.inference.infer(principal.tenantId, version.sha256, tensors);
+    const [output] = await services.inference.infer(principal.tenantId, version.sha256, tensors, {
+      weight: callable.weight,
+      batching,
+    });
     if (output?.shape.length === 3) {
       const mask = tensors[1]?.data as number[];
       return meanPooled(output.data as number[], output.shape as [number, number, number], mask).map((values) => ({

@@ -39,11 +39,16 @@ export async function recommend(
   const k = Math.min(input.k, items.length - mask.filter(Boolean).length);
   if (k <= 0) return [];
   const outputs = await billedCall(services, callable, 1, () =>
-    services.inference.infer(principal.tenantId, version.sha256, [
-      { name: "user_index", datatype: "INT64", shape: [1], data: [row] },
-      { name: "exclude_mask", datatype: "FP32", shape: [1, items.length], data: mask },
-      { name: "k", datatype: "INT64", shape: [1], data: [k] },
-    ]),
+    services.inference.infer(
+      principal.tenantId,
+      version.sha256,
+      [
+        { name: "user_index", datatype: "INT64", shape: [1], data: [row] },
+        { name: "exclude_mask", datatype: "FP32", shape: [1, items.length], data: mask },
+        { name: "k", datatype: "INT64", shape: [1], data: [k] },
+      ],
+      { weight: callable.weight },
+    ),
   );
   const scores = outputs.find((o) => o.name === "top_scores")?.data as number[] | undefined;
   const indices = outputs.find((o) => o.name === "top_items")?.data as number[] | undefined;

@@ -27,9 +27,12 @@ export async function resolveCallableVersion(
   if (!chosen) throw notFound(`Version "${version}" of model "${model.slug}"`);
   const subscription = await services.db.subscription.findFirst({
     where: { tenantId: principal.tenantId, modelId: model.id, status: "ACTIVE" },
+    include: { plan: { select: { monthlyFeeCents: true } } },
   });
   if (!subscription) {
     throw forbidden(`No active subscription to "${model.slug}": subscribe to one of its plans first.`);
   }
-  return { principal, model, version: chosen, subscription };
+  // Paying subscribers get twice a free caller's share of the tier under contention.
+  const weight = subscription.plan.monthlyFeeCents > 0 ? 2 : 1;
+  return { principal, model, version: chosen, subscription, weight };
 }

@@ -2,9 +2,10 @@ import { badInput, payloadTooLarge } from "@modelmarket/domain";
 import type { OnnxInspection } from "@modelmarket/onnx";
 import { createTokenizer, type TextTokenizer } from "@modelmarket/tokenizers";
 import { LRUCache } from "lru-cache";
-import type { WireTensor } from "../../infra/inference-client";
+import type { BatchingPolicy, WireTensor } from "../../infra/inference-client";
 import type { AppServices } from "../../services";
 import { textPreprocessing } from "../catalog/preprocessing";
+import { batchingPolicy } from "./batching-policy";
 import { readPreprocessing, readTextAsset } from "./read-json-asset";
 
 // Vocabularies are immutable (content-addressed): one tokenizer per vocabulary and settings.
@@ -32,7 +33,7 @@ export async function textTensors(
   services: AppServices,
   version: { assets: unknown; signature: unknown },
   texts: string[],
-): Promise<WireTensor[]> {
+): Promise<{ tensors: WireTensor[]; batching: BatchingPolicy | null }> {
   const settings = await readPreprocessing(services, version.assets, textPreprocessing);
   const vocabSha = (version.assets as Record<string, { sha256: string }>).vocab?.sha256;
   const key = `${vocabSha}:${settings.tokenizer}:${settings.lowercase}`;
@@ -60,7 +61,7 @@ export async function textTensors(
   if (signature.inputs.some((i) => i.name === "token_type_ids")) {
     tensors.push({ name: "token_type_ids", datatype: "INT64", shape, data: new Array(flatIds.length).fill(0) });
   }
-  return tensors;
+  return { tensors, batching: batchingPolicy("text", signature, settings.batching) };
 }
 
 /** Rows of a [batch, …] output. */
