@@ -1,0 +1,205 @@
+// Part 2 (inference tier), all ratios from one run:
+// - overhead: classifyText of one sentence through GraphQL (API key, subscription check, HTTP
+//   to the tier, the tenant's worker) vs session.run on the same tokenised input in-process,
+//   p50 ratio, target ≤ 1.5;
+// - batching: embedText throughput at 32 concurrent single-sentence calls, batching on vs
+//   off (the tier restarted with INFERENCE_BATCHING=off), target ≥ 1.5×;
+// - noisy neighbour: tenant A's p99 while tenant B floods vs A alone, target ≤ 2×.
+import fs from "node:fs";
+import path from "node:path";
+import autocannon from "autocannon";
+import * as ort from "onnxruntime-node";
+import { percentile, root, secrets, summary } from "./product.mjs";
+
+const { ModelmarketClient } = await import(path.join(root, "packages/api-client/dist/index.js"));
+const { createTokenizer } = await import(path.join(root, "packages/tokenizers/dist/index.js"));
+
+const SENTENCE = "The food was great and the staff were lovely, I will come back.";
+const CLASSIFY = `mutation($t: [String!]!) { classifyText(model: "modelmarket/sentiment", inputs: $t) { label score } }`;
+const EMBED = `mutation($t: [String!]!) { embedText(model: "modelmarket/sentence-encoder", inputs: $t) { values } }`;
+
+async function tenant(anon, name) {
+  const signUp = await anon.request(`mutation($i: SignUpInput!) { signUp(input: $i) { token } }`, {
+    i: {
+      email: `${name.replace(/\W/g, "").toLowerCase()}-${Date.now()}@example.com`,
+      password: "bench-tortoise-harbor-19",
+      tenantName: name,
+    },
+  });
+  const me = anon.withToken(signUp.signUp.token);
+  for (const slug of ["modelmarket/sentiment", "modelmarket/sentence-encoder"]) {
+    const model = await anon.request(`query($s: String!) { model(slug: $s) { plans { id monthlyFeeCents } } }`, {
+      s: slug,
+    });
+    const plan = model.model.plans.find((p) => p.monthlyFeeCents === 0);
+    await me.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
+      m: slug,
+      p: plan.id,
+    });
+  }
+  const key = await me.request(`mutation { createApiKey(name: "bench") { secret } }`);
+  return key.createApiKey.secret;
+}
+
+/** Sequential GraphQL calls; returns each call's latency in ms. */
+async function sequential(url, key, query, variables, n) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    const res = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = await res.json();
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+function flood(url, key, { connections, durationS, texts }) {
+  return autocannon({
+    url: `${url}/graphql`,
+    method: "POST",
+    connections,
+    duration: durationS,
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query: EMBED, variables: { t: Array(texts).fill(SENTENCE) } }),
+  });
+}
+
+export async function runInference({ url, dataDir, restart, settings, inferenceUrl }) {
+  const { durationS, rounds } = settings;
+  const calls = Number(process.env.BENCH_CALLS ?? 200);
+  const anon = new ModelmarketClient(url);
+  const keyA = await tenant(anon, "Bench A");
+  const keyB = await tenant(anon, "Bench B");
+
+  // Overhead: the same sentence through GraphQL and straight into onnxruntime (1 thread, as
+  // the tier's workers run with INFERENCE_THREADS=1).
+  const zoo = path.join(dataDir, "model-zoo", "sentiment");
+  const session = await ort.InferenceSession.create(path.join(zoo, "model.onnx"), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+  });
+  const tokenizer = createTokenizer("sentencepiece", fs.readFileSync(path.join(zoo, "vocab.json"), "utf8"));
+  const ids = tokenizer.encode(SENTENCE, 256);
+  const feeds = {
+    input_ids: new ort.Tensor("int64", BigInt64Array.from(ids, BigInt), [1, ids.length]),
+    attention_mask: new ort.Tensor(
+      "int64",
+      BigInt64Array.from(ids, () => 1n),
+      [1, ids.length],
+    ),
+  };
+  const direct = [];
+  const graphql = [];
+  await sequential(url, keyA, CLASSIFY, { t: [SENTENCE] }, 30); // warm-up
+  for (let i = 0; i < 30; i++) await session.run(feeds);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < calls; i++) {
+      const started = performance.now();
+      await session.run(feeds);
+      direct.push(performance.now() - started);
+    }
+    graphql.push(...(await sequential(url, keyA, CLASSIFY, { t: [SENTENCE] }, calls)));
+  }
+  await session.release();
+  const overhead = {
+    directP50Ms: round2(percentile(direct, 50)),
+    graphqlP50Ms: round2(percentile(graphql, 50)),
+    graphqlP99Ms: round2(percentile(graphql, 99)),
+  };
+  overhead.ratio = round2(overhead.graphqlP50Ms / overhead.directP50Ms);
+
+  // Noisy neighbour: A's sequential calls alone, then while B floods with 16-sentence calls.
+  const alone = await sequential(url, keyA, CLASSIFY, { t: [SENTENCE] }, calls);
+  const flooding = flood(url, keyB, { connections: 16, durationS: 600, texts: 16 });
+  await new Promise((r) => setTimeout(r, 1000));
+  const contended = await sequential(url, keyA, CLASSIFY, { t: [SENTENCE] }, calls);
+  flooding.stop();
+  const floodResult = await flooding;
+  const neighbour = {
+    aloneP99Ms: round2(percentile(alone, 99)),
+    contendedP99Ms: round2(percentile(contended, 99)),
+    aloneP50Ms: round2(percentile(alone, 50)),
+    contendedP50Ms: round2(percentile(contended, 50)),
+    floodReqPerSec: Math.round(floodResult.requests.average),
+    floodNon2xx: floodResult.non2xx,
+  };
+  neighbour.p99Ratio = round2(neighbour.contendedP99Ms / neighbour.aloneP99Ms);
+
+  // Batching: 32 concurrent single-sentence embedText calls, on then off; through GraphQL,
+  // and straight at the tier (KServe infer with the API's batching policy), where the API's
+  // own cost does not cap the figure.
+  const encoder = await anon.request(`{ model(slug: "modelmarket/sentence-encoder") { latestVersion { sha256 } } }`);
+  const tenantId = await tenantIdOf(anon, keyA);
+  const tierBody = JSON.stringify({
+    inputs: [
+      { name: "input_ids", datatype: "INT64", shape: [1, ids.length], data: ids },
+      { name: "attention_mask", datatype: "INT64", shape: [1, ids.length], data: ids.map(() => 1) },
+    ],
+    parameters: { batching: { maxBatchSize: 32, maxQueueDelayMs: 0, padSequences: true } },
+  });
+  const measure = async (tierUrl) => {
+    await flood(url, keyA, { connections: 32, durationS: 2, texts: 1 });
+    const graphqlRuns = [];
+    const tierRuns = [];
+    for (let round = 0; round < rounds; round++) {
+      graphqlRuns.push(summary(await flood(url, keyA, { connections: 32, durationS, texts: 1 })));
+      const tier = await autocannon({
+        url: `${tierUrl}/v2/models/${encoder.model.latestVersion.sha256}/versions/1/infer`,
+        method: "POST",
+        connections: 32,
+        duration: durationS,
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${secrets.INFERENCE_SHARED_SECRET}`,
+          "x-tenant-id": tenantId,
+        },
+        body: tierBody,
+      });
+      tierRuns.push(summary(tier));
+    }
+    return { graphqlRuns, tierRuns };
+  };
+  const on = await measure(inferenceUrl());
+  const off = await restart({ INFERENCE_BATCHING: "off" }, () => measure(inferenceUrl()));
+  const avg = (xs) => xs.reduce((s, x) => s + x.reqPerSec, 0) / xs.length;
+  const batching = {
+    on,
+    off,
+    ratio: round2(avg(on.graphqlRuns) / avg(off.graphqlRuns)),
+    tierRatio: round2(avg(on.tierRuns) / avg(off.tierRuns)),
+  };
+
+  console.log("\nInference: overhead, batching and noisy neighbour (one run)");
+  console.log(
+    `  overhead: classifyText via GraphQL p50 ${overhead.graphqlP50Ms} ms vs session.run in-process p50 ${overhead.directP50Ms} ms` +
+      ` → ratio ${overhead.ratio} (target <= 1.5) ${overhead.ratio <= 1.5 ? "MET" : "MISSED"}`,
+  );
+  const rps = (runs) => runs.map((r) => r.reqPerSec).join(" / ");
+  console.log(
+    `  batching: embedText, 32 concurrent single-sentence calls through GraphQL: on ${rps(on.graphqlRuns)} req/s` +
+      ` vs off ${rps(off.graphqlRuns)} req/s → ${batching.ratio}× (target >= 1.5) ${batching.ratio >= 1.5 ? "MET" : "MISSED"}`,
+  );
+  console.log(
+    `            the same at the tier (KServe infer, no API): on ${rps(on.tierRuns)} req/s vs off ${rps(off.tierRuns)} req/s → ${batching.tierRatio}×`,
+  );
+  console.log(
+    `  noisy neighbour: A's p99 ${neighbour.contendedP99Ms} ms while B floods (${neighbour.floodReqPerSec} req/s of 16 sentences)` +
+      ` vs ${neighbour.aloneP99Ms} ms alone → ${neighbour.p99Ratio}× (target <= 2) ${neighbour.p99Ratio <= 2 ? "MET" : "MISSED"};` +
+      ` p50 ${neighbour.contendedP50Ms} vs ${neighbour.aloneP50Ms} ms`,
+  );
+  return { part: "inference", overhead, batching, neighbour };
+}
+
+async function tenantIdOf(anon, key) {
+  const data = await anon.withToken(key).request(`{ me { tenant { id } } }`);
+  return data.me.tenant.id;
+}
+
+function round2(v) {
+  return Number(v.toFixed(2));
+}

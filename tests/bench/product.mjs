@@ -1,0 +1,72 @@
+// Starting and stopping the product for the benchmark: `scripts/start.mjs` (what `npm start`
+// runs after building) in production mode, on a throwaway data folder.
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export async function freePort() {
+  const srv = net.createServer();
+  await new Promise((r) => srv.listen(0, "127.0.0.1", r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+export const secrets = {
+  SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+  INFERENCE_SHARED_SECRET: crypto.randomBytes(32).toString("hex"),
+};
+
+/** Starts the product and resolves once its banner is printed; `extraEnv` varies a run. */
+export async function startProduct(port, dataDir, extraEnv = {}) {
+  const inferencePort = await freePort();
+  const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      INFERENCE_PORT: String(inferencePort),
+      DATA_DIR: dataDir,
+      DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "",
+      LOG_LEVEL: "warn",
+      // Measured as deployed: production mode (graphql-js drops its development checks).
+      NODE_ENV: "production",
+      ...secrets,
+      ...extraEnv,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  const deadline = Date.now() + 300_000;
+  while (!out.includes("Modelmarket is running")) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.inferenceUrl = `http://127.0.0.1:${inferencePort}`;
+  return child;
+}
+
+export async function stopProduct(child) {
+  child.kill("SIGTERM");
+  await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+}
+
+export function summary(result) {
+  return {
+    reqPerSec: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
