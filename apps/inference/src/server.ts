@@ -162,9 +162,12 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
       }
       if (reply.type !== "result") throw new Error("unexpected worker reply");
       metrics.requests.inc({ tenant, model, outcome: "ok" });
+      logger.debug({ requestId: req.headers["x-request-id"], tenant, model, computeMs: reply.computeMs }, "infer");
       res.json({ id: body.id, model_name: name, model_version: "1", outputs: reply.outputs });
     } catch (error) {
-      metrics.requests.inc({ tenant, model, outcome: error instanceof InferenceError ? error.code : "error" });
+      const outcome = error instanceof InferenceError ? error.code : "error";
+      metrics.requests.inc({ tenant, model, outcome });
+      logger.info({ requestId: req.headers["x-request-id"], tenant, model, outcome }, "infer refused or failed");
       next(error);
     }
   };

@@ -1,4 +1,5 @@
 import { AppError } from "@modelmarket/domain";
+import { currentRequestId } from "./request-context";
 
 export interface WireTensor {
   name: string;
@@ -53,6 +54,8 @@ export class HttpInferenceClient implements InferenceClient {
           "x-tenant-id": tenantId,
           "x-deadline-ms": String(this.deadlineMs),
           "x-tenant-weight": String(options.weight ?? 1),
+          // The tier logs under the API's request id, so one id follows a call end to end.
+          "x-request-id": currentRequestId() ?? "",
         },
         body: JSON.stringify({ inputs, parameters: options.batching ? { batching: options.batching } : undefined }),
         // The tier enforces the deadline; this only guards against a tier that hangs.
