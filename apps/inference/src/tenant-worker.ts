@@ -293,9 +293,9 @@ export class TenantWorker {
     } else if (reply.type === "result") {
       const parts = splitOutputs(reply.outputs, running.rows as number[]);
       if (parts) {
-        running.jobs.forEach((job, i) =>
-          this.settle(job, () => job.resolve({ ...reply, outputs: parts[i] as WireTensor[] })),
-        );
+        running.jobs.forEach((job, i) => {
+          this.settle(job, () => job.resolve({ ...reply, outputs: parts[i] as WireTensor[] }));
+        });
       } else {
         // Outputs are not one row per input row: never batch this model again; rerun alone.
         this.unbatchable.add(head.work.modelPath);
