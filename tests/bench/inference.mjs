@@ -31,7 +31,8 @@ async function tenant(anon, name) {
     const model = await anon.request(`query($s: String!) { model(slug: $s) { plans { id monthlyFeeCents } } }`, {
       s: slug,
     });
-    const plan = model.model.plans.find((p) => p.monthlyFeeCents === 0);
+    // The paid plan: overage instead of a quota that the load would exhaust.
+    const plan = model.model.plans.find((p) => p.monthlyFeeCents > 0);
     await me.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
       m: slug,
       p: plan.id,

@@ -7,6 +7,7 @@ import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { PrismaClient } from "@modelmarket/db";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
+import { Redis } from "ioredis";
 import { AuthRateLimits } from "./auth/auth-rate-limits";
 import { Authenticator } from "./auth/authenticator";
 import { LastUsedTracker } from "./auth/last-used-tracker";
@@ -21,7 +22,9 @@ import { requestIdMiddleware } from "./http/request-id.middleware";
 import { LocalArtifactStore } from "./infra/artifact-store";
 import { HttpInferenceClient } from "./infra/inference-client";
 import { createLogger, type Logger } from "./infra/logger";
+import { UsageWriter } from "./infra/usage-writer";
 import type { AppServices } from "./services";
+import { InferenceRateLimits } from "./use-cases/billing/inference-rate-limits";
 import { CatalogCache } from "./use-cases/catalog/catalog-cache";
 
 export function createServices(env: Env, db: PrismaClient, logger: Logger = createLogger(env.LOG_LEVEL)): AppServices {
@@ -36,6 +39,11 @@ export function createServices(env: Env, db: PrismaClient, logger: Logger = crea
     artifacts: new LocalArtifactStore(path.join(env.dataDir, "artifacts")),
     catalogCache: new CatalogCache(env.CATALOG_CACHE_TTL_MS),
     inference: new HttpInferenceClient(env.INFERENCE_URL, env.inferenceSecret, env.INFERENCE_DEADLINE_MS),
+    usage: new UsageWriter(db, logger, { maxDelayMs: env.USAGE_COMMIT_MAX_DELAY_MS, maxBatch: 1000 }),
+    inferenceRateLimits: new InferenceRateLimits(
+      env.INFERENCE_RATE_LIMITS === "on",
+      env.REDIS_URL ? new Redis(env.REDIS_URL, { enableOfflineQueue: false, lazyConnect: false }) : null,
+    ),
   };
 }
 
@@ -128,7 +136,9 @@ export async function startApi(services: AppServices, port: number, host: string
     url,
     async close() {
       await apollo.stop();
+      await services.usage.drain();
       await services.lastUsed.close();
+      services.inferenceRateLimits.redis?.disconnect();
     },
   };
 }

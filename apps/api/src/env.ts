@@ -67,6 +67,11 @@ const schema = z
     INFERENCE_URL: z.string().url().default("http://127.0.0.1:4001"),
     INFERENCE_SHARED_SECRET: z.string().min(32).optional(),
     INFERENCE_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),
+    REDIS_URL: z.string().url().optional(),
+    INFERENCE_RATE_LIMITS: z.enum(["on", "off"]).default("on"),
+    USAGE_COMMIT_MAX_DELAY_MS: z.coerce.number().int().min(0).max(100).default(2),
+    PLATFORM_FEE_PERCENT: z.coerce.number().min(0).max(100).default(20),
+    BILLING_CLOSE_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

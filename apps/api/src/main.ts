@@ -4,6 +4,7 @@ import { createServices, startApi } from "./app";
 import { loadEnv } from "./env";
 import { createLogger } from "./infra/logger";
 import { seedDemo } from "./seed/seed-demo";
+import { scheduleBillingClose } from "./use-cases/billing/schedule-billing-close";
 
 async function main() {
   const env = loadEnv();
@@ -23,6 +24,7 @@ async function main() {
     logger.info({ publisher: demo.email, models: demo.models }, "demo data ready");
   }
   const api = await startApi(services, env.PORT, env.HOST);
+  const billing = scheduleBillingClose(services);
   logger.info({ url: `${api.url}/graphql`, database: db.kind }, "API listening");
 
   let stopping = false;
@@ -32,6 +34,7 @@ async function main() {
     logger.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    clearInterval(billing);
     await api.close();
     await db.close();
     process.exit(0);

@@ -6,6 +6,8 @@ import type { Env } from "./env";
 import type { ArtifactStore } from "./infra/artifact-store";
 import type { InferenceClient } from "./infra/inference-client";
 import type { Logger } from "./infra/logger";
+import type { UsageWriter } from "./infra/usage-writer";
+import type { InferenceRateLimits } from "./use-cases/billing/inference-rate-limits";
 import type { CatalogCache } from "./use-cases/catalog/catalog-cache";
 
 /** Everything a use case may need, built once at start-up (see app.ts). */
@@ -19,4 +21,6 @@ export interface AppServices {
   artifacts: ArtifactStore;
   catalogCache: CatalogCache;
   inference: InferenceClient;
+  usage: UsageWriter;
+  inferenceRateLimits: InferenceRateLimits;
 }

@@ -15,6 +15,7 @@ export const ID_PREFIX = {
   request: "req",
   invoice: "inv",
   invoiceLine: "inl",
+  payout: "pay",
   audit: "aud",
 } as const;
 

@@ -3,6 +3,7 @@ import type { GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { AccountResolver } from "./resolvers/account.resolver";
 import { ApiKeyResolver } from "./resolvers/api-key.resolver";
+import { BillingResolver } from "./resolvers/billing.resolver";
 import { CatalogResolver } from "./resolvers/catalog.resolver";
 import { InferenceResolver } from "./resolvers/inference.resolver";
 import { SubscriptionResolver } from "./resolvers/subscription.resolver";
@@ -13,7 +14,14 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The API's schema, built once per process from the resolver classes. */
 export function buildApiSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [AccountResolver, ApiKeyResolver, CatalogResolver, InferenceResolver, SubscriptionResolver],
+    resolvers: [
+      AccountResolver,
+      ApiKeyResolver,
+      BillingResolver,
+      CatalogResolver,
+      InferenceResolver,
+      SubscriptionResolver,
+    ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     // Inputs are validated classes; errors never echo the submitted values back.
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },

@@ -9,7 +9,8 @@ export type AuditAction =
   | "api_key.revoked"
   | "model.published"
   | "subscription.created"
-  | "subscription.canceled";
+  | "subscription.canceled"
+  | "subscription.spend_cap_set";
 
 /** Writes an audit entry; always called with the transaction of the action it records. */
 export async function audit(

@@ -1,25 +1,130 @@
+import crypto from "node:crypto";
+import { AppError, badInput, newId } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
+import { requestScope } from "../../infra/request-context";
 import type { AppServices } from "../../services";
+import { releaseUnits, reserveUnits } from "../billing/reserve-units";
 
 /** What an inference operation resolved before calling the model (resolve-callable-version.ts). */
 export interface CallableVersion {
   principal: Principal;
   model: { id: string; slug: string };
   version: { id: string; sha256: string };
-  subscription: { id: string };
+  subscription: { id: string; currentPeriodEnd: Date; plan: { rateLimitPerMinute: number } };
 }
 
 /**
  * THE seam between inference and billing: every inference operation runs its model call
- * through here with the number of billed units (one per input). Metering, quotas and spend
- * caps (the billing issue) go here — reserve `units` before `run`, record one usage event
- * when it succeeds, release the reservation when it fails — and nowhere else.
+ * through here with the number of billed units (one per input) and a fingerprint of its input.
+ *
+ * 1. rate limit of the plan (per subscription and minute) → RATE_LIMITED + retryAfterMs;
+ * 2. an `Idempotency-Key` already used by this tenant: the first result again when the input
+ *    is the same (not billed twice), BAD_USER_INPUT when it differs;
+ * 3. reserve the units atomically against the plan's included units and the spend cap
+ *    (QUOTA_EXCEEDED when neither overage nor the cap allows them);
+ * 4. run; on failure release the reservation and count an error (not billed);
+ * 5. on success write one usage event and wait until it is committed (group commit)
+ *    before answering.
  */
 export async function billedCall<T>(
-  _services: AppServices,
-  _callable: CallableVersion,
-  _units: number,
+  services: AppServices,
+  callable: CallableVersion,
+  units: number,
   run: () => Promise<T>,
+  fingerprint: unknown = null,
 ): Promise<T> {
-  return run();
+  const scope = requestScope.getStore();
+  if (!scope) throw new Error("billed call outside a request");
+  if (scope.billed) {
+    throw badInput("One inference call per request: the request id is the call's receipt. Send the others separately.");
+  }
+  scope.billed = true;
+  const { principal, subscription, version } = callable;
+  await services.inferenceRateLimits.consume(subscription.id, subscription.plan.rateLimitPerMinute);
+
+  const key = scope.idempotencyKey ?? null;
+  const requestHash = key
+    ? crypto
+        .createHash("sha256")
+        .update(JSON.stringify([callable.model.slug, version.id, fingerprint]))
+        .digest("hex")
+    : null;
+  if (key) {
+    const earlier = await findIdempotent(services, principal.tenantId, key);
+    if (earlier) return replay<T>(earlier, requestHash as string);
+  }
+
+  const reservation = await reserveUnits(services, subscription.id, units);
+  const started = Date.now();
+  let result: T;
+  try {
+    result = await run();
+  } catch (error) {
+    await releaseUnits(services, subscription.id, units);
+    // Counted as an error for the reports, never billed; not awaited (nothing to guarantee).
+    services.usage
+      .record({
+        ...baseRow(callable, scope.requestId, started),
+        id: newId("usageEvent"),
+        requestId: `${scope.requestId}:error`,
+        outcome: "ERROR",
+        units: 0,
+        billedUnits: 0,
+        amountMicros: 0n,
+        idempotencyKey: null,
+        requestHash: null,
+        response: null,
+      })
+      .catch(() => {});
+    throw error;
+  }
+  const inserted = await services.usage.record({
+    ...baseRow(callable, scope.requestId, started),
+    id: newId("usageEvent"),
+    requestId: scope.requestId,
+    outcome: "SUCCESS",
+    units,
+    billedUnits: reservation.billedUnits,
+    amountMicros: BigInt(reservation.billedUnits) * BigInt(reservation.unitPriceMicros),
+    idempotencyKey: key,
+    requestHash,
+    response: key ? (result as unknown) : null,
+  });
+  if (!inserted) {
+    // A concurrent retry with the same Idempotency-Key committed first: this call's units
+    // go back, and the caller gets the first result, billed once.
+    await releaseUnits(services, subscription.id, units);
+    const earlier = await findIdempotent(services, principal.tenantId, key as string);
+    if (earlier) return replay<T>(earlier, requestHash as string);
+    throw new Error("usage event neither inserted nor found");
+  }
+  return result;
+}
+
+function baseRow(callable: CallableVersion, _requestId: string, started: number) {
+  return {
+    tenantId: callable.principal.tenantId,
+    apiKeyId: callable.principal.kind === "apiKey" ? callable.principal.apiKeyId : null,
+    subscriptionId: callable.subscription.id,
+    modelVersionId: callable.version.id,
+    latencyMs: Date.now() - started,
+    createdAt: new Date(),
+  };
+}
+
+async function findIdempotent(services: AppServices, tenantId: string, key: string) {
+  return services.db.usageEvent.findUnique({
+    where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: key } },
+    select: { requestHash: true, response: true },
+  });
+}
+
+function replay<T>(earlier: { requestHash: string | null; response: unknown }, requestHash: string): T {
+  if (earlier.requestHash !== requestHash) {
+    throw new AppError(
+      "BAD_USER_INPUT",
+      "This Idempotency-Key was already used with a different input; use a new key for a new call.",
+    );
+  }
+  return earlier.response as T;
 }

@@ -51,28 +51,34 @@ export async function classifyImage(
     input.images.map((img, i) => decodeImage(img.base64, i, target, limits, preprocessing)),
   );
 
-  return billedCall(services, callable, input.images.length, async () => {
-    const results = [];
-    // One image per call: the shipped model has a fixed batch of 1 (batching is the tier's job).
-    for (const { pixels } of decoded) {
-      const dims =
-        target.layout === "NCHW"
-          ? [1, target.channels, target.height, target.width]
-          : [1, target.height, target.width, target.channels];
-      const outputs = await services.inference.infer(
-        principal.tenantId,
-        version.sha256,
-        [{ name: image.name, datatype: "FP32", shape: dims, data: Array.from(pixels) }],
-        { weight: callable.weight, batching: batchingPolicy("image", signature, preprocessing.batching) },
-      );
-      const scores = probabilities(outputs[0]?.data as number[]);
-      const top = scores
-        .map((score, index) => ({ label: labels[index] ?? String(index), score }))
-        .sort((a, b) => b.score - a.score)
-        .slice(0, Math.min(input.topK, scores.length));
-      const best = top[0] ?? { label: "", score: 0 };
-      results.push({ label: best.label, score: best.score, top });
-    }
-    return results;
-  });
+  return billedCall(
+    services,
+    callable,
+    input.images.length,
+    async () => {
+      const results = [];
+      // One image per call: the shipped model has a fixed batch of 1 (batching is the tier's job).
+      for (const { pixels } of decoded) {
+        const dims =
+          target.layout === "NCHW"
+            ? [1, target.channels, target.height, target.width]
+            : [1, target.height, target.width, target.channels];
+        const outputs = await services.inference.infer(
+          principal.tenantId,
+          version.sha256,
+          [{ name: image.name, datatype: "FP32", shape: dims, data: Array.from(pixels) }],
+          { weight: callable.weight, batching: batchingPolicy("image", signature, preprocessing.batching) },
+        );
+        const scores = probabilities(outputs[0]?.data as number[]);
+        const top = scores
+          .map((score, index) => ({ label: labels[index] ?? String(index), score }))
+          .sort((a, b) => b.score - a.score)
+          .slice(0, Math.min(input.topK, scores.length));
+        const best = top[0] ?? { label: "", score: 0 };
+        results.push({ label: best.label, score: best.score, top });
+      }
+      return results;
+    },
+    { images: input.images, topK: input.topK },
+  );
 }

@@ -27,17 +27,23 @@ export async function classifyText(
   const { principal, version } = callable;
   const labels = (await readListAsset(services, version.assets, "labels")).map(String);
   const { tensors, batching } = await textTensors(services, version, input.inputs);
-  return billedCall(services, callable, input.inputs.length, async () => {
-    const outputs = await services.inference.infer(principal.tenantId, version.sha256, tensors, {
-      weight: callable.weight,
-      batching,
-    });
-    return rowsOf(outputs[0], input.inputs.length).map((row) => {
-      const scores = probabilities(row)
-        .map((score, i) => ({ label: labels[i] ?? String(i), score }))
-        .sort((a, b) => b.score - a.score);
-      const best = scores[0] ?? { label: "", score: 0 };
-      return { label: best.label, score: best.score, scores };
-    });
-  });
+  return billedCall(
+    services,
+    callable,
+    input.inputs.length,
+    async () => {
+      const outputs = await services.inference.infer(principal.tenantId, version.sha256, tensors, {
+        weight: callable.weight,
+        batching,
+      });
+      return rowsOf(outputs[0], input.inputs.length).map((row) => {
+        const scores = probabilities(row)
+          .map((score, i) => ({ label: labels[i] ?? String(i), score }))
+          .sort((a, b) => b.score - a.score);
+        const best = scores[0] ?? { label: "", score: 0 };
+        return { label: best.label, score: best.score, scores };
+      });
+    },
+    { inputs: input.inputs },
+  );
 }

@@ -55,42 +55,48 @@ export async function detectObjects(
   const decoded = await Promise.all(
     input.images.map((img, i) => decodeImage(img.base64, i, target, limits, preprocessing)),
   );
-  return billedCall(services, callable, input.images.length, async () => {
-    const results = [];
-    for (const { pixels, width, height } of decoded) {
-      const dims =
-        target.layout === "NCHW"
-          ? [1, target.channels, target.height, target.width]
-          : [1, target.height, target.width, target.channels];
-      const [output] = await services.inference.infer(
-        principal.tenantId,
-        version.sha256,
-        [{ name: image.name, datatype: "FP32", shape: dims, data: Array.from(pixels) }],
-        { weight: callable.weight, batching: batchingPolicy("image", signature, preprocessing.batching) },
-      );
-      const rows = (output?.data ?? []) as number[];
-      const sx = preprocessing.boxes === "xyxy-normalized" ? width : width / target.width;
-      const sy = preprocessing.boxes === "xyxy-normalized" ? height : height / target.height;
-      const candidates: Detection[] = [];
-      for (let r = 0; r + 6 <= rows.length; r += 6) {
-        const score = rows[r + 4] as number;
-        if (!(score >= input.minScore)) continue;
-        const x1 = clamp((rows[r] as number) * sx, width);
-        const y1 = clamp((rows[r + 1] as number) * sy, height);
-        const x2 = clamp((rows[r + 2] as number) * sx, width);
-        const y2 = clamp((rows[r + 3] as number) * sy, height);
-        if (x2 <= x1 || y2 <= y1) continue;
-        const cls = Math.round(rows[r + 5] as number);
-        candidates.push({
-          label: labels[cls] ?? String(cls),
-          score,
-          box: { x: x1, y: y1, width: x2 - x1, height: y2 - y1 },
-        });
+  return billedCall(
+    services,
+    callable,
+    input.images.length,
+    async () => {
+      const results = [];
+      for (const { pixels, width, height } of decoded) {
+        const dims =
+          target.layout === "NCHW"
+            ? [1, target.channels, target.height, target.width]
+            : [1, target.height, target.width, target.channels];
+        const [output] = await services.inference.infer(
+          principal.tenantId,
+          version.sha256,
+          [{ name: image.name, datatype: "FP32", shape: dims, data: Array.from(pixels) }],
+          { weight: callable.weight, batching: batchingPolicy("image", signature, preprocessing.batching) },
+        );
+        const rows = (output?.data ?? []) as number[];
+        const sx = preprocessing.boxes === "xyxy-normalized" ? width : width / target.width;
+        const sy = preprocessing.boxes === "xyxy-normalized" ? height : height / target.height;
+        const candidates: Detection[] = [];
+        for (let r = 0; r + 6 <= rows.length; r += 6) {
+          const score = rows[r + 4] as number;
+          if (!(score >= input.minScore)) continue;
+          const x1 = clamp((rows[r] as number) * sx, width);
+          const y1 = clamp((rows[r + 1] as number) * sy, height);
+          const x2 = clamp((rows[r + 2] as number) * sx, width);
+          const y2 = clamp((rows[r + 3] as number) * sy, height);
+          if (x2 <= x1 || y2 <= y1) continue;
+          const cls = Math.round(rows[r + 5] as number);
+          candidates.push({
+            label: labels[cls] ?? String(cls),
+            score,
+            box: { x: x1, y: y1, width: x2 - x1, height: y2 - y1 },
+          });
+        }
+        results.push({ objects: suppressOverlaps(candidates).slice(0, MAX_OBJECTS) });
       }
-      results.push({ objects: suppressOverlaps(candidates).slice(0, MAX_OBJECTS) });
-    }
-    return results;
-  });
+      return results;
+    },
+    { images: input.images, minScore: input.minScore },
+  );
 }
 
 function clamp(v: number, max: number): number {

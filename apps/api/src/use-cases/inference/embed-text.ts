@@ -25,19 +25,25 @@ export async function embedText(
   );
   const { principal, version } = callable;
   const { tensors, batching } = await textTensors(services, version, input.inputs);
-  return billedCall(services, callable, input.inputs.length, async () => {
-    const [output] = await services.inference.infer(principal.tenantId, version.sha256, tensors, {
-      weight: callable.weight,
-      batching,
-    });
-    if (output?.shape.length === 3) {
-      const mask = tensors[1]?.data as number[];
-      return meanPooled(output.data as number[], output.shape as [number, number, number], mask).map((values) => ({
-        values,
-      }));
-    }
-    return rowsOf(output, input.inputs.length).map((values) => ({ values }));
-  });
+  return billedCall(
+    services,
+    callable,
+    input.inputs.length,
+    async () => {
+      const [output] = await services.inference.infer(principal.tenantId, version.sha256, tensors, {
+        weight: callable.weight,
+        batching,
+      });
+      if (output?.shape.length === 3) {
+        const mask = tensors[1]?.data as number[];
+        return meanPooled(output.data as number[], output.shape as [number, number, number], mask).map((values) => ({
+          values,
+        }));
+      }
+      return rowsOf(output, input.inputs.length).map((values) => ({ values }));
+    },
+    { inputs: input.inputs },
+  );
 }
 
 function meanPooled(data: number[], [batch, length, dim]: [number, number, number], mask: number[]): number[][] {

@@ -26,9 +26,14 @@ export async function resolveCallableVersion(
   const chosen = version ? model.versions.find((v) => v.version === version) : model.latestVersion;
   if (!chosen) throw notFound(`Version "${version}" of model "${model.slug}"`);
   const subscription = await services.db.subscription.findFirst({
-    where: { tenantId: principal.tenantId, modelId: model.id, status: "ACTIVE" },
-    include: { plan: { select: { monthlyFeeCents: true } } },
+    where: { tenantId: principal.tenantId, modelId: model.id, status: { in: ["ACTIVE", "PAST_DUE"] } },
+    include: { plan: { select: { monthlyFeeCents: true, rateLimitPerMinute: true } } },
   });
+  if (subscription?.status === "PAST_DUE") {
+    throw forbidden(
+      `The subscription to "${model.slug}" is past due: its last invoice was not paid. Update the payment method to call it again.`,
+    );
+  }
   if (!subscription) {
     throw forbidden(`No active subscription to "${model.slug}": subscribe to one of its plans first.`);
   }

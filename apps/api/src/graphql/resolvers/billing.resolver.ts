@@ -1,0 +1,50 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import type { GraphQLContext } from "../../context";
+import { earnings, listInvoices, receipt, usageReport } from "../../use-cases/billing/reports";
+import { setSpendCap } from "../../use-cases/billing/set-spend-cap";
+import { EarningsReport, Invoice, UsageReceipt, UsageReport } from "../types/billing.type";
+import { DateTimeScalar } from "../types/scalars";
+import { ModelSubscription } from "../types/subscription.type";
+
+@Resolver()
+export class BillingResolver {
+  @Query(() => UsageReport, { description: "Calls, units and errors per model and hour or day (scope billing:read)." })
+  usage(
+    @Arg("from", () => DateTimeScalar) from: Date,
+    @Arg("to", () => DateTimeScalar) to: Date,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return usageReport(ctx.services, ctx.principal, { from, to });
+  }
+
+  @Query(() => [Invoice], { description: "The caller's invoices, newest first (scope billing:read)." })
+  invoices(@Ctx() ctx: GraphQLContext) {
+    return listInvoices(ctx.services, ctx.principal);
+  }
+
+  @Query(() => UsageReceipt, { nullable: true, description: "What one call cost (scope billing:read)." })
+  receipt(@Arg("requestId", () => ID) requestId: string, @Ctx() ctx: GraphQLContext) {
+    return receipt(ctx.services, ctx.principal, requestId);
+  }
+
+  @Query(() => EarningsReport, { description: "What the caller's models earned (scope billing:read)." })
+  earnings(
+    @Arg("from", () => DateTimeScalar) from: Date,
+    @Arg("to", () => DateTimeScalar) to: Date,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return earnings(ctx.services, ctx.principal, { from, to });
+  }
+
+  @Mutation(() => ModelSubscription, {
+    description:
+      "Sets (or with null removes) a hard cap on what one period of the subscription may cost, in cents (scope billing:write).",
+  })
+  setSpendCap(
+    @Arg("subscriptionId", () => ID) subscriptionId: string,
+    @Arg("capCents", () => Int, { nullable: true }) capCents: number | null,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return setSpendCap(ctx.services, ctx.principal, subscriptionId, capCents);
+  }
+}

@@ -1,0 +1,68 @@
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import { DateTimeScalar } from "./scalars";
+
+@ObjectType()
+export class UsagePoint {
+  @Field(() => DateTimeScalar) start: Date;
+  @Field() model: string;
+  @Field(() => Int) units: number;
+  @Field(() => Int) calls: number;
+  @Field(() => Int) errors: number;
+}
+
+@ObjectType()
+export class UsageReport {
+  @Field(() => DateTimeScalar) from: Date;
+  @Field(() => DateTimeScalar) to: Date;
+  @Field(() => Int) totalUnits: number;
+  @Field(() => Int) totalCalls: number;
+  @Field(() => [UsagePoint]) points: UsagePoint[];
+}
+
+@ObjectType()
+export class InvoiceLine {
+  @Field() description: string;
+  @Field(() => String, { nullable: true }) model: string | null;
+  @Field(() => Int) quantity: number;
+  @Field(() => Int) amountCents: number;
+}
+
+@ObjectType()
+export class Invoice {
+  @Field(() => ID) id: string;
+  @Field(() => DateTimeScalar) periodStart: Date;
+  @Field(() => DateTimeScalar) periodEnd: Date;
+  @Field() status: string;
+  @Field() currency: string;
+  @Field(() => Int) totalCents: number;
+  @Field(() => [InvoiceLine]) lines: InvoiceLine[];
+}
+
+@ObjectType({ description: "The receipt of one billed call." })
+export class UsageReceipt {
+  @Field(() => ID) requestId: string;
+  @Field() model: string;
+  @Field() version: string;
+  @Field(() => Int) units: number;
+  @Field(() => Int, { description: "what the call costs the caller, in millionths of the plan's currency unit" })
+  amountMicros: number;
+  @Field(() => DateTimeScalar) createdAt: Date;
+}
+
+@ObjectType()
+export class ModelEarnings {
+  @Field() model: string;
+  @Field(() => Int) calls: number;
+  @Field(() => Int) units: number;
+  @Field(() => Int) grossCents: number;
+  @Field(() => Int) netCents: number;
+}
+
+@ObjectType({ description: "What a publisher earns from its models in a period, after the platform fee." })
+export class EarningsReport {
+  @Field(() => DateTimeScalar) from: Date;
+  @Field(() => DateTimeScalar) to: Date;
+  @Field(() => Int) grossCents: number;
+  @Field(() => Int) netCents: number;
+  @Field(() => [ModelEarnings]) models: ModelEarnings[];
+}

@@ -1,0 +1,177 @@
+import { newId } from "@modelmarket/domain";
+import type { AppServices } from "../../services";
+
+export interface ClosedPeriod {
+  period: string;
+  invoices: number;
+  alreadyClosed: number;
+}
+
+/** "2026-11" → [2026-11-01, 2026-12-01) in UTC. */
+export function monthBounds(period: string): { start: Date; end: Date } {
+  const match = /^(\d{4})-(\d{2})$/.exec(period);
+  const month = Number(match?.[2]);
+  if (!match || month < 1 || month > 12) throw new Error(`period must look like 2026-11, not "${period}"`);
+  const year = Number(match[1]);
+  return { start: new Date(Date.UTC(year, month - 1, 1)), end: new Date(Date.UTC(year, month, 1)) };
+}
+
+export function previousMonth(now: Date): string {
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+}
+
+type Line = {
+  description: string;
+  modelId: string;
+  subscriptionId: string;
+  quantity: number;
+  amountCents: number;
+  publisherTenantId: string;
+};
+
+/**
+ * Closes a calendar month: one invoice per consumer tenant and currency, with a line per
+ * subscription's monthly fee (every subscription live at some point of the month pays the
+ * whole fee: no proration), and per model a line of included units (0) and a line of overage
+ * units (the sum of the events' amounts, rounded once to the cent). Lines sum to the total by
+ * construction, and the units of a model's lines equal the units of its usage events. Each
+ * priced line credits the model's publisher in the payout ledger, minus the platform fee.
+ *
+ * Idempotent and single-runner: one transaction under a PostgreSQL advisory lock, and a tenant
+ * that already has the period's invoice is skipped (the unique key makes a second one impossible).
+ */
+export async function closePeriod(services: AppServices, period: string): Promise<ClosedPeriod> {
+  const { start, end } = monthBounds(period);
+  const feePercent = services.env.PLATFORM_FEE_PERCENT;
+  return services.db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(74651)`;
+      const subscriptions = await tx.subscription.findMany({
+        where: { createdAt: { lt: end }, OR: [{ canceledAt: null }, { canceledAt: { gte: start } }] },
+        include: { plan: true, model: { select: { id: true, slug: true, publisherTenantId: true } } },
+      });
+      const usage = await tx.usageEvent.groupBy({
+        by: ["subscriptionId"],
+        where: { outcome: "SUCCESS", createdAt: { gte: start, lt: end } },
+        _sum: { units: true, billedUnits: true, amountMicros: true },
+      });
+      const usageBySubscription = new Map(usage.map((u) => [u.subscriptionId, u._sum]));
+      // Events of subscriptions not live this month (cannot happen, but never drop units).
+      const missing = usage.filter((u) => !subscriptions.some((s) => s.id === u.subscriptionId));
+      if (missing.length) {
+        subscriptions.push(
+          ...(await tx.subscription.findMany({
+            where: { id: { in: missing.map((m) => m.subscriptionId) } },
+            include: { plan: true, model: { select: { id: true, slug: true, publisherTenantId: true } } },
+          })),
+        );
+      }
+
+      const invoices = new Map<string, { tenantId: string; currency: string; lines: Line[] }>();
+      for (const s of subscriptions) {
+        const key = `${s.tenantId}:${s.plan.currency}`;
+        const invoice = invoices.get(key) ?? { tenantId: s.tenantId, currency: s.plan.currency, lines: [] };
+        invoices.set(key, invoice);
+        const base = { modelId: s.model.id, subscriptionId: s.id, publisherTenantId: s.model.publisherTenantId };
+        if (s.createdAt < end && (s.canceledAt === null || s.canceledAt >= start)) {
+          invoice.lines.push({
+            ...base,
+            description: `${s.model.slug} — ${s.plan.name} plan, monthly fee`,
+            quantity: 1,
+            amountCents: s.plan.monthlyFeeCents,
+          });
+        }
+        const used = usageBySubscription.get(s.id);
+        const units = used?.units ?? 0;
+        const billed = used?.billedUnits ?? 0;
+        if (units - billed > 0) {
+          invoice.lines.push({
+            ...base,
+            description: `${s.model.slug} — included units`,
+            quantity: units - billed,
+            amountCents: 0,
+          });
+        }
+        if (billed > 0) {
+          invoice.lines.push({
+            ...base,
+            description: `${s.model.slug} — units beyond the plan at ${s.plan.unitPriceMicros} micros each`,
+            quantity: billed,
+            amountCents: microsToCents(used?.amountMicros ?? 0n),
+          });
+        }
+      }
+
+      let created = 0;
+      let alreadyClosed = 0;
+      for (const invoice of invoices.values()) {
+        if (!invoice.lines.length) continue;
+        const exists = await tx.invoice.findUnique({
+          where: {
+            tenantId_periodStart_currency: {
+              tenantId: invoice.tenantId,
+              periodStart: start,
+              currency: invoice.currency,
+            },
+          },
+          select: { id: true },
+        });
+        if (exists) {
+          alreadyClosed++;
+          continue;
+        }
+        const invoiceId = newId("invoice");
+        const lines = invoice.lines.map((l) => ({ ...l, id: newId("invoiceLine") }));
+        await tx.invoice.create({
+          data: {
+            id: invoiceId,
+            tenantId: invoice.tenantId,
+            periodStart: start,
+            periodEnd: end,
+            status: "OPEN",
+            currency: invoice.currency,
+            totalCents: lines.reduce((sum, l) => sum + l.amountCents, 0),
+            lines: {
+              create: lines.map((l) => ({
+                id: l.id,
+                description: l.description,
+                modelId: l.modelId,
+                subscriptionId: l.subscriptionId,
+                quantity: l.quantity,
+                amountCents: l.amountCents,
+              })),
+            },
+          },
+        });
+        const priced = lines.filter((l) => l.amountCents > 0);
+        if (priced.length) {
+          await tx.payoutEntry.createMany({
+            data: priced.map((l) => {
+              const feeCents = Math.round((l.amountCents * feePercent) / 100);
+              return {
+                id: newId("payout"),
+                publisherTenantId: l.publisherTenantId,
+                invoiceLineId: l.id,
+                modelId: l.modelId,
+                periodStart: start,
+                currency: invoice.currency,
+                grossCents: l.amountCents,
+                feeCents,
+                netCents: l.amountCents - feeCents,
+              };
+            }),
+          });
+        }
+        created++;
+      }
+      return { period, invoices: created, alreadyClosed };
+    },
+    { timeout: 120_000, maxWait: 60_000 },
+  );
+}
+
+/** Micros to cents, rounding half up once per line. */
+export function microsToCents(micros: bigint): number {
+  return Number((micros + 5_000n) / 10_000n);
+}

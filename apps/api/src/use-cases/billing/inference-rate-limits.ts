@@ -1,0 +1,37 @@
+import { AppError } from "@modelmarket/domain";
+import type { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+
+/**
+ * Calls per minute per subscription, as the plan allows: in memory by default, in Redis when
+ * REDIS_URL is set (then shared by every API instance). One limiter per distinct rate.
+ */
+export class InferenceRateLimits {
+  private readonly limiters = new Map<number, RateLimiterMemory | RateLimiterRedis>();
+
+  constructor(
+    private readonly enabled: boolean,
+    readonly redis: Redis | null,
+  ) {}
+
+  async consume(subscriptionId: string, perMinute: number): Promise<void> {
+    // INFERENCE_RATE_LIMITS=off: for load tests that measure the tier, never in production.
+    if (!this.enabled) return;
+    let limiter = this.limiters.get(perMinute);
+    if (!limiter) {
+      const options = { keyPrefix: `mm:inference:${perMinute}`, points: perMinute, duration: 60 };
+      limiter = this.redis
+        ? new RateLimiterRedis({ ...options, storeClient: this.redis })
+        : new RateLimiterMemory(options);
+      this.limiters.set(perMinute, limiter);
+    }
+    try {
+      await limiter.consume(subscriptionId, 1);
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      throw new AppError("RATE_LIMITED", `The plan allows ${perMinute} calls per minute; retry later.`, {
+        retryAfterMs: Math.max(1, error.msBeforeNext),
+      });
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { badInput, notFound } from "@modelmarket/domain";
+import type { Principal } from "../../auth/principal";
+import { requireScope } from "../../auth/require-scope";
+import type { AppServices } from "../../services";
+import { audit } from "../audit";
+import { SUBSCRIPTION_INCLUDE, withUsedUnits } from "../subscriptions/subscription-view";
+
+const MAX_CAP_CENTS = 100_000_000;
+
+/**
+ * A hard cap on what one period of a subscription may cost (fee + overage), in cents. A call
+ * that would go past it is refused with QUOTA_EXCEEDED before it runs; null removes the cap.
+ */
+export async function setSpendCap(
+  services: AppServices,
+  caller: Principal | null,
+  id: string,
+  capCents: number | null,
+) {
+  const principal = requireScope(caller, "billing:write");
+  if (capCents !== null && (!Number.isInteger(capCents) || capCents < 0 || capCents > MAX_CAP_CENTS)) {
+    throw badInput(`\`capCents\` must be 0 to ${MAX_CAP_CENTS}, or null for no cap.`, "capCents");
+  }
+  const subscription = await services.db.$transaction(async (tx) => {
+    const existing = await tx.subscription.findFirst({ where: { id, tenantId: principal.tenantId } });
+    if (!existing) throw notFound("Subscription");
+    const updated = await tx.subscription.update({
+      where: { id },
+      data: { spendCapCents: capCents },
+      include: SUBSCRIPTION_INCLUDE,
+    });
+    await audit(tx, principal, "subscription.spend_cap_set", { type: "subscription", id }, { capCents });
+    return updated;
+  });
+  return withUsedUnits(services, subscription);
+}

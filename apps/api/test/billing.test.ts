@@ -1,0 +1,288 @@
+import crypto from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closePeriod, monthBounds } from "../src/use-cases/billing/close-period";
+import {
+  apiKeyClient,
+  errorCode,
+  FREE_PLAN,
+  publishTinyModel,
+  signUpTenant,
+  startTestApi,
+  type TestApi,
+  type TestTenant,
+} from "./harness";
+
+const CLASSIFY = `mutation($m: String!, $t: [String!]!) { classifyText(model: $m, inputs: $t) { label score } }`;
+
+let api: TestApi;
+let publisher: TestTenant;
+
+beforeAll(async () => {
+  api = await startTestApi({ USAGE_COMMIT_MAX_DELAY_MS: "2", BILLING_CLOSE_INTERVAL_MS: "0" }, { inference: true });
+  publisher = await signUpTenant(api, "Meter Works");
+}, 120_000);
+afterAll(() => api?.close());
+
+type Plan = Partial<typeof FREE_PLAN>;
+
+/** A fresh tiny text model with one plan, a consumer subscribed to it, and the consumer's key. */
+async function setUp(plan: Plan) {
+  const model = await publishTinyModel(publisher, {
+    plans: [{ ...FREE_PLAN, name: "Only", ...plan }],
+  });
+  const consumer = await signUpTenant(api, "Consumer");
+  const sub = await consumer.client.request<{ subscribe: { id: string } }>(
+    `mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`,
+    { m: model.slug, p: model.plans[0]?.id },
+  );
+  const key = await apiKeyClient(api, consumer, ["inference", "billing:read", "billing:write"]);
+  return { model, consumer, key, subscriptionId: sub.subscribe.id };
+}
+
+function call(key: Awaited<ReturnType<typeof apiKeyClient>>, slug: string, texts = ["hello"], idempotencyKey?: string) {
+  return key.client.raw<{ classifyText: { label: string; score: number }[] }>(
+    CLASSIFY,
+    { m: slug, t: texts },
+    idempotencyKey ? { "idempotency-key": idempotencyKey } : {},
+  );
+}
+
+const events = (tenantId: string) =>
+  api.db.prisma.usageEvent.findMany({ where: { tenantId, outcome: "SUCCESS" }, orderBy: { createdAt: "asc" } });
+
+describe("metering", () => {
+  it("happy: every successful call is one durable event (one unit per input), with a receipt under its request id", async () => {
+    const { model, consumer, key } = await setUp({ includedUnits: 100 });
+    const res = await call(key, model.slug, ["hello", "hello world", "hello worlds"]);
+    expect(res.body.errors).toBeUndefined();
+    const requestId = (res.body.extensions as { requestId: string }).requestId;
+    // Committed before the response was sent: visible at once.
+    const rows = await events(consumer.tenantId);
+    expect(rows.map((e) => [e.requestId, e.units])).toEqual([[requestId, 3]]);
+    const receipt = await key.client.request<{ receipt: Record<string, unknown> }>(
+      `query($r: ID!) { receipt(requestId: $r) { requestId model version units amountMicros } }`,
+      { r: requestId },
+    );
+    expect(receipt.receipt).toEqual({ requestId, model: model.slug, version: "1.0.0", units: 3, amountMicros: 0 });
+    const other = await apiKeyClient(api, await signUpTenant(api, "Snoop"), ["billing:read"]);
+    const snoop = await other.client.request<{ receipt: unknown }>(
+      `query($r: ID!) { receipt(requestId: $r) { units } }`,
+      {
+        r: requestId,
+      },
+    );
+    expect(snoop.receipt).toBeNull();
+  });
+
+  it("security: one inference call per request, so that the request id names exactly one billed call", async () => {
+    const { model, key } = await setUp({ includedUnits: 100 });
+    const { body } = await key.client.raw(
+      `mutation($m: String!) { a: classifyText(model: $m, inputs: ["hello"]) { label } b: classifyText(model: $m, inputs: ["hello"]) { label } }`,
+      { m: model.slug },
+    );
+    expect(body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(body.errors?.[0]?.message).toMatch(/One inference call per request/);
+  });
+
+  it("happy: quota of 20 under 32 concurrent callers → exactly 20 units served, the rest QUOTA_EXCEEDED", async () => {
+    const { model, consumer, key } = await setUp({ includedUnits: 20, unitPriceMicros: 0, rateLimitPerMinute: 1000 });
+    const results = await Promise.all(Array.from({ length: 40 }, () => call(key, model.slug)));
+    const ok = results.filter((r) => !r.body.errors);
+    const refused = results.filter((r) => errorCode(r.body) === "QUOTA_EXCEEDED");
+    expect(ok).toHaveLength(20);
+    expect(refused).toHaveLength(20);
+    expect(refused[0]?.body.errors?.[0]?.message).toMatch(/includes 20 units per period; 0 left/);
+    const rows = await events(consumer.tenantId);
+    expect(rows.reduce((s, e) => s + e.units, 0)).toBe(20);
+  });
+
+  it("happy: retries with the same Idempotency-Key return the first result and are billed once, under concurrency", async () => {
+    const { model, consumer, key } = await setUp({ includedUnits: 10_000, rateLimitPerMinute: 10_000 });
+    const keys = Array.from({ length: 40 }, () => crypto.randomUUID());
+    // 8 clients; each key is sent 1–3 times, some retries racing the first attempt.
+    const attempts = keys.flatMap((k, i) => Array.from({ length: 1 + (i % 3) }, () => k));
+    const clients = Array.from({ length: 8 }, (_, c) => attempts.filter((_, i) => i % 8 === c));
+    const results = await Promise.all(
+      clients.map(async (mine) => {
+        const out = [];
+        for (const k of mine) out.push({ k, res: await call(key, model.slug, ["hello world"], k) });
+        return out;
+      }),
+    );
+    const flat = results.flat();
+    expect(flat.every((r) => !r.res.body.errors)).toBe(true);
+    const rows = await events(consumer.tenantId);
+    expect(rows).toHaveLength(keys.length);
+    expect(new Set(rows.map((e) => e.idempotencyKey))).toEqual(new Set(keys));
+    // Every attempt of a key got the same answer.
+    for (const k of keys) {
+      const answers = new Set(flat.filter((r) => r.k === k).map((r) => JSON.stringify(r.res.body.data)));
+      expect(answers.size).toBe(1);
+    }
+  });
+
+  it("error: the same Idempotency-Key with a different input is BAD_USER_INPUT and bills nothing", async () => {
+    const { model, consumer, key } = await setUp({ includedUnits: 100 });
+    const k = crypto.randomUUID();
+    expect((await call(key, model.slug, ["hello"], k)).body.errors).toBeUndefined();
+    const { body } = await call(key, model.slug, ["hello world"], k);
+    expect(errorCode(body)).toBe("BAD_USER_INPUT");
+    expect(body.errors?.[0]?.message).toMatch(/already used with a different input/);
+    expect(await events(consumer.tenantId)).toHaveLength(1);
+  });
+
+  it("happy: beyond the included units a plan with a unit price bills overage; a spend cap stops it", async () => {
+    const { model, consumer, key, subscriptionId } = await setUp({
+      includedUnits: 2,
+      unitPriceMicros: 2_500,
+      monthlyFeeCents: 100,
+      rateLimitPerMinute: 1000,
+    });
+    for (let i = 0; i < 3; i++) expect((await call(key, model.slug, ["hello", "hello"])).body.errors).toBeUndefined();
+    const rows = await events(consumer.tenantId);
+    expect(rows.map((e) => [e.units, e.billedUnits, Number(e.amountMicros)])).toEqual([
+      [2, 0, 0],
+      [2, 2, 5_000],
+      [2, 2, 5_000],
+    ]);
+    // Fee 100 cents + 4 overage units (1 cent) = 101; a cap of 101 cents allows no further unit.
+    await key.client.request(`mutation($s: ID!) { setSpendCap(subscriptionId: $s, capCents: 101) { id } }`, {
+      s: subscriptionId,
+    });
+    const capped = await call(key, model.slug, ["hello"]);
+    expect(errorCode(capped.body)).toBe("QUOTA_EXCEEDED");
+    expect(capped.body.errors?.[0]?.message).toMatch(/spend cap of 101 cents/);
+    await key.client.request(`mutation($s: ID!) { setSpendCap(subscriptionId: $s, capCents: null) { id } }`, {
+      s: subscriptionId,
+    });
+    expect((await call(key, model.slug, ["hello"])).body.errors).toBeUndefined();
+  });
+
+  it("error: the plan's rate per minute is enforced per subscription with a retry hint", async () => {
+    const { model, key } = await setUp({ includedUnits: 100, rateLimitPerMinute: 3 });
+    for (let i = 0; i < 3; i++) expect((await call(key, model.slug)).body.errors).toBeUndefined();
+    const { body } = await call(key, model.slug);
+    expect(errorCode(body)).toBe("RATE_LIMITED");
+    expect(body.errors?.[0]?.extensions?.retryAfterMs).toBeGreaterThan(0);
+  });
+
+  it("error: a past-due subscription stops inference with a message that says why", async () => {
+    const { model, key, subscriptionId } = await setUp({ includedUnits: 100 });
+    await api.db.prisma.subscription.update({ where: { id: subscriptionId }, data: { status: "PAST_DUE" } });
+    const { body } = await call(key, model.slug);
+    expect(errorCode(body)).toBe("FORBIDDEN");
+    expect(body.errors?.[0]?.message).toMatch(/past due/);
+  });
+
+  it("happy: usage reports calls, units and failed calls per model and hour", async () => {
+    const { model, key } = await setUp({ includedUnits: 100 });
+    await call(key, model.slug, ["hello", "hello"]);
+    await call(key, model.slug, ["hello"]);
+    const now = Date.now();
+    const data = await key.client.request<{
+      usage: {
+        totalUnits: number;
+        totalCalls: number;
+        points: { model: string; calls: number; units: number; errors: number }[];
+      };
+    }>(
+      `query($f: DateTime!, $t: DateTime!) { usage(from: $f, to: $t) { totalUnits totalCalls points { start model calls units errors } } }`,
+      { f: new Date(now - 3_600_000).toISOString(), t: new Date(now + 3_600_000).toISOString() },
+    );
+    expect(data.usage.totalUnits).toBe(3);
+    expect(data.usage.totalCalls).toBe(2);
+    expect(data.usage.points.every((p) => p.model === model.slug)).toBe(true);
+  });
+});
+
+describe("invoices", () => {
+  it("happy: a month closes into invoices that reconcile to the unit, pay the publisher net of the fee, and closing twice changes nothing", async () => {
+    const period = new Date().toISOString().slice(0, 7);
+    const { start, end } = monthBounds(period);
+    // Subscription 1: included units, then overage. Subscription 2: canceled mid-period.
+    const a = await setUp({
+      includedUnits: 3,
+      unitPriceMicros: 333_333,
+      monthlyFeeCents: 1_900,
+      rateLimitPerMinute: 1000,
+    });
+    for (let i = 0; i < 4; i++) await call(a.key, a.model.slug, ["hello", "hello"]);
+    const b = await publishTinyModel(publisher, {
+      plans: [{ ...FREE_PLAN, name: "Team", monthlyFeeCents: 4_900, includedUnits: 1000 }],
+    });
+    const subB = await a.consumer.client.request<{ subscribe: { id: string } }>(
+      `mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`,
+      { m: b.slug, p: b.plans[0]?.id },
+    );
+    await call(a.key, b.slug, ["hello"]);
+    await a.consumer.client.request(`mutation($s: ID!) { cancelSubscription(id: $s) { id } }`, {
+      s: subB.subscribe.id,
+    });
+
+    const first = await closePeriod(api.services, period);
+    expect(first.invoices).toBeGreaterThanOrEqual(1);
+    const invoices = await a.key.client.request<{
+      invoices: {
+        periodStart: string;
+        totalCents: number;
+        status: string;
+        lines: { description: string; model: string | null; quantity: number; amountCents: number }[];
+      }[];
+    }>(`{ invoices { periodStart totalCents status currency lines { description model quantity amountCents } } }`);
+    expect(invoices.invoices).toHaveLength(1);
+    const invoice = invoices.invoices[0] as (typeof invoices.invoices)[0];
+    expect(new Date(invoice.periodStart).getTime()).toBe(start.getTime());
+    // Lines sum exactly to the total.
+    expect(invoice.lines.reduce((s, l) => s + l.amountCents, 0)).toBe(invoice.totalCents);
+    // 8 units on model A: 3 included + 5 overage at 333,333 micros = 1,666,665 micros → 167 cents (rounded once).
+    const linesA = invoice.lines.filter((l) => l.model === a.model.slug);
+    expect(linesA.map((l) => [l.quantity, l.amountCents])).toEqual([
+      [1, 1_900],
+      [3, 0],
+      [5, 167],
+    ]);
+    // The canceled subscription still pays its month (no proration), and its unit reconciles.
+    const linesB = invoice.lines.filter((l) => l.model === b.slug);
+    expect(linesB.map((l) => [l.quantity, l.amountCents])).toEqual([
+      [1, 4_900],
+      [1, 0],
+    ]);
+    expect(invoice.totalCents).toBe(1_900 + 167 + 4_900);
+    // Units on the invoice = units of the period's usage events.
+    const units = await api.db.prisma.usageEvent.aggregate({
+      where: { tenantId: a.consumer.tenantId, outcome: "SUCCESS", createdAt: { gte: start, lt: end } },
+      _sum: { units: true },
+    });
+    expect(
+      invoice.lines.filter((l) => !l.description.includes("monthly fee")).reduce((s, l) => s + l.quantity, 0),
+    ).toBe(units._sum.units);
+
+    // The publisher earns the gross of its lines minus the 20% platform fee.
+    const earnings = await publisher.client.request<{
+      earnings: {
+        grossCents: number;
+        netCents: number;
+        models: { model: string; grossCents: number; netCents: number }[];
+      };
+    }>(
+      `query($f: DateTime!, $t: DateTime!) { earnings(from: $f, to: $t) { grossCents netCents models { model calls units grossCents netCents } } }`,
+      {
+        f: start.toISOString(),
+        t: end.toISOString(),
+      },
+    );
+    const earnedA = earnings.earnings.models.find((m) => m.model === a.model.slug);
+    expect(earnedA).toMatchObject({
+      grossCents: 2_067,
+      netCents: 2_067 - Math.round(1_900 * 0.2) - Math.round(167 * 0.2),
+    });
+
+    // Closing again creates nothing and pays nothing twice.
+    const second = await closePeriod(api.services, period);
+    expect(second.invoices).toBe(0);
+    const again = await a.key.client.request<{ invoices: unknown[] }>(`{ invoices { id } }`);
+    expect(again.invoices).toHaveLength(1);
+    const payouts = await api.db.prisma.payoutEntry.count({ where: { modelId: a.model.id } });
+    expect(payouts).toBe(2);
+  });
+});
