@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { runFoundation } from "./foundation.mjs";
 import { runInference } from "./inference.mjs";
+import { runMetering } from "./metering.mjs";
 import { freePort, root, startProduct, stopProduct } from "./product.mjs";
 
 const { ModelmarketClient } = await import(path.join(root, "packages/api-client/dist/index.js"));
@@ -16,7 +17,7 @@ const settings = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
 };
 const partArg = process.argv.indexOf("--part");
-const parts = partArg > 0 ? [process.argv[partArg + 1]] : ["foundation", "inference"];
+const parts = partArg > 0 ? [process.argv[partArg + 1]] : ["foundation", "inference", "metering"];
 
 const port = await freePort();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-bench-"));
@@ -34,18 +35,19 @@ try {
     const key = await owner.request(`mutation { createApiKey(name: "bench", scopes: ["inference"]) { secret } }`);
     results.foundation = await runFoundation({ url, owner, key: key.createApiKey.secret, settings });
   }
-  if (parts.includes("inference")) {
-    // Runs `measure` on the product restarted with `env`, then restores the default product.
-    const restart = async (env, measure) => {
+  // Runs `measure` on the product restarted with `env`, then restores the default product.
+  const restart = async (env, measure) => {
+    await stopProduct(server);
+    server = await startProduct(port, dataDir, env);
+    try {
+      return await measure();
+    } finally {
       await stopProduct(server);
-      server = await startProduct(port, dataDir, env);
-      try {
-        return await measure();
-      } finally {
-        await stopProduct(server);
-        server = await startProduct(port, dataDir);
-      }
-    };
+      server = await startProduct(port, dataDir);
+    }
+  };
+  if (parts.includes("metering")) results.metering = await runMetering({ url, restart, settings });
+  if (parts.includes("inference")) {
     results.inference = await runInference({
       url,
       dataDir,

@@ -63,6 +63,34 @@ export class UsageWriter {
     }, this.options.maxDelayMs);
   }
 
+  /**
+   * One INSERT … SELECT FROM unnest(arrays) for the whole batch: a single statement with a
+   * fixed number of parameters, whatever the batch size. Duplicates (a retried request id or
+   * idempotency key) are skipped, and only the inserted ids come back.
+   */
+  private async insert(rows: UsageEventRow[]): Promise<Set<string>> {
+    const col = <T>(f: (r: UsageEventRow) => T) => rows.map(f);
+    const inserted = await this.db.$queryRaw<{ id: string }[]>`
+      INSERT INTO "UsageEvent" ("id", "requestId", "tenantId", "apiKeyId", "subscriptionId", "modelVersionId",
+        "outcome", "units", "billedUnits", "amountMicros", "latencyMs", "idempotencyKey", "requestHash", "response",
+        "createdAt")
+      SELECT id, "requestId", "tenantId", "apiKeyId", "subscriptionId", "modelVersionId", outcome::"UsageOutcome",
+        units, "billedUnits", "amountMicros", "latencyMs", "idempotencyKey", "requestHash", response::jsonb, "createdAt"
+      FROM unnest(
+        ${col((r) => r.id)}::text[], ${col((r) => r.requestId)}::text[], ${col((r) => r.tenantId)}::text[],
+        ${col((r) => r.apiKeyId)}::text[], ${col((r) => r.subscriptionId)}::text[],
+        ${col((r) => r.modelVersionId)}::text[], ${col((r) => r.outcome)}::text[], ${col((r) => r.units)}::int[],
+        ${col((r) => r.billedUnits)}::int[], ${col((r) => r.amountMicros.toString())}::bigint[],
+        ${col((r) => r.latencyMs)}::int[], ${col((r) => r.idempotencyKey)}::text[], ${col((r) => r.requestHash)}::text[],
+        ${col((r) => (r.response === null || r.response === undefined ? null : JSON.stringify(r.response)))}::text[],
+        ${col((r) => r.createdAt.toISOString())}::timestamptz[]
+      ) AS t(id, "requestId", "tenantId", "apiKeyId", "subscriptionId", "modelVersionId", outcome, units,
+             "billedUnits", "amountMicros", "latencyMs", "idempotencyKey", "requestHash", response, "createdAt")
+      ON CONFLICT DO NOTHING
+      RETURNING id`;
+    return new Set(inserted.map((r) => r.id));
+  }
+
   private async flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -72,15 +100,7 @@ export class UsageWriter {
     if (!batch.length) return;
     this.flushing = true;
     try {
-      const inserted = await this.db.usageEvent.createManyAndReturn({
-        data: batch.map(({ row }) => ({
-          ...row,
-          response: row.response === null || row.response === undefined ? undefined : (row.response as object),
-        })),
-        skipDuplicates: true,
-        select: { id: true },
-      });
-      const ids = new Set(inserted.map((r) => r.id));
+      const ids = await this.insert(batch.map((p) => p.row));
       for (const p of batch) p.resolve(ids.has(p.row.id));
     } catch (error) {
       this.logger.error({ err: error, events: batch.length }, "usage events could not be written");

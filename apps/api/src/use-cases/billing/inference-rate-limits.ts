@@ -20,8 +20,14 @@ export class InferenceRateLimits {
     let limiter = this.limiters.get(perMinute);
     if (!limiter) {
       const options = { keyPrefix: `mm:inference:${perMinute}`, points: perMinute, duration: 60 };
+      // If Redis is unreachable, each instance falls back to its own in-memory count rather
+      // than failing calls.
       limiter = this.redis
-        ? new RateLimiterRedis({ ...options, storeClient: this.redis })
+        ? new RateLimiterRedis({
+            ...options,
+            storeClient: this.redis,
+            insuranceLimiter: new RateLimiterMemory(options),
+          })
         : new RateLimiterMemory(options);
       this.limiters.set(perMinute, limiter);
     }

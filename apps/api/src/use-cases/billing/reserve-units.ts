@@ -15,8 +15,14 @@ type Row = { after: number; included: number; price: number };
  * concurrent reservations queue, and each sees the units of the ones before it. A period
  * that has ended rolls over first (usage counter back to 0).
  */
-export async function reserveUnits(services: AppServices, subscriptionId: string, units: number): Promise<Reservation> {
-  await rollOver(services, subscriptionId);
+export async function reserveUnits(
+  services: AppServices,
+  subscription: { id: string; currentPeriodEnd: Date },
+  units: number,
+): Promise<Reservation> {
+  const subscriptionId = subscription.id;
+  // The subscription was just read: only an ended period needs the roll-over query.
+  if (subscription.currentPeriodEnd.getTime() <= Date.now()) await rollOver(services, subscriptionId);
   const rows = await services.db.$queryRaw<Row[]>`
     UPDATE "Subscription" AS s SET "periodUnits" = s."periodUnits" + ${units}
     FROM "Plan" AS p

