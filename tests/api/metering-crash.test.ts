@@ -8,7 +8,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ModelmarketClient } from "@modelmarket/api-client";
-import { buildOnnxModel } from "@modelmarket/onnx";
+import { maskEmbeddingModel } from "@modelmarket/onnx";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -128,16 +128,7 @@ describe("metering survives a crash", () => {
         ).signUp.token,
       );
     const publisher = await signUp("crashpub");
-    const model = buildOnnxModel({
-      inputs: [
-        { name: "input_ids", elemType: "INT64", shape: ["batch", "sequence"] },
-        { name: "attention_mask", elemType: "INT64", shape: ["batch", "sequence"] },
-      ],
-      outputs: [{ name: "mask", elemType: "FLOAT", shape: ["batch", "sequence"] }],
-      nodes: [
-        { opType: "Cast", inputs: ["attention_mask"], outputs: ["mask"], attributes: [{ name: "to", type: 2, i: 1 }] },
-      ],
-    });
+    const model = maskEmbeddingModel();
     const upload = async (bytes: Uint8Array, kind: "model" | "asset") =>
       (await publisher.uploadArtifact(bytes, { kind })).body.id as string;
     const published = await publisher.request<{ publishModel: { slug: string; plans: { id: string }[] } }>(

@@ -6,7 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ModelmarketClient } from "@modelmarket/api-client";
-import { buildOnnxModel } from "@modelmarket/onnx";
+import { maskEmbeddingModel } from "@modelmarket/onnx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -110,16 +110,7 @@ describe("quick start", () => {
     );
     const withKey = api().withToken(key.createApiKey.secret);
     // A text model of the convention: input_ids + attention_mask → a [batch, sequence] "embedding".
-    const model = buildOnnxModel({
-      inputs: [
-        { name: "input_ids", elemType: "INT64", shape: ["batch", "sequence"] },
-        { name: "attention_mask", elemType: "INT64", shape: ["batch", "sequence"] },
-      ],
-      outputs: [{ name: "mask", elemType: "FLOAT", shape: ["batch", "sequence"] }],
-      nodes: [
-        { opType: "Cast", inputs: ["attention_mask"], outputs: ["mask"], attributes: [{ name: "to", type: 2, i: 1 }] },
-      ],
-    });
+    const model = maskEmbeddingModel();
     const upload = await withKey.uploadArtifact(model, { fileName: "mask.onnx" });
     expect(upload.status).toBe(201);
     const asset = async (content: string, fileName: string) => {

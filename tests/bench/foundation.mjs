@@ -7,24 +7,9 @@ import autocannon from "autocannon";
 import { root, summary } from "./product.mjs";
 
 const { ModelmarketClient } = await import(path.join(root, "packages/api-client/dist/index.js"));
-const { buildOnnxModel } = await import(path.join(root, "packages/onnx/dist/index.js"));
+const { maskEmbeddingModel } = await import(path.join(root, "packages/onnx/dist/index.js"));
 
 const CATALOG_SIZE = 30;
-
-/** A tiny model of the text convention (ids + mask → a [batch, sequence] vector). */
-function tinyTextModel(i) {
-  return buildOnnxModel({
-    inputs: [
-      { name: "input_ids", elemType: "INT64", shape: ["batch", "sequence"] },
-      { name: "attention_mask", elemType: "INT64", shape: ["batch", "sequence"] },
-    ],
-    outputs: [{ name: "mask", elemType: "FLOAT", shape: ["batch", "sequence"] }],
-    nodes: [
-      { opType: "Cast", inputs: ["attention_mask"], outputs: ["mask"], attributes: [{ name: "to", type: 2, i: 1 }] },
-    ],
-    producer: `bench-${i}`,
-  });
-}
 
 export async function runFoundation({ url, owner, key, settings }) {
   const { durationS, rounds, connections } = settings;
@@ -35,7 +20,7 @@ export async function runFoundation({ url, owner, key, settings }) {
   };
   // A catalog large enough that a page of 20 is full.
   for (let i = 0; i < CATALOG_SIZE; i++) {
-    const upload = await owner.uploadArtifact(tinyTextModel(i));
+    const upload = await owner.uploadArtifact(maskEmbeddingModel(`bench-${i}`));
     await owner.request(`mutation($i: PublishModelInput!) { publishModel(input: $i) { id } }`, {
       i: {
         name: `bench model ${i}`,

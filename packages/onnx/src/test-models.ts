@@ -23,3 +23,22 @@ export function memoryBombModel(floats: number): Uint8Array {
     ],
   });
 }
+
+/**
+ * The smallest model of the text convention (docs/publishing.md): `input_ids` and
+ * `attention_mask` int64 [batch, sequence] → the mask as floats, a [batch, sequence]
+ * "embedding". For tests and benchmarks that publish and call a text model over HTTP.
+ */
+export function maskEmbeddingModel(producer = "modelmarket-test"): Uint8Array {
+  return buildOnnxModel({
+    inputs: [
+      { name: "input_ids", elemType: "INT64", shape: ["batch", "sequence"] },
+      { name: "attention_mask", elemType: "INT64", shape: ["batch", "sequence"] },
+    ],
+    outputs: [{ name: "mask", elemType: "FLOAT", shape: ["batch", "sequence"] }],
+    nodes: [
+      { opType: "Cast", inputs: ["attention_mask"], outputs: ["mask"], attributes: [{ name: "to", type: 2, i: 1 }] },
+    ],
+    producer,
+  });
+}

@@ -61,7 +61,7 @@ async function rollOver(services: AppServices, subscriptionId: string): Promise<
 
 async function refusal(services: AppServices, subscriptionId: string, units: number): Promise<AppError> {
   const s = await services.db.subscription.findUnique({ where: { id: subscriptionId }, include: { plan: true } });
-  if (!s || s.status !== "ACTIVE") {
+  if (s?.status !== "ACTIVE") {
     return new AppError("FORBIDDEN", "The subscription is not active; subscribe again to call this model.");
   }
   const left = Math.max(0, s.plan.includedUnits - s.periodUnits);

@@ -1,14 +1,8 @@
-import { badInput, payloadTooLarge } from "@modelmarket/domain";
-import type { OnnxInspection } from "@modelmarket/onnx";
+import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
-import { imagePreprocessing } from "../catalog/preprocessing";
-import { batchingPolicy } from "./batching-policy";
 import { billedCall } from "./billed-call";
-import { decodeImage } from "./decode-image";
-import { imageLayoutOf } from "./image-layout";
-import { readListAsset, readPreprocessing } from "./read-json-asset";
-import { resolveCallableVersion } from "./resolve-callable-version";
+import { prepareImageCall } from "./image-call";
 
 const MAX_OBJECTS = 100;
 const OVERLAP_IOU = 0.5;
@@ -30,30 +24,13 @@ export async function detectObjects(
   caller: Principal | null,
   input: { model: string; images: { base64: string }[]; minScore: number; version?: string | null },
 ) {
-  const { env } = services;
-  if (input.images.length === 0) throw badInput("`images` must hold at least one image.", "images");
-  if (input.images.length > env.MAX_INPUTS_PER_CALL) {
-    throw payloadTooLarge(`At most ${env.MAX_INPUTS_PER_CALL} images per call.`);
-  }
   if (!(input.minScore >= 0 && input.minScore <= 1)) throw badInput("`minScore` must be 0 to 1.", "minScore");
-  const callable = await resolveCallableVersion(
+  const { callable, target, labels, preprocessing, decoded, run } = await prepareImageCall(
     services,
     caller,
-    input.model,
+    input,
     "OBJECT_DETECTION",
     "detectObjects",
-    input.version,
-  );
-  const { principal, version } = callable;
-  const signature = version.signature as unknown as OnnxInspection;
-  const image = signature.inputs[0];
-  if (!image) throw new Error("detection model without an input");
-  const target = imageLayoutOf(image.shape);
-  const labels = (await readListAsset(services, version.assets, "labels")).map(String);
-  const preprocessing = await readPreprocessing(services, version.assets, imagePreprocessing);
-  const limits = { maxBytes: env.IMAGE_MAX_BYTES, maxPixels: env.IMAGE_MAX_PIXELS };
-  const decoded = await Promise.all(
-    input.images.map((img, i) => decodeImage(img.base64, i, target, limits, preprocessing)),
   );
   return billedCall(
     services,
@@ -62,16 +39,7 @@ export async function detectObjects(
     async () => {
       const results = [];
       for (const { pixels, width, height } of decoded) {
-        const dims =
-          target.layout === "NCHW"
-            ? [1, target.channels, target.height, target.width]
-            : [1, target.height, target.width, target.channels];
-        const [output] = await services.inference.infer(
-          principal.tenantId,
-          version.sha256,
-          [{ name: image.name, datatype: "FP32", shape: dims, data: Array.from(pixels) }],
-          { weight: callable.weight, batching: batchingPolicy("image", signature, preprocessing.batching) },
-        );
+        const [output] = await run(pixels);
         const rows = (output?.data ?? []) as number[];
         const sx = preprocessing.boxes === "xyxy-normalized" ? width : width / target.width;
         const sy = preprocessing.boxes === "xyxy-normalized" ? height : height / target.height;
