@@ -71,7 +71,7 @@ const schema = z
     INFERENCE_RATE_LIMITS: z.enum(["on", "off"]).default("on"),
     /** off: inference is neither metered nor billed — only to measure metering's cost. */
     METERING: z.enum(["on", "off"]).default("on"),
-    USAGE_COMMIT_MAX_DELAY_MS: z.coerce.number().int().min(0).max(100).default(2),
+    USAGE_COMMIT_MAX_DELAY_MS: z.coerce.number().int().min(0).max(100).default(0),
     PLATFORM_FEE_PERCENT: z.coerce.number().min(0).max(100).default(20),
     BILLING_CLOSE_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -24,7 +24,9 @@ type Pending = { row: UsageEventRow; resolve: (inserted: boolean) => void; rejec
 /**
  * Group commit for usage events: calls that finish together share one multi-row INSERT, so
  * making every billed call durable before its response costs one round trip per batch, not
- * per call. `record` resolves once the row is committed — true when inserted, false when the
+ * per call. An idle writer commits at once (no added latency); while a commit is in flight
+ * the next events gather and go out together when it returns. `maxDelayMs` > 0 also waits
+ * that long for company before the first commit. `record` resolves once the row is committed — true when inserted, false when the
  * database already held an event for the same request id or idempotency key (a retry), which
  * the unique constraints guarantee is never counted twice.
  */
