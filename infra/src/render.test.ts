@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { renderManifests, validateObject } from "./render.js";
+
+const images = { api: "r/api:1", web: "r/web:1", inference: "r/inference:1" };
+const objects = renderManifests({
+  images,
+  tenants: [{ slug: "acme" }, { slug: "globex", gpuResource: "nvidia.com/mig-1g.18gb", replicas: 2 }],
+});
+const json = objects.map((o) => JSON.parse(JSON.stringify(o)));
+const inNs = (ns: string) => json.filter((o) => o.metadata?.namespace === ns);
+const containers = (o: { spec?: { template?: { spec?: { containers?: unknown[] } } } }) =>
+  (o.spec?.template?.spec?.containers ?? []) as Record<string, any>[];
+
+describe("Kubernetes manifests", () => {
+  it("happy: every object validates against the Kubernetes schemas", () => {
+    for (const o of objects) expect(() => validateObject(o), `${o.kind} ${o.metadata?.name}`).not.toThrow();
+    expect(json.filter((o) => o.kind === "HorizontalPodAutoscaler").map((o) => o.metadata.name)).toEqual([
+      "api",
+      "web",
+      "inference",
+    ]);
+    expect(json.filter((o) => o.kind === "PodDisruptionBudget")).toHaveLength(3);
+  });
+
+  it("security: each dedicated tenant's namespace has a quota, default limits, default-deny and only-the-API ingress", () => {
+    for (const slug of ["acme", "globex"]) {
+      const ns = `mm-tenant-${slug}`;
+      const objs = inNs(ns);
+      expect(objs.some((o) => o.kind === "ResourceQuota")).toBe(true);
+      expect(objs.some((o) => o.kind === "LimitRange")).toBe(true);
+      const deny = objs.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "default-deny");
+      expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+      const allow = objs.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "allow-api");
+      expect(allow.spec.policyTypes).toEqual(["Ingress"]);
+      expect(allow.spec.ingress[0].from[0].podSelector.matchLabels).toEqual({ app: "api" });
+      expect(json.find((o) => o.kind === "Namespace" && o.metadata.name === ns).metadata.labels).toMatchObject({
+        "pod-security.kubernetes.io/enforce": "restricted",
+      });
+    }
+  });
+
+  it("security: no privileged or root container, limits on every container, secrets only by reference", () => {
+    for (const o of json.filter((x) => x.kind === "Deployment")) {
+      for (const c of containers(o)) {
+        expect(c.securityContext.privileged).toBeUndefined();
+        expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false });
+        expect(c.resources.limits.cpu && c.resources.limits.memory).toBeTruthy();
+        for (const e of c.env)
+          expect(e.value === undefined || !/secret|password|postgres:\/\//i.test(e.value)).toBe(true);
+      }
+    }
+    expect(json.some((o) => o.kind === "Secret")).toBe(false);
+  });
+
+  it("happy: tenant pools ask for their GPU (whole or MIG slice) and land on GPU nodes", () => {
+    const acme = containers(inNs("mm-tenant-acme").find((o) => o.kind === "Deployment"))[0];
+    expect(acme?.resources.limits["nvidia.com/gpu"]).toBe("1");
+    const globex = inNs("mm-tenant-globex").find((o) => o.kind === "Deployment");
+    expect(containers(globex)[0]?.resources.limits["nvidia.com/mig-1g.18gb"]).toBe("1");
+    expect(globex.spec.template.spec.tolerations[0].key).toBe("nvidia.com/gpu");
+    expect(globex.spec.template.spec.nodeSelector).toEqual({ "modelmarket.dev/pool": "gpu" });
+  });
+
+  it("error: the validation is real: an object that breaks its schema is refused", async () => {
+    const { Deployment } = await import("kubernetes-models/apps/v1");
+    const broken = new Deployment({
+      metadata: { name: "x" },
+      spec: { replicas: "two" as never, selector: {}, template: {} },
+    });
+    expect(() => validateObject(broken)).toThrow(/replicas must be integer/);
+  });
+
+  it("error: a tenant slug that is not DNS-safe is refused", () => {
+    expect(() => renderManifests({ images, tenants: [{ slug: "Bad_Slug" }] })).toThrow(/not DNS-safe/);
+  });
+});

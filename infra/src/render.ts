@@ -1,0 +1,303 @@
+import { Deployment } from "kubernetes-models/apps/v1";
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+import { LimitRange, Namespace, ResourceQuota, Service } from "kubernetes-models/v1";
+
+/** A tenant on a dedicated plan: its own namespace and GPU inference pool. */
+export interface DedicatedTenant {
+  /** Tenant slug (DNS-safe): the namespace is `mm-tenant-<slug>`. */
+  slug: string;
+  /** Whole GPUs (`nvidia.com/gpu`) or a MIG slice such as `nvidia.com/mig-1g.18gb`. */
+  gpuResource?: string;
+  gpus?: number;
+  replicas?: number;
+}
+
+export interface RenderOptions {
+  /** Container images, built from infra/docker. */
+  images: { api: string; web: string; inference: string };
+  namespace?: string;
+  tenants: DedicatedTenant[];
+}
+
+export type K8sObject = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } };
+
+/** Validates an object against the Kubernetes JSON schema of its kind (throws when invalid). */
+export function validateObject(o: K8sObject): void {
+  (o as unknown as { validate(): void }).validate();
+}
+
+const SECRET = "modelmarket-secrets";
+const PLATFORM_LABEL = { "app.kubernetes.io/part-of": "modelmarket" };
+
+/** Pod Security "restricted" for a namespace, enforced by the API server. */
+function restrictedNamespace(name: string, extraLabels: Record<string, string> = {}): Namespace {
+  return new Namespace({
+    metadata: {
+      name,
+      labels: {
+        ...PLATFORM_LABEL,
+        ...extraLabels,
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/audit": "restricted",
+        "pod-security.kubernetes.io/warn": "restricted",
+      },
+    },
+  });
+}
+
+/** Secrets are referenced by name and key, never inlined in a manifest. */
+function secretEnv(name: string, key: string) {
+  return { name, valueFrom: { secretKeyRef: { name: SECRET, key } } };
+}
+
+const securityContext = {
+  runAsNonRoot: true,
+  runAsUser: 10001,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" as const },
+};
+
+function probes(port: number, live: string, ready: string) {
+  return {
+    livenessProbe: { httpGet: { path: live, port }, periodSeconds: 10, failureThreshold: 3 },
+    readinessProbe: { httpGet: { path: ready, port }, periodSeconds: 5, failureThreshold: 2 },
+    startupProbe: { httpGet: { path: live, port }, periodSeconds: 5, failureThreshold: 60 },
+  };
+}
+
+function deployment(args: {
+  name: string;
+  namespace: string;
+  image: string;
+  port: number;
+  replicas: number;
+  env: { name: string; value?: string; valueFrom?: unknown }[];
+  resources: { requests: Record<string, string>; limits: Record<string, string> };
+  live: string;
+  ready: string;
+  pod?: Record<string, unknown>;
+}): Deployment {
+  const labels = { app: args.name, ...PLATFORM_LABEL };
+  return new Deployment({
+    metadata: { name: args.name, namespace: args.namespace, labels },
+    spec: {
+      replicas: args.replicas,
+      selector: { matchLabels: { app: args.name } },
+      template: {
+        metadata: { labels },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+          containers: [
+            {
+              name: args.name,
+              image: args.image,
+              ports: [{ containerPort: args.port, name: "http" }],
+              env: args.env as never,
+              resources: args.resources,
+              securityContext,
+              // Writable scratch (model files, temp) on an emptyDir: the root filesystem stays read-only.
+              volumeMounts: [{ name: "scratch", mountPath: "/tmp" }],
+              ...probes(args.port, args.live, args.ready),
+            },
+          ],
+          volumes: [{ name: "scratch", emptyDir: { sizeLimit: "2Gi" } }],
+          ...args.pod,
+        },
+      },
+    },
+  });
+}
+
+function service(name: string, namespace: string, port: number): Service {
+  return new Service({
+    metadata: { name, namespace, labels: PLATFORM_LABEL },
+    spec: { selector: { app: name }, ports: [{ name: "http", port, targetPort: port }] },
+  });
+}
+
+function autoscaled(name: string, namespace: string, min: number, max: number) {
+  return [
+    new HorizontalPodAutoscaler({
+      metadata: { name, namespace },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+        minReplicas: min,
+        maxReplicas: max,
+        metrics: [
+          { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+        ],
+      },
+    }),
+    new PodDisruptionBudget({
+      metadata: { name, namespace },
+      spec: { minAvailable: 1, selector: { matchLabels: { app: name } } },
+    }),
+  ];
+}
+
+/**
+ * Every object of a Modelmarket deployment: the platform namespace (api, web and the shared
+ * CPU inference pool, with autoscaling and disruption budgets), and per dedicated tenant a
+ * namespace holding its GPU inference pool, fenced by a quota, default limits and network
+ * policies that let only the API in and nothing out.
+ */
+export function renderManifests(options: RenderOptions): K8sObject[] {
+  const ns = options.namespace ?? "modelmarket";
+  const common = [
+    secretEnv("SESSION_SECRET", "session-secret"),
+    secretEnv("INFERENCE_SHARED_SECRET", "inference-shared-secret"),
+  ];
+  const objects: K8sObject[] = [
+    restrictedNamespace(ns),
+    deployment({
+      name: "api",
+      namespace: ns,
+      image: options.images.api,
+      port: 4000,
+      replicas: 2,
+      env: [
+        { name: "NODE_ENV", value: "production" },
+        { name: "HOST", value: "0.0.0.0" },
+        { name: "DATA_DIR", value: "/tmp/modelmarket" },
+        { name: "INFERENCE_URL", value: `http://inference.${ns}.svc:4001` },
+        { name: "SEED_DEMO", value: "false" },
+        secretEnv("DATABASE_URL", "database-url"),
+        secretEnv("REDIS_URL", "redis-url"),
+        ...common,
+      ],
+      resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } },
+      live: "/health/live",
+      ready: "/health/ready",
+    }),
+    service("api", ns, 4000),
+    ...autoscaled("api", ns, 2, 20),
+    deployment({
+      name: "web",
+      namespace: ns,
+      image: options.images.web,
+      port: 3000,
+      replicas: 2,
+      env: [{ name: "API_URL", value: `http://api.${ns}.svc:4000` }, secretEnv("NEXTAUTH_SECRET", "nextauth-secret")],
+      resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+      live: "/",
+      ready: "/",
+    }),
+    service("web", ns, 3000),
+    ...autoscaled("web", ns, 2, 10),
+    deployment({
+      name: "inference",
+      namespace: ns,
+      image: options.images.inference,
+      port: 4001,
+      replicas: 2,
+      env: [
+        { name: "NODE_ENV", value: "production" },
+        { name: "INFERENCE_HOST", value: "0.0.0.0" },
+        { name: "DATA_DIR", value: "/tmp/modelmarket" },
+        { name: "INFERENCE_EXECUTION_PROVIDER", value: "cpu" },
+        ...common,
+      ],
+      resources: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" } },
+      live: "/v2/health/live",
+      ready: "/v2/health/ready",
+    }),
+    service("inference", ns, 4001),
+    ...autoscaled("inference", ns, 2, 20),
+  ];
+  for (const tenant of options.tenants) objects.push(...tenantPool(ns, tenant, options.images.inference));
+  for (const o of objects) validateObject(o);
+  return objects;
+}
+
+function tenantPool(platformNs: string, tenant: DedicatedTenant, image: string): K8sObject[] {
+  if (!/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/.test(tenant.slug)) {
+    throw new Error(`tenant slug "${tenant.slug}" is not DNS-safe`);
+  }
+  const ns = `mm-tenant-${tenant.slug}`;
+  const gpu = tenant.gpuResource ?? "nvidia.com/gpu";
+  const gpus = tenant.gpus ?? 1;
+  const replicas = tenant.replicas ?? 1;
+  const env = [
+    { name: "NODE_ENV", value: "production" },
+    { name: "INFERENCE_HOST", value: "0.0.0.0" },
+    { name: "DATA_DIR", value: "/tmp/modelmarket" },
+    { name: "INFERENCE_EXECUTION_PROVIDER", value: "cuda" },
+    secretEnv("INFERENCE_SHARED_SECRET", "inference-shared-secret"),
+  ];
+  return [
+    restrictedNamespace(ns, { "modelmarket.dev/tenant": tenant.slug }),
+    deployment({
+      name: "inference",
+      namespace: ns,
+      image,
+      port: 4001,
+      replicas,
+      env,
+      resources: {
+        requests: { cpu: "2", memory: "8Gi", [gpu]: String(gpus) },
+        limits: { cpu: "4", memory: "16Gi", [gpu]: String(gpus) },
+      },
+      live: "/v2/health/live",
+      ready: "/v2/health/ready",
+      pod: {
+        nodeSelector: { "modelmarket.dev/pool": "gpu" },
+        tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+      },
+    }),
+    service("inference", ns, 4001),
+    new ResourceQuota({
+      metadata: { name: "tenant-quota", namespace: ns },
+      spec: {
+        hard: {
+          "requests.cpu": String(4 * replicas),
+          "requests.memory": `${16 * replicas}Gi`,
+          "limits.cpu": String(8 * replicas),
+          "limits.memory": `${32 * replicas}Gi`,
+          [`requests.${gpu}`]: String(gpus * replicas),
+          pods: String(replicas + 2),
+        },
+      },
+    }),
+    new LimitRange({
+      metadata: { name: "tenant-defaults", namespace: ns },
+      spec: {
+        limits: [
+          {
+            type: "Container",
+            default: { cpu: "1", memory: "2Gi" },
+            defaultRequest: { cpu: "250m", memory: "512Mi" },
+            max: { cpu: "8", memory: "32Gi" },
+          },
+        ],
+      },
+    }),
+    // Default deny, both ways: no egress at all, and ingress only as allowed below.
+    new NetworkPolicy({
+      metadata: { name: "default-deny", namespace: ns },
+      spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+    }),
+    new NetworkPolicy({
+      metadata: { name: "allow-api", namespace: ns },
+      spec: {
+        podSelector: { matchLabels: { app: "inference" } },
+        policyTypes: ["Ingress"],
+        ingress: [
+          {
+            from: [
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": platformNs } },
+                podSelector: { matchLabels: { app: "api" } },
+              },
+            ],
+            ports: [{ protocol: "TCP", port: 4001 }],
+          },
+        ],
+      },
+    }),
+  ];
+}
