@@ -7,19 +7,14 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadInferenceEnv } from "../src/env";
 import { type RunningInference, startInference } from "../src/server";
+import { storeModel } from "./model-store";
 
 const SECRET = crypto.randomBytes(32).toString("hex");
 const TENANT = "tnt_01dddddddddddddddddddddddd";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-batching-"));
 let tier: RunningInference;
 
-function store(bytes: Uint8Array): string {
-  const sha = crypto.createHash("sha256").update(bytes).digest("hex");
-  const file = path.join(dataDir, "artifacts", "sha256", sha.slice(0, 2), sha);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, bytes, { mode: 0o444 });
-  return sha;
-}
+const store = (bytes: Uint8Array) => storeModel(dataDir, bytes);
 
 // A text-shaped model: the sum of each row's ids over its real tokens, [batch, 1], through
 // an id → value table of 1000 rows (an id ≥ 1000 fails in onnxruntime, like a bad token id).

@@ -7,6 +7,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadInferenceEnv } from "../src/env";
 import { type RunningInference, startInference } from "../src/server";
+import { storeModel } from "./model-store";
 
 const SECRET = crypto.randomBytes(32).toString("hex");
 const TENANT_A = "tnt_01aaaaaaaaaaaaaaaaaaaaaaaa";
@@ -14,14 +15,7 @@ const TENANT_B = "tnt_01bbbbbbbbbbbbbbbbbbbbbbbb";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-inference-"));
 let tier: RunningInference;
 
-/** Stores a model where the API's content-addressed store would, and returns its name. */
-function store(bytes: Uint8Array): string {
-  const sha = crypto.createHash("sha256").update(bytes).digest("hex");
-  const file = path.join(dataDir, "artifacts", "sha256", sha.slice(0, 2), sha);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, bytes, { mode: 0o444 });
-  return sha;
-}
+const store = (bytes: Uint8Array) => storeModel(dataDir, bytes);
 
 const TOPK = store(
   buildOnnxModel({

@@ -3,8 +3,7 @@ import type { AppServices } from "../../services";
 import { billedCall } from "./billed-call";
 import { probabilities } from "./probabilities";
 import { readListAsset } from "./read-json-asset";
-import { resolveCallableVersion } from "./resolve-callable-version";
-import { rowsOf, textTensors, validateTexts } from "./text-inputs";
+import { prepareTextCall, rowsOf } from "./text-inputs";
 
 /**
  * Labels for each text from a TEXT_CLASSIFICATION model: the best label, its score and
@@ -15,27 +14,20 @@ export async function classifyText(
   caller: Principal | null,
   input: { model: string; inputs: string[]; version?: string | null },
 ) {
-  validateTexts(services, input.inputs);
-  const callable = await resolveCallableVersion(
+  const { callable, version, run } = await prepareTextCall(
     services,
     caller,
-    input.model,
+    input,
     "TEXT_CLASSIFICATION",
     "classifyText",
-    input.version,
   );
-  const { principal, version } = callable;
   const labels = (await readListAsset(services, version.assets, "labels")).map(String);
-  const { tensors, batching } = await textTensors(services, version, input.inputs);
   return billedCall(
     services,
     callable,
     input.inputs.length,
     async () => {
-      const outputs = await services.inference.infer(principal.tenantId, version.sha256, tensors, {
-        weight: callable.weight,
-        batching,
-      });
+      const outputs = await run();
       return rowsOf(outputs[0], input.inputs.length).map((row) => {
         const scores = probabilities(row)
           .map((score, i) => ({ label: labels[i] ?? String(i), score }))

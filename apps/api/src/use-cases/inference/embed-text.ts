@@ -1,8 +1,7 @@
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
 import { billedCall } from "./billed-call";
-import { resolveCallableVersion } from "./resolve-callable-version";
-import { rowsOf, textTensors, validateTexts } from "./text-inputs";
+import { prepareTextCall, rowsOf } from "./text-inputs";
 
 /**
  * One vector per text from a TEXT_EMBEDDING model. A model that returns per-token vectors
@@ -14,26 +13,13 @@ export async function embedText(
   caller: Principal | null,
   input: { model: string; inputs: string[]; version?: string | null },
 ) {
-  validateTexts(services, input.inputs);
-  const callable = await resolveCallableVersion(
-    services,
-    caller,
-    input.model,
-    "TEXT_EMBEDDING",
-    "embedText",
-    input.version,
-  );
-  const { principal, version } = callable;
-  const { tensors, batching } = await textTensors(services, version, input.inputs);
+  const { callable, tensors, run } = await prepareTextCall(services, caller, input, "TEXT_EMBEDDING", "embedText");
   return billedCall(
     services,
     callable,
     input.inputs.length,
     async () => {
-      const [output] = await services.inference.infer(principal.tenantId, version.sha256, tensors, {
-        weight: callable.weight,
-        batching,
-      });
+      const [output] = await run();
       if (output?.shape.length === 3) {
         const mask = tensors[1]?.data as number[];
         return meanPooled(output.data as number[], output.shape as [number, number, number], mask).map((values) => ({

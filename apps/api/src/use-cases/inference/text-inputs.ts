@@ -1,12 +1,15 @@
+import type { ModelTask } from "@modelmarket/db";
 import { badInput, payloadTooLarge } from "@modelmarket/domain";
 import type { OnnxInspection } from "@modelmarket/onnx";
 import { createTokenizer, type TextTokenizer } from "@modelmarket/tokenizers";
 import { LRUCache } from "lru-cache";
+import type { Principal } from "../../auth/principal";
 import type { BatchingPolicy, WireTensor } from "../../infra/inference-client";
 import type { AppServices } from "../../services";
 import { textPreprocessing } from "../catalog/preprocessing";
 import { batchingPolicy } from "./batching-policy";
 import { readPreprocessing, readTextAsset } from "./read-json-asset";
+import { resolveCallableVersion } from "./resolve-callable-version";
 
 // Vocabularies are immutable (content-addressed): one tokenizer per vocabulary and settings.
 const tokenizers = new LRUCache<string, TextTokenizer>({ max: 32 });
@@ -70,4 +73,25 @@ export function rowsOf(output: WireTensor | undefined, batch: number): number[][
   const data = output.data as number[];
   const width = data.length / batch;
   return Array.from({ length: batch }, (_, r) => data.slice(r * width, (r + 1) * width));
+}
+
+/**
+ * What classifyText and embedText share before their own post-processing: the texts checked
+ * (before anything is reserved or billed), the callable version, the tensors of the text
+ * convention, and the model call with the caller's weight and the model's batching policy.
+ */
+export async function prepareTextCall(
+  services: AppServices,
+  caller: Principal | null,
+  input: { model: string; inputs: string[]; version?: string | null },
+  task: ModelTask,
+  operation: string,
+) {
+  validateTexts(services, input.inputs);
+  const callable = await resolveCallableVersion(services, caller, input.model, task, operation, input.version);
+  const { principal, version } = callable;
+  const { tensors, batching } = await textTensors(services, version, input.inputs);
+  const run = () =>
+    services.inference.infer(principal.tenantId, version.sha256, tensors, { weight: callable.weight, batching });
+  return { callable, version, tensors, run };
 }
