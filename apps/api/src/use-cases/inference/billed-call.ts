@@ -65,7 +65,7 @@ export async function billedCall<T>(
     // Counted as an error for the reports, never billed; not awaited (nothing to guarantee).
     services.usage
       .record({
-        ...baseRow(callable, scope.requestId, started),
+        ...baseRow(callable, started),
         id: newId("usageEvent"),
         requestId: `${scope.requestId}:error`,
         outcome: "ERROR",
@@ -80,7 +80,7 @@ export async function billedCall<T>(
     throw error;
   }
   const inserted = await services.usage.record({
-    ...baseRow(callable, scope.requestId, started),
+    ...baseRow(callable, started),
     id: newId("usageEvent"),
     requestId: scope.requestId,
     outcome: "SUCCESS",
@@ -102,7 +102,7 @@ export async function billedCall<T>(
   return result;
 }
 
-function baseRow(callable: CallableVersion, _requestId: string, started: number) {
+function baseRow(callable: CallableVersion, started: number) {
   return {
     tenantId: callable.principal.tenantId,
     apiKeyId: callable.principal.kind === "apiKey" ? callable.principal.apiKeyId : null,

@@ -15,7 +15,7 @@ import { resolveCallableVersion } from "./resolve-callable-version";
 const tokenizers = new LRUCache<string, TextTokenizer>({ max: 32 });
 
 /** Refuses what no text model should get: no texts, too many, blank or oversized ones. */
-export function validateTexts(services: AppServices, inputs: string[]): void {
+function validateTexts(services: AppServices, inputs: string[]): void {
   const { MAX_INPUTS_PER_CALL, TEXT_MAX_CHARS } = services.env;
   if (inputs.length === 0) throw badInput("`inputs` must hold at least one text.", "inputs");
   if (inputs.length > MAX_INPUTS_PER_CALL) throw payloadTooLarge(`At most ${MAX_INPUTS_PER_CALL} texts per call.`);
@@ -32,7 +32,7 @@ export function validateTexts(services: AppServices, inputs: string[]): void {
  * `attention_mask` [batch, longest], left-aligned and zero-padded, plus zero
  * `token_type_ids` when the model takes them. Each text is cut at the declared maxLength.
  */
-export async function textTensors(
+async function textTensors(
   services: AppServices,
   version: { assets: unknown; signature: unknown },
   texts: string[],
