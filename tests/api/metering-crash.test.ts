@@ -1,54 +1,37 @@
 // Black-box: the API process is killed (SIGKILL) in the middle of a load run on PostgreSQL and
 // started again. Every call that got a success response must have its usage event, and no
 // call may have two.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ModelmarketClient } from "@modelmarket/api-client";
 import { maskEmbeddingModel } from "@modelmarket/onnx";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ADMIN_URL,
+  createMigratedDatabase,
+  freePort,
+  reachable,
+  startApp,
+  type TestDatabase,
+} from "../support/processes";
 
-const root = path.resolve(__dirname, "..", "..");
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const dbName = `mm_crash_${Date.now()}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-crash-"));
 const secret = crypto.randomBytes(32).toString("hex");
-let databaseUrl = "";
+let database: TestDatabase | undefined;
 let apiPort = 0;
 let tierPort = 0;
 let api: ChildProcess | undefined;
 let tier: ChildProcess | undefined;
 let postgresReachable = true;
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
-
-async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error(`${url} did not come up`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 function env(): NodeJS.ProcessEnv {
   return {
-    ...process.env,
     DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: database?.url,
     PORT: String(apiPort),
     INFERENCE_PORT: String(tierPort),
     INFERENCE_URL: `http://127.0.0.1:${tierPort}`,
@@ -61,54 +44,26 @@ function env(): NodeJS.ProcessEnv {
 }
 
 async function startApi(): Promise<void> {
-  api = spawn(process.execPath, [path.join(root, "apps", "api", "dist", "main.js")], {
-    cwd: root,
-    env: env(),
-    stdio: "ignore",
-  });
-  await waitFor(`http://127.0.0.1:${apiPort}/health/ready`, api);
+  api = await startApp("api", env(), apiPort);
 }
 
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  try {
-    await admin.connect();
-  } catch (error) {
-    if (process.env.CI === "true") throw error;
+  if (!(await reachable(ADMIN_URL))) {
+    if (process.env.CI === "true") throw new Error(`PostgreSQL is not reachable at ${ADMIN_URL}`);
     postgresReachable = false;
     return;
   }
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  databaseUrl = url.toString();
-  const migrate = spawnSync(path.join(root, "node_modules", ".bin", "prisma"), ["migrate", "deploy"], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    encoding: "utf8",
-  });
-  if (migrate.status !== 0) throw new Error(`migrate deploy failed: ${migrate.stderr}`);
+  database = await createMigratedDatabase("mm_crash");
   apiPort = await freePort();
   tierPort = await freePort();
-  tier = spawn(process.execPath, [path.join(root, "apps", "inference", "dist", "main.js")], {
-    cwd: root,
-    env: env(),
-    stdio: "ignore",
-  });
-  await waitFor(`http://127.0.0.1:${tierPort}/v2/health/ready`, tier);
+  tier = await startApp("inference", env(), tierPort);
   await startApi();
 }, 120_000);
 
 afterAll(async () => {
   api?.kill("SIGKILL");
   tier?.kill("SIGTERM");
-  if (databaseUrl) {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-  }
+  await database?.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -195,7 +150,7 @@ describe("metering survives a crash", () => {
     });
     expect(again.body.errors).toBeUndefined();
 
-    const check = new pg.Client({ connectionString: databaseUrl });
+    const check = new pg.Client({ connectionString: database?.url });
     await check.connect();
     const { rows } = await check.query<{ requestId: string }>(
       `SELECT "requestId" FROM "UsageEvent" WHERE outcome = 'SUCCESS'`,

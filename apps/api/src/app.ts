@@ -20,8 +20,10 @@ import { buildApiSchema } from "./graphql/schema";
 import { artifactUploadRoute } from "./http/artifact-upload.route";
 import { requestIdMiddleware } from "./http/request-id.middleware";
 import { LocalArtifactStore } from "./infra/artifact-store";
+import { CacheBus } from "./infra/cache-bus";
 import { HttpInferenceClient } from "./infra/inference-client";
 import { createLogger, type Logger } from "./infra/logger";
+import { TenantRouter } from "./infra/tenant-router";
 import { UsageWriter } from "./infra/usage-writer";
 import type { AppServices } from "./services";
 import { InferenceRateLimits } from "./use-cases/billing/inference-rate-limits";
@@ -29,22 +31,38 @@ import { CatalogCache } from "./use-cases/catalog/catalog-cache";
 
 export function createServices(env: Env, db: PrismaClient, logger: Logger = createLogger(env.LOG_LEVEL)): AppServices {
   const lastUsed = new LastUsedTracker(db, logger, env.LAST_USED_FLUSH_MS);
+  // One command connection shared by the rate limiter and the cache bus's publisher; the bus
+  // opens its own subscriber connection (a subscribed connection can do nothing else).
+  const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { enableOfflineQueue: false, lazyConnect: false }) : null;
+  redis?.on("error", (error) => logger.warn({ err: error }, "Redis connection error"));
+  const cacheBus = new CacheBus(redis, logger);
+  const router = new TenantRouter(db, env.INFERENCE_URL, cacheBus, env.ROUTING_CACHE_TTL_MS);
   return {
     env,
     db,
     logger,
     lastUsed,
-    authenticator: new Authenticator(db, env.sessionSecret, lastUsed, env.API_KEY_CACHE_TTL_MS),
+    cacheBus,
+    authenticator: new Authenticator(db, env.sessionSecret, lastUsed, env.API_KEY_CACHE_TTL_MS, cacheBus),
     authRateLimits: new AuthRateLimits(env),
     artifacts: new LocalArtifactStore(path.join(env.dataDir, "artifacts")),
-    catalogCache: new CatalogCache(env.CATALOG_CACHE_TTL_MS),
-    inference: new HttpInferenceClient(env.INFERENCE_URL, env.inferenceSecret, env.INFERENCE_DEADLINE_MS),
-    usage: new UsageWriter(db, logger, { maxDelayMs: env.USAGE_COMMIT_MAX_DELAY_MS, maxBatch: 1000 }),
-    inferenceRateLimits: new InferenceRateLimits(
-      env.INFERENCE_RATE_LIMITS === "on",
-      env.REDIS_URL ? new Redis(env.REDIS_URL, { enableOfflineQueue: false, lazyConnect: false }) : null,
+    catalogCache: new CatalogCache(env.CATALOG_CACHE_TTL_MS, cacheBus),
+    inference: new HttpInferenceClient(
+      (tenantId) => router.endpointFor(tenantId),
+      env.inferenceSecret,
+      env.INFERENCE_DEADLINE_MS,
     ),
+    usage: new UsageWriter(db, logger, { maxDelayMs: env.USAGE_COMMIT_MAX_DELAY_MS, maxBatch: 1000 }),
+    inferenceRateLimits: new InferenceRateLimits(env.INFERENCE_RATE_LIMITS === "on", redis),
   };
+}
+
+/** Flushes what is pending and closes the connections createServices opened (not the database). */
+export async function closeServices(services: AppServices): Promise<void> {
+  await services.usage.drain();
+  await services.lastUsed.close();
+  services.cacheBus.close();
+  services.inferenceRateLimits.redis?.disconnect();
 }
 
 export interface RunningApi {
@@ -136,9 +154,7 @@ export async function startApi(services: AppServices, port: number, host: string
     url,
     async close() {
       await apollo.stop();
-      await services.usage.drain();
-      await services.lastUsed.close();
-      services.inferenceRateLimits.redis?.disconnect();
+      await closeServices(services);
     },
   };
 }

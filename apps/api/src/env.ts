@@ -53,6 +53,7 @@ const schema = z
     TRUST_PROXY: z.string().default("loopback"),
     API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
     CATALOG_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
+    ROUTING_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
     LAST_USED_FLUSH_MS: z.coerce.number().int().positive().default(10_000),
     SEED_DEMO: bool.default(true),
     DEMO_PASSWORD: z.string().min(10).default("demo-publisher-2026"),

@@ -4,6 +4,7 @@ import type { Authenticator } from "./auth/authenticator";
 import type { LastUsedTracker } from "./auth/last-used-tracker";
 import type { Env } from "./env";
 import type { ArtifactStore } from "./infra/artifact-store";
+import type { CacheBus } from "./infra/cache-bus";
 import type { InferenceClient } from "./infra/inference-client";
 import type { Logger } from "./infra/logger";
 import type { UsageWriter } from "./infra/usage-writer";
@@ -20,6 +21,8 @@ export interface AppServices {
   authRateLimits: AuthRateLimits;
   artifacts: ArtifactStore;
   catalogCache: CatalogCache;
+  /** Cross-instance cache invalidation (Redis pub/sub when REDIS_URL is set). */
+  cacheBus: CacheBus;
   inference: InferenceClient;
   usage: UsageWriter;
   inferenceRateLimits: InferenceRateLimits;

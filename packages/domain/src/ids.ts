@@ -16,6 +16,7 @@ export const ID_PREFIX = {
   invoice: "inv",
   invoiceLine: "inl",
   payout: "pay",
+  inferencePool: "ipl",
   audit: "aud",
 } as const;
 

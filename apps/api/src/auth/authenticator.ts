@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@modelmarket/db";
 import { ALL_SCOPES, isScope, type Scope, unauthenticated } from "@modelmarket/domain";
 import { LRUCache } from "lru-cache";
+import type { CacheBus } from "../infra/cache-bus";
 import { hashApiKeySecret, looksLikeApiKey } from "./api-key-secret";
 import type { LastUsedTracker } from "./last-used-tracker";
 import type { Principal } from "./principal";
@@ -15,8 +16,9 @@ interface CachedKey {
 
 /**
  * Turns a bearer token into a Principal. API keys are looked up by SHA-256 and cached
- * briefly; revoking a key evicts it here, so this instance refuses it on the very next
- * request (other instances within API_KEY_CACHE_TTL_MS).
+ * briefly; revoking a key publishes an invalidation on the cache bus, so this instance refuses
+ * it on the very next request and every other instance as soon as the message arrives
+ * (within API_KEY_CACHE_TTL_MS at worst, while Redis is unreachable).
  */
 export class Authenticator {
   private readonly keys: LRUCache<string, CachedKey> | null;
@@ -26,8 +28,13 @@ export class Authenticator {
     private readonly sessionSecret: Uint8Array,
     private readonly lastUsed: LastUsedTracker,
     cacheTtlMs: number,
+    bus: CacheBus,
   ) {
     this.keys = cacheTtlMs > 0 ? new LRUCache({ max: 50_000, ttl: cacheTtlMs }) : null;
+    bus.on((message) => {
+      if (message.kind === "api-key") this.keys?.delete(message.secretHash);
+      else if (message.kind === "all") this.keys?.clear();
+    });
   }
 
   /** null when no credentials were sent; throws UNAUTHENTICATED for bad ones. */
@@ -37,11 +44,6 @@ export class Authenticator {
     if (!match?.[1]) throw unauthenticated("Malformed Authorization header: expected `Bearer <token>`.");
     const token = match[1];
     return looksLikeApiKey(token) ? this.byApiKey(token) : this.bySession(token);
-  }
-
-  /** Called by revokeApiKey after its transaction commits. */
-  forgetKey(secretHash: string): void {
-    this.keys?.delete(secretHash);
   }
 
   private async byApiKey(secret: string): Promise<Principal> {

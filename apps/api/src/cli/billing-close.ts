@@ -3,7 +3,7 @@
 // running API holds it, so stop the API first (its hourly schedule closes periods anyway).
 import "reflect-metadata";
 import { createDatabase, databaseConfigFromEnv } from "@modelmarket/db";
-import { createServices } from "../app";
+import { closeServices, createServices } from "../app";
 import { loadEnv } from "../env";
 import { createLogger } from "../infra/logger";
 import { closePeriod, previousMonth } from "../use-cases/billing/close-period";
@@ -16,10 +16,14 @@ async function main() {
   const db = await createDatabase(databaseConfigFromEnv({ ...process.env, DATA_DIR: env.dataDir }));
   try {
     const services = createServices(env, db.prisma, createLogger("warn"));
-    const result = await closePeriod(services, period);
-    console.log(
-      `period ${result.period}: ${result.invoices} invoice(s) created, ${result.alreadyClosed} already closed before`,
-    );
+    try {
+      const result = await closePeriod(services, period);
+      console.log(
+        `period ${result.period}: ${result.invoices} invoice(s) created, ${result.alreadyClosed} already closed before`,
+      );
+    } finally {
+      await closeServices(services);
+    }
   } finally {
     await db.close();
   }

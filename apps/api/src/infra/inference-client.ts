@@ -33,7 +33,8 @@ export interface InferenceClient {
  */
 export class HttpInferenceClient implements InferenceClient {
   constructor(
-    private readonly baseUrl: string,
+    /** The endpoint of the pool serving a tenant (TenantRouter.endpointFor). */
+    private readonly endpointFor: (tenantId: string) => Promise<string>,
     private readonly secret: string,
     private readonly deadlineMs: number,
   ) {}
@@ -44,9 +45,10 @@ export class HttpInferenceClient implements InferenceClient {
     inputs: WireTensor[],
     options: InferOptions = {},
   ): Promise<WireTensor[]> {
+    const baseUrl = await this.endpointFor(tenantId);
     let res: Response;
     try {
-      res = await fetch(`${this.baseUrl}/v2/models/${modelSha256}/versions/1/infer`, {
+      res = await fetch(`${baseUrl}/v2/models/${modelSha256}/versions/1/infer`, {
         method: "POST",
         headers: {
           "content-type": "application/json",

@@ -16,6 +16,6 @@ export async function revokeApiKey(services: AppServices, caller: Principal | nu
     await audit(tx, principal, "api_key.revoked", { type: "api_key", id: existing.id });
     return revoked;
   });
-  services.authenticator.forgetKey(key.secretHash);
+  await services.cacheBus.publish({ kind: "api-key", secretHash: key.secretHash });
   return withPendingUse(services, key);
 }

@@ -1,14 +1,18 @@
 import { LRUCache } from "lru-cache";
+import type { CacheBus } from "../../infra/cache-bus";
 
 /**
  * Catalog reads are hot and change rarely. Results are cached per (caller tenant, query);
- * publishing on this instance clears the cache at once, other instances within the TTL.
+ * publishing clears it on every instance through the cache bus (at worst within the TTL).
  */
 export class CatalogCache {
   private readonly cache: LRUCache<string, { value: unknown }> | null;
 
-  constructor(ttlMs: number) {
+  constructor(ttlMs: number, bus: CacheBus) {
     this.cache = ttlMs > 0 ? new LRUCache({ max: 5_000, ttl: ttlMs }) : null;
+    bus.on((message) => {
+      if (message.kind === "catalog" || message.kind === "all") this.cache?.clear();
+    });
   }
 
   async getOrLoad<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -27,9 +31,5 @@ export class CatalogCache {
 
   put(key: string, value: unknown): void {
     this.cache?.set(key, { value });
-  }
-
-  invalidate(): void {
-    this.cache?.clear();
   }
 }

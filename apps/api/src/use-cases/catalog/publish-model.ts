@@ -95,7 +95,7 @@ export async function publishModel(
       await audit(tx, principal, "model.published", { type: "model", id: model.id }, { slug, version: cmd.version });
       return model;
     });
-    services.catalogCache.invalidate();
+    await services.cacheBus.publish({ kind: "catalog" });
     return toModelView(row);
   } catch (error) {
     if (isUniqueViolation(error)) throw badInput(`You already publish a model named "${slug}".`, "name");
