@@ -1,5 +1,5 @@
 // `npm run k8s:render -- --tenants acme,globex:nvidia.com/mig-1g.18gb [--out infra/k8s/rendered]
-//   [--image-tag 0.1.0]`: writes the manifests of a deployment with those dedicated tenants
+//   [--image-tag 0.1.0] [--registry r] [--artifacts-nfs server:/export]`: writes the manifests of a deployment with those dedicated tenants
 // (tenant[:gpu resource]) as one multi-document YAML file, or prints it.
 import fs from "node:fs";
 import path from "node:path";
@@ -20,9 +20,15 @@ const tenants: DedicatedTenant[] = (arg("tenants") ?? "")
   });
 const tag = arg("image-tag") ?? "latest";
 const registry = arg("registry") ?? "ghcr.io/modelmarket";
+const nfs = arg("artifacts-nfs");
+const [nfsServer, ...nfsPath] = (nfs ?? "").split(":");
+if (nfs && (!nfsServer || !nfsPath.join(":").startsWith("/"))) {
+  throw new Error(`--artifacts-nfs must look like server:/export, not "${nfs}"`);
+}
 const objects = renderManifests({
   images: { api: `${registry}/api:${tag}`, web: `${registry}/web:${tag}`, inference: `${registry}/inference:${tag}` },
   tenants,
+  ...(nfs ? { artifactsNfs: { server: nfsServer as string, path: nfsPath.join(":") } } : {}),
 });
 const yamlText = objects.map((o) => stringify(JSON.parse(JSON.stringify(o)))).join("---\n");
 const out = arg("out");

@@ -40,7 +40,7 @@ describe("Kubernetes manifests", () => {
   });
 
   it("security: no privileged or root container, limits on every container, secrets only by reference", () => {
-    for (const o of json.filter((x) => x.kind === "Deployment")) {
+    for (const o of json.filter((x) => x.kind === "Deployment" || x.kind === "Job")) {
       for (const c of containers(o)) {
         expect(c.securityContext.privileged).toBeUndefined();
         expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false });
@@ -68,6 +68,24 @@ describe("Kubernetes manifests", () => {
       spec: { replicas: "two" as never, selector: {}, template: {} },
     });
     expect(() => validateObject(broken)).toThrow(/replicas must be integer/);
+  });
+
+  it("happy: every inference pod reads models from the shared store; only the API writes; a Job migrates", () => {
+    const mounts = (o: Record<string, any>) => containers(o)[0]?.volumeMounts as { name: string; readOnly?: boolean }[];
+    for (const ns of ["modelmarket", "mm-tenant-acme", "mm-tenant-globex"]) {
+      const inference = inNs(ns).find((o) => o.kind === "Deployment" && o.metadata.name === "inference");
+      expect(mounts(inference).find((m) => m.name === "artifacts")?.readOnly).toBe(true);
+      const claim = inNs(ns).find((o) => o.kind === "PersistentVolumeClaim");
+      const volume = json.find((o) => o.kind === "PersistentVolume" && o.metadata.name === claim.spec.volumeName);
+      expect(volume.spec.nfs.server).toBe("nfs.modelmarket.internal");
+      expect(volume.spec.claimRef).toEqual({ namespace: ns, name: "artifacts" });
+    }
+    const api = inNs("modelmarket").find((o) => o.kind === "Deployment" && o.metadata.name === "api");
+    expect(mounts(api).find((m) => m.name === "artifacts")?.readOnly).toBe(false);
+    const job = inNs("modelmarket").find((o) => o.kind === "Job");
+    expect(job.metadata.name).toBe("migrate-1");
+    expect(containers(job)[0]?.command).toEqual(["node", "node_modules/prisma/build/index.js", "migrate", "deploy"]);
+    expect(containers(job)[0]?.securityContext.readOnlyRootFilesystem).toBe(true);
   });
 
   it("error: a tenant slug that is not DNS-safe is refused", () => {

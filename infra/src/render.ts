@@ -1,8 +1,16 @@
 import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import { Job } from "kubernetes-models/batch/v1";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
-import { LimitRange, Namespace, ResourceQuota, Service } from "kubernetes-models/v1";
+import {
+  LimitRange,
+  Namespace,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  ResourceQuota,
+  Service,
+} from "kubernetes-models/v1";
 
 /** A tenant on a dedicated plan: its own namespace and GPU inference pool. */
 export interface DedicatedTenant {
@@ -19,6 +27,14 @@ export interface RenderOptions {
   images: { api: string; web: string; inference: string };
   namespace?: string;
   tenants: DedicatedTenant[];
+  /**
+   * The NFS export holding the content-addressed model store (DATA_DIR/artifacts): the API
+   * writes uploads there, every inference pod (shared or dedicated) reads models from it.
+   * Default: `nfs.modelmarket.internal:/modelmarket/artifacts`.
+   */
+  artifactsNfs?: { server: string; path: string };
+  /** Size of the model store as the volume claims announce it. */
+  artifactsSize?: string;
 }
 
 export type K8sObject = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } };
@@ -69,6 +85,39 @@ function probes(port: number, live: string, ready: string) {
   };
 }
 
+/** Where the model store is mounted: DATA_DIR (/tmp/modelmarket) + /artifacts. */
+const ARTIFACTS_MOUNT = "/tmp/modelmarket/artifacts";
+
+/**
+ * The model store, seen from one namespace: a PersistentVolume on the NFS export bound to a
+ * claim named `artifacts`. The API mounts it read-write (uploads), inference pods read-only.
+ * The NFS mount is made by the kubelet on the node, so a namespace's default-deny egress does
+ * not block it.
+ */
+function artifactsVolume(namespace: string, options: RenderOptions, readOnly: boolean) {
+  const nfs = options.artifactsNfs ?? { server: "nfs.modelmarket.internal", path: "/modelmarket/artifacts" };
+  const size = options.artifactsSize ?? "500Gi";
+  const accessModes: ("ReadOnlyMany" | "ReadWriteMany")[] = [readOnly ? "ReadOnlyMany" : "ReadWriteMany"];
+  const pvName = `mm-artifacts-${namespace}`;
+  return [
+    new PersistentVolume({
+      metadata: { name: pvName, labels: PLATFORM_LABEL },
+      spec: {
+        capacity: { storage: size },
+        accessModes,
+        persistentVolumeReclaimPolicy: "Retain",
+        storageClassName: "",
+        nfs: { server: nfs.server, path: nfs.path, readOnly },
+        claimRef: { namespace, name: "artifacts" },
+      },
+    }),
+    new PersistentVolumeClaim({
+      metadata: { name: "artifacts", namespace, labels: PLATFORM_LABEL },
+      spec: { accessModes, storageClassName: "", volumeName: pvName, resources: { requests: { storage: size } } },
+    }),
+  ];
+}
+
 function deployment(args: {
   name: string;
   namespace: string;
@@ -80,6 +129,8 @@ function deployment(args: {
   live: string;
   ready: string;
   pod?: Record<string, unknown>;
+  /** Mount the model store (claim `artifacts`), read-only unless "rw". */
+  artifacts?: "ro" | "rw";
 }): Deployment {
   const labels = { app: args.name, ...PLATFORM_LABEL };
   return new Deployment({
@@ -101,12 +152,66 @@ function deployment(args: {
               resources: args.resources,
               securityContext,
               // Writable scratch (model files, temp) on an emptyDir: the root filesystem stays read-only.
-              volumeMounts: [{ name: "scratch", mountPath: "/tmp" }],
+              volumeMounts: [
+                { name: "scratch", mountPath: "/tmp" },
+                ...(args.artifacts
+                  ? [{ name: "artifacts", mountPath: ARTIFACTS_MOUNT, readOnly: args.artifacts === "ro" }]
+                  : []),
+              ],
               ...probes(args.port, args.live, args.ready),
             },
           ],
-          volumes: [{ name: "scratch", emptyDir: { sizeLimit: "2Gi" } }],
+          volumes: [
+            { name: "scratch", emptyDir: { sizeLimit: "2Gi" } },
+            ...(args.artifacts
+              ? [
+                  {
+                    name: "artifacts",
+                    persistentVolumeClaim: { claimName: "artifacts", readOnly: args.artifacts === "ro" },
+                  },
+                ]
+              : []),
+          ],
           ...args.pod,
+        },
+      },
+    },
+  });
+}
+
+/**
+ * `prisma migrate deploy` once per release, with the API image; the API refuses to start while
+ * migrations are pending, so new pods wait for this Job. Named after the image so that each
+ * release gets its own (a Job's template is immutable).
+ */
+function migrationsJob(namespace: string, apiImage: string): Job {
+  const release = (apiImage.split(":").pop() ?? "latest")
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .slice(0, 40);
+  return new Job({
+    metadata: { name: `migrate-${release}`.replace(/-+$/, ""), namespace, labels: PLATFORM_LABEL },
+    spec: {
+      backoffLimit: 3,
+      ttlSecondsAfterFinished: 86_400,
+      template: {
+        metadata: { labels: { app: "migrate", ...PLATFORM_LABEL } },
+        spec: {
+          restartPolicy: "Never",
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+          containers: [
+            {
+              name: "migrate",
+              image: apiImage,
+              command: ["node", "node_modules/prisma/build/index.js", "migrate", "deploy"],
+              env: [{ name: "HOME", value: "/tmp" }, secretEnv("DATABASE_URL", "database-url")],
+              resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+              securityContext,
+              volumeMounts: [{ name: "scratch", mountPath: "/tmp" }],
+            },
+          ],
+          volumes: [{ name: "scratch", emptyDir: { sizeLimit: "256Mi" } }],
         },
       },
     },
@@ -154,6 +259,8 @@ export function renderManifests(options: RenderOptions): K8sObject[] {
   ];
   const objects: K8sObject[] = [
     restrictedNamespace(ns),
+    ...artifactsVolume(ns, options, false),
+    migrationsJob(ns, options.images.api),
     deployment({
       name: "api",
       namespace: ns,
@@ -173,6 +280,7 @@ export function renderManifests(options: RenderOptions): K8sObject[] {
       resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } },
       live: "/health/live",
       ready: "/health/ready",
+      artifacts: "rw",
     }),
     service("api", ns, 4000),
     ...autoscaled("api", ns, 2, 20),
@@ -205,11 +313,15 @@ export function renderManifests(options: RenderOptions): K8sObject[] {
       resources: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" } },
       live: "/v2/health/live",
       ready: "/v2/health/ready",
+      artifacts: "ro",
     }),
     service("inference", ns, 4001),
     ...autoscaled("inference", ns, 2, 20),
   ];
-  for (const tenant of options.tenants) objects.push(...tenantPool(ns, tenant, options.images.inference));
+  for (const tenant of options.tenants) {
+    objects.push(...tenantPool(ns, tenant, options.images.inference));
+    objects.push(...artifactsVolume(`mm-tenant-${tenant.slug}`, options, true));
+  }
   for (const o of objects) validateObject(o);
   return objects;
 }
@@ -244,6 +356,7 @@ function tenantPool(platformNs: string, tenant: DedicatedTenant, image: string):
       },
       live: "/v2/health/live",
       ready: "/v2/health/ready",
+      artifacts: "ro",
       pod: {
         nodeSelector: { "modelmarket.dev/pool": "gpu" },
         tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
