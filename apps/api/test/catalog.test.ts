@@ -97,6 +97,20 @@ describe("publishModel", () => {
     expect(audit).toHaveLength(1);
   });
 
+  it("happy: the model card (intended use, limitations, license, source) is stored and shown", async () => {
+    const tenant = await signUpTenant(api);
+    const artifactId = await uploadModel(tenant.client);
+    const card = { intendedUse: "Routing tickets", limitations: "English only", license: "MIT", source: null };
+    const published = await tenant.client.request<{ publishModel: { slug: string } }>(PUBLISH, {
+      input: publishInput(artifactId, { card }),
+    });
+    const { model } = await tenant.client.request<{ model: { card: typeof card } }>(
+      `query($s: String!) { model(slug: $s) { card { intendedUse limitations license source } } }`,
+      { s: published.publishModel.slug },
+    );
+    expect(model.card).toEqual(card);
+  });
+
   it("error: a second model with the same name is BAD_USER_INPUT", async () => {
     const tenant = await signUpTenant(api);
     const artifactId = await uploadModel(tenant.client);
@@ -119,6 +133,7 @@ describe("publishModel", () => {
       [{ version: "../1" }, "version"],
       [{ tags: ["has space"] }, "tags"],
       [{ assets: ["not", "an", "object"] }, "assets"],
+      [{ card: { license: "x".repeat(201) } }, "card.license"],
     ];
     for (const [override, field] of cases) {
       const { body } = await tenant.client.raw(PUBLISH, { input: publishInput(artifactId, override) });

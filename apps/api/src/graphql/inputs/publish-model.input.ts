@@ -1,4 +1,14 @@
-import { ArrayMaxSize, ArrayMinSize, IsInt, Length, Matches, Max, Min, ValidateNested } from "class-validator";
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsInt,
+  IsOptional,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { ModelTask, Visibility } from "../types/enums";
 import { JSONScalar } from "../types/scalars";
@@ -39,6 +49,29 @@ export class PlanInput {
 }
 
 @InputType()
+export class ModelCardInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(0, 5000)
+  intendedUse?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(0, 5000)
+  limitations?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(0, 200)
+  license?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(0, 2000)
+  source?: string | null;
+}
+
+@InputType()
 export class PublishModelInput {
   @Field()
   @Length(2, 64)
@@ -73,6 +106,11 @@ export class PublishModelInput {
     description: "Extra files the task needs (labels, tokenizer vocabulary), as artifact ids by role.",
   })
   assets?: unknown;
+
+  @Field(() => ModelCardInput, { nullable: true, description: "Intended use, limitations, license, source." })
+  @IsOptional()
+  @ValidateNested()
+  card?: ModelCardInput | null;
 
   @Field(() => [PlanInput])
   @ArrayMinSize(1, { message: "a model needs at least one plan" })

@@ -30,6 +30,15 @@ export class ModelVersion {
   evaluation: unknown;
 }
 
+@ObjectType({ description: "What a user should know before relying on a model, written by its publisher." })
+export class ModelCard {
+  @Field(() => String, { nullable: true }) intendedUse: string | null;
+  @Field(() => String, { nullable: true }) limitations: string | null;
+  @Field(() => String, { nullable: true }) license: string | null;
+  @Field(() => String, { nullable: true, description: "Where the weights and the training data come from." })
+  source: string | null;
+}
+
 @ObjectType()
 export class Model {
   @Field(() => ID) id: string;
@@ -44,6 +53,7 @@ export class Model {
   @Field(() => ModelVersion, { nullable: true }) latestVersion: ModelVersion | null;
   @Field(() => [ModelVersion]) versions: ModelVersion[];
   @Field(() => [Plan]) plans: Plan[];
+  @Field(() => ModelCard, { nullable: true }) card: ModelCard | null;
 }
 
 @ObjectType()

@@ -18,7 +18,12 @@ export interface PublishModelCommand {
   artifactId: string;
   version: string;
   assets?: unknown;
-  card?: Record<string, unknown> | null;
+  card?: {
+    intendedUse?: string | null;
+    limitations?: string | null;
+    license?: string | null;
+    source?: string | null;
+  } | null;
   /**
    * Measured quality. Not part of the public input: only code that measured it itself (the
    * model zoo, the platform's evaluator) may set it, so a publisher cannot claim numbers.
@@ -72,7 +77,8 @@ export async function publishModel(
           task: cmd.task,
           visibility: cmd.visibility,
           tags,
-          card: (cmd.card ?? undefined) as Prisma.InputJsonValue | undefined,
+          // A plain object (the GraphQL input is a class instance); absent fields stay absent.
+          card: cmd.card ? (JSON.parse(JSON.stringify(cmd.card)) as Prisma.InputJsonValue) : undefined,
           versions: {
             create: {
               id: newId("modelVersion"),
