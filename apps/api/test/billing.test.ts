@@ -150,9 +150,11 @@ describe("metering", () => {
       [2, 2, 5_000],
     ]);
     // Fee 100 cents + 4 overage units (1 cent) = 101; a cap of 101 cents allows no further unit.
-    await key.client.request(`mutation($s: ID!) { setSpendCap(subscriptionId: $s, capCents: 101) { id } }`, {
-      s: subscriptionId,
-    });
+    const set = await key.client.request<{ setSpendCap: { spendCapCents: number | null } }>(
+      `mutation($s: ID!) { setSpendCap(subscriptionId: $s, capCents: 101) { spendCapCents } }`,
+      { s: subscriptionId },
+    );
+    expect(set.setSpendCap.spendCapCents).toBe(101);
     const capped = await call(key, model.slug, ["hello"]);
     expect(errorCode(capped.body)).toBe("QUOTA_EXCEEDED");
     expect(capped.body.errors?.[0]?.message).toMatch(/spend cap of 101 cents/);

@@ -12,4 +12,9 @@ export class ModelSubscription {
   @Field(() => DateTimeScalar) currentPeriodStart: Date;
   @Field(() => DateTimeScalar) currentPeriodEnd: Date;
   @Field(() => Int, { description: "Units used in the current period." }) usedUnits: number;
+  @Field(() => Int, {
+    nullable: true,
+    description: "Hard cap on what one period may cost, in cents (setSpendCap); null = no cap.",
+  })
+  spendCapCents: number | null;
 }
