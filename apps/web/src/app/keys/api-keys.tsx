@@ -1,0 +1,175 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useRef, useState } from "react";
+import { clientGql } from "@/lib/client-gql";
+import { date } from "@/lib/format";
+
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const SCOPES: [string, string][] = [
+  ["inference", "Call models"],
+  ["billing:read", "Read usage, receipts and invoices"],
+  ["billing:write", "Subscribe and set spend caps"],
+  ["models:write", "Upload and publish models"],
+  ["keys:write", "Create and revoke keys"],
+];
+
+export function ApiKeys({ keys }: { keys: ApiKeyRow[] }) {
+  const router = useRouter();
+  const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
+  const [copied, setCopied] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [toRevoke, setToRevoke] = useState<ApiKeyRow | null>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+
+  async function create(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const scopes = form.getAll("scopes").map(String);
+    setBusy(true);
+    setError(null);
+    setCopied(false);
+    const result = await clientGql<{ createApiKey: { secret: string; apiKey: { name: string } } }>(
+      `mutation($n: String!, $s: [String!]) { createApiKey(name: $n, scopes: $s) { secret apiKey { name } } }`,
+      { n: String(form.get("name")), s: scopes },
+    );
+    setBusy(false);
+    if (result.errors || !result.data) {
+      setError(result.errors?.[0]?.message ?? "Could not create the key.");
+      return;
+    }
+    setCreated({ name: result.data.createApiKey.apiKey.name, secret: result.data.createApiKey.secret });
+    event.currentTarget?.reset();
+    router.refresh();
+  }
+
+  function askRevoke(key: ApiKeyRow) {
+    setToRevoke(key);
+    dialog.current?.showModal();
+  }
+
+  async function revoke() {
+    if (!toRevoke) return;
+    const result = await clientGql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: toRevoke.id });
+    dialog.current?.close();
+    setToRevoke(null);
+    if (result.errors) setError(result.errors[0]?.message ?? "Could not revoke the key.");
+    router.refresh();
+  }
+
+  return (
+    <div className="stack">
+      <form className="card stack" onSubmit={create} aria-label="Create an API key">
+        <h2 style={{ margin: 0 }}>Create a key</h2>
+        <label>
+          Name
+          <input name="name" required maxLength={60} placeholder="e.g. production backend" />
+        </label>
+        <fieldset style={{ border: "none", padding: 0, margin: 0 }}>
+          <legend style={{ fontWeight: 500 }}>Scopes</legend>
+          {SCOPES.map(([scope, help]) => (
+            <label key={scope} className="checkbox">
+              <input type="checkbox" name="scopes" value={scope} defaultChecked={scope === "inference"} />
+              <span>
+                <code>{scope}</code> — {help}
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" disabled={busy}>
+          {busy ? "Creating…" : "Create key"}
+        </button>
+      </form>
+      {error ? (
+        <p className="error-box" role="status">
+          {error}
+        </p>
+      ) : null}
+      {created ? (
+        <section className="warn-box stack" aria-label="New key secret">
+          <strong>Copy the secret of “{created.name}” now: it is shown only once.</strong>
+          <span className="secret" data-testid="new-key-secret">
+            {created.secret}
+          </span>
+          <div>
+            <button
+              type="button"
+              className="small"
+              onClick={async () => {
+                await navigator.clipboard?.writeText(created.secret).catch(() => {});
+                setCopied(true);
+              }}
+            >
+              {copied ? "Copied" : "Copy secret"}
+            </button>
+          </div>
+        </section>
+      ) : null}
+
+      <h2>Your keys</h2>
+      {keys.length === 0 ? (
+        <p className="muted">No keys yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Prefix</th>
+                <th scope="col">Scopes</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {keys.map((k) => (
+                <tr key={k.id}>
+                  <td>{k.name}</td>
+                  <td>
+                    <code>{k.prefix}…</code>
+                  </td>
+                  <td>{k.scopes.join(", ")}</td>
+                  <td>{date(k.createdAt)}</td>
+                  <td>{k.lastUsedAt ? date(k.lastUsedAt) : "never"}</td>
+                  <td>
+                    {k.revokedAt ? (
+                      `revoked ${date(k.revokedAt)}`
+                    ) : (
+                      <button type="button" className="danger small" onClick={() => askRevoke(k)}>
+                        Revoke <span className="visually-hidden">{k.name}</span>
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <dialog ref={dialog} aria-labelledby="revoke-title" onClose={() => setToRevoke(null)}>
+        <h2 id="revoke-title" style={{ marginTop: 0 }}>
+          Revoke “{toRevoke?.name}”?
+        </h2>
+        <p>Programs using this key stop working at once. This cannot be undone.</p>
+        <div style={{ display: "flex", gap: "0.5rem" }}>
+          <button type="button" className="danger" onClick={revoke}>
+            Revoke key
+          </button>
+          <button type="button" className="secondary" onClick={() => dialog.current?.close()}>
+            Keep it
+          </button>
+        </div>
+      </dialog>
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+import type { Metadata } from "next";
+import { gqlAsUser } from "@/lib/api";
+import { type ApiKeyRow, ApiKeys } from "./api-keys";
+
+export const metadata: Metadata = { title: "API keys" };
+export const dynamic = "force-dynamic";
+
+export default async function KeysPage() {
+  const result = await gqlAsUser<{ apiKeys: ApiKeyRow[] }>(
+    `{ apiKeys { id name prefix scopes createdAt lastUsedAt revokedAt } }`,
+  );
+  return (
+    <>
+      <h1>API keys</h1>
+      <p className="muted">
+        Programs call models with a key: <code>Authorization: Bearer &lt;key&gt;</code>. Give each program its own key
+        and only the scopes it needs.
+      </p>
+      {result.errors ? (
+        <p className="error-box">Could not load your keys: {result.errors[0]?.message}</p>
+      ) : (
+        <ApiKeys keys={result.data?.apiKeys ?? []} />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,209 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getServerSession } from "next-auth";
+import { API_URL, gqlAsUser } from "@/lib/api";
+import { authOptions } from "@/lib/auth-options";
+import { count, date, evaluationHeadline, TASK_LABELS } from "@/lib/format";
+import { Plans } from "./plans";
+import { Playground } from "./playground";
+import { Snippets } from "./snippets";
+
+export const dynamic = "force-dynamic";
+
+const MODEL = `query Model($slug: String!) {
+  model(slug: $slug) {
+    id slug name description task tags visibility
+    publisher { name slug }
+    card { intendedUse limitations license source }
+    versions { id version sha256 sizeBytes createdAt signature evaluation }
+    plans { id name monthlyFeeCents includedUnits unitPriceMicros currency rateLimitPerMinute }
+  }
+}`;
+const MY_SUBSCRIPTIONS = `{ subscriptions { id status usedUnits model { slug } plan { id name includedUnits } } }`;
+
+export interface ModelPlan {
+  id: string;
+  name: string;
+  monthlyFeeCents: number;
+  includedUnits: number;
+  unitPriceMicros: number;
+  currency: string;
+  rateLimitPerMinute: number;
+}
+
+interface ModelData {
+  model: {
+    id: string;
+    slug: string;
+    name: string;
+    description: string;
+    task: string;
+    tags: string[];
+    visibility: string;
+    publisher: { name: string; slug: string };
+    card: {
+      intendedUse: string | null;
+      limitations: string | null;
+      license: string | null;
+      source: string | null;
+    } | null;
+    versions: {
+      id: string;
+      version: string;
+      sha256: string;
+      sizeBytes: number;
+      createdAt: string;
+      signature: { inputs?: TensorSpec[]; outputs?: TensorSpec[] };
+      evaluation: Record<string, number> | null;
+    }[];
+    plans: ModelPlan[];
+  } | null;
+}
+interface TensorSpec {
+  name: string;
+  elemType?: string;
+  shape?: (number | string)[];
+}
+export interface MySubscription {
+  id: string;
+  status: string;
+  usedUnits: number;
+  model: { slug: string };
+  plan: { id: string; name: string; includedUnits: number };
+}
+
+type Params = { publisher: string; name: string };
+
+export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
+  const { publisher, name } = await params;
+  return { title: `${decodeURIComponent(publisher)}/${decodeURIComponent(name)}` };
+}
+
+export default async function ModelPage({ params }: { params: Promise<Params> }) {
+  const { publisher, name } = await params;
+  const slug = `${decodeURIComponent(publisher)}/${decodeURIComponent(name)}`;
+  const session = await getServerSession(authOptions);
+  const result = await gqlAsUser<ModelData>(MODEL, { slug });
+  if (result.errors?.[0]?.extensions?.code === "NOT_FOUND" || (!result.errors && !result.data?.model)) notFound();
+  const model = result.data?.model;
+  if (!model) {
+    return <p className="error-box">Could not load this model: {result.errors?.[0]?.message}</p>;
+  }
+  const subscription = session
+    ? (((await gqlAsUser<{ subscriptions: MySubscription[] }>(MY_SUBSCRIPTIONS)).data?.subscriptions ?? []).find(
+        (s) => s.model.slug === model.slug && s.status !== "CANCELED",
+      ) ?? null)
+    : null;
+  const latest = model.versions[0];
+  const publicApiUrl = process.env.PUBLIC_API_URL ?? API_URL;
+  return (
+    <>
+      <p className="muted">
+        <Link href="/">Catalog</Link> / {model.publisher.name}
+      </p>
+      <h1>{model.name}</h1>
+      <ul className="badges" aria-label="Task and tags">
+        <li className="badge">{TASK_LABELS[model.task] ?? model.task}</li>
+        {model.visibility === "PRIVATE" ? <li className="badge">private</li> : null}
+        {model.tags.map((t) => (
+          <li key={t} className="badge">
+            {t}
+          </li>
+        ))}
+      </ul>
+      <p>{model.description}</p>
+      <p className="muted">
+        Call it as <code>{model.slug}</code>
+        {latest ? ` · latest version ${latest.version}` : ""}
+        {latest?.evaluation ? ` · ${evaluationHeadline(latest.evaluation)}` : ""}
+      </p>
+
+      <div className="two-col">
+        <div>
+          <h2>Try it</h2>
+          <Playground
+            slug={model.slug}
+            task={model.task}
+            signedIn={Boolean(session)}
+            subscription={subscription}
+            freePlan={model.plans.find((p) => p.monthlyFeeCents === 0 && p.unitPriceMicros === 0) ?? null}
+          />
+        </div>
+        <div>
+          <h2>Plans</h2>
+          <Plans slug={model.slug} plans={model.plans} signedIn={Boolean(session)} subscription={subscription} />
+        </div>
+      </div>
+
+      <h2>Model card</h2>
+      {model.card ? (
+        <dl className="card">
+          {(
+            [
+              ["Intended use", model.card.intendedUse],
+              ["Limitations", model.card.limitations],
+              ["License", model.card.license],
+              ["Source", model.card.source],
+            ] as const
+          ).map(([label, value]) =>
+            value ? (
+              <div key={label}>
+                <dt>
+                  <strong>{label}</strong>
+                </dt>
+                <dd style={{ margin: "0 0 0.75rem" }}>{value}</dd>
+              </div>
+            ) : null,
+          )}
+        </dl>
+      ) : (
+        <p className="muted">The publisher has not written a card for this model.</p>
+      )}
+
+      <h2>Versions</h2>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">Published</th>
+              <th scope="col">Inputs → outputs</th>
+              <th scope="col">Measured quality</th>
+              <th scope="col">Size</th>
+            </tr>
+          </thead>
+          <tbody>
+            {model.versions.map((v) => (
+              <tr key={v.id}>
+                <td>{v.version}</td>
+                <td>{date(v.createdAt)}</td>
+                <td>
+                  <code>
+                    {(v.signature.inputs ?? []).map(spec).join(", ")} →{" "}
+                    {(v.signature.outputs ?? []).map(spec).join(", ")}
+                  </code>
+                </td>
+                <td>
+                  {v.evaluation
+                    ? Object.entries(v.evaluation)
+                        .map(([k, val]) => `${k} ${typeof val === "number" ? val.toFixed(3) : String(val)}`)
+                        .join(" · ")
+                    : "not measured"}
+                </td>
+                <td>{count(Math.round(v.sizeBytes / 1024))} KiB</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h2>Call it from your code</h2>
+      <Snippets slug={model.slug} task={model.task} apiUrl={publicApiUrl} />
+    </>
+  );
+}
+
+function spec(t: TensorSpec): string {
+  return `${t.name}${t.elemType ? `: ${t.elemType.toLowerCase()}` : ""}${t.shape ? `[${t.shape.join(", ")}]` : ""}`;
+}

@@ -1,0 +1,112 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { clientGql } from "@/lib/client-gql";
+import { count, money, pricePer1k } from "@/lib/format";
+import type { ModelPlan, MySubscription } from "./page";
+
+const SUBSCRIBE = `mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`;
+const CANCEL = `mutation($id: ID!) { cancelSubscription(id: $id) { id } }`;
+
+export function Plans({
+  slug,
+  plans,
+  signedIn,
+  subscription,
+}: {
+  slug: string;
+  plans: ModelPlan[];
+  signedIn: boolean;
+  subscription: MySubscription | null;
+}) {
+  const router = useRouter();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  async function choose(plan: ModelPlan) {
+    setBusy(plan.id);
+    setMessage(null);
+    // Switching plans: the API keeps one live subscription per model, so cancel first.
+    if (subscription) {
+      const canceled = await clientGql(CANCEL, { id: subscription.id });
+      if (canceled.errors) {
+        setBusy(null);
+        setMessage({ ok: false, text: canceled.errors[0]?.message ?? "Could not change plan." });
+        return;
+      }
+    }
+    const result = await clientGql(SUBSCRIBE, { m: slug, p: plan.id });
+    setBusy(null);
+    if (result.errors) setMessage({ ok: false, text: result.errors[0]?.message ?? "Could not subscribe." });
+    else setMessage({ ok: true, text: `Subscribed to ${plan.name}.` });
+    router.refresh();
+  }
+
+  async function cancel() {
+    if (!subscription) return;
+    setBusy("cancel");
+    const result = await clientGql(CANCEL, { id: subscription.id });
+    setBusy(null);
+    setMessage(
+      result.errors
+        ? { ok: false, text: result.errors[0]?.message ?? "Could not cancel." }
+        : { ok: true, text: "Subscription canceled." },
+    );
+    router.refresh();
+  }
+
+  return (
+    <div className="stack">
+      {plans.map((plan) => {
+        const current = subscription?.plan.id === plan.id;
+        return (
+          <section key={plan.id} className="card" aria-label={`${plan.name} plan`}>
+            <h3 style={{ margin: 0 }}>
+              {plan.name} {current ? <span className="badge">your plan</span> : null}
+            </h3>
+            <p style={{ margin: "0.25rem 0" }}>
+              <strong>
+                {plan.monthlyFeeCents === 0 ? "Free" : `${money(plan.monthlyFeeCents, plan.currency)} / month`}
+              </strong>
+            </p>
+            <ul className="muted" style={{ margin: "0 0 0.5rem", paddingLeft: "1.1rem" }}>
+              <li>{count(plan.includedUnits)} units included each month</li>
+              <li>
+                {plan.unitPriceMicros > 0
+                  ? `then ${pricePer1k(plan.unitPriceMicros, plan.currency)}`
+                  : "no overage: calls stop at the included units"}
+              </li>
+              <li>{count(plan.rateLimitPerMinute)} calls per minute</li>
+            </ul>
+            {!signedIn ? (
+              <Link
+                className="button secondary small"
+                href={`/signin?callbackUrl=${encodeURIComponent(`/models/${slug}`)}`}
+              >
+                Sign in to subscribe
+              </Link>
+            ) : current ? (
+              <button type="button" className="secondary small" onClick={cancel} disabled={busy !== null}>
+                {busy === "cancel" ? "Canceling…" : "Cancel subscription"}
+              </button>
+            ) : (
+              <button type="button" className="small" onClick={() => choose(plan)} disabled={busy !== null}>
+                {busy === plan.id
+                  ? "Subscribing…"
+                  : subscription
+                    ? `Switch to ${plan.name}`
+                    : `Subscribe to ${plan.name}`}
+              </button>
+            )}
+          </section>
+        );
+      })}
+      {message ? (
+        <p className={message.ok ? "ok-box" : "error-box"} role="status">
+          {message.text}
+        </p>
+      ) : null}
+    </div>
+  );
+}

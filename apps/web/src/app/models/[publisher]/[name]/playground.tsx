@@ -1,0 +1,307 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { clientGql } from "@/lib/client-gql";
+import { count } from "@/lib/format";
+import type { ModelPlan, MySubscription } from "./page";
+
+const SUBSCRIBE = `mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`;
+
+type Output =
+  | { kind: "labels"; scores: { label: string; score: number }[] }
+  | { kind: "similarity"; cosine: number }
+  | { kind: "boxes"; image: string; width: number; height: number; objects: DetectedObject[] }
+  | { kind: "items"; items: { itemId: string; score: number }[] };
+interface DetectedObject {
+  label: string;
+  score: number;
+  box: { x: number; y: number; width: number; height: number };
+}
+
+/**
+ * Real calls, metered like any other: a signed-in user without a subscription is put on the
+ * model's free plan on the first try (and told so); its units pay for the playground.
+ */
+export function Playground({
+  slug,
+  task,
+  signedIn,
+  subscription,
+  freePlan,
+}: {
+  slug: string;
+  task: string;
+  signedIn: boolean;
+  subscription: MySubscription | null;
+  freePlan: ModelPlan | null;
+}) {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [output, setOutput] = useState<Output | null>(null);
+  const [requestId, setRequestId] = useState<string | null>(null);
+  const [text, setText] = useState(task === "TEXT_EMBEDDING" ? "A cat sits on the mat." : "I love how easy this was!");
+  const [text2, setText2] = useState("A kitten is resting on a rug.");
+  const [userId, setUserId] = useState("");
+  const [image, setImage] = useState<{ base64: string; url: string; width: number; height: number } | null>(null);
+
+  if (!signedIn) {
+    return (
+      <p className="card">
+        <Link href={`/signin?callbackUrl=${encodeURIComponent(`/models/${slug}`)}`}>Sign in</Link> to try this model:
+        playground calls are real calls
+        {freePlan ? `, paid from the free plan's ${count(freePlan.includedUnits)} monthly units` : ""}.
+      </p>
+    );
+  }
+  if (!subscription && !freePlan) {
+    return <p className="card">This model has no free plan: subscribe to a plan to try it.</p>;
+  }
+
+  async function ensureSubscription(): Promise<boolean> {
+    if (subscription || !freePlan) return true;
+    const result = await clientGql(SUBSCRIBE, { m: slug, p: freePlan.id });
+    if (result.errors) {
+      setError(result.errors[0]?.message ?? "Could not subscribe to the free plan.");
+      return false;
+    }
+    return true;
+  }
+
+  async function run() {
+    setBusy(true);
+    setError(null);
+    setOutput(null);
+    if (!(await ensureSubscription())) {
+      setBusy(false);
+      return;
+    }
+    const result = await call();
+    setBusy(false);
+    if (result) {
+      setRequestId(result.requestId ?? null);
+      if (result.error) setError(result.error);
+      else if (result.output) setOutput(result.output);
+    }
+    // The plan panel and usage counters changed.
+    router.refresh();
+  }
+
+  async function call(): Promise<{ output?: Output; error?: string; requestId?: string } | null> {
+    switch (task) {
+      case "TEXT_CLASSIFICATION": {
+        const r = await clientGql<{ classifyText: { scores: { label: string; score: number }[] }[] }>(
+          `mutation($m: String!, $t: [String!]!) { classifyText(model: $m, inputs: $t) { label score scores { label score } } }`,
+          { m: slug, t: [text] },
+        );
+        return r.errors
+          ? { error: r.errors[0]?.message, requestId: r.requestId }
+          : { output: { kind: "labels", scores: r.data?.classifyText[0]?.scores ?? [] }, requestId: r.requestId };
+      }
+      case "TEXT_EMBEDDING": {
+        const r = await clientGql<{ embedText: { values: number[] }[] }>(
+          `mutation($m: String!, $t: [String!]!) { embedText(model: $m, inputs: $t) { values } }`,
+          { m: slug, t: [text, text2] },
+        );
+        const [a, b] = r.data?.embedText ?? [];
+        return r.errors || !a || !b
+          ? { error: r.errors?.[0]?.message ?? "No embedding came back.", requestId: r.requestId }
+          : { output: { kind: "similarity", cosine: cosine(a.values, b.values) }, requestId: r.requestId };
+      }
+      case "IMAGE_CLASSIFICATION":
+      case "OBJECT_DETECTION": {
+        if (!image) return { error: "Choose an image first." };
+        if (task === "IMAGE_CLASSIFICATION") {
+          const r = await clientGql<{ classifyImage: { top: { label: string; score: number }[] }[] }>(
+            `mutation($m: String!, $i: [ImageInput!]!) { classifyImage(model: $m, images: $i, topK: 5) { label score top { label score } } }`,
+            { m: slug, i: [{ base64: image.base64 }] },
+          );
+          return r.errors
+            ? { error: r.errors[0]?.message, requestId: r.requestId }
+            : { output: { kind: "labels", scores: r.data?.classifyImage[0]?.top ?? [] }, requestId: r.requestId };
+        }
+        const r = await clientGql<{ detectObjects: { objects: DetectedObject[] }[] }>(
+          `mutation($m: String!, $i: [ImageInput!]!) { detectObjects(model: $m, images: $i) { objects { label score box { x y width height } } } }`,
+          { m: slug, i: [{ base64: image.base64 }] },
+        );
+        return r.errors
+          ? { error: r.errors[0]?.message, requestId: r.requestId }
+          : {
+              output: {
+                kind: "boxes",
+                image: image.url,
+                width: image.width,
+                height: image.height,
+                objects: r.data?.detectObjects[0]?.objects ?? [],
+              },
+              requestId: r.requestId,
+            };
+      }
+      case "RECOMMENDATION": {
+        const r = await clientGql<{ recommend: { itemId: string; score: number }[] }>(
+          `mutation($m: String!, $u: String!) { recommend(model: $m, userId: $u, k: 5) { itemId score } }`,
+          { m: slug, u: userId.trim() },
+        );
+        return r.errors
+          ? { error: r.errors[0]?.message, requestId: r.requestId }
+          : { output: { kind: "items", items: r.data?.recommend ?? [] }, requestId: r.requestId };
+      }
+      default:
+        return { error: `The playground does not support ${task} yet.` };
+    }
+  }
+
+  async function pickImage(file: File | undefined) {
+    if (!file) return;
+    const url = URL.createObjectURL(file);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    const dims = await new Promise<{ width: number; height: number }>((resolve) => {
+      const img = new Image();
+      img.onload = () => resolve({ width: img.naturalWidth, height: img.naturalHeight });
+      img.onerror = () => resolve({ width: 0, height: 0 });
+      img.src = url;
+    });
+    setImage({ base64: btoa(binary), url, ...dims });
+    setOutput(null);
+  }
+
+  return (
+    <form
+      className="card stack"
+      aria-label="Playground"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run();
+      }}
+    >
+      {task === "TEXT_CLASSIFICATION" ? (
+        <label>
+          Text to classify
+          <textarea rows={3} value={text} onChange={(e) => setText(e.target.value)} maxLength={10_000} required />
+        </label>
+      ) : null}
+      {task === "TEXT_EMBEDDING" ? (
+        <>
+          <label>
+            First sentence
+            <input value={text} onChange={(e) => setText(e.target.value)} required />
+          </label>
+          <label>
+            Second sentence
+            <input value={text2} onChange={(e) => setText2(e.target.value)} required />
+          </label>
+        </>
+      ) : null}
+      {task === "IMAGE_CLASSIFICATION" || task === "OBJECT_DETECTION" ? (
+        <label>
+          Image (PNG or JPEG)
+          <input type="file" accept="image/png,image/jpeg" onChange={(e) => void pickImage(e.target.files?.[0])} />
+        </label>
+      ) : null}
+      {task === "RECOMMENDATION" ? (
+        <label>
+          User id
+          <input
+            value={userId}
+            onChange={(e) => setUserId(e.target.value)}
+            placeholder="a user id the model was trained on"
+            required
+          />
+        </label>
+      ) : null}
+      <p className="muted" style={{ margin: 0 }}>
+        {subscription
+          ? `Each input is one unit of your ${subscription.plan.name} plan (${count(subscription.usedUnits)} of ${count(subscription.plan.includedUnits)} used this period).`
+          : `Your first try subscribes you to the free plan (${count(freePlan?.includedUnits ?? 0)} units a month).`}
+      </p>
+      <button type="submit" disabled={busy}>
+        {busy ? "Running…" : "Run"}
+      </button>
+      <div aria-live="polite">
+        {error ? <p className="error-box">{error}</p> : null}
+        {output ? <Result output={output} /> : null}
+        {requestId && (output || error) ? <p className="muted">Request id {requestId}</p> : null}
+      </div>
+    </form>
+  );
+}
+
+function Result({ output }: { output: Output }) {
+  if (output.kind === "labels") {
+    return (
+      <section aria-label="Scores">
+        {output.scores.map((s) => (
+          <div key={s.label} className="bar">
+            <span>{s.label}</span>
+            <span className="bar-track" role="img" aria-label={`${s.label} ${(s.score * 100).toFixed(1)}%`}>
+              <span className="bar-fill" style={{ width: `${(s.score * 100).toFixed(1)}%`, display: "block" }} />
+            </span>
+            <span>{(s.score * 100).toFixed(1)}%</span>
+          </div>
+        ))}
+      </section>
+    );
+  }
+  if (output.kind === "similarity") {
+    return (
+      <p>
+        Cosine similarity: <strong>{output.cosine.toFixed(3)}</strong>{" "}
+        <span className="muted">(1 = same meaning, around 0 = unrelated)</span>
+      </p>
+    );
+  }
+  if (output.kind === "items") {
+    return (
+      <ol>
+        {output.items.map((i) => (
+          <li key={i.itemId}>
+            {i.itemId} <span className="muted">({i.score.toFixed(3)})</span>
+          </li>
+        ))}
+      </ol>
+    );
+  }
+  return (
+    <div>
+      <p>
+        {output.objects.length ? `${output.objects.length} object(s) found.` : "No object found above the threshold."}
+      </p>
+      <div className="image-stage">
+        {/* biome-ignore lint/performance/noImgElement: a local blob URL, nothing for next/image to optimise */}
+        <img src={output.image} alt="Your upload with the detected objects outlined" />
+        {output.objects.map((o, i) => (
+          <div
+            // biome-ignore lint/suspicious/noArrayIndexKey: boxes have no identity beyond their order
+            key={i}
+            className="box"
+            style={{
+              left: `${(o.box.x / output.width) * 100}%`,
+              top: `${(o.box.y / output.height) * 100}%`,
+              width: `${(o.box.width / output.width) * 100}%`,
+              height: `${(o.box.height / output.height) * 100}%`,
+            }}
+          >
+            <span>
+              {o.label} {(o.score * 100).toFixed(0)}%
+            </span>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function cosine(a: number[], b: number[]): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += (a[i] ?? 0) * (b[i] ?? 0);
+    na += (a[i] ?? 0) ** 2;
+    nb += (b[i] ?? 0) ** 2;
+  }
+  return na && nb ? dot / Math.sqrt(na * nb) : 0;
+}

@@ -1,0 +1,136 @@
+import Link from "next/link";
+import { gqlAsUser } from "@/lib/api";
+import { evaluationHeadline, priceFrom, TASK_LABELS } from "@/lib/format";
+
+export const dynamic = "force-dynamic";
+
+const CATALOG = `query Catalog($query: String, $task: ModelTask, $after: String) {
+  models(query: $query, task: $task, first: 12, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      slug name description task tags visibility
+      publisher { name }
+      plans { monthlyFeeCents unitPriceMicros includedUnits currency }
+      latestVersion { evaluation }
+    } }
+  }
+}`;
+
+interface CatalogData {
+  models: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: {
+      node: {
+        slug: string;
+        name: string;
+        description: string;
+        task: string;
+        tags: string[];
+        visibility: string;
+        publisher: { name: string };
+        plans: { monthlyFeeCents: number; unitPriceMicros: number; includedUnits: number; currency: string }[];
+        latestVersion: { evaluation: unknown } | null;
+      };
+    }[];
+  };
+}
+
+type Search = { q?: string; task?: string; after?: string };
+
+export default async function CatalogPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const { q = "", task = "", after } = await searchParams;
+  const validTask = task in TASK_LABELS ? task : "";
+  const result = await gqlAsUser<CatalogData>(CATALOG, {
+    query: q.trim() || null,
+    task: validTask || null,
+    after: after || null,
+  });
+  const models = result.data?.models;
+  const nextHref = (cursor: string) =>
+    `/?${new URLSearchParams({ ...(q ? { q } : {}), ...(validTask ? { task: validTask } : {}), after: cursor })}`;
+  return (
+    <>
+      <h1>Find a model</h1>
+      <search>
+        <form className="search" action="/" method="get">
+          <label className="visually-hidden" htmlFor="q">
+            Search models
+          </label>
+          <input
+            id="q"
+            name="q"
+            type="search"
+            defaultValue={q}
+            placeholder="Search by name, description or tag"
+            aria-label="Search models"
+          />
+          <select name="task" defaultValue={validTask} aria-label="Task">
+            <option value="">All tasks</option>
+            {Object.entries(TASK_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+          <button type="submit">Search</button>
+        </form>
+      </search>
+      {result.errors ? (
+        <p className="error-box" role="status">
+          Could not load the catalog: {result.errors[0]?.message}
+        </p>
+      ) : models && models.edges.length === 0 ? (
+        <p role="status">No model matches{q ? ` “${q}”` : ""}. Try fewer words or another task.</p>
+      ) : models ? (
+        <>
+          <p className="muted" role="status">
+            {models.totalCount} model{models.totalCount === 1 ? "" : "s"}
+          </p>
+          <ul className="grid" style={{ listStyle: "none", padding: 0 }}>
+            {models.edges.map(({ node }) => {
+              const headline = evaluationHeadline(node.latestVersion?.evaluation);
+              return (
+                <li key={node.slug} className="card model-card">
+                  <h2>
+                    <Link href={`/models/${node.slug}`}>{node.name}</Link>
+                  </h2>
+                  <p className="muted">
+                    by {node.publisher.name}
+                    {node.visibility === "PRIVATE" ? " · private" : ""}
+                  </p>
+                  <ul className="badges" aria-label="Task and tags">
+                    <li className="badge">{TASK_LABELS[node.task] ?? node.task}</li>
+                    {node.tags.slice(0, 3).map((t) => (
+                      <li key={t} className="badge">
+                        {t}
+                      </li>
+                    ))}
+                  </ul>
+                  <p>{node.description.length > 140 ? `${node.description.slice(0, 140)}…` : node.description}</p>
+                  <p>
+                    <strong>{priceFrom(node.plans)}</strong>
+                    {headline ? <span className="muted"> · {headline}</span> : null}
+                  </p>
+                </li>
+              );
+            })}
+          </ul>
+          <nav className="pager" aria-label="Pages">
+            {after ? (
+              <Link
+                href={`/?${new URLSearchParams({ ...(q ? { q } : {}), ...(validTask ? { task: validTask } : {}) })}`}
+              >
+                First page
+              </Link>
+            ) : null}
+            {models.pageInfo.hasNextPage && models.pageInfo.endCursor ? (
+              <Link href={nextHref(models.pageInfo.endCursor)}>Next page</Link>
+            ) : null}
+          </nav>
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,106 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { gqlAsUser } from "@/lib/api";
+import { count } from "@/lib/format";
+import { UsageCharts, type UsagePoint } from "./usage-charts";
+
+export const metadata: Metadata = { title: "Usage" };
+export const dynamic = "force-dynamic";
+
+const RANGES = [1, 7, 30, 90] as const;
+
+interface UsageData {
+  usage: { from: string; to: string; totalUnits: number; totalCalls: number; points: UsagePoint[] };
+}
+
+export default async function UsagePage({ searchParams }: { searchParams: Promise<{ days?: string }> }) {
+  const requested = Number((await searchParams).days);
+  const days = (RANGES as readonly number[]).includes(requested) ? requested : 7;
+  const to = new Date();
+  const from = new Date(to.getTime() - days * 86_400_000);
+  const result = await gqlAsUser<UsageData>(
+    `query($f: DateTime!, $t: DateTime!) { usage(from: $f, to: $t) { from to totalUnits totalCalls points { start model units calls errors } } }`,
+    { f: from.toISOString(), t: new Date(to.getTime() + 60_000).toISOString() },
+  );
+  const usage = result.data?.usage;
+  const byModel = new Map<string, { calls: number; units: number; errors: number }>();
+  for (const p of usage?.points ?? []) {
+    const m = byModel.get(p.model) ?? { calls: 0, units: 0, errors: 0 };
+    m.calls += p.calls;
+    m.units += p.units;
+    m.errors += p.errors;
+    byModel.set(p.model, m);
+  }
+  const errors = [...byModel.values()].reduce((s, m) => s + m.errors, 0);
+  return (
+    <>
+      <h1>Usage</h1>
+      <nav aria-label="Range" className="tabs">
+        {RANGES.map((d) => (
+          <Link
+            key={d}
+            href={`/usage?days=${d}`}
+            aria-current={d === days ? "page" : undefined}
+            className={`button small ${d === days ? "" : "secondary"}`}
+          >
+            {d === 1 ? "24 hours" : `${d} days`}
+          </Link>
+        ))}
+      </nav>
+      {result.errors || !usage ? (
+        <p className="error-box">Could not load usage: {result.errors?.[0]?.message}</p>
+      ) : (
+        <>
+          <div className="stat-row" style={{ margin: "1rem 0" }}>
+            <div className="card stat">
+              <span className="muted">Calls</span>
+              <strong data-testid="total-calls">{count(usage.totalCalls)}</strong>
+            </div>
+            <div className="card stat">
+              <span className="muted">Units</span>
+              <strong data-testid="total-units">{count(usage.totalUnits)}</strong>
+            </div>
+            <div className="card stat">
+              <span className="muted">Failed calls (not billed)</span>
+              <strong>{count(errors)}</strong>
+            </div>
+          </div>
+          {usage.points.length === 0 ? (
+            <p className="muted">
+              No calls in this range yet. Try a model in its playground or call it with an API key.
+            </p>
+          ) : (
+            <>
+              <UsageCharts points={usage.points} days={days} />
+              <h2>Per model</h2>
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Model</th>
+                      <th scope="col">Calls</th>
+                      <th scope="col">Units</th>
+                      <th scope="col">Errors</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {[...byModel.entries()].map(([model, m]) => (
+                      <tr key={model}>
+                        <td>
+                          <Link href={`/models/${model}`}>{model}</Link>
+                        </td>
+                        <td>{count(m.calls)}</td>
+                        <td>{count(m.units)}</td>
+                        <td>{count(m.errors)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          )}
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,67 @@
+"use client";
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+
+export interface UsagePoint {
+  start: string;
+  model: string;
+  units: number;
+  calls: number;
+  errors: number;
+}
+
+/** Calls, units and errors per day (per hour for a one-day range), all models stacked. */
+export function UsageCharts({ points, days }: { points: UsagePoint[]; days: number }) {
+  const bucket = (iso: string) => (days === 1 ? `${iso.slice(11, 13)}:00` : iso.slice(5, 10));
+  const series = new Map<string, { bucket: string; calls: number; units: number; errors: number }>();
+  for (const p of [...points].sort((a, b) => a.start.localeCompare(b.start))) {
+    const key = bucket(p.start);
+    const row = series.get(key) ?? { bucket: key, calls: 0, units: 0, errors: 0 };
+    row.calls += p.calls;
+    row.units += p.units;
+    row.errors += p.errors;
+    series.set(key, row);
+  }
+  const data = [...series.values()];
+  return (
+    <figure className="card" style={{ margin: 0 }}>
+      <figcaption className="muted">
+        Calls, units and failed calls per {days === 1 ? "hour (UTC)" : "day (UTC)"}
+      </figcaption>
+      <div className="chart">
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={data} margin={{ top: 10, right: 10, bottom: 0, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="bucket" />
+            <YAxis allowDecimals={false} />
+            <Tooltip />
+            <Legend />
+            <Bar dataKey="calls" fill="#3b2fc9" isAnimationActive={false} />
+            <Bar dataKey="units" fill="#1d6b35" isAnimationActive={false} />
+            <Bar dataKey="errors" fill="#a4161a" isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <table className="visually-hidden">
+        <caption>Usage per period</caption>
+        <thead>
+          <tr>
+            <th scope="col">Period</th>
+            <th scope="col">Calls</th>
+            <th scope="col">Units</th>
+            <th scope="col">Errors</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.map((d) => (
+            <tr key={d.bucket}>
+              <td>{d.bucket}</td>
+              <td>{d.calls}</td>
+              <td>{d.units}</td>
+              <td>{d.errors}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}

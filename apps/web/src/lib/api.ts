@@ -1,0 +1,76 @@
+// Server-side access to the GraphQL API (never imported by client components: the API token
+// lives in the encrypted next-auth cookie and is read here only).
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { decode } from "next-auth/jwt";
+
+export const API_URL = (process.env.API_URL ?? "http://127.0.0.1:4000").replace(/\/$/, "");
+
+export interface GqlError {
+  message: string;
+  extensions?: { code?: string; field?: string; fields?: { field: string; message: string }[]; retryAfterMs?: number };
+}
+
+export interface GqlResult<T> {
+  data?: T;
+  errors?: GqlError[];
+  requestId?: string;
+  status: number;
+}
+
+/** One operation against the API, as the given token (or anonymously). */
+export async function gql<T>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string | null,
+  headers: Record<string, string> = {},
+): Promise<GqlResult<T>> {
+  let res: Response;
+  try {
+    res = await fetch(`${API_URL}/graphql`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: JSON.stringify({ query, variables }),
+      cache: "no-store",
+    });
+  } catch {
+    return {
+      status: 503,
+      errors: [{ message: "The API is unreachable; retry shortly.", extensions: { code: "UNAVAILABLE" } }],
+    };
+  }
+  const body = (await res.json().catch(() => ({}))) as {
+    data?: T;
+    errors?: GqlError[];
+    extensions?: { requestId?: string };
+  };
+  return { data: body.data, errors: body.errors, requestId: body.extensions?.requestId, status: res.status };
+}
+
+const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+
+/** The API session token of the signed-in user, from the next-auth cookie; null when signed out. */
+export async function apiToken(): Promise<string | null> {
+  const jar = await cookies();
+  const raw = SESSION_COOKIES.map((name) => jar.get(name)?.value).find(Boolean);
+  if (!raw) return null;
+  const secret = process.env.NEXTAUTH_SECRET;
+  if (!secret) return null;
+  const token = await decode({ token: raw, secret }).catch(() => null);
+  return typeof token?.apiToken === "string" ? token.apiToken : null;
+}
+
+/**
+ * For server components: runs the operation as the signed-in user. An expired API session
+ * sends the user to sign in again; other errors are returned for the page to show.
+ */
+export async function gqlAsUser<T>(query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
+  const token = await apiToken();
+  const result = await gql<T>(query, variables, token);
+  if (token && result.errors?.[0]?.extensions?.code === "UNAUTHENTICATED") redirect("/signin?expired=1");
+  return result;
+}

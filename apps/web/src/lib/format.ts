@@ -1,0 +1,61 @@
+// Money is integers everywhere (cents, micros); formatting happens only here.
+
+export function money(cents: number, currency = "usd"): string {
+  return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
+}
+
+/** A per-unit price in micros, shown per 1,000 units (what a reader can compare). */
+export function pricePer1k(micros: number, currency = "usd"): string {
+  return `${new Intl.NumberFormat("en-US", {
+    style: "currency",
+    currency: currency.toUpperCase(),
+    maximumFractionDigits: 4,
+  }).format((micros * 1000) / 1_000_000)} / 1k units`;
+}
+
+export function count(n: number): string {
+  return new Intl.NumberFormat("en-US").format(n);
+}
+
+export function date(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  return new Date(iso).toLocaleDateString("en-US", {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    timeZone: "UTC",
+  });
+}
+
+export const TASK_LABELS: Record<string, string> = {
+  TEXT_CLASSIFICATION: "Text classification",
+  TEXT_EMBEDDING: "Text embedding",
+  IMAGE_CLASSIFICATION: "Image classification",
+  OBJECT_DETECTION: "Object detection",
+  RECOMMENDATION: "Recommendation",
+};
+
+/** The first measured figure of an evaluation, e.g. "accuracy 88.2%". */
+export function evaluationHeadline(evaluation: unknown): string | null {
+  if (!evaluation || typeof evaluation !== "object") return null;
+  const [entry] = Object.entries(evaluation as Record<string, unknown>).filter(([, v]) => typeof v === "number");
+  if (!entry) return null;
+  const [name, value] = entry as [string, number];
+  const pretty = name.replace(/([a-z])([A-Z0-9])/g, "$1 $2").replace(/_/g, " ");
+  return value <= 1 && value >= 0 && !/rmse|loss|error/i.test(name)
+    ? `${pretty} ${(value * 100).toFixed(1)}%`
+    : `${pretty} ${value.toFixed(3)}`;
+}
+
+export interface PlanPrice {
+  monthlyFeeCents: number;
+  unitPriceMicros: number;
+  includedUnits: number;
+  currency: string;
+}
+
+export function priceFrom(plans: PlanPrice[]): string {
+  if (!plans.length) return "No plans";
+  const cheapest = [...plans].sort((a, b) => a.monthlyFeeCents - b.monthlyFeeCents)[0] as PlanPrice;
+  return cheapest.monthlyFeeCents === 0 ? "Free tier" : `From ${money(cheapest.monthlyFeeCents, cheapest.currency)}/mo`;
+}
