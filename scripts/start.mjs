@@ -2,6 +2,8 @@
 // `npm start`: migrate the database, then run every service of the product and say
 // what is running where. Stops them all on Ctrl-C.
 import { spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -40,8 +42,8 @@ async function waitFor(url, what, child, timeoutMs = 120_000) {
   throw new Error(`${what} not ready after ${timeoutMs / 1000} s (${url})`);
 }
 
-function run(name, args, extraEnv = {}) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: "inherit" });
+function run(name, args, extraEnv = {}, cwd = root) {
+  const child = spawn(process.execPath, args, { cwd, env: { ...env, ...extraEnv }, stdio: "inherit" });
   child.on("exit", (code, signal) => {
     if (!stopping) {
       log(`${name} stopped (${signal ?? `exit ${code}`}); stopping everything`);
@@ -75,6 +77,44 @@ if (migrate.status !== 0) {
 }
 log(/No pending migrations/.test(migrate.stdout) ? "database schema up to date" : "migrations applied");
 
+// The portal is a Next.js production build: rebuilt only when its sources are newer than it.
+const webDir = path.join(root, "apps", "web");
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (["node_modules", ".next", "e2e", "test-results"].includes(entry.name)) continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+const buildId = path.join(webDir, ".next", "BUILD_ID");
+if (!fs.existsSync(buildId) || fs.statSync(buildId).mtimeMs < newestSource(webDir)) {
+  log("building the portal (next build; cached afterwards)…");
+  const build = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
+    cwd: webDir,
+    env: { ...env, NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (build.status !== 0) {
+    log("the portal build failed (run `npx next build` in apps/web to see why)");
+    process.exit(1);
+  }
+}
+
+/** A secret kept in DATA_DIR, like the API's own (apps/api: localSecret). */
+function localSecret(name) {
+  const dir = path.resolve(env.DATA_DIR ?? "data");
+  const file = path.join(dir, name);
+  fs.mkdirSync(dir, { recursive: true });
+  if (!fs.existsSync(file)) {
+    try {
+      fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+    } catch {}
+  }
+  return fs.readFileSync(file, "utf8").trim();
+}
+
 const inferencePort = Number(env.INFERENCE_PORT ?? 4001);
 const inferenceHost = env.INFERENCE_HOST ?? "127.0.0.1";
 const inference = run("inference", [path.join(root, "apps", "inference", "dist", "main.js")]);
@@ -82,9 +122,26 @@ const inference = run("inference", [path.join(root, "apps", "inference", "dist",
 const api = run("api", [path.join(root, "apps", "api", "dist", "main.js")], {
   INFERENCE_URL: env.INFERENCE_URL ?? `http://${inferenceHost}:${inferencePort}`,
 });
+const webPort = Number(env.WEB_PORT ?? 3000);
+const webUrl = env.NEXTAUTH_URL ?? `http://localhost:${webPort}`;
+const web = run(
+  "portal",
+  [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(webPort), "-H", host],
+  {
+    API_URL: env.API_URL ?? `http://${host}:${apiPort}`,
+    PUBLIC_API_URL: env.PUBLIC_API_URL ?? `http://localhost:${apiPort}`,
+    NEXTAUTH_URL: webUrl,
+    NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? localSecret("nextauth-secret"),
+    NEXT_TELEMETRY_DISABLED: "1",
+    // next start reads NODE_ENV itself; a PORT meant for the API must not leak into it.
+    PORT: String(webPort),
+  },
+  webDir,
+);
 try {
   await waitFor(`http://${inferenceHost}:${inferencePort}/v2/health/ready`, "inference tier", inference);
   await waitFor(`http://${host}:${apiPort}/health/ready`, "API", api);
+  await waitFor(`http://${host}:${webPort}/icon.svg`, "portal", web);
 } catch (error) {
   log(error.message);
   await stopAll(1);
@@ -92,6 +149,7 @@ try {
 if (!stopping) {
   const seeded = env.SEED_DEMO !== "false" && env.SEED_DEMO !== "0";
   log("Modelmarket is running:");
+  log(`  Portal        ${webUrl}`);
   log(`  GraphQL API   http://${host}:${apiPort}/graphql`);
   log(`  Upload        POST http://${host}:${apiPort}/v1/artifacts`);
   log(`  Inference     http://${inferenceHost}:${inferencePort}/v2 (KServe v2; internal, shared secret)`);

@@ -38,7 +38,13 @@ export const TASK_LABELS: Record<string, string> = {
 /** The first measured figure of an evaluation, e.g. "accuracy 88.2%". */
 export function evaluationHeadline(evaluation: unknown): string | null {
   if (!evaluation || typeof evaluation !== "object") return null;
-  const [entry] = Object.entries(evaluation as Record<string, unknown>).filter(([, v]) => typeof v === "number");
+  const numeric = Object.entries(evaluation as Record<string, unknown>).filter(([, v]) => typeof v === "number");
+  // A quality metric first (not a count such as "folds" or "sentences").
+  const [entry] = [
+    ...numeric.filter(([k]) => /accuracy|f1|top1|recall|precision|map|auc/i.test(k)),
+    ...numeric.filter(([k]) => /rmse|mae|loss/i.test(k)),
+    ...numeric,
+  ];
   if (!entry) return null;
   const [name, value] = entry as [string, number];
   const pretty = name.replace(/([a-z])([A-Z0-9])/g, "$1 $2").replace(/_/g, " ");

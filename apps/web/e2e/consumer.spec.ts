@@ -1,0 +1,102 @@
+import { expect, test } from "@playwright/test";
+import { API_URL, api, screenshot, signUpInPortal, watchConsole } from "./support";
+
+test("happy: a new consumer finds the sentiment model, tries it, subscribes, gets a key, and sees the key's call in usage and billing", async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await signUpInPortal(page, "Consumer Co");
+
+  // Search the catalog.
+  await page.getByLabel("Search models").fill("sentiment");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/q=sentiment/);
+  const card = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: "sentiment", exact: true }) });
+  await expect(card).toContainText("Free tier");
+  await screenshot(page, "catalog");
+  await card.getByRole("link", { name: "sentiment", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "sentiment" })).toBeVisible();
+  await expect(page.getByText("Intended use")).toBeVisible();
+
+  // Try it: a real call, paid from the free plan.
+  await page.getByLabel("Text to classify").fill("What a wonderful, delightful day. I love it!");
+  await page.getByRole("button", { name: "Run" }).click();
+  const scores = page.getByRole("region", { name: "Scores" });
+  await expect(scores).toContainText("positive");
+  await expect(page.getByText(/Request id req_/)).toBeVisible();
+  await expect(page.getByRole("region", { name: "Free plan" })).toContainText("your plan");
+  await screenshot(page, "model-page");
+
+  // Subscribe to the paid plan.
+  await page.getByRole("button", { name: "Switch to Pro" }).click();
+  await expect(page.getByText("Subscribed to Pro.")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Pro plan" })).toContainText("your plan");
+
+  // Billing before the key's call.
+  await page.goto("/billing");
+  const row = page.getByTestId("subscription-modelmarket/sentiment");
+  await expect(row.getByTestId("used-units")).toHaveText("0");
+  await expect(page.getByTestId("estimate-total")).toContainText("$9.00");
+
+  // Create a key; the secret is shown once.
+  await page.goto("/keys");
+  await page.getByLabel("Name").fill("e2e backend");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const secret = (await page.getByTestId("new-key-secret").textContent())?.trim() ?? "";
+  expect(secret).toMatch(/^mm_live_/);
+  await expect(page.getByText("it is shown only once")).toBeVisible();
+  await expect(page.getByRole("cell", { name: "e2e backend", exact: true })).toBeVisible();
+  await screenshot(page, "keys");
+
+  // A program calls the model with the key.
+  const call = await api<{ classifyText: { label: string }[] }>(
+    `mutation { classifyText(model: "modelmarket/sentiment", inputs: ["This is terrible and broken."]) { label } }`,
+    {},
+    secret,
+  );
+  expect(call.errors).toBeUndefined();
+  expect(call.data?.classifyText[0]?.label).toBe("negative");
+
+  // Usage shows both calls (playground + key); the estimate's units moved.
+  await page.goto("/usage");
+  await expect(page.getByTestId("total-calls")).toHaveText("2");
+  await expect(page.getByRole("cell", { name: "modelmarket/sentiment" })).toBeVisible();
+  await expect(page.locator(".recharts-wrapper")).toBeVisible();
+  await screenshot(page, "usage");
+  await page.goto("/billing");
+  await expect(page.getByTestId("subscription-modelmarket/sentiment").getByTestId("used-units")).toHaveText("1");
+  await screenshot(page, "billing");
+
+  // Revoke the key with confirmation; the API refuses it afterwards.
+  await page.goto("/keys");
+  await page.getByRole("button", { name: "Revoke e2e backend" }).click();
+  await page.getByRole("button", { name: "Revoke key" }).click();
+  await expect(page.getByText(/^revoked /)).toBeVisible();
+  const refused = await api(
+    `mutation { classifyText(model: "modelmarket/sentiment", inputs: ["hi"]) { label } }`,
+    {},
+    secret,
+  );
+  expect(refused.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+
+  expect(problems).toEqual([]);
+  expect(API_URL).toBeTruthy();
+});
+
+test("happy: the catalog is server-rendered, filters by task and pages through results", async ({ page }) => {
+  const problems = watchConsole(page);
+  const response = await page.request.get("/?task=OBJECT_DETECTION");
+  expect(await response.text()).toContain("object-detector");
+  await page.goto("/?task=TEXT_EMBEDDING");
+  await expect(page.getByRole("link", { name: "sentence-encoder" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "sentiment" })).toHaveCount(0);
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.goto("/");
+  // No horizontal scrolling on a phone.
+  const overflow = await page.evaluate(
+    () => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0);
+  await screenshot(page, "catalog-phone");
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,62 @@
+import crypto from "node:crypto";
+import path from "node:path";
+import { expect, type Page } from "@playwright/test";
+
+export const API_URL = process.env.E2E_API_URL as string;
+export const PASSWORD = "granite-lantern-orbit-7";
+
+/** Console errors and uncaught exceptions of a page; every test asserts there are none. */
+export function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`${page.url()}: ${error.message}`));
+  return problems;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({
+    path: path.join(__dirname, "..", "test-results", "screenshots", `${name}.png`),
+    fullPage: true,
+  });
+}
+
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}-${crypto.randomBytes(4).toString("hex")}@example.com`;
+}
+
+/** Signs up through the portal's form; the user ends signed in on the catalog. */
+export async function signUpInPortal(page: Page, tenantName: string): Promise<{ email: string }> {
+  const email = uniqueEmail(tenantName.toLowerCase().replace(/\W+/g, "-"));
+  await page.goto("/signup");
+  await page.getByLabel("Organisation or your name").fill(tenantName);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel(/^Password/).fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  return { email };
+}
+
+/** One GraphQL operation straight against the API, as a client program would send it. */
+export async function api<T>(query: string, variables: Record<string, unknown> = {}, token?: string) {
+  const res = await fetch(`${API_URL}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+}
+
+export async function uploadArtifact(bytes: Uint8Array, kind: "model" | "asset", token: string): Promise<string> {
+  const res = await fetch(`${API_URL}/v1/artifacts?kind=${kind}`, {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream", authorization: `Bearer ${token}` },
+    body: bytes,
+  });
+  const body = (await res.json()) as { id?: string };
+  if (!body.id) throw new Error(`upload failed: ${JSON.stringify(body)}`);
+  return body.id;
+}
+
+export const VOCAB = "[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello\nworld\n";
