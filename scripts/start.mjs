@@ -124,23 +124,28 @@ const api = run("api", [path.join(root, "apps", "api", "dist", "main.js")], {
 });
 const webPort = Number(env.WEB_PORT ?? 3000);
 const webUrl = env.NEXTAUTH_URL ?? `http://localhost:${webPort}`;
-const web = run(
-  "portal",
-  [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(webPort), "-H", host],
-  {
-    API_URL: env.API_URL ?? `http://${host}:${apiPort}`,
-    PUBLIC_API_URL: env.PUBLIC_API_URL ?? `http://localhost:${apiPort}`,
-    NEXTAUTH_URL: webUrl,
-    NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? localSecret("nextauth-secret"),
-    NEXT_TELEMETRY_DISABLED: "1",
-    // next start reads NODE_ENV itself; a PORT meant for the API must not leak into it.
-    PORT: String(webPort),
-  },
-  webDir,
-);
+function startPortal() {
+  return run(
+    "portal",
+    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(webPort), "-H", host],
+    {
+      API_URL: env.API_URL ?? `http://${host}:${apiPort}`,
+      PUBLIC_API_URL: env.PUBLIC_API_URL ?? `http://localhost:${apiPort}`,
+      NEXTAUTH_URL: webUrl,
+      NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? localSecret("nextauth-secret"),
+      NEXT_TELEMETRY_DISABLED: "1",
+      // next start reads NODE_ENV itself; a PORT meant for the API must not leak into it.
+      PORT: String(webPort),
+    },
+    webDir,
+  );
+}
+let web;
 try {
   await waitFor(`http://${inferenceHost}:${inferencePort}/v2/health/ready`, "inference tier", inference);
   await waitFor(`http://${host}:${apiPort}/health/ready`, "API", api);
+  // The portal last: once it answers, the whole product does.
+  web = startPortal();
   await waitFor(`http://${host}:${webPort}/icon.svg`, "portal", web);
 } catch (error) {
   log(error.message);

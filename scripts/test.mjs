@@ -35,6 +35,8 @@ function reachable(host, port) {
 step("lint (biome)", "npx", ["biome", "check", "."]);
 step("build", "npx", ["tsc", "-b"]);
 step("type-check tests", "npx", ["tsc", "-p", "tsconfig.test.json"]);
+// The portal's production build (type-checks it too); npm start and the tests reuse it.
+step("build portal (next build)", "npx", ["next", "build", "apps/web"]);
 
 const projects = ["unit", "api-pglite", "inference", "black-box"];
 if (await reachable(pgUrl.hostname, pgUrl.port || 5432)) {

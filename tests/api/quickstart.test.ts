@@ -13,6 +13,7 @@ const root = path.resolve(__dirname, "..", "..");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-quickstart-"));
 let port = 0;
 let inferencePort = 0;
+let webPort = 0;
 let server: ChildProcess | undefined;
 let output = "";
 
@@ -33,6 +34,7 @@ async function startProduct(): Promise<void> {
       ...process.env,
       PORT: String(port),
       INFERENCE_PORT: String(inferencePort),
+      WEB_PORT: String(webPort),
       DATA_DIR: dataDir,
       DATABASE_URL: "",
       LOG_LEVEL: "warn",
@@ -59,6 +61,7 @@ async function stopProduct(): Promise<void> {
 beforeAll(async () => {
   port = await freePort();
   inferencePort = await freePort();
+  webPort = await freePort();
   await startProduct();
 });
 afterAll(async () => {
@@ -96,6 +99,15 @@ describe("quick start", () => {
     expect(data.model.latestVersion.signature.inputs).toEqual([
       { name: "x", elemType: "float", shape: [1, 1, 224, 224] },
     ]);
+  });
+
+  it("happy: npm start serves the portal, which renders the demo catalog from the API", async () => {
+    expect(output).toContain(`Portal`);
+    const res = await fetch(`http://127.0.0.1:${webPort}/?q=sentiment`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("Find a model");
+    expect(html).toContain("/models/modelmarket/sentiment");
   });
 
   it("happy: sign up → API key → upload → publish → search → subscribe, as the README shows", async () => {

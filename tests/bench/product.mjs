@@ -24,12 +24,14 @@ export const secrets = {
 /** Starts the product and resolves once its banner is printed; `extraEnv` varies a run. */
 export async function startProduct(port, dataDir, extraEnv = {}) {
   const inferencePort = await freePort();
+  const webPort = await freePort();
   const child = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
     cwd: root,
     env: {
       ...process.env,
       PORT: String(port),
       INFERENCE_PORT: String(inferencePort),
+      WEB_PORT: String(webPort),
       DATA_DIR: dataDir,
       DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "",
       LOG_LEVEL: "warn",
