@@ -1,5 +1,6 @@
 // `npm run k8s:render -- --tenants acme,globex:nvidia.com/mig-1g.18gb [--out infra/k8s/rendered]
-//   [--image-tag 0.1.0] [--registry r] [--artifacts-nfs server:/export]`: writes the manifests of a deployment with those dedicated tenants
+//   [--image-tag 0.1.0] [--registry r] [--artifacts-nfs server:/export]
+//   [--web-url https://portal --api-url https://api]`: writes the manifests of a deployment with those dedicated tenants
 // (tenant[:gpu resource]) as one multi-document YAML file, or prints it.
 import fs from "node:fs";
 import path from "node:path";
@@ -29,6 +30,9 @@ const objects = renderManifests({
   images: { api: `${registry}/api:${tag}`, web: `${registry}/web:${tag}`, inference: `${registry}/inference:${tag}` },
   tenants,
   ...(nfs ? { artifactsNfs: { server: nfsServer as string, path: nfsPath.join(":") } } : {}),
+  ...(arg("web-url") && arg("api-url")
+    ? { publicUrls: { web: arg("web-url") as string, api: arg("api-url") as string } }
+    : {}),
 });
 const yamlText = objects.map((o) => stringify(JSON.parse(JSON.stringify(o)))).join("---\n");
 const out = arg("out");

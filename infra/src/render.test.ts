@@ -88,6 +88,16 @@ describe("Kubernetes manifests", () => {
     expect(containers(job)[0]?.securityContext.readOnlyRootFilesystem).toBe(true);
   });
 
+  it("happy: the portal knows its public URLs and its probes never depend on the API", () => {
+    const web = inNs("modelmarket").find((o) => o.kind === "Deployment" && o.metadata.name === "web");
+    const c = containers(web)[0] as Record<string, any>;
+    expect(c.env.map((e: { name: string }) => e.name)).toEqual(
+      expect.arrayContaining(["API_URL", "NEXTAUTH_URL", "PUBLIC_API_URL", "NEXTAUTH_SECRET"]),
+    );
+    expect([c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path]).toEqual(["/icon.svg", "/api/auth/providers"]);
+    expect(c.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toContain("/app/apps/web/.next/cache");
+  });
+
   it("error: a tenant slug that is not DNS-safe is refused", () => {
     expect(() => renderManifests({ images, tenants: [{ slug: "Bad_Slug" }] })).toThrow(/not DNS-safe/);
   });

@@ -35,6 +35,8 @@ export interface RenderOptions {
   artifactsNfs?: { server: string; path: string };
   /** Size of the model store as the volume claims announce it. */
   artifactsSize?: string;
+  /** Public addresses (behind your ingress): the portal's (NEXTAUTH_URL) and the API's (shown in snippets). */
+  publicUrls?: { web: string; api: string };
 }
 
 export type K8sObject = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } };
@@ -131,6 +133,8 @@ function deployment(args: {
   pod?: Record<string, unknown>;
   /** Mount the model store (claim `artifacts`), read-only unless "rw". */
   artifacts?: "ro" | "rw";
+  /** More writable directories (emptyDir) besides /tmp, e.g. Next.js's cache. */
+  scratch?: string[];
 }): Deployment {
   const labels = { app: args.name, ...PLATFORM_LABEL };
   return new Deployment({
@@ -154,6 +158,7 @@ function deployment(args: {
               // Writable scratch (model files, temp) on an emptyDir: the root filesystem stays read-only.
               volumeMounts: [
                 { name: "scratch", mountPath: "/tmp" },
+                ...(args.scratch ?? []).map((mountPath, i) => ({ name: `scratch-${i}`, mountPath })),
                 ...(args.artifacts
                   ? [{ name: "artifacts", mountPath: ARTIFACTS_MOUNT, readOnly: args.artifacts === "ro" }]
                   : []),
@@ -163,6 +168,7 @@ function deployment(args: {
           ],
           volumes: [
             { name: "scratch", emptyDir: { sizeLimit: "2Gi" } },
+            ...(args.scratch ?? []).map((_, i) => ({ name: `scratch-${i}`, emptyDir: { sizeLimit: "1Gi" } })),
             ...(args.artifacts
               ? [
                   {
@@ -253,6 +259,10 @@ function autoscaled(name: string, namespace: string, min: number, max: number) {
  */
 export function renderManifests(options: RenderOptions): K8sObject[] {
   const ns = options.namespace ?? "modelmarket";
+  const publicUrls = options.publicUrls ?? {
+    web: "https://modelmarket.example.com",
+    api: "https://api.modelmarket.example.com",
+  };
   const common = [
     secretEnv("SESSION_SECRET", "session-secret"),
     secretEnv("INFERENCE_SHARED_SECRET", "inference-shared-secret"),
@@ -290,10 +300,17 @@ export function renderManifests(options: RenderOptions): K8sObject[] {
       image: options.images.web,
       port: 3000,
       replicas: 2,
-      env: [{ name: "API_URL", value: `http://api.${ns}.svc:4000` }, secretEnv("NEXTAUTH_SECRET", "nextauth-secret")],
+      env: [
+        { name: "API_URL", value: `http://api.${ns}.svc:4000` },
+        { name: "NEXTAUTH_URL", value: publicUrls.web },
+        { name: "PUBLIC_API_URL", value: publicUrls.api },
+        secretEnv("NEXTAUTH_SECRET", "nextauth-secret"),
+      ],
       resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-      live: "/",
-      ready: "/",
+      // Neither probe calls the API: a slow API must not get the portal restarted.
+      live: "/icon.svg",
+      ready: "/api/auth/providers",
+      scratch: ["/app/apps/web/.next/cache"],
     }),
     service("web", ns, 3000),
     ...autoscaled("web", ns, 2, 10),
