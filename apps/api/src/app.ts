@@ -19,10 +19,12 @@ import { requestPlugin } from "./graphql/request.plugin";
 import { buildApiSchema } from "./graphql/schema";
 import { artifactUploadRoute } from "./http/artifact-upload.route";
 import { requestIdMiddleware } from "./http/request-id.middleware";
+import { stripeWebhookRoute } from "./http/stripe-webhook.route";
 import { LocalArtifactStore } from "./infra/artifact-store";
 import { CacheBus } from "./infra/cache-bus";
 import { HttpInferenceClient } from "./infra/inference-client";
 import { createLogger, type Logger } from "./infra/logger";
+import { createStripe } from "./infra/stripe-client";
 import { TenantRouter } from "./infra/tenant-router";
 import { UsageWriter } from "./infra/usage-writer";
 import type { AppServices } from "./services";
@@ -54,6 +56,7 @@ export function createServices(env: Env, db: PrismaClient, logger: Logger = crea
     ),
     usage: new UsageWriter(db, logger, { maxDelayMs: env.USAGE_COMMIT_MAX_DELAY_MS, maxBatch: 1000 }),
     inferenceRateLimits: new InferenceRateLimits(env.INFERENCE_RATE_LIMITS === "on", redis),
+    stripe: createStripe(env),
   };
 }
 
@@ -124,6 +127,8 @@ export async function startApi(services: AppServices, port: number, host: string
     }
   });
   app.post("/v1/artifacts", artifactUploadRoute(services));
+  // Raw body: the signature covers the exact bytes Stripe sent.
+  app.post("/webhooks/stripe", express.raw({ type: () => true, limit: "1mb" }), stripeWebhookRoute(services));
   app.use(
     "/graphql",
     express.json({ limit: env.GRAPHQL_MAX_BODY_BYTES }),

@@ -75,11 +75,25 @@ const schema = z
     USAGE_COMMIT_MAX_DELAY_MS: z.coerce.number().int().min(0).max(100).default(0),
     PLATFORM_FEE_PERCENT: z.coerce.number().min(0).max(100).default(20),
     BILLING_CLOSE_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
+    /** Stripe: unset = the internal ledger is the whole billing system. */
+    STRIPE_SECRET_KEY: z.string().min(1).optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+    /** Another Stripe API endpoint (tests, stripe-mock), e.g. http://127.0.0.1:12111. */
+    STRIPE_API_BASE: z.string().url().optional(),
+    STRIPE_SYNC_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
+    STRIPE_CONNECT_RETURN_URL: z.string().url().default("http://localhost:3000/billing"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
       ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required when NODE_ENV=production" });
+    }
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["STRIPE_WEBHOOK_SECRET"],
+        message: "is required with STRIPE_SECRET_KEY (webhooks are verified with it)",
+      });
     }
     if (env.NODE_ENV === "production" && !env.INFERENCE_SHARED_SECRET) {
       ctx.addIssue({

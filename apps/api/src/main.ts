@@ -5,6 +5,7 @@ import { loadEnv } from "./env";
 import { createLogger } from "./infra/logger";
 import { seedDemo } from "./seed/seed-demo";
 import { scheduleBillingClose } from "./use-cases/billing/schedule-billing-close";
+import { scheduleStripeSync } from "./use-cases/billing/stripe/schedule-stripe-sync";
 
 async function main() {
   const env = loadEnv();
@@ -25,7 +26,11 @@ async function main() {
   }
   const api = await startApi(services, env.PORT, env.HOST);
   const billing = scheduleBillingClose(services);
-  logger.info({ url: `${api.url}/graphql`, database: db.kind }, "API listening");
+  const stripeSync = scheduleStripeSync(services);
+  logger.info(
+    { url: `${api.url}/graphql`, database: db.kind, billing: services.stripe ? "stripe" : "internal ledger" },
+    "API listening",
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -35,6 +40,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     clearInterval(billing);
+    clearInterval(stripeSync);
     await api.close();
     await db.close();
     process.exit(0);

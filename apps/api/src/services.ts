@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@modelmarket/db";
+import type Stripe from "stripe";
 import type { AuthRateLimits } from "./auth/auth-rate-limits";
 import type { Authenticator } from "./auth/authenticator";
 import type { LastUsedTracker } from "./auth/last-used-tracker";
@@ -26,4 +27,6 @@ export interface AppServices {
   inference: InferenceClient;
   usage: UsageWriter;
   inferenceRateLimits: InferenceRateLimits;
+  /** null without STRIPE_SECRET_KEY. */
+  stripe: Stripe | null;
 }

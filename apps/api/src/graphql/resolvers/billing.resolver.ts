@@ -2,7 +2,8 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { GraphQLContext } from "../../context";
 import { earnings, listInvoices, receipt, usageReport } from "../../use-cases/billing/reports";
 import { setSpendCap } from "../../use-cases/billing/set-spend-cap";
-import { EarningsReport, Invoice, UsageReceipt, UsageReport } from "../types/billing.type";
+import { connectPayoutAccount } from "../../use-cases/billing/stripe/connect-payout-account";
+import { EarningsReport, Invoice, PayoutOnboarding, UsageReceipt, UsageReport } from "../types/billing.type";
 import { DateTimeScalar } from "../types/scalars";
 import { ModelSubscription } from "../types/subscription.type";
 
@@ -46,5 +47,13 @@ export class BillingResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     return setSpendCap(ctx.services, ctx.principal, subscriptionId, capCents);
+  }
+
+  @Mutation(() => PayoutOnboarding, {
+    description:
+      "Publishers: creates the tenant's Stripe Connect account once and returns an onboarding link; closed periods' earnings are then transferred to it (scope billing:write; UNAVAILABLE without Stripe).",
+  })
+  connectPayoutAccount(@Ctx() ctx: GraphQLContext) {
+    return connectPayoutAccount(ctx.services, ctx.principal);
   }
 }

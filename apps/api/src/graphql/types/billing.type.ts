@@ -66,3 +66,10 @@ export class EarningsReport {
   @Field(() => Int) netCents: number;
   @Field(() => [ModelEarnings]) models: ModelEarnings[];
 }
+
+@ObjectType({ description: "Where a publisher finishes (or resumes) Stripe Connect onboarding to receive payouts." })
+export class PayoutOnboarding {
+  @Field() accountId: string;
+  @Field({ description: "Stripe-hosted onboarding page; open it in a browser (it expires after a few minutes)." })
+  url: string;
+}

@@ -1,0 +1,273 @@
+import { isUniqueViolation } from "@modelmarket/db";
+import { newId } from "@modelmarket/domain";
+import Stripe from "stripe";
+import type { AppServices } from "../../../services";
+
+export interface StripeSyncResult {
+  customers: number;
+  subscriptions: number;
+  cancellations: number;
+  meterEvents: number;
+  transfers: number;
+  failures: number;
+}
+
+/**
+ * Brings Stripe in line with our ledger, as an outbox: everything is decided and committed
+ * here first (subscriptions, usage events, closed periods), then mirrored to Stripe by this
+ * sync, which any instance may run at any time. Every call carries an idempotency key derived
+ * from our own ids, and what Stripe created is stored under a unique column, so a retry or two
+ * instances racing create nothing twice. A failure is logged and retried at the next run.
+ */
+export async function syncStripe(services: AppServices): Promise<StripeSyncResult> {
+  const result: StripeSyncResult = {
+    customers: 0,
+    subscriptions: 0,
+    cancellations: 0,
+    meterEvents: 0,
+    transfers: 0,
+    failures: 0,
+  };
+  const stripe = services.stripe;
+  if (!stripe) return result;
+  const attempt = async (what: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      result.failures++;
+      services.logger.warn({ err: error, what }, "stripe sync step failed; retried at the next run");
+    }
+  };
+
+  // 1. Subscriptions (with their customer and their plan's product, prices and meter).
+  const pending = await services.db.subscription.findMany({
+    where: { stripeSubscriptionId: null, status: { not: "CANCELED" } },
+    include: { plan: { include: { model: { select: { slug: true } } } }, tenant: true },
+    take: 100,
+  });
+  for (const sub of pending) {
+    await attempt(`subscription ${sub.id}`, async () => {
+      const customer = await ensureCustomer(services, stripe, sub.tenant, result);
+      const plan = await ensurePlan(services, stripe, sub.plan);
+      const created = await stripe.subscriptions.create(
+        {
+          customer,
+          items: [{ price: plan.stripeFeePriceId }, { price: plan.stripeUsagePriceId }],
+          // No card on file is needed: Stripe e-mails each invoice with a payment page.
+          collection_method: "send_invoice",
+          days_until_due: 14,
+          metadata: { subscriptionId: sub.id, tenantId: sub.tenantId },
+        },
+        { idempotencyKey: `mm-subscription-${sub.id}` },
+      );
+      await services.db.subscription.update({ where: { id: sub.id }, data: { stripeSubscriptionId: created.id } });
+      result.subscriptions++;
+    });
+  }
+
+  // 2. Cancellations made here.
+  const canceled = await services.db.subscription.findMany({
+    where: { status: "CANCELED", stripeSubscriptionId: { not: null }, stripeCanceledAt: null },
+    take: 100,
+  });
+  for (const sub of canceled) {
+    await attempt(`cancellation ${sub.id}`, async () => {
+      await stripe.subscriptions.cancel(
+        sub.stripeSubscriptionId as string,
+        {},
+        { idempotencyKey: `mm-cancel-${sub.id}` },
+      );
+      await services.db.subscription.update({ where: { id: sub.id }, data: { stripeCanceledAt: new Date() } });
+      result.cancellations++;
+    });
+  }
+
+  // 3. Overage units as Billing Meter events; Stripe dedupes on the identifier (our event id).
+  const events = await services.db.usageEvent.findMany({
+    where: {
+      outcome: "SUCCESS",
+      billedUnits: { gt: 0 },
+      stripeReportedAt: null,
+      subscription: { stripeSubscriptionId: { not: null } },
+    },
+    include: {
+      subscription: { select: { plan: { select: { stripeMeterEvent: true } } } },
+      tenant: { select: { stripeCustomerId: true } },
+    },
+    orderBy: { createdAt: "asc" },
+    take: 500,
+  });
+  const reported: string[] = [];
+  for (const event of events) {
+    const eventName = event.subscription.plan.stripeMeterEvent;
+    const customer = event.tenant.stripeCustomerId;
+    if (!eventName || !customer) continue;
+    await attempt(`meter event ${event.id}`, async () => {
+      await stripe.billing.meterEvents.create(
+        {
+          event_name: eventName,
+          identifier: event.id,
+          timestamp: Math.floor(event.createdAt.getTime() / 1000),
+          payload: { stripe_customer_id: customer, value: String(event.billedUnits) },
+        },
+        { idempotencyKey: `mm-meter-event-${event.id}` },
+      );
+      reported.push(event.id);
+    });
+  }
+  if (reported.length) {
+    await services.db.usageEvent.updateMany({
+      where: { id: { in: reported } },
+      data: { stripeReportedAt: new Date() },
+    });
+    result.meterEvents = reported.length;
+  }
+
+  // 4. Publisher payouts: one Connect transfer per publisher, closed period and currency.
+  const owed = await services.db.payoutEntry.groupBy({
+    by: ["publisherTenantId", "periodStart", "currency"],
+    where: { publisher: { stripeAccountId: { not: null } } },
+    _sum: { netCents: true },
+  });
+  for (const group of owed) {
+    const amount = group._sum.netCents ?? 0;
+    if (amount <= 0) continue;
+    const done = await services.db.publisherTransfer.findUnique({
+      where: {
+        publisherTenantId_periodStart_currency: {
+          publisherTenantId: group.publisherTenantId,
+          periodStart: group.periodStart,
+          currency: group.currency,
+        },
+      },
+    });
+    if (done) continue;
+    const period = group.periodStart.toISOString().slice(0, 7);
+    await attempt(`transfer ${group.publisherTenantId} ${period}`, async () => {
+      const publisher = await services.db.tenant.findUniqueOrThrow({ where: { id: group.publisherTenantId } });
+      const transfer = await stripe.transfers.create(
+        {
+          amount,
+          currency: group.currency,
+          destination: publisher.stripeAccountId as string,
+          transfer_group: `period-${period}`,
+          description: `Modelmarket earnings ${period}`,
+          metadata: { tenantId: publisher.id, period },
+        },
+        { idempotencyKey: `mm-transfer-${publisher.id}-${period}-${group.currency}` },
+      );
+      try {
+        await services.db.publisherTransfer.create({
+          data: {
+            id: newId("payout"),
+            publisherTenantId: publisher.id,
+            periodStart: group.periodStart,
+            currency: group.currency,
+            amountCents: amount,
+            stripeTransferId: transfer.id,
+          },
+        });
+        result.transfers++;
+      } catch (error) {
+        // Another instance recorded the same transfer (same idempotency key, same Stripe id).
+        if (!isUniqueViolation(error)) throw error;
+      }
+    });
+  }
+  return result;
+}
+
+async function ensureCustomer(
+  services: AppServices,
+  stripe: Stripe,
+  tenant: { id: string; name: string; slug: string; stripeCustomerId: string | null },
+  result: StripeSyncResult,
+): Promise<string> {
+  if (tenant.stripeCustomerId) return tenant.stripeCustomerId;
+  const owner = await services.db.user.findFirst({ where: { tenantId: tenant.id }, orderBy: { createdAt: "asc" } });
+  const customer = await stripe.customers.create(
+    { name: tenant.name, email: owner?.email, metadata: { tenantId: tenant.id, tenantSlug: tenant.slug } },
+    { idempotencyKey: `mm-customer-${tenant.id}` },
+  );
+  await services.db.tenant.update({ where: { id: tenant.id }, data: { stripeCustomerId: customer.id } });
+  tenant.stripeCustomerId = customer.id;
+  result.customers++;
+  return customer.id;
+}
+
+interface PlanRow {
+  id: string;
+  name: string;
+  currency: string;
+  monthlyFeeCents: number;
+  unitPriceMicros: number;
+  stripeProductId: string | null;
+  stripeFeePriceId: string | null;
+  stripeMeterId: string | null;
+  stripeMeterEvent: string | null;
+  stripeUsagePriceId: string | null;
+  model: { slug: string };
+}
+
+/** Product, monthly fee price, overage meter and metered price of a plan, each created once. */
+async function ensurePlan(services: AppServices, stripe: Stripe, plan: PlanRow) {
+  if (plan.stripeFeePriceId && plan.stripeUsagePriceId && plan.stripeMeterEvent) {
+    return { stripeFeePriceId: plan.stripeFeePriceId, stripeUsagePriceId: plan.stripeUsagePriceId };
+  }
+  const product = await stripe.products.create(
+    { name: `${plan.model.slug} — ${plan.name}`, metadata: { planId: plan.id, model: plan.model.slug } },
+    { idempotencyKey: `mm-product-${plan.id}` },
+  );
+  const fee = await stripe.prices.create(
+    {
+      product: product.id,
+      currency: plan.currency,
+      unit_amount: plan.monthlyFeeCents,
+      recurring: { interval: "month" },
+      metadata: { planId: plan.id, kind: "fee" },
+    },
+    { idempotencyKey: `mm-price-fee-${plan.id}` },
+  );
+  // One meter per plan: a customer's overage units then map to exactly one metered price.
+  const eventName = `mm_overage_${plan.id}`;
+  const meter = await stripe.billing.meters.create(
+    {
+      display_name: `${plan.model.slug} ${plan.name} overage units`,
+      event_name: eventName,
+      default_aggregation: { formula: "sum" },
+      customer_mapping: { type: "by_id", event_payload_key: "stripe_customer_id" },
+      value_settings: { event_payload_key: "value" },
+    },
+    { idempotencyKey: `mm-meter-${plan.id}` },
+  );
+  const usage = await stripe.prices.create(
+    {
+      product: product.id,
+      currency: plan.currency,
+      // micros of the currency unit → cents with decimals (exact: integer arithmetic)
+      unit_amount_decimal: Stripe.Decimal.from(microsToCentsDecimal(plan.unitPriceMicros)),
+      recurring: { interval: "month", usage_type: "metered", meter: meter.id },
+      metadata: { planId: plan.id, kind: "overage" },
+    },
+    { idempotencyKey: `mm-price-usage-${plan.id}` },
+  );
+  const ids = {
+    stripeProductId: product.id,
+    stripeFeePriceId: fee.id,
+    stripeMeterId: meter.id,
+    stripeMeterEvent: eventName,
+    stripeUsagePriceId: usage.id,
+  };
+  await services.db.plan.update({ where: { id: plan.id }, data: ids });
+  Object.assign(plan, ids);
+  return ids;
+}
+
+/** 333_333 micros → "33.3333" cents. */
+export function microsToCentsDecimal(micros: number): string {
+  const whole = Math.floor(micros / 10_000);
+  const fraction = String(micros % 10_000)
+    .padStart(4, "0")
+    .replace(/0+$/, "");
+  return fraction ? `${whole}.${fraction}` : String(whole);
+}
