@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closePeriod, monthBounds } from "../src/use-cases/billing/close-period";
+import { closePeriod, monthBounds, previousMonth } from "../src/use-cases/billing/close-period";
 import {
   apiKeyClient,
   errorCode,
@@ -290,5 +290,132 @@ describe("invoices", () => {
     expect(again.invoices).toHaveLength(1);
     const payouts = await api.db.prisma.payoutEntry.count({ where: { modelId: a.model.id } });
     expect(payouts).toBe(2);
+  });
+
+  it("happy: a month of simulated usage (two consumers, two models, overage, a mid-month cancellation) closes into invoices that reconcile to the unit and the cent", {
+    timeout: 120_000,
+  }, async () => {
+    // Real calls through the API, then moved into last month as if the month had passed.
+    const period = previousMonth(new Date());
+    const { start, end } = monthBounds(period);
+    const planA = {
+      ...FREE_PLAN,
+      name: "A",
+      includedUnits: 50,
+      unitPriceMicros: 1_234,
+      monthlyFeeCents: 2_900,
+      rateLimitPerMinute: 10_000,
+    };
+    const planB = {
+      ...FREE_PLAN,
+      name: "B",
+      includedUnits: 30,
+      unitPriceMicros: 10_000,
+      monthlyFeeCents: 0,
+      rateLimitPerMinute: 10_000,
+    };
+    const modelA = await publishTinyModel(publisher, { plans: [planA] });
+    const modelB = await publishTinyModel(publisher, { plans: [planB] });
+    const subscribe = async (consumer: TestTenant, model: typeof modelA) =>
+      (
+        await consumer.client.request<{ subscribe: { id: string } }>(
+          `mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`,
+          { m: model.slug, p: model.plans[0]?.id },
+        )
+      ).subscribe.id;
+    const c1 = await signUpTenant(api, "Month One");
+    const c2 = await signUpTenant(api, "Month Two");
+    const subs = {
+      c1a: await subscribe(c1, modelA),
+      c1b: await subscribe(c1, modelB),
+      c2a: await subscribe(c2, modelA),
+    };
+    const k1 = await apiKeyClient(api, c1, ["inference", "billing:read"]);
+    const k2 = await apiKeyClient(api, c2, ["inference", "billing:read"]);
+    // A seeded generator: the same month every run.
+    let seed = 42;
+    const rand = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return 1 + (seed % n);
+    };
+    const batch = (n: number) => Array.from({ length: rand(n) }, () => "hello");
+    for (let i = 0; i < 60; i++) expect((await call(k1, modelA.slug, batch(3))).body.errors).toBeUndefined();
+    for (let i = 0; i < 40; i++) expect((await call(k1, modelB.slug, batch(1))).body.errors).toBeUndefined();
+    for (let i = 0; i < 25; i++) expect((await call(k2, modelA.slug, batch(2))).body.errors).toBeUndefined();
+
+    // Spread each subscription's events over the month in their order; c2 cancels on the 15th.
+    const mid = new Date(start.getTime() + 14 * 86_400_000);
+    const spread = async (subscriptionId: string, until: Date) => {
+      const rows = await api.db.prisma.usageEvent.findMany({
+        where: { subscriptionId },
+        orderBy: { createdAt: "asc" },
+      });
+      const step = (until.getTime() - start.getTime() - 60_000) / rows.length;
+      for (const [i, row] of rows.entries()) {
+        await api.db.prisma.usageEvent.update({
+          where: { id: row.id },
+          data: { createdAt: new Date(start.getTime() + 60_000 + Math.floor(i * step)) },
+        });
+      }
+      await api.db.prisma.subscription.update({
+        where: { id: subscriptionId },
+        data: { createdAt: start, currentPeriodStart: start },
+      });
+      return rows;
+    };
+    await spread(subs.c1a, end);
+    await spread(subs.c1b, end);
+    await spread(subs.c2a, mid);
+    await api.db.prisma.subscription.update({ where: { id: subs.c2a }, data: { status: "CANCELED", canceledAt: mid } });
+
+    const closed = await closePeriod(api.services, period);
+    expect(closed.invoices).toBe(2);
+    const events = await api.db.prisma.usageEvent.findMany({
+      where: { subscriptionId: { in: Object.values(subs) }, outcome: "SUCCESS" },
+    });
+    for (const [consumer, mine] of [
+      [c1, [subs.c1a, subs.c1b]],
+      [c2, [subs.c2a]],
+    ] as const) {
+      const invoice = await api.db.prisma.invoice.findUniqueOrThrow({
+        where: { tenantId_periodStart_currency: { tenantId: consumer.tenantId, periodStart: start, currency: "usd" } },
+        include: { lines: true },
+      });
+      expect(invoice.lines.reduce((sum, l) => sum + l.amountCents, 0)).toBe(invoice.totalCents);
+      let expectedTotal = 0;
+      for (const subscriptionId of mine) {
+        const plan = subscriptionId === subs.c1b ? planB : planA;
+        const units = events.filter((e) => e.subscriptionId === subscriptionId).reduce((sum, e) => sum + e.units, 0);
+        const lines = invoice.lines.filter((l) => l.subscriptionId === subscriptionId);
+        // Units on the invoice = units of the events, to the unit.
+        expect(
+          lines.filter((l) => !l.description.includes("monthly fee")).reduce((sum, l) => sum + l.quantity, 0),
+        ).toBe(units);
+        // From first principles: included units free, the rest at the plan's price, rounded once.
+        const overage = Math.max(0, units - plan.includedUnits);
+        const overageCents = Math.round((overage * plan.unitPriceMicros) / 10_000);
+        expect(lines.find((l) => l.description.includes("beyond"))?.quantity ?? 0).toBe(overage);
+        expect(lines.find((l) => l.description.includes("beyond"))?.amountCents ?? 0).toBe(overageCents);
+        // The canceled subscription still pays its month's fee (no proration).
+        expect(lines.find((l) => l.description.includes("monthly fee"))?.amountCents).toBe(plan.monthlyFeeCents);
+        expectedTotal += plan.monthlyFeeCents + overageCents;
+      }
+      expect(invoice.totalCents).toBe(expectedTotal);
+    }
+    // The publisher's payouts for the month: every priced line, minus the platform fee.
+    const lines = await api.db.prisma.invoiceLine.findMany({
+      where: { subscriptionId: { in: Object.values(subs) }, amountCents: { gt: 0 } },
+    });
+    const payouts = await api.db.prisma.payoutEntry.findMany({
+      where: { invoiceLineId: { in: lines.map((l) => l.id) } },
+    });
+    expect(payouts).toHaveLength(lines.length);
+    for (const p of payouts) {
+      expect(p.grossCents).toBe(lines.find((l) => l.id === p.invoiceLineId)?.amountCents);
+      expect(p.feeCents + p.netCents).toBe(p.grossCents);
+      expect(p.feeCents).toBe(Math.round(p.grossCents * 0.2));
+    }
+    // Closing again changes nothing.
+    expect((await closePeriod(api.services, period)).invoices).toBe(0);
   });
 });
