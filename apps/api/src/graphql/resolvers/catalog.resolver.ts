@@ -1,6 +1,8 @@
-import { Arg, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { GraphQLContext } from "../../context";
 import { findModel } from "../../use-cases/catalog/find-model";
+import type { ModelView } from "../../use-cases/catalog/model-view";
+import { playgroundUserIds } from "../../use-cases/catalog/playground-user-ids";
 import { publishModel } from "../../use-cases/catalog/publish-model";
 import { encodeCursor, searchModels } from "../../use-cases/catalog/search-models";
 import { PublishModelInput } from "../inputs/publish-model.input";
@@ -34,5 +36,13 @@ export class CatalogResolver {
   @Mutation(() => Model)
   publishModel(@Arg("input", () => PublishModelInput) input: PublishModelInput, @Ctx() ctx: GraphQLContext) {
     return publishModel(ctx.services, ctx.principal, input);
+  }
+
+  @FieldResolver(() => [String], {
+    description:
+      "Recommenders: some user ids the model knows, for a playground's user picker; empty unless the caller subscribes to the model or publishes it.",
+  })
+  playgroundUserIds(@Root() model: ModelView, @Ctx() ctx: GraphQLContext) {
+    return playgroundUserIds(ctx.services, ctx.principal, model);
   }
 }

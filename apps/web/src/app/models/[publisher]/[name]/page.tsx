@@ -20,7 +20,11 @@ const MODEL = `query Model($slug: String!) {
     plans { id name monthlyFeeCents includedUnits unitPriceMicros currency rateLimitPerMinute }
   }
 }`;
-const MY_SUBSCRIPTIONS = `{ subscriptions { id status usedUnits model { slug } plan { id name includedUnits } } }`;
+// Not cached by the API (it names `subscriptions`), so it reflects a subscription made a moment ago.
+const MINE = `query Mine($slug: String!) {
+  subscriptions { id status usedUnits model { slug } plan { id name includedUnits } }
+  model(slug: $slug) { playgroundUserIds }
+}`;
 
 export interface ModelPlan {
   id: string;
@@ -90,11 +94,14 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
   if (!model) {
     return <p className="error-box">Could not load this model: {result.errors?.[0]?.message}</p>;
   }
-  const subscription = session
-    ? (((await gqlAsUser<{ subscriptions: MySubscription[] }>(MY_SUBSCRIPTIONS)).data?.subscriptions ?? []).find(
-        (s) => s.model.slug === model.slug && s.status !== "CANCELED",
-      ) ?? null)
-    : null;
+  const mine = session
+    ? (
+        await gqlAsUser<{ subscriptions: MySubscription[]; model: { playgroundUserIds: string[] } | null }>(MINE, {
+          slug: model.slug,
+        })
+      ).data
+    : undefined;
+  const subscription = mine?.subscriptions.find((s) => s.model.slug === model.slug && s.status !== "CANCELED") ?? null;
   const latest = model.versions[0];
   const publicApiUrl = process.env.PUBLIC_API_URL ?? API_URL;
   return (
@@ -127,6 +134,7 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
             task={model.task}
             signedIn={Boolean(session)}
             subscription={subscription}
+            userIds={mine?.model?.playgroundUserIds ?? []}
             freePlan={model.plans.find((p) => p.monthlyFeeCents === 0 && p.unitPriceMicros === 0) ?? null}
           />
         </div>

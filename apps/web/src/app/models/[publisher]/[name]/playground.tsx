@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { clientGql } from "@/lib/client-gql";
 import { count } from "@/lib/format";
 import type { ModelPlan, MySubscription } from "./page";
@@ -29,12 +29,15 @@ export function Playground({
   signedIn,
   subscription,
   freePlan,
+  userIds,
 }: {
   slug: string;
   task: string;
   signedIn: boolean;
   subscription: MySubscription | null;
   freePlan: ModelPlan | null;
+  /** Recommenders: users the model knows (shown once the caller subscribes). */
+  userIds: string[];
 }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
@@ -43,8 +46,12 @@ export function Playground({
   const [requestId, setRequestId] = useState<string | null>(null);
   const [text, setText] = useState(task === "TEXT_EMBEDDING" ? "A cat sits on the mat." : "I love how easy this was!");
   const [text2, setText2] = useState("A kitten is resting on a rug.");
-  const [userId, setUserId] = useState("");
+  const [userId, setUserId] = useState(userIds[0] ?? "");
   const [image, setImage] = useState<{ base64: string; url: string; width: number; height: number } | null>(null);
+  // The user list arrives with the subscription (after the first try).
+  useEffect(() => {
+    if (!userId && userIds[0]) setUserId(userIds[0]);
+  }, [userId, userIds]);
 
   if (!signedIn) {
     return (
@@ -75,6 +82,12 @@ export function Playground({
     setOutput(null);
     if (!(await ensureSubscription())) {
       setBusy(false);
+      return;
+    }
+    if (task === "RECOMMENDATION" && !userId.trim()) {
+      // Subscribed now: the page reloads with the users this model knows.
+      setBusy(false);
+      router.refresh();
       return;
     }
     const result = await call();
@@ -201,14 +214,25 @@ export function Playground({
           <input type="file" accept="image/png,image/jpeg" onChange={(e) => void pickImage(e.target.files?.[0])} />
         </label>
       ) : null}
-      {task === "RECOMMENDATION" ? (
+      {task === "RECOMMENDATION" && userIds.length ? (
+        <label>
+          User
+          <select value={userId} onChange={(e) => setUserId(e.target.value)}>
+            {userIds.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      {task === "RECOMMENDATION" && !userIds.length ? (
         <label>
           User id
           <input
             value={userId}
             onChange={(e) => setUserId(e.target.value)}
-            placeholder="a user id the model was trained on"
-            required
+            placeholder="leave empty to list the users this model knows"
           />
         </label>
       ) : null}
