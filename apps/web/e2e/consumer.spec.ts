@@ -116,13 +116,13 @@ test("happy: the detection playground draws boxes over the uploaded photo, and t
   await page.getByLabel("Image (PNG or JPEG)").setInputFiles(photo);
   await page.getByRole("button", { name: "Run" }).click();
   await expect(page.getByText(/object\(s\) found/)).toBeVisible();
-  await expect(page.locator(".box").first()).toContainText("boat");
+  await expect(page.locator(".box", { hasText: "boat" }).first()).toBeVisible();
   await screenshot(page, "playground-detection");
 
   await page.goto("/models/modelmarket/food-recommender");
   // The first try subscribes to the free plan; the users the model knows are then offered.
   await page.getByRole("button", { name: "Run" }).click();
-  const picker = page.getByLabel("User", { exact: true });
+  const picker = page.getByRole("combobox", { name: "User" });
   await expect(picker).toBeVisible();
   await page.getByRole("button", { name: "Run" }).click();
   await expect(page.locator("form[aria-label=Playground] ol li")).toHaveCount(5);

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { clientGql } from "@/lib/client-gql";
 import { count } from "@/lib/format";
 import type { ModelPlan, MySubscription } from "./page";
@@ -48,6 +48,7 @@ export function Playground({
   const [text2, setText2] = useState("A kitten is resting on a rug.");
   const [userId, setUserId] = useState(userIds[0] ?? "");
   const [image, setImage] = useState<{ base64: string; url: string; width: number; height: number } | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
   // The user list arrives with the subscription (after the first try).
   useEffect(() => {
     if (!userId && userIds[0]) setUserId(userIds[0]);
@@ -124,11 +125,14 @@ export function Playground({
       }
       case "IMAGE_CLASSIFICATION":
       case "OBJECT_DETECTION": {
-        if (!image) return { error: "Choose an image first." };
+        // A file chosen before the page finished loading never reached onChange: read it now.
+        const chosen = fileInput.current?.files?.[0];
+        const picked = image ?? (chosen ? await pickImage(chosen) : null);
+        if (!picked) return { error: "Choose an image first." };
         if (task === "IMAGE_CLASSIFICATION") {
           const r = await clientGql<{ classifyImage: { top: { label: string; score: number }[] }[] }>(
             `mutation($m: String!, $i: [ImageInput!]!) { classifyImage(model: $m, images: $i, topK: 5) { label score top { label score } } }`,
-            { m: slug, i: [{ base64: image.base64 }] },
+            { m: slug, i: [{ base64: picked.base64 }] },
           );
           return r.errors
             ? { error: r.errors[0]?.message, requestId: r.requestId }
@@ -136,16 +140,16 @@ export function Playground({
         }
         const r = await clientGql<{ detectObjects: { objects: DetectedObject[] }[] }>(
           `mutation($m: String!, $i: [ImageInput!]!) { detectObjects(model: $m, images: $i) { objects { label score box { x y width height } } } }`,
-          { m: slug, i: [{ base64: image.base64 }] },
+          { m: slug, i: [{ base64: picked.base64 }] },
         );
         return r.errors
           ? { error: r.errors[0]?.message, requestId: r.requestId }
           : {
               output: {
                 kind: "boxes",
-                image: image.url,
-                width: image.width,
-                height: image.height,
+                image: picked.url,
+                width: picked.width,
+                height: picked.height,
                 objects: r.data?.detectObjects[0]?.objects ?? [],
               },
               requestId: r.requestId,
@@ -166,7 +170,7 @@ export function Playground({
   }
 
   async function pickImage(file: File | undefined) {
-    if (!file) return;
+    if (!file) return null;
     const url = URL.createObjectURL(file);
     const bytes = new Uint8Array(await file.arrayBuffer());
     let binary = "";
@@ -177,8 +181,10 @@ export function Playground({
       img.onerror = () => resolve({ width: 0, height: 0 });
       img.src = url;
     });
-    setImage({ base64: btoa(binary), url, ...dims });
+    const picked = { base64: btoa(binary), url, ...dims };
+    setImage(picked);
     setOutput(null);
+    return picked;
   }
 
   return (
@@ -211,8 +217,21 @@ export function Playground({
       {task === "IMAGE_CLASSIFICATION" || task === "OBJECT_DETECTION" ? (
         <label>
           Image (PNG or JPEG)
-          <input type="file" accept="image/png,image/jpeg" onChange={(e) => void pickImage(e.target.files?.[0])} />
+          <input
+            ref={fileInput}
+            type="file"
+            accept="image/png,image/jpeg"
+            onChange={(e) => void pickImage(e.target.files?.[0])}
+          />
         </label>
+      ) : null}
+      {image && !output ? (
+        // biome-ignore lint/performance/noImgElement: a local blob URL, nothing for next/image to optimise
+        <img
+          src={image.url}
+          alt={`Your image, ${image.width}×${image.height} pixels`}
+          style={{ maxWidth: "100%", maxHeight: 240, objectFit: "contain" }}
+        />
       ) : null}
       {task === "RECOMMENDATION" && userIds.length ? (
         <label>
