@@ -54,5 +54,5 @@ CREATE UNIQUE INDEX "Tenant_stripeCustomerId_key" ON "Tenant"("stripeCustomerId"
 CREATE UNIQUE INDEX "Tenant_stripeAccountId_key" ON "Tenant"("stripeAccountId");
 
 
--- Hand-written: the Stripe sync looks for overage events not yet sent; most events never are.
+-- Hand-written: the Stripe sync looks for overage events not yet sent (most events never are).
 CREATE INDEX "UsageEvent_stripe_pending_idx" ON "UsageEvent"("createdAt") WHERE "stripeReportedAt" IS NULL AND "billedUnits" > 0;

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DataTable } from "@/components/data-table";
 import { gqlAsUser } from "@/lib/api";
 import { count, date, money } from "@/lib/format";
 import { SpendCapForm } from "./spend-cap-form";
@@ -78,50 +79,39 @@ export default async function BillingPage() {
                 so far this period (fees plus overage; subscriptions canceled this month still pay their fee).
               </span>
             </p>
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Model</th>
-                    <th scope="col">Plan</th>
-                    <th scope="col">Units used / included</th>
-                    <th scope="col">Estimate</th>
-                    <th scope="col">Spend cap</th>
-                    <th scope="col">Period ends</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {live.map((s) => {
-                    const e = estimate(s);
-                    return (
-                      <tr key={s.id} data-testid={`subscription-${s.model.slug}`}>
-                        <td>
-                          <Link href={`/models/${s.model.slug}`}>{s.model.name}</Link>
-                          {s.status === "PAST_DUE" ? (
-                            <p className="field-error">Past due: calls are stopped until paid.</p>
-                          ) : null}
-                        </td>
-                        <td>{s.plan.name}</td>
-                        <td>
-                          <span data-testid="used-units">{count(s.usedUnits)}</span> / {count(s.plan.includedUnits)}
-                          <progress
-                            max={Math.max(1, s.plan.includedUnits)}
-                            value={Math.min(s.usedUnits, s.plan.includedUnits)}
-                            aria-label={`${s.model.name}: included units used`}
-                          />
-                          {e.overageUnits ? <span className="muted">{count(e.overageUnits)} overage units</span> : null}
-                        </td>
-                        <td>{money(e.cents, s.plan.currency)}</td>
-                        <td>
-                          <SpendCapForm subscriptionId={s.id} capCents={s.spendCapCents} currency={s.plan.currency} />
-                        </td>
-                        <td>{date(s.currentPeriodEnd)}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              columns={["Model", "Plan", "Units used / included", "Estimate", "Spend cap", "Period ends"]}
+              rowTestId={(i) => `subscription-${live[i]?.model.slug}`}
+              rows={live.map((s) => {
+                const e = estimate(s);
+                return [
+                  <>
+                    <Link href={`/models/${s.model.slug}`}>{s.model.name}</Link>
+                    {s.status === "PAST_DUE" ? (
+                      <p className="field-error">Past due: calls are stopped until paid.</p>
+                    ) : null}
+                  </>,
+                  s.plan.name,
+                  <>
+                    <span data-testid="used-units">{count(s.usedUnits)}</span> / {count(s.plan.includedUnits)}
+                    <progress
+                      max={Math.max(1, s.plan.includedUnits)}
+                      value={Math.min(s.usedUnits, s.plan.includedUnits)}
+                      aria-label={`${s.model.name}: included units used`}
+                    />
+                    {e.overageUnits ? <span className="muted">{count(e.overageUnits)} overage units</span> : null}
+                  </>,
+                  money(e.cents, s.plan.currency),
+                  <SpendCapForm
+                    key="cap"
+                    subscriptionId={s.id}
+                    capCents={s.spendCapCents}
+                    currency={s.plan.currency}
+                  />,
+                  date(s.currentPeriodEnd),
+                ];
+              })}
+            />
           </>
         )}
       </section>
@@ -139,27 +129,10 @@ export default async function BillingPage() {
                     {date(inv.periodStart)} – {date(inv.periodEnd)} ·{" "}
                     <strong>{money(inv.totalCents, inv.currency)}</strong> · {inv.status.toLowerCase()}
                   </summary>
-                  <div className="table-wrap" style={{ marginTop: "0.5rem" }}>
-                    <table>
-                      <thead>
-                        <tr>
-                          <th scope="col">Line</th>
-                          <th scope="col">Quantity</th>
-                          <th scope="col">Amount</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {inv.lines.map((l, i) => (
-                          // biome-ignore lint/suspicious/noArrayIndexKey: invoice lines are immutable and ordered
-                          <tr key={i}>
-                            <td>{l.description}</td>
-                            <td>{count(l.quantity)}</td>
-                            <td>{money(l.amountCents, inv.currency)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                  <DataTable
+                    columns={["Line", "Quantity", "Amount"]}
+                    rows={inv.lines.map((l) => [l.description, count(l.quantity), money(l.amountCents, inv.currency)])}
+                  />
                 </details>
               </li>
             ))}
@@ -180,30 +153,16 @@ export default async function BillingPage() {
               {earnings.models.length === 0 ? (
                 <p className="muted">Nothing earned in this period.</p>
               ) : (
-                <div className="table-wrap">
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">Model</th>
-                        <th scope="col">Calls</th>
-                        <th scope="col">Units</th>
-                        <th scope="col">Gross</th>
-                        <th scope="col">Net (after platform fee)</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {earnings.models.map((m) => (
-                        <tr key={m.model}>
-                          <td>{m.model}</td>
-                          <td>{count(m.calls)}</td>
-                          <td>{count(m.units)}</td>
-                          <td>{money(m.grossCents)}</td>
-                          <td>{money(m.netCents)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  columns={["Model", "Calls", "Units", "Gross", "Net (after platform fee)"]}
+                  rows={earnings.models.map((m) => [
+                    m.model,
+                    count(m.calls),
+                    count(m.units),
+                    money(m.grossCents),
+                    money(m.netCents),
+                  ])}
+                />
               )}
             </div>
           );

@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
+import { DataTable } from "@/components/data-table";
 import { clientGql } from "@/lib/client-gql";
 import { date } from "@/lib/format";
 
@@ -119,42 +120,23 @@ export function ApiKeys({ keys }: { keys: ApiKeyRow[] }) {
       {keys.length === 0 ? (
         <p className="muted">No keys yet.</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td>{k.scopes.join(", ")}</td>
-                  <td>{date(k.createdAt)}</td>
-                  <td>{k.lastUsedAt ? date(k.lastUsedAt) : "never"}</td>
-                  <td>
-                    {k.revokedAt ? (
-                      `revoked ${date(k.revokedAt)}`
-                    ) : (
-                      <button type="button" className="danger small" onClick={() => askRevoke(k)}>
-                        Revoke <span className="visually-hidden">{k.name}</span>
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={["Name", "Prefix", "Scopes", "Created", "Last used", "Status"]}
+          rows={keys.map((k) => [
+            k.name,
+            <code key="prefix">{k.prefix}…</code>,
+            k.scopes.join(", "),
+            date(k.createdAt),
+            k.lastUsedAt ? date(k.lastUsedAt) : "never",
+            k.revokedAt ? (
+              `revoked ${date(k.revokedAt)}`
+            ) : (
+              <button key="revoke" type="button" className="danger small" onClick={() => askRevoke(k)}>
+                Revoke <span className="visually-hidden">{k.name}</span>
+              </button>
+            ),
+          ])}
+        />
       )}
       <dialog ref={dialog} aria-labelledby="revoke-title" onClose={() => setToRevoke(null)}>
         <h2 id="revoke-title" style={{ marginTop: 0 }}>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DataTable } from "@/components/data-table";
 import { gqlAsUser } from "@/lib/api";
 import { count } from "@/lib/format";
 import { UsageCharts, type UsagePoint } from "./usage-charts";
@@ -73,30 +74,17 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
             <>
               <UsageCharts points={usage.points} days={days} />
               <h2>Per model</h2>
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Model</th>
-                      <th scope="col">Calls</th>
-                      <th scope="col">Units</th>
-                      <th scope="col">Errors</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {[...byModel.entries()].map(([model, m]) => (
-                      <tr key={model}>
-                        <td>
-                          <Link href={`/models/${model}`}>{model}</Link>
-                        </td>
-                        <td>{count(m.calls)}</td>
-                        <td>{count(m.units)}</td>
-                        <td>{count(m.errors)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                columns={["Model", "Calls", "Units", "Errors"]}
+                rows={[...byModel.entries()].map(([model, m]) => [
+                  <Link key="m" href={`/models/${model}`}>
+                    {model}
+                  </Link>,
+                  count(m.calls),
+                  count(m.units),
+                  count(m.errors),
+                ])}
+              />
             </>
           )}
         </>

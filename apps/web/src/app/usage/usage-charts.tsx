@@ -1,5 +1,6 @@
 "use client";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { DataTable } from "@/components/data-table";
 
 export interface UsagePoint {
   start: string;
@@ -41,27 +42,13 @@ export function UsageCharts({ points, days }: { points: UsagePoint[]; days: numb
           </BarChart>
         </ResponsiveContainer>
       </div>
-      <table className="visually-hidden">
-        <caption>Usage per period</caption>
-        <thead>
-          <tr>
-            <th scope="col">Period</th>
-            <th scope="col">Calls</th>
-            <th scope="col">Units</th>
-            <th scope="col">Errors</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.map((d) => (
-            <tr key={d.bucket}>
-              <td>{d.bucket}</td>
-              <td>{d.calls}</td>
-              <td>{d.units}</td>
-              <td>{d.errors}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="visually-hidden">
+        <DataTable
+          caption="Usage per period"
+          columns={["Period", "Calls", "Units", "Errors"]}
+          rows={data.map((d) => [d.bucket, d.calls, d.units, d.errors])}
+        />
+      </div>
     </figure>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getServerSession } from "next-auth";
+import { DataTable } from "@/components/data-table";
 import { API_URL, gqlAsUser } from "@/lib/api";
 import { authOptions } from "@/lib/auth-options";
 import { count, date, evaluationHeadline, TASK_LABELS } from "@/lib/format";
@@ -170,41 +171,22 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
       )}
 
       <h2>Versions</h2>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Version</th>
-              <th scope="col">Published</th>
-              <th scope="col">Inputs → outputs</th>
-              <th scope="col">Measured quality</th>
-              <th scope="col">Size</th>
-            </tr>
-          </thead>
-          <tbody>
-            {model.versions.map((v) => (
-              <tr key={v.id}>
-                <td>{v.version}</td>
-                <td>{date(v.createdAt)}</td>
-                <td>
-                  <code>
-                    {(v.signature.inputs ?? []).map(spec).join(", ")} →{" "}
-                    {(v.signature.outputs ?? []).map(spec).join(", ")}
-                  </code>
-                </td>
-                <td>
-                  {v.evaluation
-                    ? Object.entries(v.evaluation)
-                        .map(([k, val]) => `${k} ${typeof val === "number" ? val.toFixed(3) : String(val)}`)
-                        .join(" · ")
-                    : "not measured"}
-                </td>
-                <td>{count(Math.round(v.sizeBytes / 1024))} KiB</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        columns={["Version", "Published", "Inputs → outputs", "Measured quality", "Size"]}
+        rows={model.versions.map((v) => [
+          v.version,
+          date(v.createdAt),
+          <code key="sig">
+            {(v.signature.inputs ?? []).map(spec).join(", ")} → {(v.signature.outputs ?? []).map(spec).join(", ")}
+          </code>,
+          v.evaluation
+            ? Object.entries(v.evaluation)
+                .map(([k, val]) => `${k} ${typeof val === "number" ? val.toFixed(3) : String(val)}`)
+                .join(" · ")
+            : "not measured",
+          `${count(Math.round(v.sizeBytes / 1024))} KiB`,
+        ])}
+      />
 
       <h2>Call it from your code</h2>
       <Snippets slug={model.slug} task={model.task} apiUrl={publicApiUrl} />
