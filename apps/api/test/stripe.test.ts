@@ -250,6 +250,8 @@ describe("Stripe Connect payouts", () => {
     expect(transfer?.idempotencyKey).toBe(`mm-transfer-${publisher.tenantId}-${period}-usd`);
     expect((await syncStripe(api.services)).transfers).toBe(0);
     expect(await api.db.prisma.publisherTransfer.count({ where: { publisherTenantId: publisher.tenantId } })).toBe(1);
+    // Every call this file made to Stripe, of any kind, carried an idempotency key.
+    expect(fake.calls.filter((c) => !c.idempotencyKey?.startsWith("mm-"))).toEqual([]);
   });
 
   it("error: without Stripe, onboarding is UNAVAILABLE with a message", async () => {

@@ -25,11 +25,10 @@ export async function connectPayoutAccount(services: AppServices, caller: Princi
     await services.db.tenant.update({ where: { id: tenant.id }, data: { stripeAccountId: accountId } });
   }
   const returnUrl = services.env.STRIPE_CONNECT_RETURN_URL;
-  const link = await stripe.accountLinks.create({
-    account: accountId,
-    type: "account_onboarding",
-    return_url: returnUrl,
-    refresh_url: returnUrl,
-  });
+  // Links expire within minutes: a retry in the same minute gets the same link, later ones a new one.
+  const link = await stripe.accountLinks.create(
+    { account: accountId, type: "account_onboarding", return_url: returnUrl, refresh_url: returnUrl },
+    { idempotencyKey: `mm-account-link-${accountId}-${Math.floor(Date.now() / 60_000)}` },
+  );
   return { accountId, url: link.url };
 }
