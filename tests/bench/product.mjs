@@ -52,6 +52,7 @@ export async function startProduct(port, dataDir, extraEnv = {}) {
     await new Promise((r) => setTimeout(r, 250));
   }
   child.inferenceUrl = `http://127.0.0.1:${inferencePort}`;
+  child.webUrl = `http://127.0.0.1:${webPort}`;
   return child;
 }
 

@@ -7,6 +7,7 @@ import path from "node:path";
 import { runFoundation } from "./foundation.mjs";
 import { runInference } from "./inference.mjs";
 import { runMetering } from "./metering.mjs";
+import { runPortal } from "./portal.mjs";
 import { freePort, root, startProduct, stopProduct } from "./product.mjs";
 
 const { ModelmarketClient } = await import(path.join(root, "packages/api-client/dist/index.js"));
@@ -17,7 +18,7 @@ const settings = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
 };
 const partArg = process.argv.indexOf("--part");
-const parts = partArg > 0 ? [process.argv[partArg + 1]] : ["foundation", "inference", "metering"];
+const parts = partArg > 0 ? [process.argv[partArg + 1]] : ["foundation", "inference", "metering", "portal"];
 
 const port = await freePort();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-bench-"));
@@ -26,15 +27,16 @@ console.log(`bench: starting the product (${process.env.BENCH_DATABASE_URL ? "Po
 let server = await startProduct(port, dataDir);
 const results = {};
 try {
+  const anon = new ModelmarketClient(url);
+  const signUp = await anon.request(`mutation($i: SignUpInput!) { signUp(input: $i) { token } }`, {
+    i: { email: `bench-${Date.now()}@example.com`, password: "bench-tortoise-harbor-19", tenantName: "Bench" },
+  });
+  const owner = anon.withToken(signUp.signUp.token);
   if (parts.includes("foundation")) {
-    const anon = new ModelmarketClient(url);
-    const signUp = await anon.request(`mutation($i: SignUpInput!) { signUp(input: $i) { token } }`, {
-      i: { email: `bench-${Date.now()}@example.com`, password: "bench-tortoise-harbor-19", tenantName: "Bench" },
-    });
-    const owner = anon.withToken(signUp.signUp.token);
     const key = await owner.request(`mutation { createApiKey(name: "bench", scopes: ["inference"]) { secret } }`);
     results.foundation = await runFoundation({ url, owner, key: key.createApiKey.secret, settings });
   }
+  if (parts.includes("portal")) results.portal = await runPortal({ webUrl: server.webUrl, owner, settings });
   // Runs `measure` on the product restarted with `env`, then restores the default product.
   const restart = async (env, measure) => {
     await stopProduct(server);
