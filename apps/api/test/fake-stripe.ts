@@ -69,16 +69,21 @@ export class FakeStripe {
     if (failing > 0) {
       this.failures.set(path, failing - 1);
       this.calls.push({ method, path, params, idempotencyKey: key, replayed: false });
-      return this.send(res, 500, { error: { type: "api_error", message: "fake outage" } });
+      this.send(res, 500, { error: { type: "api_error", message: "fake outage" } });
+      return;
     }
     const cacheKey = key ? `${method} ${path} ${key}` : null;
     if (cacheKey && this.byKey.has(cacheKey)) {
       this.calls.push({ method, path, params, idempotencyKey: key, replayed: true });
-      return this.send(res, 200, this.byKey.get(cacheKey), { "idempotent-replayed": "true" });
+      this.send(res, 200, this.byKey.get(cacheKey), { "idempotent-replayed": "true" });
+      return;
     }
     this.calls.push({ method, path, params, idempotencyKey: key, replayed: false });
     const object = this.create(method, path, params);
-    if (!object) return this.send(res, 404, { error: { type: "invalid_request_error", message: `no ${path}` } });
+    if (!object) {
+      this.send(res, 404, { error: { type: "invalid_request_error", message: `no ${path}` } });
+      return;
+    }
     if (cacheKey) this.byKey.set(cacheKey, object);
     this.send(res, 200, object);
   }
