@@ -35,6 +35,7 @@ test("happy: a new consumer finds the sentiment model, tries it, subscribes, get
 
   // Billing before the key's call.
   await page.goto("/billing");
+  await expect(page.getByRole("heading", { level: 1, name: "Billing" })).toBeVisible();
   const row = page.getByTestId("subscription-modelmarket/sentiment");
   await expect(row.getByTestId("used-units")).toHaveText("0");
   await expect(page.getByTestId("estimate-total")).toContainText("$9.00");
@@ -60,11 +61,13 @@ test("happy: a new consumer finds the sentiment model, tries it, subscribes, get
 
   // Usage shows both calls (playground + key); the estimate's units moved.
   await page.goto("/usage");
+  await expect(page.getByRole("heading", { level: 1, name: "Usage" })).toBeVisible();
   await expect(page.getByTestId("total-calls")).toHaveText("2");
   await expect(page.getByRole("cell", { name: "modelmarket/sentiment" })).toBeVisible();
   await expect(page.locator(".recharts-wrapper")).toBeVisible();
   await screenshot(page, "usage");
   await page.goto("/billing");
+  await expect(page.getByRole("heading", { level: 1, name: "Billing" })).toBeVisible();
   await expect(page.getByTestId("subscription-modelmarket/sentiment").getByTestId("used-units")).toHaveText("1");
   await screenshot(page, "billing");
 

@@ -67,6 +67,7 @@ test("security: a second tenant cannot see the first's private model or its usag
   await page.goto(`/?q=${encodeURIComponent("hidden embedder")}`);
   await expect(page.getByText(/No model matches/)).toBeVisible();
   await page.goto("/usage?days=1");
+  await expect(page.getByRole("heading", { level: 1, name: "Usage" })).toBeVisible();
   await expect(page.getByTestId("total-calls")).toHaveText("0");
   await expect(page.getByText(slug)).toHaveCount(0);
   // Not found pages are expected to log the 404 of the document itself.
