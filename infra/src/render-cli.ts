@@ -1,10 +1,11 @@
 // `npm run k8s:render -- --tenants acme,globex:nvidia.com/mig-1g.18gb [--out infra/k8s/rendered]
 //   [--image-tag 0.1.0] [--registry r] [--artifacts-nfs server:/export]
 //   [--web-url https://portal --api-url https://api]`: writes the manifests of a deployment with those dedicated tenants
-// (tenant[:gpu resource]) as one multi-document YAML file, or prints it.
+// (tenant[:gpu resource]) as a Kustomize layout (base/, tenants/<slug>/, kustomization.yaml) plus
+// one all-in-one modelmarket.yaml, or prints the latter.
 import fs from "node:fs";
 import path from "node:path";
-import { stringify } from "yaml";
+import { kustomizeLayout } from "./kustomize-layout.js";
 import { type DedicatedTenant, renderManifests } from "./render.js";
 
 const args = process.argv.slice(2);
@@ -34,12 +35,16 @@ const objects = renderManifests({
     ? { publicUrls: { web: arg("web-url") as string, api: arg("api-url") as string } }
     : {}),
 });
-const yamlText = objects.map((o) => stringify(JSON.parse(JSON.stringify(o)))).join("---\n");
 const out = arg("out");
+const files = kustomizeLayout(objects, "modelmarket");
 if (out) {
-  fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, "modelmarket.yaml"), yamlText);
-  console.log(`${objects.length} objects → ${path.join(out, "modelmarket.yaml")}`);
+  for (const [file, content] of files) {
+    fs.mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
+    fs.writeFileSync(path.join(out, file), content);
+  }
+  console.log(
+    `${objects.length} objects → ${out} (kubectl apply -k ${out}, or -f ${path.join(out, "modelmarket.yaml")})`,
+  );
 } else {
-  process.stdout.write(yamlText);
+  process.stdout.write(files.get("modelmarket.yaml") as string);
 }

@@ -1,4 +1,7 @@
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { kustomizeLayout } from "./kustomize-layout.js";
 import { renderManifests, validateObject } from "./render.js";
 
 const images = { api: "r/api:1", web: "r/web:1", inference: "r/inference:1" };
@@ -96,6 +99,33 @@ describe("Kubernetes manifests", () => {
     );
     expect([c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path]).toEqual(["/icon.svg", "/api/auth/providers"]);
     expect(c.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toContain("/app/apps/web/.next/cache");
+  });
+
+  it("happy: infra/k8s/example is what the renderer writes today (a Kustomize base + one folder per tenant)", () => {
+    const registry = "ghcr.io/modelmarket";
+    const example = renderManifests({
+      images: { api: `${registry}/api:0.1.0`, web: `${registry}/web:0.1.0`, inference: `${registry}/inference:0.1.0` },
+      tenants: [{ slug: "acme" }, { slug: "globex", gpuResource: "nvidia.com/mig-1g.18gb" }],
+    });
+    const dir = path.join(__dirname, "..", "k8s", "example");
+    const files = kustomizeLayout(example, "modelmarket");
+    expect([...files.keys()].sort()).toEqual([
+      "base/kustomization.yaml",
+      "base/manifests.yaml",
+      "kustomization.yaml",
+      "modelmarket.yaml",
+      "tenants/acme/kustomization.yaml",
+      "tenants/acme/manifests.yaml",
+      "tenants/globex/kustomization.yaml",
+      "tenants/globex/manifests.yaml",
+    ]);
+    for (const [file, content] of files) {
+      // Out of date? npm run k8s:render -- --tenants acme,globex:nvidia.com/mig-1g.18gb --image-tag 0.1.0 --out infra/k8s/example
+      expect(fs.readFileSync(path.join(dir, file), "utf8"), file).toBe(content);
+    }
+    // Every tenant object is in its tenant's folder, nothing of a tenant in the base.
+    expect(files.get("base/manifests.yaml")).not.toContain("mm-tenant-");
+    expect(files.get("tenants/globex/manifests.yaml")).toContain("nvidia.com/mig-1g.18gb");
   });
 
   it("error: a tenant slug that is not DNS-safe is refused", () => {
