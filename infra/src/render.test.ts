@@ -53,6 +53,11 @@ describe("Kubernetes manifests", () => {
       }
     }
     expect(json.some((o) => o.kind === "Secret")).toBe(false);
+    // Inference pods (shared or dedicated) get the tier's shared secret and nothing else secret.
+    for (const o of json.filter((x) => x.kind === "Deployment" && x.metadata.name === "inference")) {
+      const secrets = containers(o)[0]?.env.filter((e: { valueFrom?: unknown }) => e.valueFrom);
+      expect(secrets.map((e: { name: string }) => e.name)).toEqual(["INFERENCE_SHARED_SECRET"]);
+    }
   });
 
   it("happy: tenant pools ask for their GPU (whole or MIG slice) and land on GPU nodes", () => {

@@ -87,6 +87,17 @@ function probes(port: number, live: string, ready: string) {
   };
 }
 
+/** An inference pod needs the shared secret only (no database, no session key): least privilege. */
+function inferenceEnv(provider: "cpu" | "cuda") {
+  return [
+    { name: "NODE_ENV", value: "production" },
+    { name: "INFERENCE_HOST", value: "0.0.0.0" },
+    { name: "DATA_DIR", value: "/tmp/modelmarket" },
+    { name: "INFERENCE_EXECUTION_PROVIDER", value: provider },
+    secretEnv("INFERENCE_SHARED_SECRET", "inference-shared-secret"),
+  ];
+}
+
 /** Where the model store is mounted: DATA_DIR (/tmp/modelmarket) + /artifacts. */
 const ARTIFACTS_MOUNT = "/tmp/modelmarket/artifacts";
 
@@ -263,10 +274,6 @@ export function renderManifests(options: RenderOptions): K8sObject[] {
     web: "https://modelmarket.example.com",
     api: "https://api.modelmarket.example.com",
   };
-  const common = [
-    secretEnv("SESSION_SECRET", "session-secret"),
-    secretEnv("INFERENCE_SHARED_SECRET", "inference-shared-secret"),
-  ];
   const objects: K8sObject[] = [
     restrictedNamespace(ns),
     ...artifactsVolume(ns, options, false),
@@ -285,7 +292,8 @@ export function renderManifests(options: RenderOptions): K8sObject[] {
         { name: "SEED_DEMO", value: "false" },
         secretEnv("DATABASE_URL", "database-url"),
         secretEnv("REDIS_URL", "redis-url"),
-        ...common,
+        secretEnv("SESSION_SECRET", "session-secret"),
+        secretEnv("INFERENCE_SHARED_SECRET", "inference-shared-secret"),
       ],
       resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } },
       live: "/health/live",
@@ -320,13 +328,7 @@ export function renderManifests(options: RenderOptions): K8sObject[] {
       image: options.images.inference,
       port: 4001,
       replicas: 2,
-      env: [
-        { name: "NODE_ENV", value: "production" },
-        { name: "INFERENCE_HOST", value: "0.0.0.0" },
-        { name: "DATA_DIR", value: "/tmp/modelmarket" },
-        { name: "INFERENCE_EXECUTION_PROVIDER", value: "cpu" },
-        ...common,
-      ],
+      env: inferenceEnv("cpu"),
       resources: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" } },
       live: "/v2/health/live",
       ready: "/v2/health/ready",
@@ -351,13 +353,7 @@ function tenantPool(platformNs: string, tenant: DedicatedTenant, image: string):
   const gpu = tenant.gpuResource ?? "nvidia.com/gpu";
   const gpus = tenant.gpus ?? 1;
   const replicas = tenant.replicas ?? 1;
-  const env = [
-    { name: "NODE_ENV", value: "production" },
-    { name: "INFERENCE_HOST", value: "0.0.0.0" },
-    { name: "DATA_DIR", value: "/tmp/modelmarket" },
-    { name: "INFERENCE_EXECUTION_PROVIDER", value: "cuda" },
-    secretEnv("INFERENCE_SHARED_SECRET", "inference-shared-secret"),
-  ];
+  const env = inferenceEnv("cuda");
   return [
     restrictedNamespace(ns, { "modelmarket.dev/tenant": tenant.slug }),
     deployment({
