@@ -3,6 +3,7 @@ import Link from "next/link";
 import { DataTable } from "@/components/data-table";
 import { gqlAsUser } from "@/lib/api";
 import { count, date, money } from "@/lib/format";
+import { PayoutButton } from "./payout-button";
 import { SpendCapForm } from "./spend-cap-form";
 
 export const metadata: Metadata = { title: "Billing" };
@@ -142,6 +143,10 @@ export default async function BillingPage() {
 
       <section aria-labelledby="earnings-title">
         <h2 id="earnings-title">Earnings from your models</h2>
+        <p className="muted">
+          Each closed month, your models' invoiced amounts minus the platform fee are paid out to your Stripe account.
+        </p>
+        <PayoutButton />
         {[
           ["This month (closed periods only are paid out)", thisMonth],
           ["Last month", lastMonth],
