@@ -5,7 +5,7 @@ import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/di
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
-import type { PrismaClient } from "@modelmarket/db";
+import type { Database } from "@modelmarket/db";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import { Redis } from "ioredis";
 import { AuthRateLimits } from "./auth/auth-rate-limits";
@@ -31,7 +31,12 @@ import type { AppServices } from "./services";
 import { InferenceRateLimits } from "./use-cases/billing/inference-rate-limits";
 import { CatalogCache } from "./use-cases/catalog/catalog-cache";
 
-export function createServices(env: Env, db: PrismaClient, logger: Logger = createLogger(env.LOG_LEVEL)): AppServices {
+export function createServices(
+  env: Env,
+  database: Database,
+  logger: Logger = createLogger(env.LOG_LEVEL),
+): AppServices {
+  const db = database.prisma;
   const lastUsed = new LastUsedTracker(db, logger, env.LAST_USED_FLUSH_MS);
   // One command connection shared by the rate limiter and the cache bus's publisher; the bus
   // opens its own subscriber connection (a subscribed connection can do nothing else).
@@ -42,6 +47,7 @@ export function createServices(env: Env, db: PrismaClient, logger: Logger = crea
   return {
     env,
     db,
+    asyncCommitQuery: database.asyncCommitQuery,
     logger,
     lastUsed,
     cacheBus,

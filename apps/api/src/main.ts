@@ -19,7 +19,7 @@ async function main() {
       `The database lacks ${pending.length} migration(s) (${pending.join(", ")}): run \`npm run db:migrate\`.`,
     );
   }
-  const services = createServices(env, db.prisma, logger);
+  const services = createServices(env, db, logger);
   if (env.SEED_DEMO) {
     const demo = await seedDemo(services);
     logger.info({ publisher: demo.email, models: demo.models }, "demo data ready");

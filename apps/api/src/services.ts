@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@modelmarket/db";
+import type { PrismaClient, SqlQuery } from "@modelmarket/db";
 import type Stripe from "stripe";
 import type { AuthRateLimits } from "./auth/auth-rate-limits";
 import type { Authenticator } from "./auth/authenticator";
@@ -16,6 +16,8 @@ import type { CatalogCache } from "./use-cases/catalog/catalog-cache";
 export interface AppServices {
   env: Env;
   db: PrismaClient;
+  /** Hot single statements whose commit may be asynchronous (Database.asyncCommitQuery). */
+  asyncCommitQuery: SqlQuery;
   logger: Logger;
   authenticator: Authenticator;
   lastUsed: LastUsedTracker;

@@ -62,7 +62,7 @@ export async function startTestApi(
     ...(tier ? { INFERENCE_URL: tier.url } : {}),
     ...envOverrides,
   });
-  const services = createServices(env, db.prisma, createLogger(env.LOG_LEVEL));
+  const services = createServices(env, db, createLogger(env.LOG_LEVEL));
   const api: RunningApi = await startApi(services, 0, "127.0.0.1");
   return {
     url: api.url,

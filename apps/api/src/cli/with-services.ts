@@ -14,7 +14,7 @@ export function runWithServices(task: (services: AppServices) => Promise<void>):
     const env = loadEnv();
     const db = await createDatabase(databaseConfigFromEnv({ ...process.env, DATA_DIR: env.dataDir }));
     try {
-      const services = createServices(env, db.prisma, createLogger("warn"));
+      const services = createServices(env, db, createLogger("warn"));
       try {
         await task(services);
       } finally {

@@ -7,7 +7,7 @@ export interface Reservation {
   unitPriceMicros: number;
 }
 
-type Row = { after: number; included: number; price: number };
+type Row = { after: number | bigint; included: number | bigint; price: number | bigint };
 
 /**
  * Reserves `units` of the subscription's current period in one conditional UPDATE, so that
@@ -23,27 +23,36 @@ export async function reserveUnits(
   const subscriptionId = subscription.id;
   // The subscription was just read: only an ended period needs the roll-over query.
   if (subscription.currentPeriodEnd.getTime() <= Date.now()) await rollOver(services, subscriptionId);
-  const rows = await services.db.$queryRaw<Row[]>`
-    UPDATE "Subscription" AS s SET "periodUnits" = s."periodUnits" + ${units}
+  // Asynchronous commit: the row lock is not held across a WAL flush, and a served call's
+  // reservation is still durable, because the call answers only after its usage event's
+  // synchronous commit, which flushes the WAL up to and past this statement.
+  const rows = await services.asyncCommitQuery<Row>(
+    `UPDATE "Subscription" AS s SET "periodUnits" = s."periodUnits" + $2::int
     FROM "Plan" AS p
-    WHERE s.id = ${subscriptionId} AND p.id = s."planId" AND s.status = 'ACTIVE'
-      AND (s."periodUnits" + ${units} <= p."includedUnits" OR p."unitPriceMicros" > 0)
+    WHERE s.id = $1 AND p.id = s."planId" AND s.status = 'ACTIVE'
+      AND (s."periodUnits" + $2::int <= p."includedUnits" OR p."unitPriceMicros" > 0)
       AND (s."spendCapCents" IS NULL
         OR p."monthlyFeeCents"::bigint * 10000
-           + GREATEST(0, s."periodUnits" + ${units} - p."includedUnits")::bigint * p."unitPriceMicros"
+           + GREATEST(0, s."periodUnits" + $2::int - p."includedUnits")::bigint * p."unitPriceMicros"
            <= s."spendCapCents"::bigint * 10000)
-    RETURNING s."periodUnits" AS "after", p."includedUnits" AS included, p."unitPriceMicros" AS price`;
+    RETURNING s."periodUnits" AS "after", p."includedUnits" AS included, p."unitPriceMicros" AS price`,
+    [subscriptionId, units],
+  );
   const row = rows[0];
   if (!row) throw await refusal(services, subscriptionId, units);
-  const overBefore = Math.max(0, row.after - units - row.included);
-  const overAfter = Math.max(0, row.after - row.included);
+  const after = Number(row.after);
+  const included = Number(row.included);
+  const overBefore = Math.max(0, after - units - included);
+  const overAfter = Math.max(0, after - included);
   return { billedUnits: overAfter - overBefore, unitPriceMicros: Number(row.price) };
 }
 
 /** Gives back the units of a call that failed. */
 export async function releaseUnits(services: AppServices, subscriptionId: string, units: number): Promise<void> {
-  await services.db.$executeRaw`
-    UPDATE "Subscription" SET "periodUnits" = GREATEST(0, "periodUnits" - ${units}) WHERE id = ${subscriptionId}`;
+  await services.asyncCommitQuery(
+    `UPDATE "Subscription" SET "periodUnits" = GREATEST(0, "periodUnits" - $2::int) WHERE id = $1`,
+    [subscriptionId, units],
+  );
 }
 
 async function rollOver(services: AppServices, subscriptionId: string): Promise<void> {
