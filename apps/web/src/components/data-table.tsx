@@ -8,13 +8,11 @@ export function DataTable({
   columns,
   rows,
   caption,
-  rowKey,
   rowTestId,
 }: {
   columns: string[];
   rows: ReactNode[][];
   caption?: string;
-  rowKey?: (index: number) => string;
   rowTestId?: (index: number) => string | undefined;
 }) {
   return (
@@ -32,7 +30,8 @@ export function DataTable({
         </thead>
         <tbody>
           {rows.map((cells, i) => (
-            <tr key={rowKey?.(i) ?? i} data-testid={rowTestId?.(i)}>
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows are re-rendered whole from the server's data
+            <tr key={i} data-testid={rowTestId?.(i)}>
               {cells.map((cell, j) => (
                 <td key={columns[j] ?? j}>{cell}</td>
               ))}
