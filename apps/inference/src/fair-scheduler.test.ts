@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { FairScheduler } from "./fair-scheduler";
+import { describe, expect, it, vi } from "vitest";
+import { FairScheduler, type Slot } from "./fair-scheduler";
 
 /** Runs `rounds` grants on a 1-slot scheduler where every tenant always has work waiting. */
 function serve(scheduler: FairScheduler, tenants: { id: string; weight: number; queued: number }[], rounds: number) {
@@ -7,9 +7,9 @@ function serve(scheduler: FairScheduler, tenants: { id: string; weight: number; 
   const pending: (() => void)[] = [];
   for (const t of tenants) {
     for (let i = 0; i < t.queued; i++) {
-      scheduler.acquire(t.id, t.weight, () => {
+      scheduler.acquire(t.id, t.weight, (slot) => {
         served.push(t.id);
-        pending.push(() => scheduler.release());
+        pending.push(() => slot.release());
       });
     }
   }
@@ -46,7 +46,7 @@ describe("FairScheduler", () => {
   it("happy: an idle tenant banks no credit: coming back, it shares from then on instead of taking every slot", () => {
     const scheduler = new FairScheduler(1);
     // "busy" runs 20 requests alone, each releasing its slot when done.
-    for (let i = 0; i < 20; i++) scheduler.acquire("busy", 1, () => scheduler.release());
+    for (let i = 0; i < 20; i++) scheduler.acquire("busy", 1, (slot) => slot.release());
     const served = serve(
       scheduler,
       [
@@ -61,11 +61,76 @@ describe("FairScheduler", () => {
 
   it("happy: capacity slots are granted at once, the rest wait for a release", () => {
     const scheduler = new FairScheduler(2);
-    let granted = 0;
-    for (let i = 0; i < 5; i++) scheduler.acquire("t", 1, () => granted++);
-    expect(granted).toBe(2);
+    const slots: Slot[] = [];
+    for (let i = 0; i < 5; i++) scheduler.acquire("t", 1, (slot) => slots.push(slot));
+    expect(slots).toHaveLength(2);
     expect(scheduler.backlog).toBe(3);
-    scheduler.release();
-    expect(granted).toBe(3);
+    slots[0]?.release();
+    slots[0]?.release(); // a second release of the same slot frees nothing more
+    expect(slots).toHaveLength(3);
+    expect(scheduler.busy).toBe(2);
+  });
+
+  it("security: slots are charged by time held, so a tenant whose runs take 100× longer gets ~1/100 of the turns", () => {
+    let now = 0;
+    const scheduler = new FairScheduler(1, { now: () => now });
+    const served: string[] = [];
+    const cost: Record<string, number> = { slow: 100, fast: 1 };
+    const request = (tenant: string) =>
+      scheduler.acquire(tenant, 1, (slot) => {
+        served.push(tenant);
+        queueMicrotask(() => {
+          now += cost[tenant] as number;
+          // As a tenant worker does: ask for the next slot, then give this one back.
+          if (served.length < 200) request(tenant);
+          slot.release();
+        });
+      });
+    request("slow");
+    request("fast");
+    return new Promise<void>((resolve) => {
+      const check = () => (served.length >= 200 ? resolve() : setTimeout(check, 1));
+      check();
+    }).then(() => {
+      const slowTurns = served.filter((t) => t === "slow").length;
+      expect(slowTurns).toBeGreaterThanOrEqual(1);
+      expect(slowTurns).toBeLessThanOrEqual(4);
+    });
+  });
+
+  it("security: while others wait, a run computing past the fair slice is preempted (and only then)", () => {
+    vi.useFakeTimers();
+    try {
+      const scheduler = new FairScheduler(1, { fairSliceMs: 500 });
+      const preempted: string[] = [];
+      let hog: Slot | undefined;
+      scheduler.acquire(
+        "hog",
+        1,
+        (slot) => {
+          hog = slot;
+          slot.computing();
+        },
+        () => {
+          preempted.push("hog");
+          hog?.release();
+        },
+      );
+      // Alone, the hog may compute as long as its deadline allows.
+      vi.advanceTimersByTime(5_000);
+      expect(preempted).toEqual([]);
+      let victimServed = false;
+      scheduler.acquire("victim", 1, (slot) => {
+        victimServed = true;
+        slot.release();
+      });
+      expect(victimServed).toBe(false);
+      // The hog has computed for more than the slice already: it is stopped at once.
+      vi.advanceTimersByTime(1);
+      expect(preempted).toEqual(["hog"]);
+      expect(victimServed).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,40 +1,78 @@
+/** A compute slot held by one tenant's run; released exactly once. */
+export interface Slot {
+  readonly tenant: string;
+  /** The run's compute began (its model is loaded): the fair slice counts from here. */
+  computing(): void;
+  /** Gives the slot back and charges the tenant for the time it held it. */
+  release(): void;
+}
+
+export interface SchedulerOptions {
+  /**
+   * Longest time one run may keep computing while other tenants wait for a slot; past it the
+   * holder's `preempt` is called (the tier stops that run). 0 disables preemption.
+   */
+  fairSliceMs?: number;
+  now?: () => number;
+}
+
+type Waiter = { weight: number; grant: (slot: Slot) => void; preempt?: () => void };
+type Holder = { tenant: string; weight: number; since: number; computeSince: number | null; preempt?: () => void };
+
 /**
- * Shares the tier's compute slots (about one per core) among tenants. Each tenant asks for a
- * slot when it has work; a free slot goes to the waiting tenant that has received the least
- * service relative to its weight (stride scheduling), so a tenant flooding requests gets its
- * share and no more, and a paying tenant (weight 2) gets twice a free one's share under
- * contention. Idle tenants bank no credit: a newcomer starts at the current minimum.
+ * Shares the tier's compute slots (about one per core) among tenants. A free slot goes to the
+ * waiting tenant that has received the least compute time relative to its weight (stride
+ * scheduling charged by the milliseconds a slot was held), so a tenant flooding requests, or
+ * sending requests that each compute for long, gets its share and no more, and a paying tenant
+ * (weight 2) gets twice a free one's share under contention. Idle tenants bank no credit: a
+ * newcomer starts at the current minimum.
+ *
+ * Runs cannot be paused, so a slot is taken back by stopping its run: while any tenant waits
+ * and no slot is free, a run that has computed for longer than `fairSliceMs` is preempted.
+ * No tenant therefore holds compute others are waiting for for longer than the slice.
  */
 export class FairScheduler {
   private free: number;
-  private readonly waiting = new Map<string, { weight: number; grant: () => void }[]>();
+  private readonly waiting = new Map<string, Waiter[]>();
   private readonly pass = new Map<string, number>();
+  private readonly holders = new Set<Holder>();
   /** Pass of the last tenant served: where a tenant coming back from idle starts. */
   private virtualTime = 0;
+  private preemptTimer: NodeJS.Timeout | null = null;
+  private readonly fairSliceMs: number;
+  private readonly now: () => number;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    options: SchedulerOptions = {},
+  ) {
     this.free = capacity;
+    this.fairSliceMs = options.fairSliceMs ?? 0;
+    this.now = options.now ?? Date.now;
   }
 
-  /** Calls `grant` when the tenant may run one request; the caller must `release()` after. */
-  acquire(tenant: string, weight: number, grant: () => void): void {
+  /**
+   * Calls `grant` with a slot when the tenant may run one request; the caller must release it.
+   * `preempt` is how the scheduler takes the slot back from a run over its fair slice.
+   */
+  acquire(tenant: string, weight: number, grant: (slot: Slot) => void, preempt?: () => void): void {
     if (!this.waiting.has(tenant)) this.pass.set(tenant, Math.max(this.pass.get(tenant) ?? 0, this.virtualTime));
     const list = this.waiting.get(tenant) ?? [];
-    list.push({ weight: Math.max(1, weight), grant });
+    list.push({ weight: Math.max(1, weight), grant, preempt });
     this.waiting.set(tenant, list);
     this.dispatch();
   }
 
-  release(): void {
-    this.free++;
-    this.dispatch();
-  }
-
-  /** Tenants currently waiting for a slot, with how many requests each. */
+  /** Requests waiting for a slot, all tenants together. */
   get backlog(): number {
     let n = 0;
     for (const list of this.waiting.values()) n += list.length;
     return n;
+  }
+
+  /** Slots held right now. */
+  get busy(): number {
+    return this.holders.size;
   }
 
   private dispatch(): void {
@@ -44,14 +82,76 @@ export class FairScheduler {
         if (chosen === undefined || (this.pass.get(tenant) as number) < (this.pass.get(chosen) as number))
           chosen = tenant;
       }
-      if (chosen === undefined) return;
-      const list = this.waiting.get(chosen) as { weight: number; grant: () => void }[];
-      const next = list.shift() as { weight: number; grant: () => void };
+      if (chosen === undefined) break;
+      const list = this.waiting.get(chosen) as Waiter[];
+      const next = list.shift() as Waiter;
       if (!list.length) this.waiting.delete(chosen);
       this.virtualTime = this.pass.get(chosen) as number;
-      this.pass.set(chosen, this.virtualTime + 1 / next.weight);
       this.free--;
-      next.grant();
+      next.grant(this.slotFor(chosen, next));
     }
+    this.armPreemption();
+  }
+
+  private slotFor(tenant: string, waiter: Waiter): Slot {
+    const holder: Holder = {
+      tenant,
+      weight: waiter.weight,
+      since: this.now(),
+      computeSince: null,
+      preempt: waiter.preempt,
+    };
+    this.holders.add(holder);
+    let released = false;
+    return {
+      tenant,
+      computing: () => {
+        if (!released && holder.computeSince === null) {
+          holder.computeSince = this.now();
+          this.armPreemption();
+        }
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        this.holders.delete(holder);
+        // Charged by time held (at least one unit), so long runs cost their tenant their length.
+        const heldMs = Math.max(1, this.now() - holder.since);
+        this.pass.set(tenant, (this.pass.get(tenant) ?? this.virtualTime) + heldMs / holder.weight);
+        this.free++;
+        this.dispatch();
+      },
+    };
+  }
+
+  /** While someone waits and every slot is taken, checks when the oldest run passes its slice. */
+  private armPreemption(): void {
+    if (this.preemptTimer) {
+      clearTimeout(this.preemptTimer);
+      this.preemptTimer = null;
+    }
+    if (this.fairSliceMs <= 0 || this.free > 0 || this.waiting.size === 0) return;
+    let oldest: number | null = null;
+    for (const h of this.holders) {
+      if (h.preempt && h.computeSince !== null && (oldest === null || h.computeSince < oldest)) oldest = h.computeSince;
+    }
+    if (oldest === null) return;
+    const due = Math.max(0, oldest + this.fairSliceMs - this.now());
+    this.preemptTimer = setTimeout(() => {
+      this.preemptTimer = null;
+      this.preemptOverdue();
+    }, due);
+    this.preemptTimer.unref?.();
+  }
+
+  private preemptOverdue(): void {
+    const now = this.now();
+    // Free one slot per waiting tenant at most, the longest-running first.
+    const overdue = [...this.holders]
+      .filter((h) => h.preempt && h.computeSince !== null && now - h.computeSince >= this.fairSliceMs)
+      .sort((a, b) => (a.computeSince as number) - (b.computeSince as number))
+      .slice(0, this.waiting.size);
+    for (const h of overdue) h.preempt?.();
+    this.armPreemption();
   }
 }

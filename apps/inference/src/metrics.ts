@@ -46,6 +46,12 @@ export function createMetrics() {
       labelNames: ["tenant", "reason"],
       registers: [registry],
     }),
+    runsStopped: new Counter({
+      name: "inference_runs_stopped_total",
+      help: "Runs stopped by killing their worker: deadline passed, fair slice exceeded, or load too slow",
+      labelNames: ["tenant", "reason"],
+      registers: [registry],
+    }),
     workerRestarts: new Counter({
       name: "inference_worker_restarts_total",
       help: "Tenant worker processes that exited and were replaced",

@@ -36,6 +36,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
   // About one session.run per core at a time, shared fairly among tenants.
   const scheduler = new FairScheduler(
     env.INFERENCE_CONCURRENCY ?? Math.max(1, Math.floor(os.availableParallelism() / env.INFERENCE_THREADS)),
+    { fairSliceMs: env.INFERENCE_FAIR_SLICE_MS },
   );
   const workerEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -57,15 +58,19 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
   app.get("/v2", (_req, res) => {
     res.json({ name: "modelmarket-inference", version: "1", extensions: ["model_repository"] });
   });
-  app.get("/metrics", async (_req, res) => {
+  const authenticated = (req: Request) => {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+    const given = crypto.createHash("sha256").update(token).digest();
+    return crypto.timingSafeEqual(given, expected);
+  };
+  // Metrics name tenants: scrapers send the shared secret as a bearer token (docs/security.md).
+  app.get("/metrics", async (req, res, next) => {
+    if (!authenticated(req)) return next(new InferenceError(401, "UNAUTHENTICATED", "Unknown caller."));
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
   const guard = (req: Request, _res: Response, next: NextFunction) => {
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
-    const given = crypto.createHash("sha256").update(token).digest();
-    if (!crypto.timingSafeEqual(given, expected))
-      return next(new InferenceError(401, "UNAUTHENTICATED", "Unknown caller."));
+    if (!authenticated(req)) return next(new InferenceError(401, "UNAUTHENTICATED", "Unknown caller."));
     const tenant = req.headers["x-tenant-id"];
     if (typeof tenant !== "string" || !TENANT_ID.test(tenant)) {
       return next(new InferenceError(400, "BAD_USER_INPUT", "X-Tenant-Id must be a tenant id."));
@@ -93,6 +98,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
         metrics,
         scheduler,
         batching: env.INFERENCE_BATCHING === "on",
+        loadTimeoutMs: env.INFERENCE_LOAD_TIMEOUT_MS,
       });
       workers.set(tenantId, worker);
     }

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import type { Logger } from "pino";
 import { type BatchingPolicy, canJoin, mergeRequests, rowsOf, splitOutputs } from "./batching";
-import type { FairScheduler } from "./fair-scheduler";
+import type { FairScheduler, Slot } from "./fair-scheduler";
 import { InferenceError } from "./inference-error";
 import type { InferenceMetrics } from "./metrics";
 import type { WireTensor } from "./tensors";
@@ -18,6 +18,8 @@ export interface TenantWorkerOptions {
   scheduler: FairScheduler;
   /** Global switch (INFERENCE_BATCHING); per-model policies come with the requests. */
   batching: boolean;
+  /** Longest a model may take to load before its worker is stopped (INFERENCE_LOAD_TIMEOUT_MS). */
+  loadTimeoutMs?: number;
 }
 
 /** What a caller asks of the tenant's worker. */
@@ -45,7 +47,16 @@ type Job = {
   solo?: boolean;
 };
 
-type Running = { id: number; jobs: Job[]; rows: number[] | null; model: string };
+type Running = {
+  id: number;
+  jobs: Job[];
+  rows: number[] | null;
+  model: string;
+  slot: Slot;
+  /** The model is loaded and the run is computing (until then a deadline only cancels it). */
+  computing: boolean;
+  loadTimer: NodeJS.Timeout | null;
+};
 
 // src/ and dist/ sit side by side: tests running the sources still start the compiled worker.
 const WORKER = path.resolve(__dirname, "..", "dist", "worker.js");
@@ -124,6 +135,10 @@ export class TenantWorker {
   private expire(job: Job): void {
     const { metrics, tenantId } = this.options;
     const cold = !this.warm.has(job.work.modelPath);
+    const running = this.running;
+    // The last caller of a computing run: its run is stopped below, and the answer says so.
+    const stopsRun =
+      !!running?.computing && running.jobs.includes(job) && running.jobs.every((j) => j === job || j.settled);
     this.settle(job, () => {
       metrics.rejections.inc({ tenant: tenantId, reason: cold ? "warming_up" : "deadline" });
       job.reject(
@@ -137,13 +152,59 @@ export class TenantWorker {
           : new InferenceError(
               504,
               "INFERENCE_TIMEOUT",
-              `The model did not answer within ${job.options.deadlineMs} ms.`,
+              `The model did not answer within ${job.options.deadlineMs} ms${stopsRun ? "; its run was stopped" : ""}.`,
             ),
       );
     });
     const index = this.queue.indexOf(job);
     if (index >= 0) this.queue.splice(index, 1);
+    if (running && running === this.running && running.jobs.every((j) => j.settled)) {
+      if (running.computing) {
+        // Nobody waits for this run any more: stop the process doing it, so the slot and the
+        // core are free at once (a run cannot be interrupted inside onnxruntime).
+        this.abortRunning("deadline");
+      } else {
+        // Still loading the model: let the load finish (the next request finds it warm) but
+        // skip the run; a load that never ends is stopped by the load timeout.
+        this.child?.send({ type: "cancel", id: running.id } satisfies WorkerRequest);
+      }
+    }
     this.updateDepth();
+  }
+
+  /**
+   * Stops the worker process in the middle of a run (deadline passed, or the fair scheduler
+   * took the slot back): its jobs fail with INFERENCE_TIMEOUT, the slot is released now, and
+   * the next request starts a fresh process. Not counted as a crash: the model did no wrong
+   * that a restart would hide.
+   */
+  private abortRunning(reason: "deadline" | "preempted" | "load_timeout"): void {
+    const running = this.running;
+    const child = this.child;
+    if (!running) return;
+    this.running = null;
+    this.child = null;
+    if (running.loadTimer) clearTimeout(running.loadTimer);
+    child?.removeAllListeners("message");
+    child?.removeAllListeners("exit");
+    child?.kill("SIGKILL");
+    this.warm.clear();
+    const { metrics, tenantId, logger } = this.options;
+    metrics.runsStopped.inc({ tenant: tenantId, reason });
+    logger.warn({ tenant: tenantId, pid: child?.pid, reason, model: running.model }, "run stopped; worker replaced");
+    const message =
+      reason === "preempted"
+        ? "The model computed for longer than its fair share while other tenants waited; its run was stopped. " +
+          "Send smaller inputs or fewer at a time."
+        : reason === "load_timeout"
+          ? "The model took too long to load; its worker was stopped."
+          : "The model did not answer within its deadline; its run was stopped.";
+    for (const job of running.jobs) {
+      this.settle(job, () => job.reject(new InferenceError(504, "INFERENCE_TIMEOUT", message)));
+    }
+    this.updateDepth();
+    this.pump();
+    running.slot.release();
   }
 
   private settle(job: Job, action: () => void): void {
@@ -186,10 +247,15 @@ export class TenantWorker {
       }
     }
     this.waitingForSlot = true;
-    this.options.scheduler.acquire(this.options.tenantId, head.options.weight ?? 1, () => {
-      this.waitingForSlot = false;
-      this.runNext();
-    });
+    this.options.scheduler.acquire(
+      this.options.tenantId,
+      head.options.weight ?? 1,
+      (slot) => {
+        this.waitingForSlot = false;
+        this.runNext(slot);
+      },
+      () => this.abortRunning("preempted"),
+    );
   }
 
   /** The queued jobs that can run with `head` (head first), and their rows. */
@@ -210,12 +276,12 @@ export class TenantWorker {
   }
 
   /** Holding a slot: run the head job, with the jobs that can batch with it. */
-  private runNext(): void {
+  private runNext(slot: Slot): void {
     while (this.queue[0]?.settled) this.queue.shift();
     const head = this.queue[0];
     const child = head ? this.ensureChild() : null;
     if (!head || !child) {
-      this.options.scheduler.release();
+      slot.release();
       if (head && !child) {
         this.queue.shift();
         this.settle(head, () =>
@@ -250,7 +316,16 @@ export class TenantWorker {
     } else {
       request = { ...head.work, id } as WorkerRequest;
     }
-    this.running = { id, jobs, rows, model: head.options.model };
+    const computing = this.warm.has(head.work.modelPath);
+    if (!computing) (request as { announceLoad?: boolean }).announceLoad = true;
+    const running: Running = { id, jobs, rows, model: head.options.model, slot, computing, loadTimer: null };
+    if (computing) slot.computing();
+    else {
+      running.loadTimer = setTimeout(() => {
+        if (this.running === running && !running.computing) this.abortRunning("load_timeout");
+      }, this.options.loadTimeoutMs ?? 60_000);
+    }
+    this.running = running;
     child.send(request);
   }
 
@@ -277,11 +352,26 @@ export class TenantWorker {
   private onReply(reply: WorkerReply): void {
     const running = this.running;
     if (!running || running.id !== reply.id) return;
+    if (reply.type === "loaded") {
+      // The model is in memory: from now on the run computes, and its deadline stops it.
+      running.computing = true;
+      if (running.loadTimer) clearTimeout(running.loadTimer);
+      this.warm.add((running.jobs[0] as Job).work.modelPath);
+      running.slot.computing();
+      if (running.jobs.every((j) => j.settled)) this.abortRunning("deadline");
+      return;
+    }
     this.running = null;
-    this.options.scheduler.release();
+    if (running.loadTimer) clearTimeout(running.loadTimer);
     const { metrics, tenantId } = this.options;
     const head = running.jobs[0] as Job;
     if (reply.type !== "error") this.warm.add(head.work.modelPath);
+    if (reply.type === "canceled") {
+      this.updateDepth();
+      this.pump();
+      running.slot.release();
+      return;
+    }
     if (reply.type === "result") {
       this.recentComputeMs = 0.8 * this.recentComputeMs + 0.2 * Math.max(1, reply.computeMs);
       const labels = { tenant: tenantId, model: running.model };
@@ -306,7 +396,10 @@ export class TenantWorker {
       this.requeueAlone(running.jobs);
     }
     this.updateDepth();
+    // Queue for the next slot before giving this one back, so a backlog competes for it
+    // by its fair share instead of losing it to whoever happens to be waiting.
     this.pump();
+    running.slot.release();
   }
 
   private requeueAlone(jobs: Job[]): void {
@@ -324,7 +417,7 @@ export class TenantWorker {
     const running = this.running;
     this.running = null;
     if (running) {
-      this.options.scheduler.release();
+      if (running.loadTimer) clearTimeout(running.loadTimer);
       for (const job of running.jobs) {
         this.settle(job, () =>
           job.reject(
@@ -340,6 +433,7 @@ export class TenantWorker {
     }
     this.updateDepth();
     this.pump();
+    running?.slot.release();
   }
 }
 

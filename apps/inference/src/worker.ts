@@ -6,10 +6,22 @@ import * as ort from "onnxruntime-node";
 import { KSERVE_TO_ORT, ORT_TO_KSERVE, type WireTensor } from "./tensors";
 
 export type WorkerRequest =
-  | { type: "infer"; id: number; modelPath: string; inputs: WireTensor[]; outputs?: string[] }
-  | { type: "metadata"; id: number; modelPath: string };
+  | {
+      type: "infer";
+      id: number;
+      modelPath: string;
+      inputs: WireTensor[];
+      outputs?: string[];
+      /** The tier does not know the model is loaded: say "loaded" before running. */
+      announceLoad?: boolean;
+    }
+  | { type: "metadata"; id: number; modelPath: string; announceLoad?: boolean }
+  /** Nobody waits for request `id` any more: skip its run if it has not started. */
+  | { type: "cancel"; id: number };
 
 export type WorkerReply =
+  | { type: "loaded"; id: number }
+  | { type: "canceled"; id: number }
   | { type: "result"; id: number; outputs: WireTensor[]; computeMs: number; loadMs: number }
   | { type: "metadata"; id: number; inputs: ModelIo[]; outputs: ModelIo[]; loadMs: number }
   | { type: "error"; id: number; message: string; badInput: boolean };
@@ -81,9 +93,14 @@ function io(names: readonly string[], metadata: readonly ort.InferenceSession.Va
   });
 }
 
-async function handle(request: WorkerRequest): Promise<WorkerReply> {
+/** Requests canceled while their model was loading. */
+const canceled = new Set<number>();
+
+async function handle(request: Exclude<WorkerRequest, { type: "cancel" }>): Promise<WorkerReply> {
   try {
     const { session: s, loadMs } = await session(request.modelPath);
+    if (canceled.delete(request.id)) return { type: "canceled", id: request.id };
+    if (request.announceLoad) process.send?.({ type: "loaded", id: request.id } satisfies WorkerReply);
     if (request.type === "metadata") {
       return {
         type: "metadata",
@@ -117,6 +134,10 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
 }
 
 process.on("message", (request: WorkerRequest) => {
+  if (request.type === "cancel") {
+    canceled.add(request.id);
+    return;
+  }
   void handle(request).then((reply) => process.send?.(reply));
 });
 process.on("disconnect", () => process.exit(0));

@@ -56,7 +56,7 @@ async function infer(inputs: unknown[], batching?: unknown) {
 }
 
 async function batchSizes(): Promise<{ count: number; sum: number }> {
-  const text = await (await fetch(`${tier.url}/metrics`)).text();
+  const text = await (await fetch(`${tier.url}/metrics`, { headers: { authorization: `Bearer ${SECRET}` } })).text();
   const count = Number(/inference_batch_size_count\{tenant="[^"]+",model="[^"]+"\} (\d+)/.exec(text)?.[1] ?? 0);
   const sum = Number(/inference_batch_size_sum\{tenant="[^"]+",model="[^"]+"\} (\d+)/.exec(text)?.[1] ?? 0);
   return { count, sum };

@@ -172,7 +172,9 @@ describe("tenant isolation", () => {
     const again = await infer(TOPK, topkInputs([1, 2, 3, 4]), { tenant: TENANT_A });
     expect(again.status).toBe(200);
     expect(tier.workers.get(TENANT_A)?.pid).not.toBe(pidA);
-    const metrics = await (await fetch(`${tier.url}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${tier.url}/metrics`, { headers: { authorization: `Bearer ${SECRET}` } })
+    ).text();
     expect(metrics).toMatch(new RegExp(`inference_worker_restarts_total\\{tenant="${TENANT_A}"\\} [1-9]`));
   });
 

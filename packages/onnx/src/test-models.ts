@@ -1,3 +1,4 @@
+import { onnx } from "onnx-proto";
 import { buildOnnxModel } from "./build-onnx";
 
 /**
@@ -40,5 +41,83 @@ export function maskEmbeddingModel(producer = "modelmarket-test"): Uint8Array {
       { opType: "Cast", inputs: ["attention_mask"], outputs: ["mask"], attributes: [{ name: "to", type: 2, i: 1 }] },
     ],
     producer,
+  });
+}
+
+/**
+ * A hostile text classifier whose compute grows with its input: a Loop whose trip count is
+ * the sum of the token ids × `itersPerId`, each iteration a 64×64 MatMul. With all-zero ids
+ * (the upload trial) it answers at once; with real text it computes for minutes. Output
+ * `probabilities` float [batch, 2] (always [0.5, 0.5]). For the runaway-model tests.
+ */
+export function runawayTextClassifier(itersPerId = 1_000_000): Uint8Array {
+  const D = 64;
+  const tensorInfo = (name: string, elemType: number, dims: number[]) =>
+    onnx.ValueInfoProto.create({
+      name,
+      type: { tensorType: { elemType, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
+    });
+  const { FLOAT, INT64, BOOL } = onnx.TensorProto.DataType;
+  const body = onnx.GraphProto.create({
+    name: "spin",
+    input: [tensorInfo("iter", INT64, []), tensorInfo("cond_in", BOOL, []), tensorInfo("s_in", FLOAT, [D, D])],
+    output: [tensorInfo("cond_out", BOOL, []), tensorInfo("s_out", FLOAT, [D, D])],
+    node: [
+      onnx.NodeProto.create({ name: "keep", opType: "Identity", input: ["cond_in"], output: ["cond_out"] }),
+      onnx.NodeProto.create({ name: "mm", opType: "MatMul", input: ["s_in", "W"], output: ["s_mm"] }),
+      onnx.NodeProto.create({ name: "squash", opType: "Tanh", input: ["s_mm"], output: ["s_out"] }),
+    ],
+  });
+  const grid = Array.from({ length: D * D }, (_, i) => ((i * 7919) % 13) / 13 - 0.5);
+  return buildOnnxModel({
+    inputs: [
+      { name: "input_ids", elemType: "INT64", shape: ["batch", "sequence"] },
+      { name: "attention_mask", elemType: "INT64", shape: ["batch", "sequence"] },
+    ],
+    outputs: [{ name: "probabilities", elemType: "FLOAT", shape: ["batch", 2] }],
+    initializers: [
+      { name: "W", dims: [D, D], floatData: grid },
+      { name: "S0", dims: [D, D], floatData: grid },
+      { name: "per_id", dims: [], int64Data: [itersPerId] },
+      { name: "zero", dims: [], floatData: [0] },
+      { name: "axis1", dims: [1], int64Data: [1] },
+    ],
+    nodes: [
+      {
+        opType: "ReduceSum",
+        inputs: ["input_ids"],
+        outputs: ["id_sum"],
+        attributes: [{ name: "keepdims", type: 2, i: 0 }],
+      },
+      { opType: "Mul", inputs: ["id_sum", "per_id"], outputs: ["trips"] },
+      {
+        opType: "Loop",
+        inputs: ["trips", "", "S0"],
+        outputs: ["s_final"],
+        attributes: [{ name: "body", type: 5, g: body }],
+      },
+      {
+        opType: "ReduceSum",
+        inputs: ["s_final"],
+        outputs: ["spun"],
+        attributes: [{ name: "keepdims", type: 2, i: 0 }],
+      },
+      { opType: "Mul", inputs: ["spun", "zero"], outputs: ["nothing"] },
+      { opType: "Cast", inputs: ["attention_mask"], outputs: ["maskf"], attributes: [{ name: "to", type: 2, i: 1 }] },
+      {
+        opType: "ReduceSum",
+        inputs: ["maskf", "axis1"],
+        outputs: ["len"],
+        attributes: [{ name: "keepdims", type: 2, i: 1 }],
+      },
+      { opType: "Concat", inputs: ["len", "len"], outputs: ["pair"], attributes: [{ name: "axis", type: 2, i: 1 }] },
+      { opType: "Add", inputs: ["pair", "nothing"], outputs: ["logits"] },
+      {
+        opType: "Softmax",
+        inputs: ["logits"],
+        outputs: ["probabilities"],
+        attributes: [{ name: "axis", type: 2, i: 1 }],
+      },
+    ],
   });
 }
