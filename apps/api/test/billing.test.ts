@@ -50,6 +50,56 @@ function call(key: Awaited<ReturnType<typeof apiKeyClient>>, slug: string, texts
 const events = (tenantId: string) =>
   api.db.prisma.usageEvent.findMany({ where: { tenantId, outcome: "SUCCESS" }, orderBy: { createdAt: "asc" } });
 
+const SUBSCRIBE = `mutation($model: String!, $planId: ID!) {
+  subscribe(model: $model, planId: $planId) { id usedUnits currentPeriodStart currentPeriodEnd }
+}`;
+const CANCEL = `mutation($id: ID!) { cancelSubscription(id: $id) { id status } }`;
+type Sub = { id: string; usedUnits: number; currentPeriodStart: string; currentPeriodEnd: string };
+
+describe("subscription churn", () => {
+  it("security: cancel + subscribe does not refill included units: they are per tenant, model and period", async () => {
+    const included = 5;
+    const { model, consumer, key, subscriptionId } = await setUp({ includedUnits: included });
+    const planId = model.plans[0]?.id;
+    for (let i = 0; i < included; i++) expect((await call(key, model.slug)).body.errors).toBeUndefined();
+    expect(errorCode((await call(key, model.slug)).body)).toBe("QUOTA_EXCEEDED");
+    const first = await api.db.prisma.subscription.findUniqueOrThrow({ where: { id: subscriptionId } });
+    let previous = subscriptionId;
+    for (let cycle = 0; cycle < 3; cycle++) {
+      await key.client.request(CANCEL, { id: previous });
+      const again = await key.client.request<{ subscribe: Sub }>(SUBSCRIBE, { model: model.slug, planId });
+      // The same period goes on, with its units used.
+      expect(new Date(again.subscribe.currentPeriodStart)).toEqual(first.currentPeriodStart);
+      expect(new Date(again.subscribe.currentPeriodEnd)).toEqual(first.currentPeriodEnd);
+      expect(again.subscribe.usedUnits).toBe(included);
+      expect(errorCode((await call(key, model.slug)).body)).toBe("QUOTA_EXCEEDED");
+      previous = again.subscribe.id;
+    }
+    const served = await api.db.prisma.usageEvent.aggregate({
+      _sum: { units: true },
+      where: { tenantId: consumer.tenantId, outcome: "SUCCESS" },
+    });
+    expect(served._sum.units).toBe(included);
+  });
+
+  it("happy: once the earlier subscription's period has ended, a new subscription starts a fresh period", async () => {
+    const { model, key, subscriptionId } = await setUp({ includedUnits: 5 });
+    await key.client.request(CANCEL, { id: subscriptionId });
+    // Its period ended in the past (as if canceled last month, quota used up).
+    await api.db.prisma.subscription.update({
+      where: { id: subscriptionId },
+      data: { periodUnits: 5, currentPeriodEnd: new Date(Date.now() - 1000) },
+    });
+    const again = await key.client.request<{ subscribe: Sub }>(SUBSCRIBE, {
+      model: model.slug,
+      planId: model.plans[0]?.id,
+    });
+    expect(again.subscribe.usedUnits).toBe(0);
+    expect(new Date(again.subscribe.currentPeriodStart).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect((await call(key, model.slug)).body.errors).toBeUndefined();
+  });
+});
+
 describe("metering", () => {
   it("happy: every successful call is one durable event (one unit per input), with a receipt under its request id", async () => {
     const { model, consumer, key } = await setUp({ includedUnits: 100 });

@@ -171,6 +171,45 @@ describe("Stripe webhooks", () => {
     expect(await api.db.prisma.stripeEvent.count({ where: { id: failed.id } })).toBe(1);
   });
 
+  it("security: a past-due debt follows the tenant: cancel + subscribe cannot escape it until invoice.paid", async () => {
+    const { model, consumer, subscriptionId } = await subscribed();
+    await syncStripe(api.services);
+    const stripeId = await stripeSubscriptionOf(subscriptionId);
+    const invoiceEvent = (type: string) => ({
+      id: `evt_${type}_${subscriptionId}`,
+      type,
+      data: { object: { id: "in_9", object: "invoice", subscription: stripeId } },
+    });
+    expect((await webhook(invoiceEvent("invoice.payment_failed"))).body.outcome).toBe("applied");
+    const cancel = await consumer.client.raw(`mutation($id: ID!) { cancelSubscription(id: $id) { status } }`, {
+      id: subscriptionId,
+    });
+    expect(cancel.body.errors).toBeUndefined();
+    // Neither the same paid plan again, nor a free plan of the same publisher, nor another
+    // publisher's paid plan.
+    const SUB = `mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`;
+    const again = await consumer.client.raw(SUB, { m: model.slug, p: model.plans[0]?.id });
+    expect(errorCode(again.body)).toBe("FORBIDDEN");
+    expect(again.body.errors?.[0]?.message).toMatch(/unpaid/);
+    const samePublisherFree = await publishTinyModel(publisher, { plans: [FREE_PLAN] });
+    expect(
+      errorCode(
+        (await consumer.client.raw(SUB, { m: samePublisherFree.slug, p: samePublisherFree.plans[0]?.id })).body,
+      ),
+    ).toBe("FORBIDDEN");
+    const otherPublisher = await signUpTenant(api, "Other Publisher");
+    const otherPaid = await publishTinyModel(otherPublisher, { plans: [METERED, FREE_PLAN] });
+    const planOf = (name: string) => otherPaid.plans.find((p) => p.name === name)?.id;
+    expect(errorCode((await consumer.client.raw(SUB, { m: otherPaid.slug, p: planOf("Metered") })).body)).toBe(
+      "FORBIDDEN",
+    );
+    // Another publisher's free plan owes nothing to this debt.
+    expect((await consumer.client.raw(SUB, { m: otherPaid.slug, p: planOf("Free") })).body.errors).toBeUndefined();
+    // Paid (also after the cancellation): subscribing works again.
+    expect((await webhook(invoiceEvent("invoice.paid"))).body.outcome).toBe("applied");
+    expect((await consumer.client.raw(SUB, { m: model.slug, p: model.plans[0]?.id })).body.errors).toBeUndefined();
+  });
+
   it("security: a bad signature is refused with 400 and changes nothing", async () => {
     const { subscriptionId } = await subscribed();
     await syncStripe(api.services);

@@ -1,5 +1,5 @@
 import { isUniqueViolation } from "@modelmarket/db";
-import { badInput, newId, notFound } from "@modelmarket/domain";
+import { AppError, badInput, newId, notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import { requireScope } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
@@ -20,6 +20,14 @@ export async function subscribe(services: AppServices, caller: Principal | null,
   });
   if (live) throw alreadySubscribed(model.slug);
   const now = new Date();
+  await refuseWhileUnpaid(services, principal.tenantId, model.publisherTenantId, plan);
+  // Included units are per tenant, model and period: a re-subscription while an earlier
+  // subscription's period is still running continues that period and its used units, so
+  // cancel + subscribe cannot refill a quota.
+  const earlier = await services.db.subscription.findFirst({
+    where: { tenantId: principal.tenantId, modelId: model.id, status: "CANCELED", currentPeriodEnd: { gt: now } },
+    orderBy: { currentPeriodEnd: "desc" },
+  });
   try {
     const subscription = await services.db.$transaction(async (tx) => {
       const created = await tx.subscription.create({
@@ -29,8 +37,10 @@ export async function subscribe(services: AppServices, caller: Principal | null,
           modelId: model.id,
           planId: plan.id,
           status: "ACTIVE",
-          currentPeriodStart: now,
-          currentPeriodEnd: addMonths(now, 1),
+          currentPeriodStart: earlier?.currentPeriodStart ?? now,
+          currentPeriodEnd: earlier?.currentPeriodEnd ?? addMonths(now, 1),
+          periodUnits: earlier?.periodUnits ?? 0,
+          carriedUnits: earlier?.periodUnits ?? 0,
         },
         include: SUBSCRIPTION_INCLUDE,
       });
@@ -52,6 +62,34 @@ export async function subscribe(services: AppServices, caller: Principal | null,
     if (isUniqueViolation(error)) throw alreadySubscribed(model.slug);
     throw error;
   }
+}
+
+/**
+ * Unpaid debt follows the tenant, not the subscription: while any of its invoices is unpaid
+ * (even on a subscription it canceled since) it may not subscribe to that publisher's models,
+ * nor to any paid plan.
+ */
+async function refuseWhileUnpaid(
+  services: AppServices,
+  tenantId: string,
+  publisherTenantId: string,
+  plan: { monthlyFeeCents: number; unitPriceMicros: number },
+): Promise<void> {
+  const paid = plan.monthlyFeeCents > 0 || plan.unitPriceMicros > 0;
+  const unpaid = await services.db.subscription.findFirst({
+    where: {
+      tenantId,
+      unpaidSince: { not: null },
+      ...(paid ? {} : { model: { publisherTenantId } }),
+    },
+    include: { model: { select: { slug: true } } },
+  });
+  if (!unpaid) return;
+  throw new AppError(
+    "FORBIDDEN",
+    `An invoice for "${unpaid.model.slug}" is unpaid since ${unpaid.unpaidSince?.toISOString()}; ` +
+      "pay it (update the payment method) before subscribing to a paid plan or to this publisher's models.",
+  );
 }
 
 const alreadySubscribed = (slug: string) =>

@@ -9,7 +9,10 @@ export const SUBSCRIPTION_INCLUDE = {
 
 type SubscriptionRow = Prisma.SubscriptionGetPayload<{ include: typeof SUBSCRIPTION_INCLUDE }>;
 
-/** Adds the units used in the current period, summed from successful usage events. */
+/**
+ * Adds the units used in the current period, summed from successful usage events, plus those
+ * used in the same period by earlier subscriptions to the model (carried over at subscribe).
+ */
 export async function withUsedUnits(services: AppServices, row: SubscriptionRow) {
   const [withUnits] = await withUsedUnitsAll(services, [row]);
   return withUnits as NonNullable<typeof withUnits>;
@@ -31,5 +34,9 @@ export async function withUsedUnitsAll(services: AppServices, rows: Subscription
       })
     : [];
   const units = new Map(used.map((u) => [u.subscriptionId, u._sum.units ?? 0]));
-  return rows.map((row) => ({ ...row, model: toModelView(row.model), usedUnits: units.get(row.id) ?? 0 }));
+  return rows.map((row) => ({
+    ...row,
+    model: toModelView(row.model),
+    usedUnits: row.carriedUnits + (units.get(row.id) ?? 0),
+  }));
 }

@@ -32,9 +32,16 @@ export async function applyStripeEvent(services: AppServices, event: Stripe.Even
         const invoice = event.data.object as Stripe.Invoice & { subscription?: string | { id: string } | null };
         const ref = invoice.parent?.subscription_details?.subscription ?? invoice.subscription ?? null;
         const sub = await bySubscription(typeof ref === "string" ? ref : ref?.id);
-        if (!sub || sub.status === "CANCELED") return "ignored";
-        const status: SubscriptionStatus = event.type === "invoice.paid" ? "ACTIVE" : "PAST_DUE";
-        await tx.subscription.update({ where: { id: sub.id }, data: { status } });
+        if (!sub) return "ignored";
+        const paid = event.type === "invoice.paid";
+        // The debt outlives a cancellation (subscribe.ts refuses while any is unpaid).
+        const unpaidSince = paid ? null : (sub.unpaidSince ?? new Date());
+        if (sub.status === "CANCELED") {
+          await tx.subscription.update({ where: { id: sub.id }, data: { unpaidSince } });
+          return "applied";
+        }
+        const status: SubscriptionStatus = paid ? "ACTIVE" : "PAST_DUE";
+        await tx.subscription.update({ where: { id: sub.id }, data: { status, unpaidSince } });
         services.logger.info(
           { subscription: sub.id, status, stripeEvent: event.id },
           "subscription status from Stripe",
@@ -52,7 +59,9 @@ export async function applyStripeEvent(services: AppServices, event: Stripe.Even
         await tx.subscription.update({
           where: { id: sub.id },
           data:
-            status === "CANCELED" ? { status, canceledAt: sub.canceledAt ?? now, stripeCanceledAt: now } : { status },
+            status === "CANCELED"
+              ? { status, canceledAt: sub.canceledAt ?? now, stripeCanceledAt: now }
+              : { status, unpaidSince: status === "PAST_DUE" ? (sub.unpaidSince ?? now) : null },
         });
         return "applied";
       }
