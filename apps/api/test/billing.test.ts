@@ -124,14 +124,45 @@ describe("metering", () => {
     expect(snoop.receipt).toBeNull();
   });
 
-  it("security: one inference call per request, so that the request id names exactly one billed call", async () => {
-    const { model, key } = await setUp({ includedUnits: 100 });
+  it("security: one inference call per request, refused before anything runs or is billed", async () => {
+    const { model, consumer, key, subscriptionId } = await setUp({ includedUnits: 100 });
     const { body } = await key.client.raw(
       `mutation($m: String!) { a: classifyText(model: $m, inputs: ["hello"]) { label } b: classifyText(model: $m, inputs: ["hello"]) { label } }`,
       { m: model.slug },
     );
     expect(body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(body.errors?.[0]?.message).toMatch(/One inference call per request/);
+    // Through a fragment too.
+    const viaFragment = await key.client.raw(
+      `mutation($m: String!) { ...Two } fragment Two on Mutation { a: classifyText(model: $m, inputs: ["x"]) { label } b: embedText(model: $m, inputs: ["y"]) { values } }`,
+      { m: model.slug },
+    );
+    expect(viaFragment.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(await api.db.prisma.usageEvent.count({ where: { tenantId: consumer.tenantId } })).toBe(0);
+    const sub = await api.db.prisma.subscription.findUniqueOrThrow({ where: { id: subscriptionId } });
+    expect(sub.periodUnits).toBe(0);
+  });
+
+  it("security: an Idempotency-Key that breaks the rules (empty, spaces, over 200 characters) is BAD_USER_INPUT, not ignored", async () => {
+    const { model, consumer, key } = await setUp({ includedUnits: 100 });
+    for (const bad of ["", "has space", "k".repeat(201), "tab\tkey"]) {
+      const res = await fetch(`${api.url}/graphql`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${key.secret}`,
+          "idempotency-key": bad,
+        },
+        body: JSON.stringify({ query: CLASSIFY, variables: { m: model.slug, t: ["hello"] } }),
+      });
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      const body = (await res.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+      expect(body.errors[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "Idempotency-Key" });
+      expect(body.errors[0]?.extensions.requestId).toMatch(/^req_/);
+      expect(body.errors[0]?.message).toMatch(/1 to 200 printable/);
+    }
+    expect(await api.db.prisma.usageEvent.count({ where: { tenantId: consumer.tenantId } })).toBe(0);
+    expect((await call(key, model.slug, ["hello"], "k".repeat(200))).body.errors).toBeUndefined();
   });
 
   it("happy: quota of 20 under 32 concurrent callers → exactly 20 units served, the rest QUOTA_EXCEEDED", async () => {

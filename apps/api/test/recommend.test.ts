@@ -46,6 +46,22 @@ afterAll(() => api?.close());
 type Recs = { recommend: { itemId: string; score: number }[] };
 
 describe("recommend", () => {
+  it("security: one Idempotency-Key with a different userId, k or exclude is BAD_USER_INPUT, not the first answer", async () => {
+    const key = { "idempotency-key": `rec-${Date.now()}` };
+    const first = await consumer.client.raw<Recs>(RECOMMEND, { model: slug, userId: data.userIds[1], k: 3 }, key);
+    expect(first.body.errors).toBeUndefined();
+    const same = await consumer.client.raw<Recs>(RECOMMEND, { model: slug, userId: data.userIds[1], k: 3 }, key);
+    expect(same.body.data?.recommend).toEqual(first.body.data?.recommend);
+    for (const changed of [
+      { userId: data.userIds[2], k: 3 },
+      { userId: data.userIds[1], k: 4 },
+      { userId: data.userIds[1], k: 3, exclude: [first.body.data?.recommend[0]?.itemId] },
+    ]) {
+      const res = await consumer.client.raw<Recs>(RECOMMEND, { model: slug, ...changed }, key);
+      expect(errorCode(res.body), JSON.stringify(changed)).toBe("BAD_USER_INPUT");
+    }
+  });
+
   it("security: the playground's user ids are shown to subscribers and the publisher only", async () => {
     const USER_IDS = `query($s: String!) { model(slug: $s) { playgroundUserIds } }`;
     type Ids = { model: { playgroundUserIds: string[] } };

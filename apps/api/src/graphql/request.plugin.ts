@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { AppError } from "@modelmarket/domain";
+import { AppError, badInput } from "@modelmarket/domain";
+import { type FragmentDefinitionNode, Kind, type SelectionSetNode } from "graphql";
 import type { GraphQLContext } from "../context";
 import { toGraphQLError } from "./format-error";
 
@@ -11,7 +12,22 @@ import { toGraphQLError } from "./format-error";
 export const requestPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ contextValue }) {
+      async didResolveOperation({ contextValue, operation, document }) {
+        // One billed inference call per request, refused before anything runs or is billed.
+        if (operation?.operation === "mutation") {
+          const fragments = new Map(
+            document.definitions
+              .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+              .map((d) => [d.name.value, d]),
+          );
+          if (inferenceFields(operation.selectionSet, fragments) > 1) {
+            throw toGraphQLError(
+              badInput(
+                "One inference call per request: the request id is the call's receipt. Send the others separately.",
+              ),
+            );
+          }
+        }
         try {
           contextValue.principal = await contextValue.services.authenticator.authenticate(contextValue.authorization);
         } catch (error) {
@@ -29,3 +45,25 @@ export const requestPlugin: ApolloServerPlugin<GraphQLContext> = {
     };
   },
 };
+
+/** The root mutations that run a model and bill it (one per request). */
+export const INFERENCE_MUTATIONS = new Set([
+  "classifyText",
+  "embedText",
+  "classifyImage",
+  "detectObjects",
+  "recommend",
+]);
+
+function inferenceFields(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): number {
+  let n = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) n += INFERENCE_MUTATIONS.has(selection.name.value) ? 1 : 0;
+    else if (selection.kind === Kind.INLINE_FRAGMENT) n += inferenceFields(selection.selectionSet, fragments);
+    else {
+      const fragment = fragments.get(selection.name.value);
+      if (fragment) n += inferenceFields(fragment.selectionSet, fragments);
+    }
+  }
+  return n;
+}

@@ -31,7 +31,8 @@ export async function billedCall<T>(
   callable: CallableVersion,
   units: number,
   run: () => Promise<T>,
-  fingerprint: unknown = null,
+  /** Everything of the caller's input that changes the answer: a retry must match it. */
+  fingerprint: unknown,
 ): Promise<T> {
   const scope = requestScope.getStore();
   if (!scope) throw new Error("billed call outside a request");

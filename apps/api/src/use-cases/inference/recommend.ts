@@ -38,17 +38,23 @@ export async function recommend(
   const mask = items.map((id) => (excluded.has(id) ? 1 : 0));
   const k = Math.min(input.k, items.length - mask.filter(Boolean).length);
   if (k <= 0) return [];
-  const outputs = await billedCall(services, callable, 1, () =>
-    services.inference.infer(
-      principal.tenantId,
-      version.sha256,
-      [
-        { name: "user_index", datatype: "INT64", shape: [1], data: [row] },
-        { name: "exclude_mask", datatype: "FP32", shape: [1, items.length], data: mask },
-        { name: "k", datatype: "INT64", shape: [1], data: [k] },
-      ],
-      { weight: callable.weight },
-    ),
+  const outputs = await billedCall(
+    services,
+    callable,
+    1,
+    () =>
+      services.inference.infer(
+        principal.tenantId,
+        version.sha256,
+        [
+          { name: "user_index", datatype: "INT64", shape: [1], data: [row] },
+          { name: "exclude_mask", datatype: "FP32", shape: [1, items.length], data: mask },
+          { name: "k", datatype: "INT64", shape: [1], data: [k] },
+        ],
+        { weight: callable.weight },
+      ),
+    // A retry with the same Idempotency-Key must ask the same question.
+    { userId: input.userId, k: input.k, exclude: [...excluded].sort() },
   );
   const scores = outputs.find((o) => o.name === "top_scores")?.data as number[] | undefined;
   const indices = outputs.find((o) => o.name === "top_items")?.data as number[] | undefined;
