@@ -138,6 +138,22 @@ describe("POST /v1/artifacts", () => {
     });
   });
 
+  it("security: a model onnxruntime refuses is explained without the server's paths or process ids", async () => {
+    const tenant = await signUpTenant(api, "Paths");
+    // Well-formed protobuf, but the node reads an input that nothing defines.
+    const broken = buildOnnxModel({
+      inputs: [{ name: "x", elemType: "FLOAT", shape: [1] }],
+      outputs: [{ name: "y", elemType: "FLOAT", shape: [1] }],
+      nodes: [{ opType: "Add", inputs: ["x", "nowhere"], outputs: ["y"] }],
+    });
+    const res = await tenant.client.uploadArtifact(broken, { fileName: "broken.onnx" });
+    expect(res.status).toBe(400);
+    const message = JSON.stringify(res.body);
+    expect(message).toMatch(/onnxruntime failed/);
+    expect(message).not.toContain(api.services.env.dataDir);
+    expect(message).not.toMatch(/\/tmp\/|\/staging|pid[\s:=]*\d/);
+  });
+
   it("security: no credentials is 401, a key without models:write is 403", async () => {
     const anonymous = await api.client.uploadArtifact(tinyOnnx());
     expect(anonymous.status).toBe(401);

@@ -9,3 +9,9 @@ export interface PlanTerms {
   currency: string;
   rateLimitPerMinute: number;
 }
+
+/**
+ * Currencies the billing path supports: two-decimal currencies only, because every amount
+ * is kept in cents (plans, invoices, payouts) and Stripe charges them in the same unit.
+ */
+export const SUPPORTED_CURRENCIES = ["usd", "eur", "gbp", "chf", "cad", "aud"] as const;

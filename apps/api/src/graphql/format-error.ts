@@ -24,7 +24,12 @@ const CLIENT_ERROR_CODES = new Set([
  */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    // An AppError thrown by a plugin arrives wrapped in the GraphQLError of toGraphQLError.
+    const original =
+      unwrapped instanceof GraphQLError && unwrapped.originalError instanceof AppError
+        ? unwrapped.originalError
+        : unwrapped;
     const base = { locations: formatted.locations, path: formatted.path };
 
     if (original instanceof AppError) {
@@ -39,6 +44,12 @@ export function createFormatError(logger: Logger) {
       };
     }
     const code = formatted.extensions?.code;
+    // Apollo's own request errors without a code (an APQ hash mismatch) carry a 4xx status
+    // (read by shape: Apollo's ESM build and ours may hold different GraphQLError classes).
+    const status = (original as { extensions?: { http?: { status?: number } } } | null)?.extensions?.http?.status;
+    if ((code === undefined || code === "INTERNAL_SERVER_ERROR") && status && status >= 400 && status < 500) {
+      return { ...base, message: formatted.message, extensions: { code: "BAD_USER_INPUT" } };
+    }
     if (typeof code === "string" && (CLIENT_ERROR_CODES.has(code) || code === "BAD_USER_INPUT")) {
       return { ...base, message: formatted.message, extensions: { code: "BAD_USER_INPUT" } };
     }

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { AppError, badInput } from "@modelmarket/domain";
-import { type FragmentDefinitionNode, Kind, type SelectionSetNode } from "graphql";
+import { type DocumentNode, type FragmentDefinitionNode, Kind, type SelectionSetNode, visit } from "graphql";
 import type { GraphQLContext } from "../context";
 import { toGraphQLError } from "./format-error";
 
@@ -12,7 +12,14 @@ import { toGraphQLError } from "./format-error";
 export const requestPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ contextValue, operation, document }) {
+      async didResolveOperation({ contextValue, operation, document, request }) {
+        // Text that no database or log can hold is refused here, for every field alike.
+        const unfit = unrepresentableString(request.variables ?? {}, "") ?? unrepresentableLiteral(document);
+        if (unfit) {
+          throw toGraphQLError(
+            badInput(`\`${unfit}\` contains a NUL character or an unpaired UTF-16 surrogate; send valid text.`, unfit),
+          );
+        }
         // One billed inference call per request, refused before anything runs or is billed.
         if (operation?.operation === "mutation") {
           const fragments = new Map(
@@ -66,4 +73,41 @@ function inferenceFields(selectionSet: SelectionSetNode, fragments: Map<string, 
     }
   }
   return n;
+}
+
+// A NUL, or a surrogate half without its partner (not encodable as UTF-8).
+const UNFIT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The path of the first variable value (or key) that is not valid text, if any. */
+function unrepresentableString(value: unknown, path: string): string | null {
+  if (typeof value === "string") return UNFIT.test(value) ? path || "variables" : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = unrepresentableString(value[i], `${path}.${i}`);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      const at = path ? `${path}.${k}` : k;
+      if (UNFIT.test(k)) return at;
+      const found = unrepresentableString(v, at);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** The argument name of the first string literal in the document that is not valid text. */
+function unrepresentableLiteral(document: DocumentNode): string | null {
+  let found: string | null = null;
+  let argument = "query";
+  visit(document, {
+    Argument: { enter: (node) => void (argument = node.name.value) },
+    StringValue: (node) => {
+      if (!found && UNFIT.test(node.value)) found = argument;
+    },
+  });
+  return found;
 }

@@ -68,8 +68,12 @@ export function validateInSandbox(file: string, limits: SandboxLimits): Promise<
 
 const ALLOCATION_FAILURE = /bad_alloc|AllocateRaw|out of memory|Cannot allocate|Failed to allocate|heap limit/i;
 
-function firstLine(message: string): string {
-  return (message.split("\n")[0] ?? "").slice(0, 300);
+/** The first line of onnxruntime's message, without this machine's paths or process ids. */
+export function firstLine(message: string): string {
+  return (message.split("\n")[0] ?? "")
+    .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@+~-]+){2,}[\\/]?/g, "<model file>")
+    .replace(/\b(?:pid|process(?: id)?)[\s:=#]*\d+/gi, "")
+    .slice(0, 300);
 }
 
 function formatBytes(bytes: number): string {

@@ -1,6 +1,8 @@
+import { SUPPORTED_CURRENCIES } from "@modelmarket/domain";
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsIn,
   IsInt,
   IsOptional,
   Length,
@@ -38,7 +40,9 @@ export class PlanInput {
   unitPriceMicros: number;
 
   @Field({ defaultValue: "usd" })
-  @Matches(/^[a-zA-Z]{3}$/, { message: "currency must be a three-letter ISO 4217 code such as usd" })
+  @IsIn([...SUPPORTED_CURRENCIES, ...SUPPORTED_CURRENCIES.map((c) => c.toUpperCase())], {
+    message: `currency must be one of ${SUPPORTED_CURRENCIES.join(", ")} (the currencies billing supports)`,
+  })
   currency: string;
 
   @Field(() => Int)

@@ -38,6 +38,8 @@ export async function searchModels(
   if (text.length > MAX_QUERY_LENGTH)
     throw badInput(`\`query\` is limited to ${MAX_QUERY_LENGTH} characters.`, "query");
   const terms = [...new Set(text.toLowerCase().split(/\s+/).filter(Boolean))].slice(0, MAX_TERMS);
+  // Prisma's `contains` is a LIKE: the caller's % and _ are letters, not wildcards.
+  const like = (term: string) => term.replace(/[\\%_]/g, (c) => `\\${c}`);
   const afterId = q.after ? decodeCursor(q.after) : null;
   const tenantId = caller?.tenantId;
 
@@ -47,9 +49,9 @@ export async function searchModels(
       ...(q.task ? [{ task: q.task }] : []),
       ...terms.map((term) => ({
         OR: [
-          { name: { contains: term, mode: "insensitive" as const } },
-          { slug: { contains: term } },
-          { description: { contains: term, mode: "insensitive" as const } },
+          { name: { contains: like(term), mode: "insensitive" as const } },
+          { slug: { contains: like(term) } },
+          { description: { contains: like(term), mode: "insensitive" as const } },
           { tags: { has: term } },
         ],
       })),
