@@ -4,6 +4,7 @@ import { createServices, startApi } from "./app";
 import { loadEnv } from "./env";
 import { createLogger } from "./infra/logger";
 import { seedDemo } from "./seed/seed-demo";
+import { scheduleReservationReconcile } from "./use-cases/billing/reconcile-reservations";
 import { scheduleBillingClose } from "./use-cases/billing/schedule-billing-close";
 import { scheduleStripeSync } from "./use-cases/billing/stripe/schedule-stripe-sync";
 
@@ -27,6 +28,7 @@ async function main() {
   const api = await startApi(services, env.PORT, env.HOST);
   const billing = scheduleBillingClose(services);
   const stripeSync = scheduleStripeSync(services);
+  const reconcile = scheduleReservationReconcile(services);
   logger.info(
     { url: `${api.url}/graphql`, database: db.kind, billing: services.stripe ? "stripe" : "internal ledger" },
     "API listening",
@@ -41,6 +43,7 @@ async function main() {
     force.unref();
     clearInterval(billing);
     clearInterval(stripeSync);
+    clearInterval(reconcile);
     await api.close();
     await db.close();
     process.exit(0);

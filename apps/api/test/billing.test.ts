@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closePeriod, monthBounds, previousMonth } from "../src/use-cases/billing/close-period";
+import { reconcileReservations } from "../src/use-cases/billing/reconcile-reservations";
 import {
   apiKeyClient,
   errorCode,
@@ -55,6 +56,32 @@ const SUBSCRIBE = `mutation($model: String!, $planId: ID!) {
 }`;
 const CANCEL = `mutation($id: ID!) { cancelSubscription(id: $id) { id status } }`;
 type Sub = { id: string; usedUnits: number; currentPeriodStart: string; currentPeriodEnd: string };
+
+describe("reservations after a crash", () => {
+  it("security: units reserved by calls that never finished are given back from the events once quiet; recent ones stay", async () => {
+    const { model, key, subscriptionId } = await setUp({ includedUnits: 10 });
+    for (let i = 0; i < 3; i++) expect((await call(key, model.slug)).body.errors).toBeUndefined();
+    // An instance killed mid-call: 2 units reserved, no event, nothing released.
+    await api.db.prisma.subscription.update({
+      where: { id: subscriptionId },
+      data: { periodUnits: { increment: 2 }, lastReservedAt: new Date() },
+    });
+    // Recent: it could be a call still running, so it is left alone.
+    await reconcileReservations(api.services, 60_000);
+    expect((await api.db.prisma.subscription.findUniqueOrThrow({ where: { id: subscriptionId } })).periodUnits).toBe(5);
+    // Quiet for longer than any call can run: reconciled to the 3 served units.
+    await api.db.prisma.subscription.update({
+      where: { id: subscriptionId },
+      data: { lastReservedAt: new Date(Date.now() - 120_000) },
+    });
+    expect(await reconcileReservations(api.services, 60_000)).toBe(1);
+    expect((await api.db.prisma.subscription.findUniqueOrThrow({ where: { id: subscriptionId } })).periodUnits).toBe(3);
+    // The whole quota is usable again: 7 more calls, then QUOTA_EXCEEDED.
+    for (let i = 0; i < 7; i++) expect((await call(key, model.slug)).body.errors).toBeUndefined();
+    expect(errorCode((await call(key, model.slug)).body)).toBe("QUOTA_EXCEEDED");
+    expect(await reconcileReservations(api.services, 0)).toBe(0);
+  });
+});
 
 describe("subscription churn", () => {
   it("security: cancel + subscribe does not refill included units: they are per tenant, model and period", async () => {

@@ -27,7 +27,7 @@ export async function reserveUnits(
   // reservation is still durable, because the call answers only after its usage event's
   // synchronous commit, which flushes the WAL up to and past this statement.
   const rows = await services.asyncCommitQuery<Row>(
-    `UPDATE "Subscription" AS s SET "periodUnits" = s."periodUnits" + $2::int
+    `UPDATE "Subscription" AS s SET "periodUnits" = s."periodUnits" + $2::int, "lastReservedAt" = now()
     FROM "Plan" AS p
     WHERE s.id = $1 AND p.id = s."planId" AND s.status = 'ACTIVE'
       AND (s."periodUnits" + $2::int <= p."includedUnits" OR p."unitPriceMicros" > 0)

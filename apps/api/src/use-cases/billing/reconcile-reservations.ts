@@ -1,0 +1,54 @@
+import type { AppServices } from "../../services";
+
+/**
+ * Gives back units reserved by calls that never finished (an instance killed mid-call holds
+ * its reservation forever otherwise, and the quota runs out early): a subscription's
+ * `periodUnits` is set to what its period's events (plus units carried from earlier
+ * subscriptions) account for.
+ *
+ * Exact under concurrency: only subscriptions with no reservation for `quietMs` (longer than
+ * any call can run: its deadline plus margins) are touched, so every reservation older than
+ * that has finished, and the WHERE clause is re-checked under the row lock, so a reservation
+ * racing this statement either lands first (and the row is skipped) or after (and adds to the
+ * reconciled value). Only ever lowers the counter: a leak is a unit counted and not served.
+ */
+export async function reconcileReservations(services: AppServices, quietMs: number): Promise<number> {
+  return services.db.$executeRaw`
+    UPDATE "Subscription" AS s
+    SET "periodUnits" = s."carriedUnits" + COALESCE(used.units, 0)
+    FROM (
+      SELECT sub.id, (SELECT SUM(e.units) FROM "UsageEvent" e
+                      WHERE e."subscriptionId" = sub.id AND e.outcome = 'SUCCESS'
+                        AND e."createdAt" >= sub."currentPeriodStart")::int AS units
+      FROM "Subscription" sub
+      WHERE sub."lastReservedAt" IS NOT NULL
+        AND sub."lastReservedAt" < now() - make_interval(secs => ${quietMs / 1000}::double precision)
+        AND sub."currentPeriodEnd" > now()
+    ) AS used
+    WHERE s.id = used.id
+      AND s."lastReservedAt" < now() - make_interval(secs => ${quietMs / 1000}::double precision)
+      AND s."periodUnits" > s."carriedUnits" + COALESCE(used.units, 0)`;
+}
+
+/**
+ * Reconciles at start and then every RESERVATION_RECONCILE_INTERVAL_MS (0 = never). Any
+ * number of instances may run it: it is one idempotent statement.
+ */
+export function scheduleReservationReconcile(services: AppServices): NodeJS.Timeout | undefined {
+  const every = services.env.RESERVATION_RECONCILE_INTERVAL_MS;
+  if (!every) return undefined;
+  // Longer than any call can hold a reservation: the tier's deadline, the client's margin, slack.
+  const quietMs = 2 * services.env.INFERENCE_DEADLINE_MS + 30_000;
+  const run = async () => {
+    try {
+      const fixed = await reconcileReservations(services, quietMs);
+      if (fixed) services.logger.warn({ subscriptions: fixed }, "reservations of unfinished calls given back");
+    } catch (error) {
+      services.logger.error({ err: error }, "reconciling reservations failed; retrying at the next check");
+    }
+  };
+  void run();
+  const timer = setInterval(() => void run(), every);
+  timer.unref();
+  return timer;
+}
