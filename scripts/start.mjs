@@ -133,6 +133,8 @@ function startPortal() {
       PUBLIC_API_URL: env.PUBLIC_API_URL ?? `http://localhost:${apiPort}`,
       NEXTAUTH_URL: webUrl,
       NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? localSecret("nextauth-secret"),
+      // The API believes the visitor address the portal forwards only with this secret.
+      PROXY_SHARED_SECRET: env.PROXY_SHARED_SECRET ?? localSecret("proxy-secret"),
       NEXT_TELEMETRY_DISABLED: "1",
       // next start reads NODE_ENV itself; a PORT meant for the API must not leak into it.
       PORT: String(webPort),

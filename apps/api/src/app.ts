@@ -18,6 +18,7 @@ import { createFormatError } from "./graphql/format-error";
 import { requestPlugin } from "./graphql/request.plugin";
 import { buildApiSchema } from "./graphql/schema";
 import { artifactUploadRoute } from "./http/artifact-upload.route";
+import { clientAddress } from "./http/client-address";
 import { requestIdMiddleware } from "./http/request-id.middleware";
 import { stripeWebhookRoute } from "./http/stripe-webhook.route";
 import { LocalArtifactStore } from "./infra/artifact-store";
@@ -85,7 +86,8 @@ export async function startApi(services: AppServices, port: number, host: string
   const { env, logger } = services;
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", env.TRUST_PROXY);
+  // Proxies trusted by address (an ingress); none by default: see http/client-address.ts.
+  app.set("trust proxy", env.TRUST_PROXY === "" ? false : env.TRUST_PROXY);
   const server = http.createServer(app);
 
   const armor = new ApolloArmor({
@@ -142,7 +144,7 @@ export async function startApi(services: AppServices, port: number, host: string
     expressMiddleware(apollo, {
       context: async ({ req, res }) => ({
         requestId: res.locals.requestId as string,
-        clientIp: req.ip ?? "unknown",
+        clientIp: clientAddress(req, env.proxySecret),
         authorization: req.headers.authorization,
         principal: null,
         services,

@@ -50,7 +50,10 @@ const schema = z
     SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
     SIGNIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE: z.coerce.number().int().positive().default(30),
     SIGNUP_MAX_PER_IP_PER_HOUR: z.coerce.number().int().positive().default(20),
-    TRUST_PROXY: z.string().default("loopback"),
+    /** Proxies whose X-Forwarded-For is believed, by address ("10.0.0.0/8, 127.0.0.1"); none by default. */
+    TRUST_PROXY: z.string().default(""),
+    /** Shared with the portal: lets it forward its visitor's address (X-Proxy-Secret). */
+    PROXY_SHARED_SECRET: z.string().min(32).optional(),
     API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
     CATALOG_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
     ROUTING_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
@@ -106,7 +109,12 @@ const schema = z
     }
   });
 
-export type Env = z.infer<typeof schema> & { sessionSecret: Uint8Array; dataDir: string; inferenceSecret: string };
+export type Env = z.infer<typeof schema> & {
+  sessionSecret: Uint8Array;
+  dataDir: string;
+  inferenceSecret: string;
+  proxySecret: string;
+};
 
 /** Validates the environment once at start-up; a bad value stops the process with a clear message. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -117,6 +125,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     ...parsed.data,
     dataDir,
     inferenceSecret: parsed.data.INFERENCE_SHARED_SECRET ?? localSecret(dataDir, "inference-secret"),
+    proxySecret: parsed.data.PROXY_SHARED_SECRET ?? localSecret(dataDir, "proxy-secret"),
     sessionSecret: new TextEncoder().encode(parsed.data.SESSION_SECRET ?? localSecret(dataDir, "session-secret")),
   };
 }

@@ -68,6 +68,26 @@ describe("signUp", () => {
   });
 });
 
+describe("sign-up probing", () => {
+  it("security: sign-up says an email is taken (a deliberate choice, docs/security.md) but probes are limited per address", async () => {
+    const limited = await startTestApi({ SIGNUP_MAX_PER_IP_PER_HOUR: "3" });
+    try {
+      const tenant = await signUpTenant(limited);
+      const codes: (string | undefined)[] = [];
+      for (let i = 0; i < 3; i++) {
+        const { body } = await limited.client.raw(SIGN_UP, {
+          input: { email: tenant.email, password: "probe-password-123", tenantName: `Probe ${i}` },
+        });
+        codes.push(errorCode(body));
+      }
+      // The harness's own sign-up used one of the three.
+      expect(codes).toEqual(["BAD_USER_INPUT", "BAD_USER_INPUT", "RATE_LIMITED"]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe("signIn", () => {
   it("happy: returns a session token for the right password", async () => {
     const tenant = await signUpTenant(api);
@@ -97,6 +117,53 @@ describe("signIn", () => {
     const { body } = await api.client.raw(SIGN_IN, { email: tenant.email, password: tenant.password });
     expect(errorCode(body)).toBe("RATE_LIMITED");
     expect(body.errors?.[0]?.extensions?.retryAfterMs).toBeGreaterThan(0);
+  });
+
+  it("security: one visitor's failures lock only that visitor out of the account; the owner elsewhere signs in", async () => {
+    const tenant = await signUpTenant(api);
+    // Through the portal: it proves itself with the proxy secret and forwards its visitor's address.
+    const viaPortal = (address: string) => ({
+      "x-proxy-secret": api.services.env.proxySecret,
+      "x-forwarded-for": address,
+    });
+    for (let i = 0; i < 3; i++) {
+      const { body } = await api.client.raw(
+        SIGN_IN,
+        { email: tenant.email, password: `wrong-${i}-password` },
+        viaPortal("203.0.113.7"),
+      );
+      expect(errorCode(body)).toBe("UNAUTHENTICATED");
+    }
+    const attacker = await api.client.raw(
+      SIGN_IN,
+      { email: tenant.email, password: tenant.password },
+      viaPortal("203.0.113.7"),
+    );
+    expect(errorCode(attacker.body)).toBe("RATE_LIMITED");
+    const owner = await api.client.raw(
+      SIGN_IN,
+      { email: tenant.email, password: tenant.password },
+      viaPortal("198.51.100.4"),
+    );
+    expect(owner.body.errors).toBeUndefined();
+  });
+
+  it("security: X-Forwarded-For without the proxy secret is ignored: a local client cannot pick another's bucket", async () => {
+    const limited = await startTestApi({ SIGNIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE: "2" });
+    try {
+      const codes: (string | undefined)[] = [];
+      for (let i = 0; i < 3; i++) {
+        const { body } = await limited.client.raw(
+          SIGN_IN,
+          { email: `s${i}@example.com`, password: "whatever-123456" },
+          { "x-forwarded-for": `192.0.2.${i}`, "x-proxy-secret": "not-the-secret" },
+        );
+        codes.push(errorCode(body));
+      }
+      expect(codes).toEqual(["UNAUTHENTICATED", "UNAUTHENTICATED", "RATE_LIMITED"]);
+    } finally {
+      await limited.close();
+    }
   });
 
   it("security: sign-in attempts per client address are limited", async () => {

@@ -73,3 +73,119 @@ test("security: a second tenant cannot see the first's private model or its usag
   // Not found pages are expected to log the 404 of the document itself.
   expect(problems.filter((p) => !p.includes("404"))).toEqual([]);
 });
+
+/** Signs in through the form (the account comes from the API), landing wherever the form goes. */
+async function signInWithForm(page: import("@playwright/test").Page, email: string, password: string) {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+test("security: after signing in, only this portal's own paths are followed (no open redirect)", async ({ page }) => {
+  const email = uniqueEmail("redirect");
+  await api(`mutation($i: SignUpInput!) { signUp(input: $i) { token } }`, {
+    i: { email, password: PASSWORD, tenantName: "Redirect Co" },
+  });
+  const portal = new URL(test.info().project.use.baseURL as string).origin;
+  // As the review sent them: callbackUrl=%2F%5C127…, %2F%09%2F…, %2F%0A%2F… (decoded here).
+  for (const evil of ["/\\127.0.0.1:3299/c", "/\t/127.0.0.1:3299/c", "/\n/127.0.0.1:3299/c", "//evil.example/x"]) {
+    await page.context().clearCookies();
+    await page.goto(`/signin?callbackUrl=${encodeURIComponent(evil)}`);
+    await signInWithForm(page, email, PASSWORD);
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    const landed = new URL(page.url());
+    expect(landed.origin, evil).toBe(portal);
+    expect(landed.pathname, evil).toBe("/");
+  }
+  // A real same-site path is still followed.
+  await page.context().clearCookies();
+  await page.goto(`/signin?callbackUrl=${encodeURIComponent("/usage?days=7")}`);
+  await signInWithForm(page, email, PASSWORD);
+  await expect(page).toHaveURL(/\/usage\?days=7$/);
+});
+
+test("security: every page carries CSP (frame-ancestors 'none'), X-Frame-Options and nosniff", async ({ page }) => {
+  for (const path of ["/", "/signin", "/signup", "/models/modelmarket/sentiment"]) {
+    const res = await page.request.get(path);
+    const headers = res.headers();
+    expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
+    expect(headers["content-security-policy"], path).toContain("default-src 'self'");
+    expect(headers["x-frame-options"], path).toBe("DENY");
+    expect(headers["x-content-type-options"], path).toBe("nosniff");
+  }
+  // And the pages still work under the policy (no console errors from blocked scripts or styles).
+  const problems = watchConsole(page);
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Find a model" })).toBeVisible();
+  expect(problems).toEqual([]);
+});
+
+test("security: the portal's write routes refuse cross-site requests (CSRF), artifacts included", async ({ page }) => {
+  await signUpInPortal(page, "Csrf Target");
+  const before = await page.request.get("/");
+  expect(before.ok()).toBe(true);
+  // What a no-cors form POST from another site looks like: its own origin and a simple type.
+  const crossSite = {
+    origin: "http://evil.example",
+    "sec-fetch-site": "cross-site",
+  };
+  const upload = await page.request.post("/api/artifacts?kind=asset&filename=x.txt", {
+    headers: { ...crossSite, "content-type": "text/plain" },
+    data: "planted",
+  });
+  expect(upload.status()).toBe(415);
+  const typed = await page.request.post("/api/artifacts?kind=asset&filename=x.txt", {
+    headers: { ...crossSite, "content-type": "application/octet-stream" },
+    data: "planted",
+  });
+  expect(typed.status()).toBe(415);
+  const graphql = await page.request.post("/api/graphql", {
+    headers: { ...crossSite, "content-type": "application/json" },
+    data: { query: `mutation { createApiKey(name: "planted") { secret } }` },
+  });
+  expect(graphql.status()).toBe(415);
+  // The same requests from the portal itself work.
+  const own = await page.request.post("/api/graphql", { data: { query: "{ apiKeys { name } }" } });
+  const keys = (await own.json()).data.apiKeys as { name: string }[];
+  expect(keys.map((k) => k.name)).not.toContain("planted");
+});
+
+test("security: an oversized body to the portal's API proxy is refused while streaming", async ({ page }) => {
+  // Declared too large: refused before reading.
+  const declared = await page.request.post("/api/graphql", {
+    headers: { "content-type": "application/json" },
+    data: `{"query":"{ __typename }","pad":"${"x".repeat(20 * 1024 * 1024)}"}`,
+  });
+  expect(declared.status()).toBe(413);
+  expect((await declared.json()).errors[0].extensions.code).toBe("PAYLOAD_TOO_LARGE");
+  // The portal keeps serving.
+  expect((await page.request.get("/icon.svg")).ok()).toBe(true);
+});
+
+test("security: one visitor's failed sign-ins do not lock other visitors out of the portal", async ({ browser }) => {
+  const email = uniqueEmail("lockout");
+  await api(`mutation($i: SignUpInput!) { signUp(input: $i) { token } }`, {
+    i: { email, password: PASSWORD, tenantName: "Lockout Co" },
+  });
+  // Two visitors as a front proxy would present them (X-Forwarded-For set per visitor).
+  const attacker = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "203.0.113.50" } });
+  const owner = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "198.51.100.60" } });
+  try {
+    const page = await attacker.newPage();
+    for (let i = 0; i < 12; i++) {
+      await page.goto("/signin");
+      await signInWithForm(page, email, `wrong-password-${i}`);
+      await expect(page.locator("#signin-error")).toBeVisible();
+    }
+    await page.goto("/signin");
+    await signInWithForm(page, email, PASSWORD);
+    await expect(page.locator("#signin-error")).toContainText(/Too many/);
+    const ownerPage = await owner.newPage();
+    await ownerPage.goto("/signin");
+    await signInWithForm(ownerPage, email, PASSWORD);
+    await expect(ownerPage.getByRole("button", { name: "Sign out" })).toBeVisible();
+  } finally {
+    await attacker.close();
+    await owner.close();
+  }
+});

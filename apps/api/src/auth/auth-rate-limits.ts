@@ -4,33 +4,49 @@ import type { Env } from "../env";
 
 /**
  * Brute-force protection for the credential endpoints: per client address for every
- * attempt, per account for failures (so an attacker rotating addresses still stalls).
+ * attempt; failures per account *and address* (so one visitor guessing a password locks
+ * only itself out of that account, not its owner); and a per-account ceiling across all
+ * addresses, ten times higher, so an attacker rotating addresses still stalls.
  */
 export class AuthRateLimits {
   private readonly signInPerIp: RateLimiterMemory;
+  private readonly failuresPerAccountAndIp: RateLimiterMemory;
   private readonly failuresPerAccount: RateLimiterMemory;
   private readonly signUpPerIp: RateLimiterMemory;
 
   constructor(env: Env) {
     this.signInPerIp = new RateLimiterMemory({ points: env.SIGNIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE, duration: 60 });
-    this.failuresPerAccount = new RateLimiterMemory({ points: env.SIGNIN_MAX_FAILURES_PER_ACCOUNT, duration: 15 * 60 });
+    this.failuresPerAccountAndIp = new RateLimiterMemory({
+      points: env.SIGNIN_MAX_FAILURES_PER_ACCOUNT,
+      duration: 15 * 60,
+    });
+    this.failuresPerAccount = new RateLimiterMemory({
+      points: env.SIGNIN_MAX_FAILURES_PER_ACCOUNT * 10,
+      duration: 15 * 60,
+    });
     this.signUpPerIp = new RateLimiterMemory({ points: env.SIGNUP_MAX_PER_IP_PER_HOUR, duration: 3600 });
   }
 
   async beforeSignIn(ip: string, email: string): Promise<void> {
     await consume(this.signInPerIp, ip);
-    const failures = await this.failuresPerAccount.get(email);
-    if (failures && failures.remainingPoints <= 0) {
-      throw rateLimited(failures.msBeforeNext, "Too many failed sign-in attempts for this account; retry later.");
+    for (const [limiter, key] of [
+      [this.failuresPerAccountAndIp, `${email}|${ip}`],
+      [this.failuresPerAccount, email],
+    ] as const) {
+      const failures = await limiter.get(key);
+      if (failures && failures.remainingPoints <= 0) {
+        throw rateLimited(failures.msBeforeNext, "Too many failed sign-in attempts for this account; retry later.");
+      }
     }
   }
 
-  async signInFailed(email: string): Promise<void> {
+  async signInFailed(ip: string, email: string): Promise<void> {
+    await this.failuresPerAccountAndIp.penalty(`${email}|${ip}`, 1);
     await this.failuresPerAccount.penalty(email, 1);
   }
 
-  async signInSucceeded(email: string): Promise<void> {
-    await this.failuresPerAccount.delete(email);
+  async signInSucceeded(ip: string, email: string): Promise<void> {
+    await this.failuresPerAccountAndIp.delete(`${email}|${ip}`);
   }
 
   async beforeSignUp(ip: string): Promise<void> {

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { authChecker } from "./access";
 import { AccountResolver } from "./resolvers/account.resolver";
 import { ApiKeyResolver } from "./resolvers/api-key.resolver";
 import { BillingResolver } from "./resolvers/billing.resolver";
@@ -23,6 +24,9 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
       SubscriptionResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    // Each root field's @Access rule is checked before its resolver runs.
+    authChecker,
+    authMode: "error",
     // Inputs are validated classes; errors never echo the submitted values back.
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   });

@@ -1,6 +1,8 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { gql } from "./api";
+import { sameOriginPath } from "./safe-redirect";
+import { visitorHeaders } from "./visitor";
 
 const SIGN_IN = `mutation($email: String!, $password: String!) {
   signIn(email: $email, password: $password) { token user { id email role tenant { slug name } } }
@@ -22,9 +24,15 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
+      async authorize(credentials, req) {
         if (!credentials?.email || !credentials.password) return null;
-        const result = await gql<SignInData>(SIGN_IN, { email: credentials.email, password: credentials.password });
+        const headers = new Headers(req?.headers as Record<string, string> | undefined);
+        const result = await gql<SignInData>(
+          SIGN_IN,
+          { email: credentials.email, password: credentials.password },
+          null,
+          visitorHeaders(headers),
+        );
         const code = result.errors?.[0]?.extensions?.code;
         if (code === "RATE_LIMITED") throw new Error("Too many attempts; wait a minute and try again.");
         if (!result.data) return null;
@@ -40,6 +48,11 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    // Only this portal's own paths are followed after signing in or out.
+    redirect({ url, baseUrl }) {
+      if (url.startsWith(baseUrl)) return `${baseUrl}${sameOriginPath(url.slice(baseUrl.length) || "/")}`;
+      return `${baseUrl}${sameOriginPath(url)}`;
+    },
     jwt({ token, user }) {
       if (user) {
         token.apiToken = user.apiToken;

@@ -3,12 +3,14 @@ import type { GraphQLContext } from "../../context";
 import { earnings, listInvoices, receipt, usageReport } from "../../use-cases/billing/reports";
 import { setSpendCap } from "../../use-cases/billing/set-spend-cap";
 import { connectPayoutAccount } from "../../use-cases/billing/stripe/connect-payout-account";
+import { Access } from "../access";
 import { EarningsReport, Invoice, PayoutOnboarding, UsageReceipt, UsageReport } from "../types/billing.type";
 import { DateTimeScalar } from "../types/scalars";
 import { ModelSubscription } from "../types/subscription.type";
 
 @Resolver()
 export class BillingResolver {
+  @Access("billing:read")
   @Query(() => UsageReport, { description: "Calls, units and errors per model and hour or day (scope billing:read)." })
   usage(
     @Arg("from", () => DateTimeScalar) from: Date,
@@ -18,16 +20,19 @@ export class BillingResolver {
     return usageReport(ctx.services, ctx.principal, { from, to });
   }
 
+  @Access("billing:read")
   @Query(() => [Invoice], { description: "The caller's invoices, newest first (scope billing:read)." })
   invoices(@Ctx() ctx: GraphQLContext) {
     return listInvoices(ctx.services, ctx.principal);
   }
 
+  @Access("billing:read")
   @Query(() => UsageReceipt, { nullable: true, description: "What one call cost (scope billing:read)." })
   receipt(@Arg("requestId", () => ID) requestId: string, @Ctx() ctx: GraphQLContext) {
     return receipt(ctx.services, ctx.principal, requestId);
   }
 
+  @Access("billing:read")
   @Query(() => EarningsReport, { description: "What the caller's models earned (scope billing:read)." })
   earnings(
     @Arg("from", () => DateTimeScalar) from: Date,
@@ -37,6 +42,7 @@ export class BillingResolver {
     return earnings(ctx.services, ctx.principal, { from, to });
   }
 
+  @Access("billing:write")
   @Mutation(() => ModelSubscription, {
     description:
       "Sets (or with null removes) a hard cap on what one period of the subscription may cost, in cents (scope billing:write).",
@@ -49,6 +55,7 @@ export class BillingResolver {
     return setSpendCap(ctx.services, ctx.principal, subscriptionId, capCents);
   }
 
+  @Access("billing:write")
   @Mutation(() => PayoutOnboarding, {
     description:
       "Publishers: creates the tenant's Stripe Connect account once and returns an onboarding link; closed periods' earnings are then transferred to it (scope billing:write; UNAVAILABLE without Stripe).",

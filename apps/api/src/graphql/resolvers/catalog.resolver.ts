@@ -5,12 +5,14 @@ import type { ModelView } from "../../use-cases/catalog/model-view";
 import { playgroundUserIds } from "../../use-cases/catalog/playground-user-ids";
 import { publishModel } from "../../use-cases/catalog/publish-model";
 import { encodeCursor, searchModels } from "../../use-cases/catalog/search-models";
+import { Access } from "../access";
 import { PublishModelInput } from "../inputs/publish-model.input";
 import { Model, ModelConnection } from "../types/catalog.type";
 import { ModelTask } from "../types/enums";
 
 @Resolver(() => Model)
 export class CatalogResolver {
+  @Access("public")
   @Query(() => ModelConnection, { description: "Public models, and the caller's own private ones." })
   async models(
     @Ctx() ctx: GraphQLContext,
@@ -28,11 +30,13 @@ export class CatalogResolver {
     };
   }
 
+  @Access("public")
   @Query(() => Model, { nullable: true })
   model(@Arg("slug") slug: string, @Ctx() ctx: GraphQLContext) {
     return findModel(ctx.services, ctx.principal, slug);
   }
 
+  @Access("models:write")
   @Mutation(() => Model)
   publishModel(@Arg("input", () => PublishModelInput) input: PublishModelInput, @Ctx() ctx: GraphQLContext) {
     return publishModel(ctx.services, ctx.principal, input);

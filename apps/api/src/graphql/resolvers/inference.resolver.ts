@@ -5,6 +5,7 @@ import { classifyText } from "../../use-cases/inference/classify-text";
 import { detectObjects } from "../../use-cases/inference/detect-objects";
 import { embedText } from "../../use-cases/inference/embed-text";
 import { recommend } from "../../use-cases/inference/recommend";
+import { Access } from "../access";
 import {
   Detections,
   Embedding,
@@ -16,6 +17,7 @@ import {
 
 @Resolver()
 export class InferenceResolver {
+  @Access("inference")
   @Mutation(() => [Recommendation], {
     description: "Top-k items for a user from a RECOMMENDATION model; `exclude` ids are never returned.",
   })
@@ -30,6 +32,7 @@ export class InferenceResolver {
     return recommend(ctx.services, ctx.principal, { model, userId, k: k ?? 10, exclude, version });
   }
 
+  @Access("inference")
   @Mutation(() => [ImageClassification], { description: "Top labels for each image (PNG or JPEG, base64)." })
   classifyImage(
     @Arg("model") model: string,
@@ -41,6 +44,7 @@ export class InferenceResolver {
     return classifyImage(ctx.services, ctx.principal, { model, images, topK: topK ?? 5, version });
   }
 
+  @Access("inference")
   @Mutation(() => [TextClassification], { description: "The label of each text, with every label's probability." })
   classifyText(
     @Arg("model") model: string,
@@ -51,6 +55,7 @@ export class InferenceResolver {
     return classifyText(ctx.services, ctx.principal, { model, inputs, version });
   }
 
+  @Access("inference")
   @Mutation(() => [Embedding], { description: "One embedding vector per text." })
   embedText(
     @Arg("model") model: string,
@@ -61,6 +66,7 @@ export class InferenceResolver {
     return embedText(ctx.services, ctx.principal, { model, inputs, version });
   }
 
+  @Access("inference")
   @Mutation(() => [Detections], {
     description: "Objects in each image (PNG or JPEG, base64) with boxes in the image's pixels.",
   })

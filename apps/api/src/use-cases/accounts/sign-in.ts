@@ -24,10 +24,10 @@ export async function signIn(
   const user = await services.db.user.findUnique({ where: { email }, include: { tenant: true } });
   const ok = await verifyPassword(user?.passwordHash ?? (await DECOY_HASH_PROMISE), cmd.password);
   if (!user || !ok) {
-    await services.authRateLimits.signInFailed(email);
+    await services.authRateLimits.signInFailed(cmd.clientIp, email);
     throw unauthenticated(WRONG_CREDENTIALS);
   }
-  await services.authRateLimits.signInSucceeded(email);
+  await services.authRateLimits.signInSucceeded(cmd.clientIp, email);
   const token = await issueSessionToken(
     { userId: user.id, tenantId: user.tenantId },
     services.env.sessionSecret,

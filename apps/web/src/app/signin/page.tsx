@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { sameOriginPath } from "@/lib/safe-redirect";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -11,7 +12,7 @@ export default async function SignInPage({
 }) {
   const { callbackUrl, expired } = await searchParams;
   // Only same-site paths: an open redirect would let a link send users anywhere after sign-in.
-  const next = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
+  const next = sameOriginPath(callbackUrl);
   return (
     <section className="card" style={{ maxWidth: 440, margin: "2rem auto" }}>
       <h1>Sign in</h1>

@@ -2,8 +2,16 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { getToken } from "next-auth/jwt";
 import { API_URL } from "@/lib/api";
+import { isSameOriginWrite } from "@/lib/visitor";
 
 export async function POST(req: NextRequest) {
+  // CSRF: the same guard as /api/graphql (a cross-site no-cors POST cannot send this type).
+  if (!isSameOriginWrite(req, "application/octet-stream")) {
+    return NextResponse.json(
+      { error: { code: "BAD_USER_INPUT", message: "Send the file as application/octet-stream from this site." } },
+      { status: 415 },
+    );
+  }
   const token = await getToken({ req });
   if (!token?.apiToken) {
     return NextResponse.json({ error: { code: "UNAUTHENTICATED", message: "Sign in to upload." } }, { status: 401 });

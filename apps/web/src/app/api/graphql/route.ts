@@ -2,25 +2,37 @@
 // token (read from the encrypted session cookie), so scripts in the page never hold it.
 import { type NextRequest, NextResponse } from "next/server";
 import { getToken } from "next-auth/jwt";
-import { API_URL } from "@/lib/api";
+import { readLimitedBody } from "@/lib/read-limited-body";
+import { isSameOriginWrite, visitorHeaders } from "@/lib/visitor";
+import { webEnv } from "@/lib/web-env";
+
+const refuse = (status: number, code: string, message: string) =>
+  NextResponse.json({ errors: [{ message, extensions: { code } }] }, { status });
 
 export async function POST(req: NextRequest) {
-  // JSON only: a cross-site form cannot send it without a CORS preflight (CSRF).
-  if (!req.headers.get("content-type")?.startsWith("application/json")) {
-    return NextResponse.json(
-      { errors: [{ message: "Send the operation as application/json.", extensions: { code: "BAD_USER_INPUT" } }] },
-      { status: 415 },
+  // JSON only and same origin: a cross-site form or no-cors fetch cannot send it (CSRF).
+  if (!isSameOriginWrite(req, "application/json")) {
+    return refuse(415, "BAD_USER_INPUT", "Send the operation as application/json from this site.");
+  }
+  const { apiUrl, maxBodyBytes } = webEnv();
+  const body = await readLimitedBody(req, maxBodyBytes);
+  if (!body) {
+    return refuse(
+      413,
+      "PAYLOAD_TOO_LARGE",
+      `The request body is larger than the portal forwards (${maxBodyBytes} bytes).`,
     );
   }
   const token = await getToken({ req });
   try {
-    const res = await fetch(`${API_URL}/graphql`, {
+    const res = await fetch(`${apiUrl}/graphql`, {
       method: "POST",
       headers: {
         "content-type": "application/json",
+        ...visitorHeaders(req.headers),
         ...(token?.apiToken ? { authorization: `Bearer ${token.apiToken}` } : {}),
       },
-      body: await req.text(),
+      body,
       cache: "no-store",
     });
     return new NextResponse(res.body, {
@@ -28,9 +40,6 @@ export async function POST(req: NextRequest) {
       headers: { "content-type": "application/json", "x-request-id": res.headers.get("x-request-id") ?? "" },
     });
   } catch {
-    return NextResponse.json(
-      { errors: [{ message: "The API is unreachable; retry shortly.", extensions: { code: "UNAVAILABLE" } }] },
-      { status: 503 },
-    );
+    return refuse(503, "UNAVAILABLE", "The API is unreachable; retry shortly.");
   }
 }
