@@ -6,7 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ModelmarketClient } from "@modelmarket/api-client";
-import { maskEmbeddingModel } from "@modelmarket/onnx";
+import { maskEmbeddingModel, runawayTextClassifier } from "@modelmarket/onnx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -240,6 +240,91 @@ describe("quick start", () => {
     // The running product is unharmed.
     expect((await api().raw(`{ models { totalCount } }`)).body.errors).toBeUndefined();
   });
+
+  it("security: two tenants calling a model whose compute grows with its input do not push a third's p99 past its deadline", async () => {
+    const signUp = async (name: string) => {
+      const data = await api().request<{ signUp: { token: string } }>(
+        `mutation($i: SignUpInput!) { signUp(input: $i) { token } }`,
+        {
+          i: {
+            email: `${name.replace(/\W+/g, "-").toLowerCase()}-${Date.now()}@example.com`,
+            password: "granite-lantern-orbit-7",
+            tenantName: name,
+          },
+        },
+      );
+      return api().withToken(data.signUp.token);
+    };
+    const attacker1 = await signUp("Spinner One");
+    const attacker2 = await signUp("Spinner Two");
+    const victim = await signUp("Bystander");
+    // The model the review found: a Loop whose trip count is the sum of the token ids × 10⁶.
+    // The zero-input trial at upload runs it in milliseconds, so it publishes.
+    const upload = async (bytes: Uint8Array, kind: "model" | "asset") =>
+      (await attacker1.uploadArtifact(bytes, { kind })).body.id as string;
+    const published = await attacker1.request<{ publishModel: { slug: string; plans: { id: string }[] } }>(
+      `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
+      {
+        i: {
+          name: "Spinner",
+          description: "Classifies by spinning",
+          task: "TEXT_CLASSIFICATION",
+          artifactId: await upload(runawayTextClassifier(), "model"),
+          version: "1.0.0",
+          assets: {
+            vocab: await upload(Buffer.from("[PAD]\n[UNK]\n[CLS]\n[SEP]\nspin"), "asset"),
+            preprocessing: await upload(Buffer.from(JSON.stringify({ tokenizer: "wordpiece" })), "asset"),
+            labels: await upload(Buffer.from(JSON.stringify(["left", "right"])), "asset"),
+          },
+          plans: [
+            { name: "Free", monthlyFeeCents: 0, includedUnits: 10_000, unitPriceMicros: 0, rateLimitPerMinute: 10_000 },
+          ],
+        },
+      },
+    );
+    const spinner = published.publishModel.slug;
+    for (const client of [attacker1, attacker2]) {
+      await client.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
+        m: spinner,
+        p: published.publishModel.plans[0]?.id,
+      });
+    }
+    await victim.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
+      m: "modelmarket/sentiment",
+      p: await freePlanOf("modelmarket/sentiment"),
+    });
+    const CLASSIFY = `mutation($m: String!) { classifyText(model: $m, inputs: ["spin spin spin"]) { label } }`;
+    // Warm the victim's model first: its first call loads it.
+    await victim.request(CLASSIFY, { m: "modelmarket/sentiment" });
+
+    const stop = Date.now() + 8_000;
+    const attackerCodes: string[] = [];
+    const attack = async (client: ReturnType<typeof api>) => {
+      while (Date.now() < stop) {
+        const { body } = await client.raw(CLASSIFY, { m: spinner });
+        attackerCodes.push(String(body.errors?.[0]?.extensions?.code ?? "ok"));
+      }
+    };
+    const attacks = [attack(attacker1), attack(attacker2)];
+    await new Promise((r) => setTimeout(r, 300));
+    const victimMs: number[] = [];
+    while (Date.now() < stop) {
+      const started = Date.now();
+      const { body } = await victim.raw(CLASSIFY, { m: "modelmarket/sentiment" });
+      expect(body.errors).toBeUndefined();
+      victimMs.push(Date.now() - started);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await Promise.all(attacks);
+    victimMs.sort((a, b) => a - b);
+    const p99 = victimMs[Math.min(victimMs.length - 1, Math.floor(victimMs.length * 0.99))] as number;
+    console.log(
+      `runaway model: victim p99 ${p99} ms over ${victimMs.length} calls (deadline 10000 ms); attackers: ${attackerCodes.join(",")}`,
+    );
+    expect(p99).toBeLessThan(10_000);
+    expect(attackerCodes.length).toBeGreaterThan(0);
+    expect(attackerCodes.every((c) => c === "INFERENCE_TIMEOUT")).toBe(true);
+  }, 60_000);
 
   async function freePlanOf(slug: string): Promise<string> {
     const data = await api().request<{ model: { plans: { id: string; monthlyFeeCents: number }[] } }>(

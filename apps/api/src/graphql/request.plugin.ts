@@ -1,6 +1,16 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { AppError, badInput } from "@modelmarket/domain";
-import { type DocumentNode, type FragmentDefinitionNode, Kind, type SelectionSetNode, visit } from "graphql";
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  getNamedType,
+  Kind,
+  type SelectionSetNode,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+} from "graphql";
 import type { GraphQLContext } from "../context";
 import { toGraphQLError } from "./format-error";
 
@@ -12,7 +22,7 @@ import { toGraphQLError } from "./format-error";
 export const requestPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ contextValue, operation, document, request }) {
+      async didResolveOperation({ contextValue, operation, document, request, schema }) {
         // Text that no database or log can hold is refused here, for every field alike.
         const unfit = unrepresentableString(request.variables ?? {}, "") ?? unrepresentableLiteral(document);
         if (unfit) {
@@ -20,6 +30,12 @@ export const requestPlugin: ApolloServerPlugin<GraphQLContext> = {
             badInput(`\`${unfit}\` contains a NUL character or an unpaired UTF-16 surrogate; send valid text.`, unfit),
           );
         }
+        // Every id this API issues is short: a longer one is a mistake (or an attack), said so.
+        const longId = overlongId(schema, document, request.variables ?? {});
+        if (longId)
+          throw toGraphQLError(
+            badInput(`\`${longId}\` is not an id (ids are at most ${MAX_ID_LENGTH} characters).`, longId),
+          );
         // One billed inference call per request, refused before anything runs or is billed.
         if (operation?.operation === "mutation") {
           const fragments = new Map(
@@ -109,5 +125,33 @@ function unrepresentableLiteral(document: DocumentNode): string | null {
       if (!found && UNFIT.test(node.value)) found = argument;
     },
   });
+  return found;
+}
+
+const MAX_ID_LENGTH = 200;
+
+/** The name of the first ID-typed variable or argument literal longer than MAX_ID_LENGTH. */
+function overlongId(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>): string | null {
+  const tooLong = (v: unknown): boolean =>
+    typeof v === "string" ? v.length > MAX_ID_LENGTH : Array.isArray(v) ? v.some(tooLong) : false;
+  let found: string | null = null;
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      VariableDefinition(node) {
+        let type = node.type;
+        while (type.kind !== Kind.NAMED_TYPE) type = type.type;
+        if (!found && type.name.value === "ID" && tooLong(variables[node.variable.name.value]))
+          found = node.variable.name.value;
+      },
+      Argument(node) {
+        const arg = typeInfo.getArgument();
+        if (!found && arg && getNamedType(arg.type).name === "ID" && node.value.kind === Kind.STRING) {
+          if (tooLong(node.value.value)) found = node.name.value;
+        }
+      },
+    }),
+  );
   return found;
 }

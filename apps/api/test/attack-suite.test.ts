@@ -1,0 +1,330 @@
+// The standing attack suite: the shared checks for every root field of the schema and every
+// HTTP route, generated from the schema itself so that a new operation is covered without
+// writing its checks by hand, plus property-based inputs for the text, image and
+// idempotency paths. A new root field without a declared access rule fails here.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ALL_SCOPES, ERROR_CODES } from "@modelmarket/domain";
+import fc from "fast-check";
+import {
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+} from "graphql";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mathSymbols } from "../../../packages/model-zoo/src/math-symbols/math-symbols";
+import { declaredAccess } from "../src/graphql/access";
+import { buildApiSchema } from "../src/graphql/schema";
+import {
+  apiKeyClient,
+  FREE_PLAN,
+  publishTinyModel,
+  publishZooModelOverHttp,
+  signUpTenant,
+  startTestApi,
+  subscribeTo,
+  type TestApi,
+  type TestTenant,
+} from "./harness";
+
+type RootField = { operation: "query" | "mutation"; field: GraphQLField<unknown, unknown> };
+type Body = { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, any> }[] };
+
+let api: TestApi;
+let schema: GraphQLSchema;
+let roots: RootField[];
+/** Tenant A owns the things tenant B must never reach. */
+let owner: TestTenant;
+let intruder: TestTenant;
+const ids: Record<string, string> = {};
+let textModel: string;
+let imageModel: string;
+
+const CONTRACT_CODES = new Set<string>(ERROR_CODES);
+
+/** A placeholder value of an input type: the smallest thing the schema accepts. */
+function placeholder(type: GraphQLInputType): unknown {
+  if (isNonNullType(type)) return placeholder(type.ofType);
+  if (isListType(type)) return [placeholder(type.ofType)];
+  const named = getNamedType(type);
+  if (isEnumType(named)) return named.getValues()[0]?.value;
+  if (isInputObjectType(named)) {
+    return Object.fromEntries(
+      Object.values(named.getFields())
+        .filter((f) => isNonNullType(f.type) && f.defaultValue === undefined)
+        .map((f) => [f.name, placeholder(f.type)]),
+    );
+  }
+  switch (named.name) {
+    case "Int":
+    case "Float":
+      return 1;
+    case "Boolean":
+      return true;
+    case "DateTime":
+      return new Date().toISOString();
+    case "JSON":
+      return {};
+    case "ID":
+      return "nothing_00000000000000000000000000";
+    default:
+      return "x";
+  }
+}
+
+/** One operation calling `field` with its required arguments (plus `values`), selecting little. */
+function operationFor(root: RootField, values: Record<string, unknown> = {}) {
+  const args = root.field.args.filter((a) => isNonNullType(a.type) || a.name in values);
+  const variables = Object.fromEntries(
+    args.map((a) => [a.name, a.name in values ? values[a.name] : placeholder(a.type)]),
+  );
+  const declarations = args.map((a) => `$${a.name}: ${String(a.type)}`).join(", ");
+  const call = args.map((a) => `${a.name}: $${a.name}`).join(", ");
+  const selection = isLeafType(getNamedType(root.field.type)) ? "" : "{ __typename }";
+  const query = `${root.operation}${declarations ? `(${declarations})` : ""} { ${root.field.name}${call ? `(${call})` : ""} ${selection} }`;
+  return { query, variables };
+}
+
+async function call(
+  client: TestTenant["client"] | TestApi["client"],
+  root: RootField,
+  values?: Record<string, unknown>,
+) {
+  const { query, variables } = operationFor(root, values);
+  const { status, body } = await client.raw(query, variables);
+  return { status, body: body as Body, query };
+}
+
+const codeOf = (body: Body) => body.errors?.[0]?.extensions?.code as string | undefined;
+const ruleOf = (name: string) => declaredAccess().get(name);
+
+beforeAll(async () => {
+  api = await startTestApi({}, { inference: true });
+  schema = await buildApiSchema();
+  roots = [
+    ...Object.values(schema.getQueryType()?.getFields() ?? {}).map((field) => ({ operation: "query" as const, field })),
+    ...Object.values(schema.getMutationType()?.getFields() ?? {}).map((field) => ({
+      operation: "mutation" as const,
+      field,
+    })),
+  ];
+  owner = await signUpTenant(api, "Owner");
+  intruder = await signUpTenant(api, "Intruder");
+  // The owner's things: a private model with a plan, a subscription, a key, a billed call.
+  const priv = await publishTinyModel(owner, { visibility: "PRIVATE" });
+  ids.model = priv.slug;
+  ids.plan = priv.plans[0]?.id as string;
+  const sub = await owner.client.request<{ subscribe: { id: string } }>(
+    `mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`,
+    { m: priv.slug, p: ids.plan },
+  );
+  ids.subscription = sub.subscribe.id;
+  const key = await apiKeyClient(api, owner, ["inference"]);
+  ids.apiKey = key.apiKey.id;
+  const { body } = await key.client.raw(`mutation($m: String!) { classifyText(model: $m, inputs: ["hi"]) { label } }`, {
+    m: priv.slug,
+  });
+  ids.request = (body.extensions as { requestId: string }).requestId;
+  ids.tenant = owner.tenantId;
+  ids.user = owner.userId;
+  // Public models the intruder subscribes to, for the property-based paths.
+  const publisher = await signUpTenant(api, "Publisher");
+  // Generous plans: the properties below make many calls a minute.
+  const roomy = { ...FREE_PLAN, includedUnits: 1_000_000, rateLimitPerMinute: 1_000_000 };
+  const text = await publishTinyModel(publisher, { plans: [roomy] });
+  textModel = text.slug;
+  await subscribeTo(intruder, textModel, text.plans[0]?.id);
+  const image = await publishZooModelOverHttp(
+    publisher,
+    await mathSymbols(fs.mkdtempSync(path.join(os.tmpdir(), "zoo-"))),
+    {
+      name: "attack symbols",
+      plans: [roomy],
+    },
+  );
+  imageModel = image.slug;
+  await subscribeTo(intruder, imageModel, image.plans[0]?.id);
+}, 180_000);
+afterAll(() => api?.close());
+
+describe("attack suite: every root field", () => {
+  it("security: every root field declares its access rule (public, signed in, or a scope)", () => {
+    const missing = roots.map((r) => r.field.name).filter((name) => !declaredAccess().has(name));
+    expect(missing, "root fields without @Access").toEqual([]);
+    const stale = [...declaredAccess().keys()].filter((name) => !roots.some((r) => r.field.name === name));
+    expect(stale, "@Access rules of no root field").toEqual([]);
+    expect(roots.length).toBeGreaterThanOrEqual(23);
+  });
+
+  it("security: without credentials, every non-public root field is UNAUTHENTICATED before it runs", async () => {
+    for (const root of roots.filter((r) => ruleOf(r.field.name) !== "public")) {
+      const { body, query } = await call(api.client, root);
+      expect(codeOf(body), query).toBe("UNAUTHENTICATED");
+      expect(body.data?.[root.field.name] ?? null, query).toBeNull();
+    }
+  });
+
+  it("security: a credential without the field's scope is FORBIDDEN, naming the scope", async () => {
+    for (const root of roots) {
+      const rule = ruleOf(root.field.name);
+      if (!rule || rule === "public" || rule === "signedIn") continue;
+      const others = ALL_SCOPES.filter((s) => s !== rule);
+      const { client } = await apiKeyClient(api, intruder, [...others]);
+      const { body, query } = await call(client, root);
+      expect(codeOf(body), query).toBe("FORBIDDEN");
+      expect(body.errors?.[0]?.message, query).toContain(rule);
+    }
+  });
+
+  it("security: another tenant's ids and private slugs reach nothing (NOT_FOUND, BAD_USER_INPUT or null)", async () => {
+    const idLike = (a: GraphQLArgument) => getNamedType(a.type).name === "ID" || /^(model|slug|id|.*Id)$/.test(a.name);
+    for (const root of roots) {
+      const targets = root.field.args.filter(
+        (a) => idLike(a) && !isListType(isNonNullType(a.type) ? a.type.ofType : a.type),
+      );
+      for (const arg of targets) {
+        for (const [what, value] of Object.entries(ids)) {
+          const { body, query } = await call(intruder.client, root, { [arg.name]: value });
+          const data = body.data?.[root.field.name] ?? null;
+          const code = codeOf(body);
+          const label = `${query} with ${arg.name} = owner's ${what}`;
+          if (code) expect(["NOT_FOUND", "BAD_USER_INPUT", "FORBIDDEN"], label).toContain(code);
+          else expect(data, label).toBeNull();
+        }
+      }
+    }
+    // And the owner's things are untouched.
+    const key = await api.db.prisma.apiKey.findUniqueOrThrow({ where: { id: ids.apiKey } });
+    expect(key.revokedAt).toBeNull();
+    const sub = await api.db.prisma.subscription.findUniqueOrThrow({ where: { id: ids.subscription } });
+    expect(sub.status).toBe("ACTIVE");
+  });
+
+  it("error: malformed (NUL) and oversize text in every string argument is a coded error, never internal", async () => {
+    const { client } = await apiKeyClient(api, intruder, [...ALL_SCOPES]);
+    const huge = "y".repeat(200_000);
+    for (const root of roots) {
+      const strings = root.field.args.filter((a) => ["String", "ID"].includes(getNamedType(a.type).name));
+      for (const arg of strings) {
+        const list = isListType(isNonNullType(arg.type) ? arg.type.ofType : arg.type);
+        const nul = await call(client, root, { [arg.name]: list ? ["a\u0000b"] : "a\u0000b" });
+        expect(codeOf(nul.body), `${nul.query} NUL in ${arg.name}`).toBe("BAD_USER_INPUT");
+        expect(nul.body.errors?.[0]?.extensions?.field, nul.query).toMatch(new RegExp(`^${arg.name}`));
+        const big = await call(client, root, { [arg.name]: list ? [huge] : huge });
+        const code = codeOf(big.body);
+        expect(code, `${big.query} oversize ${arg.name} was accepted`).toBeDefined();
+        expect(CONTRACT_CODES.has(code as string), `${big.query} oversize ${arg.name}: ${code}`).toBe(true);
+        expect(code, `${big.query} oversize ${arg.name}`).not.toBe("INTERNAL_SERVER_ERROR");
+      }
+    }
+  });
+});
+
+describe("attack suite: HTTP routes", () => {
+  it("security: uploads need credentials and the models:write scope; oversize bodies are refused with a code", async () => {
+    const url = `${api.url}/v1/artifacts?kind=asset`;
+    const anonymous = await fetch(url, { method: "POST", body: "x" });
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe("UNAUTHENTICATED");
+    const { secret } = await apiKeyClient(api, intruder, ["inference"]);
+    const scoped = await fetch(url, { method: "POST", body: "x", headers: { authorization: `Bearer ${secret}` } });
+    expect(scoped.status).toBe(403);
+    expect(((await scoped.json()) as { error: { code: string } }).error.code).toBe("FORBIDDEN");
+    const unsigned = await fetch(`${api.url}/webhooks/stripe`, { method: "POST", body: "{}" });
+    expect(unsigned.status).toBeGreaterThanOrEqual(400);
+    expect(unsigned.status).toBeLessThan(500);
+  });
+});
+
+describe("attack suite: property-based inputs", () => {
+  const arbitraryText = fc.string({
+    unit: fc.oneof(
+      fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+      fc.constantFrom("\u0000", "😀", "\ud800"),
+    ),
+    maxLength: 300,
+  });
+
+  it("security: any text to classifyText is an answer or a coded client error, never internal", async () => {
+    const { client } = await apiKeyClient(api, intruder, ["inference"]);
+    await fc.assert(
+      fc.asyncProperty(fc.array(arbitraryText, { minLength: 0, maxLength: 3 }), async (texts) => {
+        const { body } = await client.raw(
+          `mutation($m: String!, $t: [String!]!) { classifyText(model: $m, inputs: $t) { label } }`,
+          {
+            m: textModel,
+            t: texts,
+          },
+        );
+        const code = codeOf(body as Body);
+        if (code) expect(["BAD_USER_INPUT", "PAYLOAD_TOO_LARGE", "QUOTA_EXCEEDED", "RATE_LIMITED"]).toContain(code);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("security: any bytes as an image are BAD_USER_INPUT or PAYLOAD_TOO_LARGE, never internal", async () => {
+    const { client } = await apiKeyClient(api, intruder, ["inference"]);
+    const pngHeader = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 2048 }),
+      fc.uint8Array({ maxLength: 2048 }).map((b) => Uint8Array.from([...pngHeader, ...b])),
+      fc.uint8Array({ maxLength: 2048 }).map((b) => Uint8Array.from([0xff, 0xd8, 0xff, ...b])),
+    );
+    await fc.assert(
+      fc.asyncProperty(bytes, async (image) => {
+        const { body } = await client.raw(
+          `mutation($m: String!, $i: [ImageInput!]!) { classifyImage(model: $m, images: $i) { label } }`,
+          { m: imageModel, i: [{ base64: Buffer.from(image).toString("base64") }] },
+        );
+        const code = codeOf(body as Body);
+        expect(code).toBeDefined();
+        expect(["BAD_USER_INPUT", "PAYLOAD_TOO_LARGE", "QUOTA_EXCEEDED", "RATE_LIMITED"]).toContain(code);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("security: any Idempotency-Key is either used as documented or refused as BAD_USER_INPUT (400)", async () => {
+    const { secret } = await apiKeyClient(api, intruder, ["inference"]);
+    const headerText = fc.string({
+      unit: fc.oneof(
+        fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+        fc.constantFrom("\t", "é", "ÿ"),
+      ),
+      maxLength: 260,
+    });
+    await fc.assert(
+      fc.asyncProperty(headerText, async (key) => {
+        const res = await fetch(`${api.url}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${secret}`, "idempotency-key": key },
+          body: JSON.stringify({
+            query: `mutation($m: String!) { classifyText(model: $m, inputs: ["same text"]) { label } }`,
+            variables: { m: textModel },
+          }),
+        });
+        const body = (await res.json()) as Body;
+        // What reaches the server is the header as fetch sends it: trimmed of outer whitespace.
+        const sent = key.replace(/^[\t ]+|[\t ]+$/g, "");
+        if (/^[\x21-\x7e]{1,200}$/.test(sent)) {
+          const code = codeOf(body);
+          if (code) expect(["QUOTA_EXCEEDED", "RATE_LIMITED"]).toContain(code);
+          else expect(res.status).toBe(200);
+        } else {
+          expect(res.status).toBe(400);
+          expect(codeOf(body)).toBe("BAD_USER_INPUT");
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
