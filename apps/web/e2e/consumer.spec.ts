@@ -37,7 +37,9 @@ test("happy: a new consumer finds the sentiment model, tries it, subscribes, get
   await page.goto("/billing");
   await expect(page.getByRole("heading", { level: 1, name: "Billing" })).toBeVisible();
   const row = page.getByTestId("subscription-modelmarket/sentiment");
-  await expect(row.getByTestId("used-units")).toHaveText("0");
+  // The playground's unit on the free plan counts: units are per tenant, model and period,
+  // whatever the plan changes (docs/security.md).
+  await expect(row.getByTestId("used-units")).toHaveText("1");
   await expect(page.getByTestId("estimate-total")).toContainText("$9.00");
 
   // Create a key; the secret is shown once.
@@ -68,7 +70,7 @@ test("happy: a new consumer finds the sentiment model, tries it, subscribes, get
   await screenshot(page, "usage");
   await page.goto("/billing");
   await expect(page.getByRole("heading", { level: 1, name: "Billing" })).toBeVisible();
-  await expect(page.getByTestId("subscription-modelmarket/sentiment").getByTestId("used-units")).toHaveText("1");
+  await expect(page.getByTestId("subscription-modelmarket/sentiment").getByTestId("used-units")).toHaveText("2");
   await screenshot(page, "billing");
 
   // Revoke the key with confirmation; the API refuses it afterwards.

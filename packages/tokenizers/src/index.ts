@@ -40,3 +40,5 @@ export function createTokenizer(
   const tokenizer = new SentencePieceTokenizer(vocab as SentencePieceVocab);
   return { encode: (text, maxLength) => tokenizer.encode(text).slice(0, maxLength) };
 }
+
+export { type HuggingFaceTokenizer, huggingFaceTokenizer } from "./hugging-face-tokenizer";

@@ -12,6 +12,7 @@ import {
   visitWithTypeInfo,
 } from "graphql";
 import type { GraphQLContext } from "../context";
+import { requestScope } from "../infra/request-context";
 import { toGraphQLError } from "./format-error";
 
 /**
@@ -59,9 +60,11 @@ export const requestPlugin: ApolloServerPlugin<GraphQLContext> = {
       },
       async willSendResponse({ response, contextValue }) {
         if (response.body.kind === "single") {
+          const notices = requestScope.getStore()?.notices;
           response.body.singleResult.extensions = {
             ...response.body.singleResult.extensions,
             requestId: contextValue.requestId,
+            ...(notices?.length ? { notices } : {}),
           };
         }
       },
@@ -92,6 +95,7 @@ function inferenceFields(selectionSet: SelectionSetNode, fragments: Map<string, 
 }
 
 // A NUL, or a surrogate half without its partner (not encodable as UTF-8).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the NUL character is what is refused
 const UNFIT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The path of the first variable value (or key) that is not valid text, if any. */
@@ -120,7 +124,11 @@ function unrepresentableLiteral(document: DocumentNode): string | null {
   let found: string | null = null;
   let argument = "query";
   visit(document, {
-    Argument: { enter: (node) => void (argument = node.name.value) },
+    Argument: {
+      enter: (node) => {
+        argument = node.name.value;
+      },
+    },
     StringValue: (node) => {
       if (!found && UNFIT.test(node.value)) found = argument;
     },

@@ -7,6 +7,7 @@ import { ApiKeyResolver } from "./resolvers/api-key.resolver";
 import { BillingResolver } from "./resolvers/billing.resolver";
 import { CatalogResolver } from "./resolvers/catalog.resolver";
 import { InferenceResolver } from "./resolvers/inference.resolver";
+import { ModelLifecycleResolver } from "./resolvers/model-lifecycle.resolver";
 import { SubscriptionResolver } from "./resolvers/subscription.resolver";
 import { DateTimeScalar } from "./types/scalars";
 
@@ -21,6 +22,7 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
       BillingResolver,
       CatalogResolver,
       InferenceResolver,
+      ModelLifecycleResolver,
       SubscriptionResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

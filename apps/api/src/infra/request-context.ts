@@ -7,10 +7,20 @@ export interface RequestScope {
   idempotencyKey?: string;
   /** Set by the request's one billed inference call (billed-call.ts). */
   billed?: boolean;
+  /** What the caller should know about this answer (a deprecated version, an unpublished model). */
+  notices?: string[];
 }
 
 export const requestScope = new AsyncLocalStorage<RequestScope>();
 
 export function currentRequestId(): string | undefined {
   return requestScope.getStore()?.requestId;
+}
+
+/** Adds a notice to the current answer's `extensions.notices`. */
+export function addNotice(notice: string): void {
+  const scope = requestScope.getStore();
+  if (!scope) return;
+  scope.notices ??= [];
+  if (!scope.notices.includes(notice)) scope.notices.push(notice);
 }

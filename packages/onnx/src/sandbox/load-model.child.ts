@@ -29,8 +29,14 @@ const ORT_TYPE: Record<string, ort.Tensor.Type> = { float: "float32", double: "f
 function trialInput(signature: TensorSignature): ort.Tensor {
   const make = TYPED[signature.elemType];
   if (!make) throw new Error(`input "${signature.name}" has unsupported element type ${signature.elemType}`);
-  // Symbolic or unknown dimensions run with size 1.
-  const dims = (signature.shape ?? [1]).map((d) => (typeof d === "number" && d > 0 ? d : 1));
+  // Symbolic or unknown dimensions run with size 1, except an image's height and width
+  // (a float input of rank 4 with 1 or 3 channels): 64, which any CNN's strides accept.
+  const shape = signature.shape ?? [1];
+  const channelsFirst = shape[1] === 1 || shape[1] === 3;
+  const channelsLast = shape[3] === 1 || shape[3] === 3;
+  const image = signature.elemType === "float" && shape.length === 4 && (channelsFirst || channelsLast);
+  const spatial = image ? (channelsFirst ? [2, 3] : [1, 2]) : [];
+  const dims = shape.map((d, i) => (typeof d === "number" && d > 0 ? d : spatial.includes(i) ? 64 : 1));
   const size = dims.reduce((a, b) => a * b, 1);
   const data = make(size);
   if (signature.name === "attention_mask") {

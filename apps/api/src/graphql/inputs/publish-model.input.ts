@@ -116,9 +116,76 @@ export class PublishModelInput {
   @ValidateNested()
   card?: ModelCardInput | null;
 
+  @Field(() => String, { nullable: true, description: "What this version is or changes (release notes)." })
+  @IsOptional()
+  @Length(0, 5000)
+  notes?: string | null;
+
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description:
+      'Examples run through the serving path before the version is accepted: [{ "text" | "image": …, "expect": { "label" } | { "objects": [{ "label", "box"? }] } }] (docs/publishing.md).',
+  })
+  examples?: unknown;
+
   @Field(() => [PlanInput])
   @ArrayMinSize(1, { message: "a model needs at least one plan" })
   @ArrayMaxSize(10)
   @ValidateNested()
   plans: PlanInput[];
+}
+
+@InputType()
+export class PublishVersionInput {
+  @Field({ description: "A semantic version higher or lower than the others (1.1.0, 2.0.0-rc.1)." })
+  @Matches(/^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$/, {
+    message: "version must be 1 to 32 letters, digits or . + _ - (e.g. 1.1.0)",
+  })
+  version: string;
+
+  @Field(() => ID, { description: "The new version's ONNX artifact (POST /v1/artifacts)." })
+  @Length(1, 64)
+  artifactId: string;
+
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description: "The version's assets by role (labels, tokenizer, preprocessing).",
+  })
+  assets?: unknown;
+
+  @Field(() => String, { nullable: true, description: "What this version changes (release notes)." })
+  @IsOptional()
+  @Length(0, 5000)
+  notes?: string | null;
+
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description: "Examples checked through the serving path (as in publishModel).",
+  })
+  examples?: unknown;
+}
+
+@InputType()
+export class UpdateModelInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, 5000)
+  description?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  tags?: string[] | null;
+
+  @Field(() => ModelCardInput, { nullable: true, description: "Replaces the card." })
+  @IsOptional()
+  @ValidateNested()
+  card?: ModelCardInput | null;
+
+  @Field(() => Visibility, {
+    nullable: true,
+    description: "PRIVATE: a draft only the publisher sees; PUBLIC: in the catalog.",
+  })
+  @IsOptional()
+  visibility?: Visibility | null;
 }

@@ -28,6 +28,19 @@ export class ModelVersion {
   signature: unknown;
   @Field(() => JSONScalar, { nullable: true, description: "Measured quality on the version's evaluation set." })
   evaluation: unknown;
+  @Field(() => String, { nullable: true, description: "What changed in this version." })
+  notes: string | null;
+  @Field({ description: "Still served; every answer carries a notice naming the versions to move to." })
+  deprecated: boolean;
+  @Field(() => String, { nullable: true }) deprecationNote: string | null;
+  @Field({ description: "Refused when pinned; never the latest version." })
+  yanked: boolean;
+  @Field(() => String, { nullable: true }) yankReason: string | null;
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description: "The publisher's examples (input and expected answer), checked through the serving path at publish.",
+  })
+  examples: unknown;
 }
 
 @ObjectType({ description: "What a user should know before relying on a model, written by its publisher." })
@@ -54,6 +67,11 @@ export class Model {
   @Field(() => [ModelVersion]) versions: ModelVersion[];
   @Field(() => [Plan]) plans: Plan[];
   @Field(() => ModelCard, { nullable: true }) card: ModelCard | null;
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "When the publisher unpublished it: subscribers are served until their paid period ends.",
+  })
+  unpublishedAt: Date | null;
 }
 
 @ObjectType()

@@ -1,4 +1,5 @@
 import type { Prisma } from "@modelmarket/db";
+import { compareSemver } from "./semver";
 
 /** What every catalog read loads with a model, so field resolvers never query again. */
 export const MODEL_INCLUDE = {
@@ -11,9 +12,20 @@ export type ModelRow = Prisma.ModelGetPayload<{ include: typeof MODEL_INCLUDE }>
 
 export type ModelView = ReturnType<typeof toModelView>;
 
+/**
+ * A model as the API shows it: versions newest first by semver, and `latestVersion` the
+ * highest that is not yanked (what an unpinned call runs).
+ */
 export function toModelView(row: ModelRow) {
-  const versions = row.versions.map((v) => ({ ...v, sizeBytes: Number(v.sizeBytes) }));
-  return { ...row, card: toCard(row.card), versions, latestVersion: versions[0] ?? null };
+  const versions = row.versions
+    .map((v) => ({
+      ...v,
+      sizeBytes: Number(v.sizeBytes),
+      deprecated: v.deprecatedAt !== null,
+      yanked: v.yankedAt !== null,
+    }))
+    .sort((a, b) => compareSemver(b.version, a.version));
+  return { ...row, card: toCard(row.card), versions, latestVersion: versions.find((v) => !v.yanked) ?? null };
 }
 
 const CARD_FIELDS = ["intendedUse", "limitations", "license", "source"] as const;
@@ -28,7 +40,11 @@ function toCard(card: Prisma.JsonValue): Record<(typeof CARD_FIELDS)[number], st
   return Object.values(view).some((v) => v !== null) ? view : null;
 }
 
-/** A model is visible to everyone when public, and to its publisher always. */
+/**
+ * A model is visible to everyone when public and not unpublished, and to its publisher
+ * always (drafts are private models: tried in the playground, then made public).
+ */
 export function visibleTo(tenantId: string | undefined): Prisma.ModelWhereInput {
-  return tenantId ? { OR: [{ visibility: "PUBLIC" }, { publisherTenantId: tenantId }] } : { visibility: "PUBLIC" };
+  const listed: Prisma.ModelWhereInput = { visibility: "PUBLIC", unpublishedAt: null };
+  return tenantId ? { OR: [listed, { publisherTenantId: tenantId }] } : listed;
 }

@@ -18,7 +18,11 @@ const batching = z
   .optional();
 
 export const textPreprocessing = z.strictObject({
-  tokenizer: z.enum(["sentencepiece", "wordpiece"]),
+  /**
+   * `huggingface`: a `tokenizer` asset (tokenizer.json, optional `tokenizer_config`), the
+   * default when the version has one; `sentencepiece` / `wordpiece`: a `vocab` asset.
+   */
+  tokenizer: z.enum(["sentencepiece", "wordpiece", "huggingface"]).optional(),
   maxLength: z.number().int().min(2).max(4096).default(256),
   /** WordPiece only: lowercase and strip accents (uncased BERT models). */
   lowercase: z.boolean().default(true),
@@ -27,7 +31,28 @@ export const textPreprocessing = z.strictObject({
 
 const channelValues = z.array(z.number().finite()).min(1).max(3);
 
+const side = z.number().int().min(1).max(8192);
+
 export const imagePreprocessing = z.strictObject({
+  /** The size the model takes, where its graph leaves height or width symbolic. */
+  inputSize: z.strictObject({ height: side, width: side }).optional(),
+  /**
+   * How an image becomes the input size: `stretch` (ignore the aspect ratio), `letterbox`
+   * (keep it, pad the rest), `shorter-side-crop` (resize the shorter side to `shorterSide`,
+   * then crop the centre: torchvision's ImageNet recipe, resize 256 + crop 224).
+   */
+  resize: z.enum(["stretch", "letterbox", "shorter-side-crop"]).default("stretch"),
+  /** letterbox: the padding's value (0..255, before scaling) and where the image sits. */
+  letterbox: z
+    .strictObject({
+      pad: z.number().min(0).max(255).default(0),
+      align: z.enum(["center", "top-left"]).default("center"),
+    })
+    .default({ pad: 0, align: "center" }),
+  /** shorter-side-crop: the shorter side before the crop (default: crop ÷ 0.875, 224 → 256). */
+  shorterSide: side.optional(),
+  /** Resampling: lanczos3 (the default, as before), bilinear, bicubic or nearest. */
+  interpolation: z.enum(["lanczos3", "bilinear", "bicubic", "nearest"]).default("lanczos3"),
   /** Range the 0..255 pixel values are scaled to before mean/std. */
   pixelRange: z.tuple([z.literal(0), z.union([z.literal(1), z.literal(255)])]).default([0, 1]),
   mean: channelValues.optional(),
@@ -35,6 +60,14 @@ export const imagePreprocessing = z.strictObject({
   channelOrder: z.enum(["RGB", "BGR"]).default("RGB"),
   /** Detection only: how the model's boxes are expressed. */
   boxes: z.enum(["xyxy-input-pixels", "xyxy-normalized"]).default("xyxy-input-pixels"),
+  /**
+   * Detection only: `rows` = suppression built in, [batch, n, 6] rows of (x1, y1, x2, y2,
+   * score, class); `yolo` = a raw YOLO-family head [batch, 4 + classes, anchors] of (centre x,
+   * centre y, width, height) in input pixels and class scores: the platform keeps the best
+   * class per anchor, filters by score and suppresses overlaps per class at `iouThreshold`.
+   */
+  detectionFormat: z.enum(["rows", "yolo"]).default("rows"),
+  iouThreshold: z.number().min(0).max(1).default(0.5),
   batching,
 });
 
@@ -58,4 +91,23 @@ export function parsePreprocessing<T extends z.ZodType>(
   if (result.success) return { ok: true, value: result.data };
   const why = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
   return { ok: false, why };
+}
+
+/** The tokenizer a text version uses: declared, or Hugging Face's when it ships a tokenizer.json. */
+export function tokenizerKind(
+  settings: TextPreprocessing,
+  assets: Record<string, unknown> | null | undefined,
+): "sentencepiece" | "wordpiece" | "huggingface" | null {
+  return settings.tokenizer ?? (assets?.tokenizer ? "huggingface" : null);
+}
+
+/** Labels from a Hugging Face `config.json`: its `id2label`, in id order. */
+export function labelsFromHfConfig(config: unknown): string[] | null {
+  const map = (config as { id2label?: Record<string, unknown> } | null)?.id2label;
+  if (!map || typeof map !== "object") return null;
+  const entries = Object.entries(map).map(([k, v]) => [Number(k), String(v)] as const);
+  if (!entries.length || entries.some(([k]) => !Number.isInteger(k) || k < 0)) return null;
+  entries.sort((a, b) => a[0] - b[0]);
+  if (entries.some(([k], i) => k !== i)) return null;
+  return entries.map(([, v]) => v);
 }

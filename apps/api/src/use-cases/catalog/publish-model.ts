@@ -1,13 +1,13 @@
 import { isUniqueViolation, type ModelTask, type Prisma, type Visibility } from "@modelmarket/db";
-import { badInput, newId, notFound, type PlanTerms } from "@modelmarket/domain";
-import type { OnnxInspection } from "@modelmarket/onnx";
+import { badInput, newId, type PlanTerms } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import { requireScope } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
 import { slugify } from "../accounts/slugify";
 import { audit } from "../audit";
+import { checkExamples } from "./check-examples";
 import { MODEL_INCLUDE, type ModelView, toModelView } from "./model-view";
-import { assertFitsTask } from "./task-conventions";
+import { prepareNewVersion } from "./new-version";
 
 export interface PublishModelCommand {
   name: string;
@@ -30,10 +30,13 @@ export interface PublishModelCommand {
    */
   evaluation?: Record<string, number>;
   plans: PlanTerms[];
+  /** What changed (release notes of the version). */
+  notes?: string | null;
+  /** Publisher examples, run through the serving path before the version is accepted. */
+  examples?: unknown;
 }
 
 const MAX_TAGS = 20;
-const MAX_ASSETS = 10;
 
 /**
  * Publishes a model of the caller's tenant: the model, its first version (from an
@@ -52,17 +55,15 @@ export async function publishModel(
   assertPlans(cmd.plans);
 
   const tenant = await services.db.tenant.findUniqueOrThrow({ where: { id: principal.tenantId } });
-  const artifact = await services.db.artifact.findFirst({
-    where: { id: cmd.artifactId, tenantId: principal.tenantId },
+  const version = await prepareNewVersion(services, principal.tenantId, cmd.task, {
+    version: cmd.version,
+    artifactId: cmd.artifactId,
+    assets: cmd.assets,
+    notes: cmd.notes,
+    examples: cmd.examples,
+    evaluation: cmd.evaluation,
   });
-  if (!artifact) throw notFound(`Artifact "${cmd.artifactId}"`);
-  if (artifact.kind !== "MODEL" || !artifact.inspection) {
-    throw badInput("This artifact was uploaded as an asset; upload the model with ?kind=model.", "artifactId");
-  }
-  const assets = await resolveAssets(services, principal.tenantId, cmd.assets);
-  await assertFitsTask(cmd.task, artifact.inspection as unknown as OnnxInspection, assets ?? {}, (sha) =>
-    services.artifacts.pathOf(sha),
-  );
+  await checkExamples(services, principal, cmd.task, version);
   const slug = `${tenant.slug}/${modelName}`;
 
   try {
@@ -79,19 +80,7 @@ export async function publishModel(
           tags,
           // A plain object (the GraphQL input is a class instance); absent fields stay absent.
           card: cmd.card ? (JSON.parse(JSON.stringify(cmd.card)) as Prisma.InputJsonValue) : undefined,
-          versions: {
-            create: {
-              id: newId("modelVersion"),
-              version: cmd.version,
-              artifactId: artifact.id,
-              sha256: artifact.sha256,
-              sizeBytes: artifact.sizeBytes,
-              signature: artifact.inspection as Prisma.InputJsonValue,
-              assets: assets ?? undefined,
-              evaluation: cmd.evaluation,
-              status: "READY",
-            },
-          },
+          versions: { create: version },
           plans: {
             create: cmd.plans.map((p) => ({ id: newId("plan"), ...p, currency: p.currency.toLowerCase() })),
           },
@@ -109,7 +98,7 @@ export async function publishModel(
   }
 }
 
-function normaliseTags(tags: string[]): string[] {
+export function normaliseTags(tags: string[]): string[] {
   const clean = [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
   if (clean.length > MAX_TAGS) throw badInput(`At most ${MAX_TAGS} tags.`, "tags");
   const bad = clean.find((t) => t.length > 32 || !/^[a-z0-9][a-z0-9+.#-]*$/.test(t));
@@ -117,30 +106,7 @@ function normaliseTags(tags: string[]): string[] {
   return clean;
 }
 
-function assertPlans(plans: PlanTerms[]): void {
+export function assertPlans(plans: PlanTerms[]): void {
   const names = new Set(plans.map((p) => p.name.trim().toLowerCase()));
   if (names.size !== plans.length) throw badInput("Plan names must be unique within a model.", "plans");
-}
-
-/** `assets` is `{ role: artifactId }`; every id must be an artifact of the caller's tenant. */
-async function resolveAssets(
-  services: AppServices,
-  tenantId: string,
-  assets: unknown,
-): Promise<Record<string, { artifactId: string; sha256: string }> | null> {
-  if (assets == null) return null;
-  if (typeof assets !== "object" || Array.isArray(assets)) {
-    throw badInput('`assets` must be an object of role → artifact id, e.g. {"labels": "art_…"}.', "assets");
-  }
-  const entries = Object.entries(assets as Record<string, unknown>);
-  if (entries.length > MAX_ASSETS) throw badInput(`At most ${MAX_ASSETS} assets.`, "assets");
-  const resolved: Record<string, { artifactId: string; sha256: string }> = {};
-  for (const [role, id] of entries) {
-    if (!/^[a-z][a-z0-9_]{0,31}$/.test(role)) throw badInput(`Asset role "${role}" must be snake_case.`, "assets");
-    if (typeof id !== "string") throw badInput(`Asset "${role}" must be an artifact id string.`, "assets");
-    const artifact = await services.db.artifact.findFirst({ where: { id, tenantId } });
-    if (!artifact) throw notFound(`Artifact "${id}" (asset "${role}")`);
-    resolved[role] = { artifactId: artifact.id, sha256: artifact.sha256 };
-  }
-  return resolved;
 }

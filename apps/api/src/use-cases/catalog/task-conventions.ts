@@ -2,8 +2,17 @@ import fs from "node:fs/promises";
 import type { ModelTask } from "@modelmarket/db";
 import { badInput } from "@modelmarket/domain";
 import type { OnnxInspection, TensorSignature } from "@modelmarket/onnx";
-import { createTokenizer } from "@modelmarket/tokenizers";
-import { imagePreprocessing, isImageTask, isTextTask, parsePreprocessing, textPreprocessing } from "./preprocessing";
+import { createTokenizer, huggingFaceTokenizer } from "@modelmarket/tokenizers";
+import { hasSymbolicSize, imageLayoutOf } from "../inference/image-layout";
+import {
+  imagePreprocessing,
+  isImageTask,
+  isTextTask,
+  labelsFromHfConfig,
+  parsePreprocessing,
+  textPreprocessing,
+  tokenizerKind,
+} from "./preprocessing";
 
 export type ResolvedAssets = Record<string, { artifactId: string; sha256: string }>;
 
@@ -40,7 +49,15 @@ export async function assertFitsTask(
     return parsed;
   };
   const labelsFor = async (scores: TensorSignature, axis: number) => {
-    const labels = await readList("labels");
+    // A Hugging Face config.json's id2label serves as the labels when no labels asset is given.
+    const hfLabels =
+      !assets.labels && assets.config
+        ? labelsFromHfConfig(await readJson("config", "a JSON object (config.json)"))
+        : null;
+    if (!assets.labels && assets.config && !hfLabels) {
+      throw misfit(task, 'the config asset has no usable "id2label" (ids 0…n-1): add a "labels" asset');
+    }
+    const labels = hfLabels ?? (await readList("labels"));
     const classes = scores.shape?.[axis];
     if (typeof classes === "number" && classes !== labels.length) {
       throw misfit(task, `output "${scores.name}" has ${classes} classes but the labels asset has ${labels.length}`);
@@ -55,21 +72,56 @@ export async function assertFitsTask(
     const channels =
       image.shape?.[1] === 1 || image.shape?.[1] === 3 || image.shape?.[3] === 1 || image.shape?.[3] === 3;
     if (!channels) throw misfit(task, `input "${image.name}" must be NCHW or NHWC with 1 or 3 channels`);
-    if (assets.preprocessing) {
-      const declared = parsePreprocessing(imagePreprocessing, await readJson("preprocessing", "a JSON object"));
-      if (!declared.ok) throw misfit(task, `the preprocessing asset is invalid (${declared.why})`);
+    const declared = parsePreprocessing(
+      imagePreprocessing,
+      assets.preprocessing ? await readJson("preprocessing", "a JSON object") : {},
+    );
+    if (!declared.ok) throw misfit(task, `the preprocessing asset is invalid (${declared.why})`);
+    const pre = declared.value;
+    if (hasSymbolicSize(image.shape) && !pre.inputSize) {
+      throw misfit(
+        task,
+        `input "${image.name}" leaves its height or width open (${JSON.stringify(image.shape)}): declare the size it ` +
+          'expects in the preprocessing asset, e.g. {"inputSize": {"height": 32, "width": 128}, "resize": "letterbox"}',
+      );
+    }
+    const size = imageLayoutOf(image.shape, pre.inputSize);
+    if (pre.inputSize && !hasSymbolicSize(image.shape)) {
+      if (pre.inputSize.height !== size.height || pre.inputSize.width !== size.width) {
+        throw misfit(
+          task,
+          `preprocessing.inputSize ${pre.inputSize.height}×${pre.inputSize.width} contradicts input "${image.name}" (${size.height}×${size.width})`,
+        );
+      }
+    }
+    if (pre.resize === "shorter-side-crop" && pre.shorterSide && pre.shorterSide < Math.max(size.height, size.width)) {
+      throw misfit(
+        task,
+        `preprocessing.shorterSide ${pre.shorterSide} is smaller than the crop ${size.height}×${size.width}`,
+      );
     }
     const first = signature.outputs[0] as TensorSignature;
     if (task === "IMAGE_CLASSIFICATION") {
       expectTensor(task, first, ["float"], 2, "the first output (class scores)");
       await labelsFor(first, 1);
+    } else if (pre.detectionFormat === "yolo") {
+      expectTensor(task, first, ["float"], 3, "the first output (a YOLO head)");
+      const labels = await readList("labels");
+      const channels = first.shape?.[1];
+      if (typeof channels === "number" && channels !== 4 + labels.length) {
+        throw misfit(
+          task,
+          `output "${first.name}" has ${channels} channels; a YOLO head has 4 box values + one score per label (${4 + labels.length})`,
+        );
+      }
     } else {
       expectTensor(task, first, ["float"], 3, "the first output (detections)");
       const width = first.shape?.[2];
       if (typeof width === "number" && width !== 6) {
         throw misfit(
           task,
-          `output "${first.name}" must have rows of 6 values (x1, y1, x2, y2, score, class), not ${width}`,
+          `output "${first.name}" must have rows of 6 values (x1, y1, x2, y2, score, class), not ${width}` +
+            (first.shape?.[1] === undefined ? "" : ' (a raw YOLO head? declare "detectionFormat": "yolo")'),
         );
       }
       await readList("labels");
@@ -89,16 +141,34 @@ export async function assertFitsTask(
       );
     }
     for (const input of signature.inputs) expectTensor(task, input, ["int64"], 2, `input "${input.name}"`);
-    const declared = parsePreprocessing(textPreprocessing, await readJson("preprocessing", "a JSON object"));
+    // A Hugging Face export needs no preprocessing asset: its tokenizer.json says it all.
+    const declared = parsePreprocessing(
+      textPreprocessing,
+      assets.preprocessing || !assets.tokenizer ? await readJson("preprocessing", "a JSON object") : {},
+    );
     if (!declared.ok) throw misfit(task, `the preprocessing asset is invalid (${declared.why})`);
-    const vocab = await readText("vocab", "the tokenizer vocabulary");
-    try {
-      createTokenizer(declared.value.tokenizer, vocab, declared.value);
-    } catch (error) {
+    const kind = tokenizerKind(declared.value, assets);
+    if (!kind) {
       throw misfit(
         task,
-        `the vocab asset does not fit tokenizer "${declared.value.tokenizer}": ${(error as Error).message}`,
+        'it needs a "tokenizer" asset (tokenizer.json) or preprocessing.tokenizer with a "vocab" asset',
       );
+    }
+    if (kind === "huggingface") {
+      const file = await readText("tokenizer", "a Hugging Face tokenizer.json");
+      const config = assets.tokenizer_config ? await readText("tokenizer_config", "tokenizer_config.json") : null;
+      try {
+        huggingFaceTokenizer(file, config);
+      } catch (error) {
+        throw misfit(task, `the tokenizer asset is not a usable tokenizer.json: ${(error as Error).message}`);
+      }
+    } else {
+      const vocab = await readText("vocab", "the tokenizer vocabulary");
+      try {
+        createTokenizer(kind, vocab, declared.value);
+      } catch (error) {
+        throw misfit(task, `the vocab asset does not fit tokenizer "${kind}": ${(error as Error).message}`);
+      }
     }
     const first = signature.outputs[0] as TensorSignature;
     if (task === "TEXT_CLASSIFICATION") {

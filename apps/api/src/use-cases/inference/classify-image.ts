@@ -1,5 +1,6 @@
 import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
+import type { WireTensor } from "../../infra/inference-client";
 import type { AppServices } from "../../services";
 import { billedCall } from "./billed-call";
 import { prepareImageCall } from "./image-call";
@@ -34,18 +35,20 @@ export async function classifyImage(
     async () => {
       const results = [];
       // One image per call: the shipped model has a fixed batch of 1 (batching is the tier's job).
-      for (const { pixels } of decoded) {
-        const outputs = await run(pixels);
-        const scores = probabilities(outputs[0]?.data as number[]);
-        const top = scores
-          .map((score, index) => ({ label: labels[index] ?? String(index), score }))
-          .sort((a, b) => b.score - a.score)
-          .slice(0, Math.min(input.topK, scores.length));
-        const best = top[0] ?? { label: "", score: 0 };
-        results.push({ label: best.label, score: best.score, top });
-      }
+      for (const { pixels } of decoded) results.push(imageClassification(await run(pixels), labels, input.topK));
       return results;
     },
     { images: input.images, topK: input.topK },
   );
+}
+
+/** One image's answer from the model's outputs: the best label and the top k, as probabilities. */
+export function imageClassification(outputs: WireTensor[], labels: string[], topK: number) {
+  const scores = probabilities(outputs[0]?.data as number[]);
+  const top = scores
+    .map((score, index) => ({ label: labels[index] ?? String(index), score }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, Math.min(topK, scores.length));
+  const best = top[0] ?? { label: "", score: 0 };
+  return { label: best.label, score: best.score, top };
 }

@@ -1,8 +1,9 @@
 import type { Principal } from "../../auth/principal";
+import type { WireTensor } from "../../infra/inference-client";
 import type { AppServices } from "../../services";
 import { billedCall } from "./billed-call";
 import { probabilities } from "./probabilities";
-import { readListAsset } from "./read-json-asset";
+import { readLabels } from "./read-json-asset";
 import { prepareTextCall, rowsOf } from "./text-inputs";
 
 /**
@@ -21,21 +22,25 @@ export async function classifyText(
     "TEXT_CLASSIFICATION",
     "classifyText",
   );
-  const labels = (await readListAsset(services, version.assets, "labels")).map(String);
+  const labels = await readLabels(services, version.assets);
   return billedCall(
     services,
     callable,
     input.inputs.length,
     async () => {
-      const outputs = await run();
-      return rowsOf(outputs[0], input.inputs.length).map((row) => {
-        const scores = probabilities(row)
-          .map((score, i) => ({ label: labels[i] ?? String(i), score }))
-          .sort((a, b) => b.score - a.score);
-        const best = scores[0] ?? { label: "", score: 0 };
-        return { label: best.label, score: best.score, scores };
-      });
+      return textClassifications(await run(), labels, input.inputs.length);
     },
     { inputs: input.inputs },
   );
+}
+
+/** Each text's answer from the model's outputs: the best label and every label's probability. */
+export function textClassifications(outputs: WireTensor[], labels: string[], texts: number) {
+  return rowsOf(outputs[0], texts).map((row) => {
+    const scores = probabilities(row)
+      .map((score, i) => ({ label: labels[i] ?? String(i), score }))
+      .sort((a, b) => b.score - a.score);
+    const best = scores[0] ?? { label: "", score: 0 };
+    return { label: best.label, score: best.score, scores };
+  });
 }

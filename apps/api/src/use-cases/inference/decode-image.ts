@@ -9,11 +9,64 @@ export interface ImageLayout {
   width: number;
 }
 
-const DEFAULT_PREPROCESSING: ImagePreprocessing = {
-  pixelRange: [0, 1],
-  channelOrder: "RGB",
-  boxes: "xyxy-input-pixels",
-};
+/**
+ * Where the submitted image landed in the model's input: input = original × scale + offset
+ * (per axis), so a box in input pixels maps back with (input − offset) ÷ scale.
+ */
+export interface ImageGeometry {
+  scaleX: number;
+  scaleY: number;
+  offsetX: number;
+  offsetY: number;
+}
+
+const KERNEL = { lanczos3: "lanczos3", bilinear: "linear", bicubic: "cubic", nearest: "nearest" } as const;
+
+/** The resize of `preprocessing` for an image of width × height into `target`. */
+export function planResize(
+  width: number,
+  height: number,
+  target: { width: number; height: number },
+  preprocessing: Pick<ImagePreprocessing, "resize" | "letterbox" | "shorterSide">,
+): {
+  resizeTo: { width: number; height: number };
+  geometry: ImageGeometry;
+  pad?: { left: number; top: number };
+  crop?: { left: number; top: number };
+} {
+  const W = target.width;
+  const H = target.height;
+  if (preprocessing.resize === "letterbox") {
+    const s = Math.min(W / width, H / height);
+    const w = Math.max(1, Math.min(W, Math.round(width * s)));
+    const h = Math.max(1, Math.min(H, Math.round(height * s)));
+    const centre = preprocessing.letterbox.align === "center";
+    const left = centre ? Math.floor((W - w) / 2) : 0;
+    const top = centre ? Math.floor((H - h) / 2) : 0;
+    return {
+      resizeTo: { width: w, height: h },
+      geometry: { scaleX: w / width, scaleY: h / height, offsetX: left, offsetY: top },
+      pad: { left, top },
+    };
+  }
+  if (preprocessing.resize === "shorter-side-crop") {
+    const shorter = preprocessing.shorterSide ?? Math.round(Math.max(W, H) / 0.875);
+    const s = shorter / Math.min(width, height);
+    const w = Math.max(W, Math.round(width * s));
+    const h = Math.max(H, Math.round(height * s));
+    const left = Math.round((w - W) / 2);
+    const top = Math.round((h - H) / 2);
+    return {
+      resizeTo: { width: w, height: h },
+      geometry: { scaleX: w / width, scaleY: h / height, offsetX: -left, offsetY: -top },
+      crop: { left, top },
+    };
+  }
+  return {
+    resizeTo: { width: W, height: H },
+    geometry: { scaleX: W / width, scaleY: H / height, offsetX: 0, offsetY: 0 },
+  };
+}
 
 /**
  * One submitted image → the model's input pixels, in the model's layout, scaled and
@@ -26,8 +79,8 @@ export async function decodeImage(
   index: number,
   target: ImageLayout,
   limits: { maxBytes: number; maxPixels: number },
-  preprocessing: ImagePreprocessing = DEFAULT_PREPROCESSING,
-): Promise<{ pixels: Float32Array; width: number; height: number }> {
+  preprocessing: ImagePreprocessing,
+): Promise<{ pixels: Float32Array; width: number; height: number; geometry: ImageGeometry }> {
   const field = `images.${index}`;
   if (base64.length > Math.ceil((limits.maxBytes * 4) / 3) + 4) {
     throw payloadTooLarge(`Image ${index} is larger than ${limits.maxBytes} bytes.`, limits.maxBytes);
@@ -50,8 +103,34 @@ export async function decodeImage(
     throw payloadTooLarge(`Image ${index} has more than ${limits.maxPixels} pixels.`);
   }
   let raw: Buffer;
+  // EXIF orientation applies first, so width and height are the image as a viewer shows it.
+  const oriented = (meta.orientation ?? 1) >= 5;
+  const shownWidth = (oriented ? meta.height : meta.width) ?? 0;
+  const shownHeight = (oriented ? meta.width : meta.height) ?? 0;
+  const plan = planResize(shownWidth, shownHeight, target, preprocessing);
   try {
-    let pipeline = image.flatten({ background: "#000000" }).resize(target.width, target.height, { fit: "fill" });
+    let pipeline = image
+      .rotate()
+      .flatten({ background: "#000000" })
+      .resize(plan.resizeTo.width, plan.resizeTo.height, { fit: "fill", kernel: KERNEL[preprocessing.interpolation] });
+    if (plan.pad) {
+      const pad = preprocessing.letterbox.pad;
+      pipeline = pipeline.extend({
+        left: plan.pad.left,
+        top: plan.pad.top,
+        right: target.width - plan.resizeTo.width - plan.pad.left,
+        bottom: target.height - plan.resizeTo.height - plan.pad.top,
+        background: { r: pad, g: pad, b: pad, alpha: 1 },
+      });
+    }
+    if (plan.crop) {
+      pipeline = pipeline.extract({
+        left: plan.crop.left,
+        top: plan.crop.top,
+        width: target.width,
+        height: target.height,
+      });
+    }
     pipeline = target.channels === 1 ? pipeline.toColourspace("b-w") : pipeline.toColourspace("srgb");
     raw = await pipeline.raw().toBuffer();
   } catch (error) {
@@ -71,7 +150,7 @@ export async function decodeImage(
       pixels[target.layout === "NCHW" ? c * plane + p : p * channels + c] = value;
     }
   }
-  return { pixels, width: meta.width ?? 0, height: meta.height ?? 0 };
+  return { pixels, width: shownWidth, height: shownHeight, geometry: plan.geometry };
 }
 
 function imageError(error: unknown, index: number, field: string, maxPixels: number) {

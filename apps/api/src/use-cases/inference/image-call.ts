@@ -2,13 +2,13 @@ import type { ModelTask } from "@modelmarket/db";
 import { badInput, payloadTooLarge } from "@modelmarket/domain";
 import type { OnnxInspection } from "@modelmarket/onnx";
 import type { Principal } from "../../auth/principal";
-import type { WireTensor } from "../../infra/inference-client";
+import type { BatchingPolicy, WireTensor } from "../../infra/inference-client";
 import type { AppServices } from "../../services";
 import { imagePreprocessing } from "../catalog/preprocessing";
 import { batchingPolicy } from "./batching-policy";
 import { decodeImage } from "./decode-image";
 import { imageLayoutOf } from "./image-layout";
-import { readListAsset, readPreprocessing } from "./read-json-asset";
+import { readLabels, readPreprocessing } from "./read-json-asset";
 import { resolveCallableVersion } from "./resolve-callable-version";
 
 /**
@@ -29,30 +29,46 @@ export async function prepareImageCall(
     throw payloadTooLarge(`At most ${env.MAX_INPUTS_PER_CALL} images per call.`);
   }
   const callable = await resolveCallableVersion(services, caller, input.model, task, operation, input.version);
-  const { principal, version } = callable;
-  const signature = version.signature as unknown as OnnxInspection;
+  const prepared = await prepareImages(services, callable.version, input.images);
+  const run = (pixels: Float32Array) =>
+    prepared.run(pixels, (inputs, options) =>
+      services.inference.infer(callable.principal.tenantId, callable.version.sha256, inputs, {
+        ...options,
+        weight: callable.weight,
+      }),
+    );
+  return { callable, ...prepared, run };
+}
+
+type Infer = (inputs: WireTensor[], options: { batching: BatchingPolicy | null }) => Promise<WireTensor[]>;
+
+/**
+ * A version's images as its model takes them (the serving path, also used to check a new
+ * version's examples before it is published): its labels and preprocessing, every image
+ * decoded, and how one image goes through the model.
+ */
+export async function prepareImages(
+  services: AppServices,
+  version: { assets: unknown; signature: unknown },
+  images: { base64: string }[],
+) {
+  const { env } = services;
+  const signature = version.signature as OnnxInspection;
   const image = signature.inputs[0];
   if (!image) throw new Error("image model without an input");
-  const target = imageLayoutOf(image.shape);
-  const labels = (await readListAsset(services, version.assets, "labels")).map(String);
   const preprocessing = await readPreprocessing(services, version.assets, imagePreprocessing);
+  const target = imageLayoutOf(image.shape, preprocessing.inputSize);
+  const labels = await readLabels(services, version.assets);
   const limits = { maxBytes: env.IMAGE_MAX_BYTES, maxPixels: env.IMAGE_MAX_PIXELS };
-  const decoded = await Promise.all(
-    input.images.map((img, i) => decodeImage(img.base64, i, target, limits, preprocessing)),
-  );
+  const decoded = await Promise.all(images.map((img, i) => decodeImage(img.base64, i, target, limits, preprocessing)));
   const batching = batchingPolicy("image", signature, preprocessing.batching);
   /** One image through the model (models with a fixed batch of 1 take one at a time). */
-  const run = (pixels: Float32Array): Promise<WireTensor[]> => {
+  const run = (pixels: Float32Array, infer: Infer): Promise<WireTensor[]> => {
     const dims =
       target.layout === "NCHW"
         ? [1, target.channels, target.height, target.width]
         : [1, target.height, target.width, target.channels];
-    return services.inference.infer(
-      principal.tenantId,
-      version.sha256,
-      [{ name: image.name, datatype: "FP32", shape: dims, data: Array.from(pixels) }],
-      { weight: callable.weight, batching },
-    );
+    return infer([{ name: image.name, datatype: "FP32", shape: dims, data: Array.from(pixels) }], { batching });
   };
-  return { callable, target, labels, preprocessing, decoded, run };
+  return { target, labels, preprocessing, decoded, run };
 }

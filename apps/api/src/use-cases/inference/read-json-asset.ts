@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import { LRUCache } from "lru-cache";
 import type { z } from "zod";
 import type { AppServices } from "../../services";
-import { parsePreprocessing } from "../catalog/preprocessing";
+import { labelsFromHfConfig, parsePreprocessing } from "../catalog/preprocessing";
 
 // Assets are content-addressed and immutable, so a parsed copy never goes stale.
 const parsed = new LRUCache<string, { value: unknown }>({ max: 256 });
@@ -50,4 +50,15 @@ export async function readPreprocessing<T extends z.ZodType>(
   const result = parsePreprocessing(schema, declared);
   if (!result.ok) throw new Error(`stored preprocessing no longer parses: ${result.why}`);
   return result.value;
+}
+
+/** A version's labels: its `labels` asset, or the `id2label` of a Hugging Face `config` asset. */
+export async function readLabels(services: AppServices, assets: unknown): Promise<string[]> {
+  const roles = assets as Record<string, unknown> | null;
+  if (!roles?.labels && roles?.config) {
+    const config = await cachedAsset(services, assets, "config", "json", (text) => JSON.parse(text) as unknown);
+    const labels = labelsFromHfConfig(config);
+    if (labels) return labels;
+  }
+  return (await readListAsset(services, assets, "labels")).map(String);
 }

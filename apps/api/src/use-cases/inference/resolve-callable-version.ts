@@ -2,8 +2,10 @@ import type { ModelTask } from "@modelmarket/db";
 import { badInput, forbidden, notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import { requireScope } from "../../auth/require-scope";
+import { addNotice } from "../../infra/request-context";
 import type { AppServices } from "../../services";
 import { findModel } from "../catalog/find-model";
+import { MODEL_INCLUDE, type ModelView, toModelView } from "../catalog/model-view";
 
 /**
  * What every inference operation checks first: the key may call models, the model exists
@@ -19,16 +21,48 @@ export async function resolveCallableVersion(
   version?: string | null,
 ) {
   const principal = requireScope(caller, "inference");
-  const model = await findModel(services, principal, slug);
+  const model = await findCallableModel(services, principal, slug);
   if (model.task !== task) {
     throw badInput(`${operation} needs a ${task} model; "${model.slug}" is ${model.task}.`, "model");
   }
   const chosen = version ? model.versions.find((v) => v.version === version) : model.latestVersion;
   if (!chosen) throw notFound(`Version "${version}" of model "${model.slug}"`);
+  const usable = () =>
+    model.versions
+      .filter((v) => !v.yanked && !v.deprecated)
+      .map((v) => v.version)
+      .slice(0, 3)
+      .join(", ") || "none: the publisher has no other version";
+  if (chosen.yanked) {
+    throw badInput(
+      `Version ${chosen.version} of "${model.slug}" was yanked${chosen.yankReason ? ` (${chosen.yankReason})` : ""}; ` +
+        `call ${usable()} instead (or leave out \`version\` for the latest).`,
+      "version",
+    );
+  }
+  if (chosen.deprecated) {
+    addNotice(
+      `Version ${chosen.version} of "${model.slug}" is deprecated${chosen.deprecationNote ? ` (${chosen.deprecationNote})` : ""}; move to ${usable()}.`,
+    );
+  }
   const subscription = await services.db.subscription.findFirst({
     where: { tenantId: principal.tenantId, modelId: model.id, status: { in: ["ACTIVE", "PAST_DUE"] } },
     include: { plan: { select: { monthlyFeeCents: true, rateLimitPerMinute: true } } },
   });
+  if (model.unpublishedAt && subscription && model.publisherTenantId !== principal.tenantId) {
+    if (subscription.currentPeriodEnd.getTime() <= Date.now()) {
+      // The paid period is over: the subscription ends with it.
+      await services.db.subscription.updateMany({
+        where: { id: subscription.id, status: { not: "CANCELED" } },
+        data: { status: "CANCELED", canceledAt: subscription.currentPeriodEnd },
+      });
+      throw notFound(`Model "${model.slug}" (unpublished by its publisher)`);
+    }
+    addNotice(
+      `"${model.slug}" was unpublished on ${model.unpublishedAt.toISOString().slice(0, 10)}; your subscription is served ` +
+        `until ${subscription.currentPeriodEnd.toISOString()} and then ends.`,
+    );
+  }
   if (subscription?.status === "PAST_DUE") {
     throw forbidden(
       `The subscription to "${model.slug}" is past due: its last invoice was not paid. Update the payment method to call it again.`,
@@ -40,4 +74,25 @@ export async function resolveCallableVersion(
   // Paying subscribers get twice a free caller's share of the tier under contention.
   const weight = subscription.plan.monthlyFeeCents > 0 ? 2 : 1;
   return { principal, model, version: chosen, subscription, weight };
+}
+
+/**
+ * The model as a caller of inference may see it: what the catalog shows it, or an unpublished
+ * model it still holds a live subscription to (served until the end of the paid period).
+ */
+async function findCallableModel(services: AppServices, principal: Principal, slug: string): Promise<ModelView> {
+  try {
+    return await findModel(services, principal, slug);
+  } catch (error) {
+    const row = await services.db.model.findFirst({
+      where: {
+        slug: slug.trim().toLowerCase(),
+        unpublishedAt: { not: null },
+        subscriptions: { some: { tenantId: principal.tenantId, status: { in: ["ACTIVE", "PAST_DUE"] } } },
+      },
+      include: MODEL_INCLUDE,
+    });
+    if (!row) throw error;
+    return toModelView(row);
+  }
 }

@@ -1,12 +1,12 @@
 import type { ModelTask } from "@modelmarket/db";
 import { badInput, payloadTooLarge } from "@modelmarket/domain";
 import type { OnnxInspection } from "@modelmarket/onnx";
-import { createTokenizer, type TextTokenizer } from "@modelmarket/tokenizers";
+import { createTokenizer, huggingFaceTokenizer, type TextTokenizer } from "@modelmarket/tokenizers";
 import { LRUCache } from "lru-cache";
 import type { Principal } from "../../auth/principal";
 import type { BatchingPolicy, WireTensor } from "../../infra/inference-client";
 import type { AppServices } from "../../services";
-import { textPreprocessing } from "../catalog/preprocessing";
+import { textPreprocessing, tokenizerKind } from "../catalog/preprocessing";
 import { batchingPolicy } from "./batching-policy";
 import { readPreprocessing, readTextAsset } from "./read-json-asset";
 import { resolveCallableVersion } from "./resolve-callable-version";
@@ -32,26 +32,34 @@ function validateTexts(services: AppServices, inputs: string[]): void {
  * `attention_mask` [batch, longest], left-aligned and zero-padded, plus zero
  * `token_type_ids` when the model takes them. Each text is cut at the declared maxLength.
  */
-async function textTensors(
+export async function textTensors(
   services: AppServices,
   version: { assets: unknown; signature: unknown },
   texts: string[],
 ): Promise<{ tensors: WireTensor[]; batching: BatchingPolicy | null }> {
   const settings = await readPreprocessing(services, version.assets, textPreprocessing);
-  const vocabSha = (version.assets as Record<string, { sha256: string }>).vocab?.sha256;
-  const key = `${vocabSha}:${settings.tokenizer}:${settings.lowercase}`;
+  const assets = version.assets as Record<string, { sha256: string }>;
+  const kind = tokenizerKind(settings, assets);
+  const key = `${kind}:${assets.vocab?.sha256 ?? assets.tokenizer?.sha256}:${assets.tokenizer_config?.sha256}:${settings.lowercase}`;
   let tokenizer = tokenizers.get(key);
   if (!tokenizer) {
-    tokenizer = createTokenizer(settings.tokenizer, await readTextAsset(services, version.assets, "vocab"), settings);
+    tokenizer =
+      kind === "huggingface"
+        ? huggingFaceTokenizer(
+            await readTextAsset(services, version.assets, "tokenizer"),
+            assets.tokenizer_config ? await readTextAsset(services, version.assets, "tokenizer_config") : null,
+          )
+        : createTokenizer(kind ?? "wordpiece", await readTextAsset(services, version.assets, "vocab"), settings);
     tokenizers.set(key, tokenizer);
   }
   const ids = texts.map((t) => tokenizer.encode(t, settings.maxLength));
   const length = Math.max(1, ...ids.map((row) => row.length));
+  const padId = kind === "huggingface" ? await hfPadId(services, version.assets) : 0;
   const flatIds: number[] = [];
   const mask: number[] = [];
   for (const row of ids) {
     for (let i = 0; i < length; i++) {
-      flatIds.push(row[i] ?? 0);
+      flatIds.push(row[i] ?? padId);
       mask.push(i < row.length ? 1 : 0);
     }
   }
@@ -65,6 +73,14 @@ async function textTensors(
     tensors.push({ name: "token_type_ids", datatype: "INT64", shape, data: new Array(flatIds.length).fill(0) });
   }
   return { tensors, batching: batchingPolicy("text", signature, settings.batching) };
+}
+
+/** The id a Hugging Face tokenizer pads with (its `padding.pad_id`; 0 when it declares none). */
+async function hfPadId(services: AppServices, assets: unknown): Promise<number> {
+  const file = JSON.parse(await readTextAsset(services, assets, "tokenizer")) as {
+    padding?: { pad_id?: number } | null;
+  };
+  return file.padding?.pad_id ?? 0;
 }
 
 /** Rows of a [batch, …] output. */
