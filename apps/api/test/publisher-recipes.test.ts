@@ -110,9 +110,7 @@ describe("image recipes", () => {
   const quarterModel = buildOnnxModel({
     inputs: [{ name: "pixel_values", elemType: "FLOAT", shape: [1, 3, "height", "width"] }],
     outputs: [{ name: "logits", elemType: "FLOAT", shape: [1, 4] }],
-    initializers: [
-      { name: "quarters", dims: [3], int64Data: [1, 4, -1] },
-    ],
+    initializers: [{ name: "quarters", dims: [3], int64Data: [1, 4, -1] }],
     nodes: [
       {
         opType: "ReduceMean",
