@@ -278,3 +278,31 @@ describe("examples", () => {
     expect(malformed.errors?.[0]?.extensions?.field).toBe("examples");
   });
 });
+
+describe("task registry", () => {
+  it("happy: the tasks query serves each task's name, operation, playground, assets and a preprocessing start", async () => {
+    const { tasks } = await api.client.request<{
+      tasks: {
+        task: string;
+        displayName: string;
+        operation: string;
+        playground: string;
+        assets: { role: string; required: boolean }[];
+        preprocessingExample: string;
+      }[];
+    }>(`{ tasks { task displayName operation playground assets { role required } preprocessingExample } }`);
+    expect(tasks.map((t) => t.task)).toEqual([
+      "TEXT_CLASSIFICATION",
+      "TEXT_EMBEDDING",
+      "IMAGE_CLASSIFICATION",
+      "OBJECT_DETECTION",
+      "RECOMMENDATION",
+    ]);
+    const detection = tasks.find((t) => t.task === "OBJECT_DETECTION");
+    expect(detection).toMatchObject({ operation: "detectObjects", playground: "image-boxes" });
+    expect(detection?.assets).toEqual([{ role: "labels", required: true }]);
+    // Every example declaration parses as JSON (the wizard pre-fills it).
+    for (const t of tasks) if (t.preprocessingExample) expect(() => JSON.parse(t.preprocessingExample)).not.toThrow();
+    expect(tasks.find((t) => t.task === "TEXT_CLASSIFICATION")?.assets.map((a) => a.role)).toContain("tokenizer");
+  });
+});

@@ -9,6 +9,7 @@ import { CatalogResolver } from "./resolvers/catalog.resolver";
 import { InferenceResolver } from "./resolvers/inference.resolver";
 import { ModelLifecycleResolver } from "./resolvers/model-lifecycle.resolver";
 import { SubscriptionResolver } from "./resolvers/subscription.resolver";
+import { TaskResolver } from "./resolvers/task.resolver";
 import { DateTimeScalar } from "./types/scalars";
 
 let built: Promise<GraphQLSchema> | undefined;
@@ -24,6 +25,7 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
       InferenceResolver,
       ModelLifecycleResolver,
       SubscriptionResolver,
+      TaskResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     // Each root field's @Access rule is checked before its resolver runs.

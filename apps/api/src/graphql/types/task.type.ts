@@ -1,0 +1,23 @@
+import { Field, ObjectType } from "type-graphql";
+import { ModelTask } from "./enums";
+
+@ObjectType({ description: "A file a task's model version comes with." })
+export class TaskAssetInfo {
+  @Field({ description: 'The role to pass in `assets` ("labels", "tokenizer", …).' }) role: string;
+  @Field() label: string;
+  @Field({ description: "File types to offer, e.g. .json,.txt" }) accept: string;
+  @Field() required: boolean;
+}
+
+@ObjectType({ description: "What the platform knows about a task: how to publish and call such a model." })
+export class TaskInfo {
+  @Field(() => ModelTask) task: ModelTask;
+  @Field() displayName: string;
+  @Field({ description: "The mutation that calls such a model." }) operation: string;
+  @Field({ description: "Which playground fits: text-labels, text-similarity, image-labels, image-boxes, user-items." })
+  playground: string;
+  @Field() summary: string;
+  @Field(() => [TaskAssetInfo]) assets: TaskAssetInfo[];
+  @Field({ description: 'A preprocessing declaration to start from ("" when the defaults usually fit).' })
+  preprocessingExample: string;
+}

@@ -1,0 +1,45 @@
+import { type ImagePreprocessing, imagePreprocessing, parsePreprocessing } from "../use-cases/catalog/preprocessing";
+import { hasSymbolicSize, imageLayoutOf } from "../use-cases/inference/image-layout";
+import type { ConventionCheck } from "./convention-check";
+
+/**
+ * One float image input of rank 4 (NCHW or NHWC, 1 or 3 channels) and a preprocessing
+ * declaration that fits it: a declared size where the graph's is symbolic, a crop that fits.
+ */
+export async function checkImageInput(c: ConventionCheck): Promise<ImagePreprocessing> {
+  const [image, ...extra] = c.signature.inputs;
+  if (!image || extra.length)
+    throw c.misfit(`it must take exactly one input (an image), not ${c.signature.inputs.length}`);
+  c.expectTensor(image, ["float"], 4, "the image input");
+  const channels = image.shape?.[1] === 1 || image.shape?.[1] === 3 || image.shape?.[3] === 1 || image.shape?.[3] === 3;
+  if (!channels) throw c.misfit(`input "${image.name}" must be NCHW or NHWC with 1 or 3 channels`);
+  const declared = parsePreprocessing(
+    imagePreprocessing,
+    c.has("preprocessing") ? await c.readJson("preprocessing", "a JSON object") : {},
+  );
+  if (!declared.ok) throw c.misfit(`the preprocessing asset is invalid (${declared.why})`);
+  const pre = declared.value;
+  if (hasSymbolicSize(image.shape) && !pre.inputSize) {
+    throw c.misfit(
+      `input "${image.name}" leaves its height or width open (${JSON.stringify(image.shape)}): declare the size it ` +
+        'expects in the preprocessing asset, e.g. {"inputSize": {"height": 32, "width": 128}, "resize": "letterbox"}',
+    );
+  }
+  const size = imageLayoutOf(image.shape, pre.inputSize);
+  if (pre.inputSize && !hasSymbolicSize(image.shape)) {
+    if (pre.inputSize.height !== size.height || pre.inputSize.width !== size.width) {
+      throw c.misfit(
+        `preprocessing.inputSize ${pre.inputSize.height}×${pre.inputSize.width} contradicts input "${image.name}" (${size.height}×${size.width})`,
+      );
+    }
+  }
+  if (pre.resize === "shorter-side-crop" && pre.shorterSide && pre.shorterSide < Math.max(size.height, size.width)) {
+    throw c.misfit(
+      `preprocessing.shorterSide ${pre.shorterSide} is smaller than the crop ${size.height}×${size.width}`,
+    );
+  }
+  return pre;
+}
+
+export const IMAGE_PREPROCESSING_EXAMPLE =
+  '{ "resize": "stretch", "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225] }';
