@@ -15,7 +15,7 @@ test("happy: a publisher publishes a model through the wizard and it appears in 
     buffer: Buffer.from(maskEmbeddingModel()),
   });
   await page
-    .getByLabel(/Tokenizer vocabulary/)
+    .getByLabel(/^Vocabulary/)
     .setInputFiles({ name: "vocab.txt", mimeType: "text/plain", buffer: Buffer.from(VOCAB) });
   const name = `wizard embedder ${Date.now()}`;
   await page.getByLabel("Name", { exact: true }).first().fill(name);
@@ -49,4 +49,77 @@ test("happy: a publisher publishes a model through the wizard and it appears in 
   await page.getByRole("button", { name: "Set up payouts with Stripe" }).click();
   await expect(page.getByText("Payouts through Stripe are not configured on this platform.")).toBeVisible();
   expect(problems).toEqual([]);
+});
+
+test("happy: a publisher publishes a private draft, tries it, adds a version, makes it public; a consumer sees the new version", async ({
+  page,
+  browser,
+}) => {
+  const problems = watchConsole(page);
+  await signUpInPortal(page, "Draft Works");
+  const model = {
+    name: "model.onnx",
+    mimeType: "application/octet-stream",
+    buffer: Buffer.from(maskEmbeddingModel()),
+  };
+  const vocab = { name: "vocab.txt", mimeType: "text/plain", buffer: Buffer.from(VOCAB) };
+
+  // 1. Publish as a private draft (the wizard's default), its files as the task registry asks.
+  await page.goto("/publish");
+  await page.getByLabel("Task").selectOption("TEXT_EMBEDDING");
+  await page.getByLabel("Model (.onnx)").setInputFiles(model);
+  await page.getByLabel(/^Vocabulary/).setInputFiles(vocab);
+  const name = `draft embedder ${Date.now()}`;
+  await page.getByLabel("Name", { exact: true }).first().fill(name);
+  await page.getByLabel("Description").fill("A draft, tried before it goes public.");
+  await expect(page.getByLabel("Visibility")).toHaveValue("PRIVATE");
+  await page.getByRole("button", { name: "Publish" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Task and tags" })).toContainText("private");
+  const slug = new URL(page.url()).pathname.replace(/^\/models\//, "");
+
+  // 2. Try it in its playground (a real call: the publisher's first try subscribes it to the free plan).
+  await page.getByRole("button", { name: "Run" }).click();
+  await expect(page.getByText(/Request id req_/)).toBeVisible();
+
+  // 3. Your models → Manage → a new version with release notes.
+  await page.getByRole("link", { name: "Your models" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Your models" })).toBeVisible();
+  await expect(page.getByTestId(`your-model-${slug}`)).toContainText("private draft");
+  await screenshot(page, "your-models");
+  await page.getByRole("link", { name: `Manage ${name}` }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `Manage ${name}` })).toBeVisible();
+  const form = page.getByRole("form", { name: "New version" });
+  await form.getByLabel(/^Version/).fill("1.1.0");
+  await form.getByLabel("What changed (release notes)").fill("Longer vocabulary.");
+  await form.getByLabel("Model (.onnx)").setInputFiles(model);
+  await form.getByLabel(/^Vocabulary/).setInputFiles(vocab);
+  await form.getByRole("button", { name: "Publish version" }).click();
+  await expect(form.getByRole("status")).toContainText("Version 1.1.0 published; the latest is 1.1.0.");
+
+  // 4. Make it public.
+  const edit = page.getByRole("form", { name: "Edit model" });
+  await edit.getByLabel("Visibility").selectOption("PUBLIC");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await expect(edit.getByRole("status")).toHaveText("Saved.");
+  await expect(page.getByText("Public: listed in the catalog.")).toBeVisible();
+  await screenshot(page, "manage-model");
+  expect(problems).toEqual([]);
+
+  // 5. A consumer finds it and sees the new version as the latest, with both in the playground.
+  const consumer = await browser.newContext();
+  try {
+    const other = await consumer.newPage();
+    await signUpInPortal(other, "Draft Reader");
+    await other.goto(`/?q=${encodeURIComponent(name)}`);
+    await other.getByRole("link", { name }).click();
+    await expect(other.getByText(/latest version 1\.1\.0/)).toBeVisible();
+    await expect(other.getByRole("row", { name: /1\.1\.0.*Longer vocabulary.*latest/ })).toBeVisible();
+    await other.getByRole("button", { name: "Run" }).click();
+    await expect(other.getByLabel("Version")).toBeVisible();
+    await expect(other.getByLabel("Version").locator("option")).toHaveText(["latest (1.1.0)", "1.1.0", "1.0.0"]);
+    await screenshot(other, "model-page-versions");
+  } finally {
+    await consumer.close();
+  }
 });

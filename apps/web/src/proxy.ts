@@ -10,4 +10,13 @@ export async function proxy(req: NextRequest) {
   return NextResponse.redirect(signIn);
 }
 
-export const config = { matcher: ["/usage/:path*", "/keys/:path*", "/billing/:path*", "/publish/:path*"] };
+export const config = {
+  matcher: [
+    "/usage/:path*",
+    "/keys/:path*",
+    "/billing/:path*",
+    "/publish/:path*",
+    "/publishing/:path*",
+    "/models/:publisher/:name/manage",
+  ],
+};

@@ -42,6 +42,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                     <Link href="/keys">API keys</Link>
                   </li>
                   <li>
+                    <Link href="/publishing">Your models</Link>
+                  </li>
+                  <li>
                     <Link href="/publish">Publish</Link>
                   </li>
                   <li className="nav-user">

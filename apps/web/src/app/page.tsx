@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { gqlAsUser } from "@/lib/api";
-import { evaluationHeadline, priceFrom, TASK_LABELS } from "@/lib/format";
+import { evaluationHeadline, priceFrom } from "@/lib/format";
+import { taskLabels } from "@/lib/tasks";
 
 export const dynamic = "force-dynamic";
 
@@ -41,6 +42,7 @@ type Search = { q?: string; task?: string; after?: string };
 
 export default async function CatalogPage({ searchParams }: { searchParams: Promise<Search> }) {
   const { q = "", task = "", after } = await searchParams;
+  const TASK_LABELS = await taskLabels();
   const validTask = task in TASK_LABELS ? task : "";
   const result = await gqlAsUser<CatalogData>(CATALOG, {
     query: q.trim() || null,

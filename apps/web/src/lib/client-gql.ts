@@ -10,6 +10,8 @@ export interface ClientGqlResult<T> {
   data?: T;
   errors?: ClientGqlError[];
   requestId?: string;
+  /** What the API wants the caller to know (a deprecated version, an unpublished model). */
+  notices?: string[];
 }
 
 export async function clientGql<T>(
@@ -22,8 +24,17 @@ export async function clientGql<T>(
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await res.json()) as { data?: T; errors?: ClientGqlError[]; extensions?: { requestId?: string } };
-    return { data: body.data, errors: body.errors, requestId: body.extensions?.requestId };
+    const body = (await res.json()) as {
+      data?: T;
+      errors?: ClientGqlError[];
+      extensions?: { requestId?: string; notices?: string[] };
+    };
+    return {
+      data: body.data,
+      errors: body.errors,
+      requestId: body.extensions?.requestId,
+      notices: body.extensions?.notices,
+    };
   } catch {
     return { errors: [{ message: "The portal could not reach the API; check your connection and retry." }] };
   }

@@ -27,14 +27,6 @@ export function date(iso: string | null | undefined): string {
   });
 }
 
-export const TASK_LABELS: Record<string, string> = {
-  TEXT_CLASSIFICATION: "Text classification",
-  TEXT_EMBEDDING: "Text embedding",
-  IMAGE_CLASSIFICATION: "Image classification",
-  OBJECT_DETECTION: "Object detection",
-  RECOMMENDATION: "Recommendation",
-};
-
 /** The first measured figure of an evaluation, e.g. "accuracy 88.2%". */
 export function evaluationHeadline(evaluation: unknown): string | null {
   if (!evaluation || typeof evaluation !== "object") return null;

@@ -1,18 +1,25 @@
-import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
 import { requirePrincipal } from "../../auth/require-scope";
 import type { GraphQLContext } from "../../context";
 import { addPlan, retirePlan } from "../../use-cases/catalog/change-plans";
+import { listPublishedModels } from "../../use-cases/catalog/list-published-models";
 import { publishVersion } from "../../use-cases/catalog/publish-version";
 import { setVersionStatus } from "../../use-cases/catalog/set-version-status";
 import { unpublishModel } from "../../use-cases/catalog/unpublish-model";
 import { updateModel } from "../../use-cases/catalog/update-model";
 import { Access } from "../access";
 import { PlanInput, PublishVersionInput, UpdateModelInput } from "../inputs/publish-model.input";
-import { Model } from "../types/catalog.type";
+import { Model, PublishedModel } from "../types/catalog.type";
 
 /** What a publisher does with a published model: versions, edits, plans, unpublishing. */
 @Resolver(() => Model)
 export class ModelLifecycleResolver {
+  @Access("models:write")
+  @Query(() => [PublishedModel], { description: "Your organisation's models (drafts and unpublished ones too)." })
+  publishedModels(@Ctx() ctx: GraphQLContext) {
+    return listPublishedModels(ctx.services, requirePrincipal(ctx.principal));
+  }
+
   @Access("models:write")
   @Mutation(() => Model, { description: "A new version of your model; the highest one not yanked becomes the latest." })
   publishVersion(

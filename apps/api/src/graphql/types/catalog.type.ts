@@ -92,3 +92,9 @@ export class ModelConnection {
   @Field(() => PageInfo) pageInfo: PageInfo;
   @Field(() => Int) totalCount: number;
 }
+
+@ObjectType({ description: "A model the caller's organisation publishes, with what the publisher tracks." })
+export class PublishedModel {
+  @Field(() => Model) model: Model;
+  @Field(() => Int, { description: "Live (active or past-due) subscriptions." }) subscribers: number;
+}

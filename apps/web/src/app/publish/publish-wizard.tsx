@@ -1,33 +1,10 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { clientGql, fieldErrors, uploadArtifact } from "@/lib/client-gql";
-import { TASK_LABELS } from "@/lib/format";
-
-/** The files each task needs besides the model, by the role the API expects (docs/publishing.md). */
-const TASK_ASSETS: Record<string, { role: string; label: string; accept: string }[]> = {
-  TEXT_CLASSIFICATION: [
-    { role: "vocab", label: "Tokenizer vocabulary (vocab.txt or SentencePiece JSON)", accept: ".txt,.json" },
-    { role: "labels", label: "Labels (JSON array, one per output column)", accept: ".json" },
-  ],
-  TEXT_EMBEDDING: [
-    { role: "vocab", label: "Tokenizer vocabulary (vocab.txt or SentencePiece JSON)", accept: ".txt,.json" },
-  ],
-  IMAGE_CLASSIFICATION: [{ role: "labels", label: "Labels (JSON array, one per class)", accept: ".json" }],
-  OBJECT_DETECTION: [{ role: "labels", label: "Labels (JSON array, one per class id)", accept: ".json" }],
-  RECOMMENDATION: [
-    { role: "users", label: "User ids (JSON array, in row order)", accept: ".json" },
-    { role: "items", label: "Item ids (JSON array, in column order)", accept: ".json" },
-  ],
-};
-
-const DEFAULT_PREPROCESSING: Record<string, string> = {
-  TEXT_CLASSIFICATION: '{ "tokenizer": "wordpiece", "maxLength": 128, "lowercase": true }',
-  TEXT_EMBEDDING: '{ "tokenizer": "wordpiece", "maxLength": 128, "lowercase": true }',
-  IMAGE_CLASSIFICATION: "",
-  OBJECT_DETECTION: "",
-  RECOMMENDATION: "",
-};
+import { VersionFiles } from "@/components/version-files";
+import { clientGql, fieldErrors } from "@/lib/client-gql";
+import type { TaskInfo } from "@/lib/tasks";
+import { uploadVersionFiles } from "@/lib/upload-version-files";
 
 interface PlanDraft {
   name: string;
@@ -39,10 +16,12 @@ interface PlanDraft {
 
 const PUBLISH = `mutation($input: PublishModelInput!) { publishModel(input: $input) { slug } }`;
 
-export function PublishWizard() {
+/** Publishing, driven by the API's task registry: every task-specific field comes from `tasks`. */
+export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
   const router = useRouter();
-  const [task, setTask] = useState("TEXT_CLASSIFICATION");
-  const [preprocessing, setPreprocessing] = useState(DEFAULT_PREPROCESSING.TEXT_CLASSIFICATION as string);
+  const [task, setTask] = useState(tasks[0]?.task ?? "");
+  const taskInfo = tasks.find((t) => t.task === task) as TaskInfo;
+  const [preprocessing, setPreprocessing] = useState(tasks[0]?.preprocessingExample ?? "");
   const [plans, setPlans] = useState<PlanDraft[]>([
     { name: "Free", monthlyFee: "0", includedUnits: "1000", pricePer1k: "0", rateLimitPerMinute: "60" },
   ]);
@@ -59,49 +38,12 @@ export function PublishWizard() {
     const form = new FormData(event.currentTarget);
     setErrors({});
     setError(null);
-    const modelFile = form.get("model") as File | null;
-    if (!modelFile || modelFile.size === 0) {
-      setErrors({ model: "Choose the .onnx file." });
-      return;
-    }
-    if (preprocessing.trim()) {
-      try {
-        JSON.parse(preprocessing);
-      } catch {
-        setErrors({ preprocessing: "This is not valid JSON." });
-        return;
-      }
-    }
     setBusy(true);
     try {
-      const model = await uploadArtifact(modelFile, "model", modelFile.name, (f) =>
-        setProgress((p) => ({ ...p, model: f })),
-      );
-      if ("error" in model) {
-        setErrors({ model: model.error });
+      const files = await uploadVersionFiles(form, taskInfo, (key, f) => setProgress((p) => ({ ...p, [key]: f })));
+      if (!files.ok) {
+        setErrors(files.errors);
         return;
-      }
-      const assets: Record<string, string> = {};
-      for (const asset of TASK_ASSETS[task] ?? []) {
-        const file = form.get(`asset-${asset.role}`) as File | null;
-        if (!file || file.size === 0) continue; // the API says which required asset is missing
-        const up = await uploadArtifact(file, "asset", file.name, (f) =>
-          setProgress((p) => ({ ...p, [asset.role]: f })),
-        );
-        if ("error" in up) {
-          setErrors({ [`asset-${asset.role}`]: up.error });
-          return;
-        }
-        assets[asset.role] = up.id;
-      }
-      if (preprocessing.trim()) {
-        const blob = new Blob([preprocessing], { type: "application/json" });
-        const up = await uploadArtifact(blob, "asset", "preprocessing.json", () => {});
-        if ("error" in up) {
-          setErrors({ preprocessing: up.error });
-          return;
-        }
-        assets.preprocessing = up.id;
       }
       const text = (name: string) => String(form.get(name) ?? "").trim();
       const input = {
@@ -113,9 +55,11 @@ export function PublishWizard() {
           .split(",")
           .map((t) => t.trim())
           .filter(Boolean),
-        artifactId: model.id,
+        artifactId: files.artifactId,
         version: text("version"),
-        assets,
+        assets: files.assets,
+        notes: text("notes") || null,
+        examples: files.examples,
         card: {
           intendedUse: text("intendedUse") || null,
           limitations: text("limitations") || null,
@@ -155,12 +99,6 @@ export function PublishWizard() {
       </span>
     ) : null;
   const described = (name: string) => (errors[name] ? `${name}-error` : undefined);
-  const bar = (key: string) =>
-    progress[key] !== undefined ? (
-      <progress max={1} value={progress[key]} aria-label={`Upload progress of ${key}`}>
-        {Math.round((progress[key] ?? 0) * 100)}%
-      </progress>
-    ) : null;
 
   return (
     <form className="stack" onSubmit={submit} noValidate>
@@ -178,50 +116,26 @@ export function PublishWizard() {
             value={task}
             onChange={(e) => {
               setTask(e.target.value);
-              setPreprocessing(DEFAULT_PREPROCESSING[e.target.value] ?? "");
+              setPreprocessing(tasks.find((t) => t.task === e.target.value)?.preprocessingExample ?? "");
             }}
             aria-describedby={described("task")}
           >
-            {Object.entries(TASK_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
+            {tasks.map((t) => (
+              <option key={t.task} value={t.task}>
+                {t.displayName}
               </option>
             ))}
           </select>
           {err("task")}
         </label>
-        <label>
-          Model (.onnx)
-          <input name="model" type="file" accept=".onnx" required aria-describedby={described("model")} />
-          {bar("model")}
-          {err("model")}
-          {err("artifactId")}
-        </label>
-        {(TASK_ASSETS[task] ?? []).map((a) => (
-          <label key={`${task}-${a.role}`}>
-            {a.label}
-            <input
-              name={`asset-${a.role}`}
-              type="file"
-              accept={a.accept}
-              aria-describedby={described(`asset-${a.role}`)}
-            />
-            {bar(a.role)}
-            {err(`asset-${a.role}`)}
-          </label>
-        ))}
-        <label>
-          Preprocessing (JSON{task.startsWith("TEXT") ? ", required for text models" : ", optional"})
-          <textarea
-            name="preprocessing"
-            rows={3}
-            value={preprocessing}
-            onChange={(e) => setPreprocessing(e.target.value)}
-            aria-describedby={described("preprocessing")}
-          />
-          {err("preprocessing")}
-          {err("assets")}
-        </label>
+        <VersionFiles
+          task={taskInfo}
+          preprocessing={preprocessing}
+          onPreprocessingChange={setPreprocessing}
+          progress={progress}
+          err={err}
+          described={described}
+        />
       </fieldset>
 
       <fieldset className="card stack">
@@ -242,15 +156,20 @@ export function PublishWizard() {
           {err("version")}
         </label>
         <label>
+          What this version is (release notes, optional)
+          <textarea name="notes" rows={2} maxLength={5000} aria-describedby={described("notes")} />
+          {err("notes")}
+        </label>
+        <label>
           Tags (comma-separated)
           <input name="tags" placeholder="sentiment, english" aria-describedby={described("tags")} />
           {err("tags")}
         </label>
         <label>
           Visibility
-          <select name="visibility" defaultValue="PUBLIC">
+          <select name="visibility" defaultValue="PRIVATE">
+            <option value="PRIVATE">Private draft: only your organisation sees and tries it</option>
             <option value="PUBLIC">Public: listed in the catalog</option>
-            <option value="PRIVATE">Private: only your organisation sees it</option>
           </select>
         </label>
         <label>

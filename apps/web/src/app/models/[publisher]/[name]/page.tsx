@@ -5,7 +5,8 @@ import { getServerSession } from "next-auth";
 import { DataTable } from "@/components/data-table";
 import { API_URL, gqlAsUser } from "@/lib/api";
 import { authOptions } from "@/lib/auth-options";
-import { count, date, evaluationHeadline, TASK_LABELS } from "@/lib/format";
+import { count, date, evaluationHeadline } from "@/lib/format";
+import { fetchTasks } from "@/lib/tasks";
 import { Plans } from "./plans";
 import { Playground } from "./playground";
 import { Snippets } from "./snippets";
@@ -17,7 +18,8 @@ const MODEL = `query Model($slug: String!) {
     id slug name description task tags visibility
     publisher { name slug }
     card { intendedUse limitations license source }
-    versions { id version sha256 sizeBytes createdAt signature evaluation }
+    latestVersion { version }
+    versions { id version sha256 sizeBytes createdAt signature evaluation notes deprecated deprecationNote yanked yankReason }
     plans { id name monthlyFeeCents includedUnits unitPriceMicros currency rateLimitPerMinute }
   }
 }`;
@@ -61,7 +63,13 @@ interface ModelData {
       createdAt: string;
       signature: { inputs?: TensorSpec[]; outputs?: TensorSpec[] };
       evaluation: Record<string, number> | null;
+      notes: string | null;
+      deprecated: boolean;
+      deprecationNote: string | null;
+      yanked: boolean;
+      yankReason: string | null;
     }[];
+    latestVersion: { version: string } | null;
     plans: ModelPlan[];
   } | null;
 }
@@ -103,7 +111,9 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
       ).data
     : undefined;
   const subscription = mine?.subscriptions.find((s) => s.model.slug === model.slug && s.status !== "CANCELED") ?? null;
-  const latest = model.versions[0];
+  const latest = model.versions.find((v) => v.version === model.latestVersion?.version);
+  const taskInfo = (await fetchTasks()).find((t) => t.task === model.task);
+  const ownModel = Boolean(session?.user?.tenantSlug && session.user.tenantSlug === model.publisher.slug);
   const publicApiUrl = process.env.PUBLIC_API_URL ?? API_URL;
   return (
     <>
@@ -112,7 +122,7 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
       </p>
       <h1>{model.name}</h1>
       <ul className="badges" aria-label="Task and tags">
-        <li className="badge">{TASK_LABELS[model.task] ?? model.task}</li>
+        <li className="badge">{taskInfo?.displayName ?? model.task}</li>
         {model.visibility === "PRIVATE" ? <li className="badge">private</li> : null}
         {model.tags.map((t) => (
           <li key={t} className="badge">
@@ -121,6 +131,11 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
         ))}
       </ul>
       <p>{model.description}</p>
+      {ownModel ? (
+        <p>
+          <Link href={`/models/${model.slug}/manage`}>Manage this model</Link> (versions, edit, plans)
+        </p>
+      ) : null}
       <p className="muted">
         Call it as <code>{model.slug}</code>
         {latest ? ` · latest version ${latest.version}` : ""}
@@ -132,7 +147,8 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
           <h2>Try it</h2>
           <Playground
             slug={model.slug}
-            task={model.task}
+            kind={taskInfo?.playground ?? ""}
+            versions={model.versions.filter((v) => !v.yanked)}
             signedIn={Boolean(session)}
             subscription={subscription}
             userIds={mine?.model?.playgroundUserIds ?? []}
@@ -172,9 +188,24 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
 
       <h2>Versions</h2>
       <DataTable
-        columns={["Version", "Published", "Inputs → outputs", "Measured quality", "Size"]}
+        columns={["Version", "Status", "Published", "Inputs → outputs", "Measured quality", "Size"]}
         rows={model.versions.map((v) => [
-          v.version,
+          v.notes ? (
+            <span key="v">
+              {v.version}
+              <br />
+              <span className="muted">{v.notes}</span>
+            </span>
+          ) : (
+            v.version
+          ),
+          v.yanked
+            ? `yanked${v.yankReason ? `: ${v.yankReason}` : ""}`
+            : v.deprecated
+              ? `deprecated${v.deprecationNote ? `: ${v.deprecationNote}` : ""}`
+              : v.version === latest?.version
+                ? "latest"
+                : "available",
           date(v.createdAt),
           <code key="sig">
             {(v.signature.inputs ?? []).map(spec).join(", ")} → {(v.signature.outputs ?? []).map(spec).join(", ")}
@@ -189,7 +220,12 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
       />
 
       <h2>Call it from your code</h2>
-      <Snippets slug={model.slug} task={model.task} apiUrl={publicApiUrl} />
+      <Snippets
+        slug={model.slug}
+        operation={taskInfo?.operation ?? ""}
+        version={latest?.version ?? null}
+        apiUrl={publicApiUrl}
+      />
     </>
   );
 }

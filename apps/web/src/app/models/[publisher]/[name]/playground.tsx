@@ -25,14 +25,18 @@ interface DetectedObject {
  */
 export function Playground({
   slug,
-  task,
+  kind,
+  versions,
   signedIn,
   subscription,
   freePlan,
   userIds,
 }: {
   slug: string;
-  task: string;
+  /** The task's playground kind, from the API's task registry (`tasks { playground }`). */
+  kind: string;
+  /** Versions that can be called (not yanked), newest first; the first is the latest. */
+  versions: { version: string; deprecated: boolean }[];
   signedIn: boolean;
   subscription: MySubscription | null;
   freePlan: ModelPlan | null;
@@ -40,11 +44,13 @@ export function Playground({
   userIds: string[];
 }) {
   const router = useRouter();
+  const [version, setVersion] = useState("");
+  const [notices, setNotices] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [output, setOutput] = useState<Output | null>(null);
   const [requestId, setRequestId] = useState<string | null>(null);
-  const [text, setText] = useState(task === "TEXT_EMBEDDING" ? "A cat sits on the mat." : "I love how easy this was!");
+  const [text, setText] = useState(kind === "text-similarity" ? "A cat sits on the mat." : "I love how easy this was!");
   const [text2, setText2] = useState("A kitten is resting on a rug.");
   const [userId, setUserId] = useState(userIds[0] ?? "");
   const [image, setImage] = useState<{ base64: string; url: string; width: number; height: number } | null>(null);
@@ -85,7 +91,7 @@ export function Playground({
       setBusy(false);
       return;
     }
-    if (task === "RECOMMENDATION" && !userId.trim()) {
+    if (kind === "user-items" && !userId.trim()) {
       // Subscribed now: the page reloads with the users this model knows.
       setBusy(false);
       router.refresh();
@@ -95,6 +101,7 @@ export function Playground({
     setBusy(false);
     if (result) {
       setRequestId(result.requestId ?? null);
+      setNotices(result.notices ?? []);
       if (result.error) setError(result.error);
       else if (result.output) setOutput(result.output);
     }
@@ -102,48 +109,65 @@ export function Playground({
     router.refresh();
   }
 
-  async function call(): Promise<{ output?: Output; error?: string; requestId?: string } | null> {
-    switch (task) {
-      case "TEXT_CLASSIFICATION": {
+  async function call(): Promise<{
+    output?: Output;
+    error?: string;
+    requestId?: string;
+    notices?: string[];
+  } | null> {
+    switch (kind) {
+      case "text-labels": {
         const r = await clientGql<{ classifyText: { scores: { label: string; score: number }[] }[] }>(
-          `mutation($m: String!, $t: [String!]!) { classifyText(model: $m, inputs: $t) { label score scores { label score } } }`,
-          { m: slug, t: [text] },
+          `mutation($v: String, $m: String!, $t: [String!]!) { classifyText(model: $m, version: $v, inputs: $t) { label score scores { label score } } }`,
+          { m: slug, v: version || null, t: [text] },
         );
         return r.errors
-          ? { error: r.errors[0]?.message, requestId: r.requestId }
-          : { output: { kind: "labels", scores: r.data?.classifyText[0]?.scores ?? [] }, requestId: r.requestId };
+          ? { error: r.errors[0]?.message, requestId: r.requestId, notices: r.notices }
+          : {
+              output: { kind: "labels", scores: r.data?.classifyText[0]?.scores ?? [] },
+              requestId: r.requestId,
+              notices: r.notices,
+            };
       }
-      case "TEXT_EMBEDDING": {
+      case "text-similarity": {
         const r = await clientGql<{ embedText: { values: number[] }[] }>(
-          `mutation($m: String!, $t: [String!]!) { embedText(model: $m, inputs: $t) { values } }`,
-          { m: slug, t: [text, text2] },
+          `mutation($v: String, $m: String!, $t: [String!]!) { embedText(model: $m, version: $v, inputs: $t) { values } }`,
+          { m: slug, v: version || null, t: [text, text2] },
         );
         const [a, b] = r.data?.embedText ?? [];
         return r.errors || !a || !b
-          ? { error: r.errors?.[0]?.message ?? "No embedding came back.", requestId: r.requestId }
-          : { output: { kind: "similarity", cosine: cosine(a.values, b.values) }, requestId: r.requestId };
+          ? { error: r.errors?.[0]?.message ?? "No embedding came back.", requestId: r.requestId, notices: r.notices }
+          : {
+              output: { kind: "similarity", cosine: cosine(a.values, b.values) },
+              requestId: r.requestId,
+              notices: r.notices,
+            };
       }
-      case "IMAGE_CLASSIFICATION":
-      case "OBJECT_DETECTION": {
+      case "image-labels":
+      case "image-boxes": {
         // A file chosen before the page finished loading never reached onChange: read it now.
         const chosen = fileInput.current?.files?.[0];
         const picked = image ?? (chosen ? await pickImage(chosen) : null);
         if (!picked) return { error: "Choose an image first." };
-        if (task === "IMAGE_CLASSIFICATION") {
+        if (kind === "image-labels") {
           const r = await clientGql<{ classifyImage: { top: { label: string; score: number }[] }[] }>(
-            `mutation($m: String!, $i: [ImageInput!]!) { classifyImage(model: $m, images: $i, topK: 5) { label score top { label score } } }`,
-            { m: slug, i: [{ base64: picked.base64 }] },
+            `mutation($v: String, $m: String!, $i: [ImageInput!]!) { classifyImage(model: $m, version: $v, images: $i, topK: 5) { label score top { label score } } }`,
+            { m: slug, v: version || null, i: [{ base64: picked.base64 }] },
           );
           return r.errors
-            ? { error: r.errors[0]?.message, requestId: r.requestId }
-            : { output: { kind: "labels", scores: r.data?.classifyImage[0]?.top ?? [] }, requestId: r.requestId };
+            ? { error: r.errors[0]?.message, requestId: r.requestId, notices: r.notices }
+            : {
+                output: { kind: "labels", scores: r.data?.classifyImage[0]?.top ?? [] },
+                requestId: r.requestId,
+                notices: r.notices,
+              };
         }
         const r = await clientGql<{ detectObjects: { objects: DetectedObject[] }[] }>(
-          `mutation($m: String!, $i: [ImageInput!]!) { detectObjects(model: $m, images: $i) { objects { label score box { x y width height } } } }`,
-          { m: slug, i: [{ base64: picked.base64 }] },
+          `mutation($v: String, $m: String!, $i: [ImageInput!]!) { detectObjects(model: $m, version: $v, images: $i) { objects { label score box { x y width height } } } }`,
+          { m: slug, v: version || null, i: [{ base64: picked.base64 }] },
         );
         return r.errors
-          ? { error: r.errors[0]?.message, requestId: r.requestId }
+          ? { error: r.errors[0]?.message, requestId: r.requestId, notices: r.notices }
           : {
               output: {
                 kind: "boxes",
@@ -153,19 +177,20 @@ export function Playground({
                 objects: r.data?.detectObjects[0]?.objects ?? [],
               },
               requestId: r.requestId,
+              notices: r.notices,
             };
       }
-      case "RECOMMENDATION": {
+      case "user-items": {
         const r = await clientGql<{ recommend: { itemId: string; score: number }[] }>(
-          `mutation($m: String!, $u: String!) { recommend(model: $m, userId: $u, k: 5) { itemId score } }`,
-          { m: slug, u: userId.trim() },
+          `mutation($v: String, $m: String!, $u: String!) { recommend(model: $m, version: $v, userId: $u, k: 5) { itemId score } }`,
+          { m: slug, v: version || null, u: userId.trim() },
         );
         return r.errors
-          ? { error: r.errors[0]?.message, requestId: r.requestId }
-          : { output: { kind: "items", items: r.data?.recommend ?? [] }, requestId: r.requestId };
+          ? { error: r.errors[0]?.message, requestId: r.requestId, notices: r.notices }
+          : { output: { kind: "items", items: r.data?.recommend ?? [] }, requestId: r.requestId, notices: r.notices };
       }
       default:
-        return { error: `The playground does not support ${task} yet.` };
+        return { error: `The playground has no ${kind} view yet.` };
     }
   }
 
@@ -196,13 +221,13 @@ export function Playground({
         void run();
       }}
     >
-      {task === "TEXT_CLASSIFICATION" ? (
+      {kind === "text-labels" ? (
         <label>
           Text to classify
           <textarea rows={3} value={text} onChange={(e) => setText(e.target.value)} maxLength={10_000} required />
         </label>
       ) : null}
-      {task === "TEXT_EMBEDDING" ? (
+      {kind === "text-similarity" ? (
         <>
           <label>
             First sentence
@@ -214,7 +239,7 @@ export function Playground({
           </label>
         </>
       ) : null}
-      {task === "IMAGE_CLASSIFICATION" || task === "OBJECT_DETECTION" ? (
+      {kind === "image-labels" || kind === "image-boxes" ? (
         <label>
           Image (PNG or JPEG)
           <input
@@ -233,7 +258,7 @@ export function Playground({
           style={{ maxWidth: "100%", maxHeight: 240, objectFit: "contain" }}
         />
       ) : null}
-      {task === "RECOMMENDATION" && userIds.length ? (
+      {kind === "user-items" && userIds.length ? (
         <label>
           User
           <select value={userId} onChange={(e) => setUserId(e.target.value)}>
@@ -245,7 +270,7 @@ export function Playground({
           </select>
         </label>
       ) : null}
-      {task === "RECOMMENDATION" && !userIds.length ? (
+      {kind === "user-items" && !userIds.length ? (
         <label>
           User id
           <input
@@ -253,6 +278,20 @@ export function Playground({
             onChange={(e) => setUserId(e.target.value)}
             placeholder="leave empty to list the users this model knows"
           />
+        </label>
+      ) : null}
+      {versions.length > 1 ? (
+        <label>
+          Version
+          <select value={version} onChange={(e) => setVersion(e.target.value)}>
+            <option value="">latest ({versions[0]?.version})</option>
+            {versions.map((v) => (
+              <option key={v.version} value={v.version}>
+                {v.version}
+                {v.deprecated ? " (deprecated)" : ""}
+              </option>
+            ))}
+          </select>
         </label>
       ) : null}
       <p className="muted" style={{ margin: 0 }}>
@@ -265,6 +304,11 @@ export function Playground({
       </button>
       <div aria-live="polite">
         {error ? <p className="error-box">{error}</p> : null}
+        {notices.map((n) => (
+          <p key={n} className="warn-box">
+            {n}
+          </p>
+        ))}
         {output ? <Result output={output} /> : null}
         {requestId && (output || error) ? <p className="muted">Request id {requestId}</p> : null}
       </div>

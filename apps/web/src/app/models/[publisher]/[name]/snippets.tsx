@@ -1,34 +1,50 @@
 // Copy-paste examples filled with the model's slug, for the task's operation.
 
-const OPERATIONS: Record<string, { query: string; variables: (slug: string) => Record<string, unknown> }> = {
-  TEXT_CLASSIFICATION: {
-    query: "mutation($m: String!, $t: [String!]!) { classifyText(model: $m, inputs: $t) { label score } }",
-    variables: (m) => ({ m, t: ["I love this product"] }),
-  },
-  TEXT_EMBEDDING: {
-    query: "mutation($m: String!, $t: [String!]!) { embedText(model: $m, inputs: $t) { values } }",
-    variables: (m) => ({ m, t: ["The cat sat on the mat"] }),
-  },
-  IMAGE_CLASSIFICATION: {
+// Keyed by the API operation the task registry names for the model's task (`tasks { operation }`).
+const OPERATIONS: Record<string, { query: string; variables: Record<string, unknown> }> = {
+  classifyText: {
     query:
-      "mutation($m: String!, $i: [ImageInput!]!) { classifyImage(model: $m, images: $i, topK: 3) { label score top { label score } } }",
-    variables: (m) => ({ m, i: [{ base64: "<base64 of a PNG or JPEG>" }] }),
+      "mutation($m: String!, $v: String, $t: [String!]!) { classifyText(model: $m, version: $v, inputs: $t) { label score } }",
+    variables: { t: ["I love this product"] },
   },
-  OBJECT_DETECTION: {
+  embedText: {
     query:
-      "mutation($m: String!, $i: [ImageInput!]!) { detectObjects(model: $m, images: $i) { objects { label score box { x y width height } } } }",
-    variables: (m) => ({ m, i: [{ base64: "<base64 of a PNG or JPEG>" }] }),
+      "mutation($m: String!, $v: String, $t: [String!]!) { embedText(model: $m, version: $v, inputs: $t) { values } }",
+    variables: { t: ["The cat sat on the mat"] },
   },
-  RECOMMENDATION: {
-    query: "mutation($m: String!, $u: String!) { recommend(model: $m, userId: $u, k: 5) { itemId score } }",
-    variables: (m) => ({ m, u: "<a user id the model knows>" }),
+  classifyImage: {
+    query:
+      "mutation($m: String!, $v: String, $i: [ImageInput!]!) { classifyImage(model: $m, version: $v, images: $i, topK: 3) { label score top { label score } } }",
+    variables: { i: [{ base64: "<base64 of a PNG or JPEG>" }] },
+  },
+  detectObjects: {
+    query:
+      "mutation($m: String!, $v: String, $i: [ImageInput!]!) { detectObjects(model: $m, version: $v, images: $i) { objects { label score box { x y width height } } } }",
+    variables: { i: [{ base64: "<base64 of a PNG or JPEG>" }] },
+  },
+  recommend: {
+    query:
+      "mutation($m: String!, $v: String, $u: String!) { recommend(model: $m, version: $v, userId: $u, k: 5) { itemId score } }",
+    variables: { u: "<a user id the model knows>" },
   },
 };
 
-export function Snippets({ slug, task, apiUrl }: { slug: string; task: string; apiUrl: string }) {
-  const op = OPERATIONS[task];
+/** Copy-paste calls pinned to `version` (leave `v` out to follow the latest version). */
+export function Snippets({
+  slug,
+  operation,
+  version,
+  apiUrl,
+}: {
+  slug: string;
+  operation: string;
+  version: string | null;
+  apiUrl: string;
+}) {
+  const op = OPERATIONS[operation];
   if (!op) return null;
-  const body = JSON.stringify({ query: op.query, variables: op.variables(slug) });
+  const request = { query: op.query, variables: { m: slug, v: version, ...op.variables } };
+  const body = JSON.stringify(request);
   const url = `${apiUrl}/graphql`;
   const curl = `curl -s ${url} \\
   -H "Authorization: Bearer $MODELMARKET_KEY" \\
@@ -40,7 +56,7 @@ export function Snippets({ slug, task, apiUrl }: { slug: string; task: string; a
     Authorization: \`Bearer \${process.env.MODELMARKET_KEY}\`,
     "Content-Type": "application/json",
   },
-  body: JSON.stringify(${JSON.stringify({ query: op.query, variables: op.variables(slug) }, null, 2).replace(/\n/g, "\n  ")}),
+  body: JSON.stringify(${JSON.stringify(request, null, 2).replace(/\n/g, "\n  ")}),
 });
 const { data, errors } = await res.json();`;
   const python = `import os, requests
@@ -48,14 +64,14 @@ const { data, errors } = await res.json();`;
 res = requests.post(
     "${url}",
     headers={"Authorization": f"Bearer {os.environ['MODELMARKET_KEY']}"},
-    json=${JSON.stringify({ query: op.query, variables: op.variables(slug) }, null, 4).replace(/\n/g, "\n    ")},
+    json=${JSON.stringify(request, null, 4).replace(/\n/g, "\n    ")},
 )
 print(res.json())`;
   return (
     <div className="stack">
       <p className="muted">
         Create a key on the <a href="/keys">API keys</a> page and export it as <code>MODELMARKET_KEY</code>. Each input
-        is one billed unit.
+        is one billed unit. {version ? `Pinned to version ${version}; set "v" to null to follow the latest.` : ""}
       </p>
       {(
         [
