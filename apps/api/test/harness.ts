@@ -11,7 +11,7 @@ import {
   openPglite,
 } from "@modelmarket/db";
 import { buildCached, ZOO, type ZooModel } from "@modelmarket/model-zoo";
-import { buildOnnxModel } from "@modelmarket/onnx";
+import { buildOnnxModel, lengthTextClassifier } from "@modelmarket/onnx";
 import pg from "pg";
 import pino from "pino";
 import { loadInferenceEnv } from "../../inference/src/env";
@@ -159,34 +159,8 @@ export function tinyOnnx(outputs = 3, seed = 1): Uint8Array {
   });
 }
 
-/**
- * A small model that fits the text convention (input_ids + attention_mask → [batch, labels]):
- * scores depend on the text's length, so different texts get different answers.
- */
-export function tinyTextModel(outputs = 3, seed = 1): Uint8Array {
-  return buildOnnxModel({
-    inputs: [
-      { name: "input_ids", elemType: "INT64", shape: ["batch", "sequence"] },
-      { name: "attention_mask", elemType: "INT64", shape: ["batch", "sequence"] },
-    ],
-    outputs: [{ name: "logits", elemType: "FLOAT", shape: ["batch", outputs] }],
-    initializers: [
-      { name: "axes", dims: [1], int64Data: [1] },
-      {
-        name: "W",
-        dims: [1, outputs],
-        floatData: Array.from({ length: outputs }, (_, i) => (((i + 1) * seed) % 7) / 7),
-      },
-      { name: "b", dims: [outputs], floatData: Array.from({ length: outputs }, () => 0.1) },
-    ],
-    nodes: [
-      { opType: "Cast", inputs: ["attention_mask"], outputs: ["mask_f"], attributes: [{ name: "to", type: 2, i: 1 }] },
-      { opType: "ReduceSum", inputs: ["mask_f", "axes"], outputs: ["length"] },
-      { opType: "MatMul", inputs: ["length", "W"], outputs: ["lw"] },
-      { opType: "Add", inputs: ["lw", "b"], outputs: ["logits"] },
-    ],
-  });
-}
+/** A small model of the text convention whose scores depend on the text's length. */
+export const tinyTextModel = lengthTextClassifier;
 
 /** The assets a text model needs: a WordPiece vocabulary, its preprocessing and labels. */
 export async function uploadTextAssets(

@@ -1,4 +1,4 @@
-import { maskEmbeddingModel } from "@modelmarket/onnx";
+import { lengthTextClassifier, maskEmbeddingModel } from "@modelmarket/onnx";
 import { expect, test } from "@playwright/test";
 import { screenshot, signUpInPortal, VOCAB, watchConsole } from "./support";
 
@@ -27,13 +27,13 @@ test("happy: a publisher publishes a model through the wizard and it appears in 
   // A bad plan: refused by the API, the message sits next to the fee.
   const plan = page.getByRole("group", { name: "Plan 1" });
   await plan.getByLabel("Monthly fee (USD)").fill("-5");
-  await page.getByRole("button", { name: "Publish" }).click();
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
   await expect(plan.locator(".field-error")).toContainText(/monthlyFeeCents/);
   await expect(page.getByRole("progressbar", { name: "Upload progress of model" })).toHaveAttribute("value", "1");
   await screenshot(page, "publish-wizard-error");
 
   await plan.getByLabel("Monthly fee (USD)").fill("0");
-  await page.getByRole("button", { name: "Publish" }).click();
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
   await expect(page).toHaveURL(/\/models\/publisher-inc[^/]*\/wizard-embedder/);
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   await expect(page.getByText("End-to-end tests")).toBeVisible();
@@ -73,7 +73,7 @@ test("happy: a publisher publishes a private draft, tries it, adds a version, ma
   await page.getByLabel("Name", { exact: true }).first().fill(name);
   await page.getByLabel("Description").fill("A draft, tried before it goes public.");
   await expect(page.getByLabel("Visibility")).toHaveValue("PRIVATE");
-  await page.getByRole("button", { name: "Publish" }).click();
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   await expect(page.getByRole("list", { name: "Task and tags" })).toContainText("private");
   const slug = new URL(page.url()).pathname.replace(/^\/models\//, "");
@@ -122,4 +122,50 @@ test("happy: a publisher publishes a private draft, tries it, adds a version, ma
   } finally {
     await consumer.close();
   }
+});
+
+test("happy: the wizard checks examples before publishing, refuses a wrong one, and the model page offers them as one-click tries", async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await signUpInPortal(page, "Example Makers");
+  await page.goto("/publish");
+  await page.getByLabel("Task").selectOption("TEXT_CLASSIFICATION");
+  await page.getByLabel("Model (.onnx)").setInputFiles({
+    name: "length.onnx",
+    mimeType: "application/octet-stream",
+    buffer: Buffer.from(lengthTextClassifier()),
+  });
+  await page
+    .getByLabel(/^Vocabulary/)
+    .setInputFiles({ name: "vocab.txt", mimeType: "text/plain", buffer: Buffer.from(VOCAB) });
+  await page.getByLabel(/^Labels/).setInputFiles({
+    name: "labels.json",
+    mimeType: "application/json",
+    buffer: Buffer.from('["short","medium","long"]'),
+  });
+  const examples = page.getByLabel(/^Examples/);
+  // A wrong expectation: the check shows what the model answers instead.
+  await examples.fill('[{"name": "greeting", "text": "hello world", "expect": {"label": "nonsense"}}]');
+  await page.getByRole("button", { name: "Check before publishing" }).click();
+  const preview = page.getByTestId("version-preview");
+  await expect(preview).toContainText(
+    /Example "greeting": expected "nonsense", the model answered "(short|medium|long)"/,
+  );
+  const answered = /answered "(\w+)"/.exec((await preview.textContent()) ?? "")?.[1] as string;
+  await screenshot(page, "publish-check");
+  const name = `length classifier ${Date.now()}`;
+  await page.getByLabel("Name", { exact: true }).first().fill(name);
+  await page.getByLabel("Description").fill("Says how long a text is.");
+  // Publishing with the wrong example is refused, next to the field.
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
+  await expect(page.locator("#examples-error")).toContainText("expected");
+  await examples.fill(`[{"name": "greeting", "text": "hello world", "expect": {"label": "${answered}"}}]`);
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  // The example is a one-click try on the model page.
+  await page.getByRole("button", { name: "Try greeting" }).click();
+  await expect(page.getByRole("region", { name: "Scores" })).toContainText(answered);
+  await expect(page.getByLabel("Text to classify")).toHaveValue("hello world");
+  expect(problems).toEqual([]);
 });

@@ -158,6 +158,25 @@ test("security: an oversized body to the portal's API proxy is refused while str
   });
   expect(declared.status()).toBe(413);
   expect((await declared.json()).errors[0].extensions.code).toBe("PAYLOAD_TOO_LARGE");
+  // Streamed without a length (chunked): refused once the limit is passed, not after 40 MB.
+  const base = test.info().project.use.baseURL as string;
+  let sent = 0;
+  const chunk = new TextEncoder().encode("x".repeat(1024 * 1024));
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= 40) return controller.close();
+      sent++;
+      controller.enqueue(sent === 1 ? new TextEncoder().encode('{"query":"{ __typename }","pad":"') : chunk);
+    },
+  });
+  const streamed = await fetch(`${base}/api/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+    duplex: "half",
+  } as RequestInit);
+  expect(streamed.status).toBe(413);
+  expect(sent).toBeLessThan(40);
   // The portal keeps serving.
   expect((await page.request.get("/icon.svg")).ok()).toBe(true);
 });

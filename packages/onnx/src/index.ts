@@ -7,4 +7,4 @@ export {
   type TensorSignature,
 } from "./inspect-onnx";
 export { type SandboxLimits, type SandboxResult, validateInSandbox } from "./sandbox/validate-in-sandbox";
-export { maskEmbeddingModel, memoryBombModel, runawayTextClassifier } from "./test-models";
+export { lengthTextClassifier, maskEmbeddingModel, memoryBombModel, runawayTextClassifier } from "./test-models";

@@ -121,3 +121,32 @@ export function runawayTextClassifier(itersPerId = 1_000_000): Uint8Array {
     ],
   });
 }
+
+/**
+ * A small model that fits the text convention (input_ids + attention_mask → [batch, labels]):
+ * scores depend on the text's length, so different texts get different answers.
+ */
+export function lengthTextClassifier(outputs = 3, seed = 1): Uint8Array {
+  return buildOnnxModel({
+    inputs: [
+      { name: "input_ids", elemType: "INT64", shape: ["batch", "sequence"] },
+      { name: "attention_mask", elemType: "INT64", shape: ["batch", "sequence"] },
+    ],
+    outputs: [{ name: "logits", elemType: "FLOAT", shape: ["batch", outputs] }],
+    initializers: [
+      { name: "axes", dims: [1], int64Data: [1] },
+      {
+        name: "W",
+        dims: [1, outputs],
+        floatData: Array.from({ length: outputs }, (_, i) => (((i + 1) * seed) % 7) / 7),
+      },
+      { name: "b", dims: [outputs], floatData: Array.from({ length: outputs }, () => 0.1) },
+    ],
+    nodes: [
+      { opType: "Cast", inputs: ["attention_mask"], outputs: ["mask_f"], attributes: [{ name: "to", type: 2, i: 1 }] },
+      { opType: "ReduceSum", inputs: ["mask_f", "axes"], outputs: ["length"] },
+      { opType: "MatMul", inputs: ["length", "W"], outputs: ["lw"] },
+      { opType: "Add", inputs: ["lw", "b"], outputs: ["logits"] },
+    ],
+  });
+}

@@ -19,7 +19,9 @@ import { printApiSchema } from "./print-schema";
 import { buildApiSchema } from "./schema";
 
 const COMMITTED = path.resolve(__dirname, "..", "..", "schema.graphql");
-const CONTRACT = path.resolve(__dirname, "..", "..", "..", "..", "..", "shared", "api-contract.graphql");
+// The contract's starting core, kept in the repository: the served schema must stay a
+// backward-compatible superset of it (clients written against it keep working).
+const CONTRACT = path.resolve(__dirname, "..", "..", "contract", "core-v1.graphql");
 
 /**
  * Contract operations that later issues build. Each must be absent until it really works;

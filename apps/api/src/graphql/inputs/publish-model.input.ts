@@ -189,3 +189,26 @@ export class UpdateModelInput {
   @IsOptional()
   visibility?: Visibility | null;
 }
+
+@InputType()
+export class PreviewVersionInput {
+  @Field(() => ModelTask)
+  task: ModelTask;
+
+  @Field(() => ID)
+  @Length(1, 64)
+  artifactId: string;
+
+  @Field(() => JSONScalar, { nullable: true })
+  assets?: unknown;
+
+  @Field(() => JSONScalar, { nullable: true })
+  examples?: unknown;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Image tasks: a sample PNG or JPEG (base64) to see as the model will.",
+  })
+  @IsOptional()
+  imageBase64?: string | null;
+}

@@ -3,13 +3,14 @@ import { requirePrincipal } from "../../auth/require-scope";
 import type { GraphQLContext } from "../../context";
 import { addPlan, retirePlan } from "../../use-cases/catalog/change-plans";
 import { listPublishedModels } from "../../use-cases/catalog/list-published-models";
+import { previewVersion } from "../../use-cases/catalog/preview-version";
 import { publishVersion } from "../../use-cases/catalog/publish-version";
 import { setVersionStatus } from "../../use-cases/catalog/set-version-status";
 import { unpublishModel } from "../../use-cases/catalog/unpublish-model";
 import { updateModel } from "../../use-cases/catalog/update-model";
 import { Access } from "../access";
-import { PlanInput, PublishVersionInput, UpdateModelInput } from "../inputs/publish-model.input";
-import { Model, PublishedModel } from "../types/catalog.type";
+import { PlanInput, PreviewVersionInput, PublishVersionInput, UpdateModelInput } from "../inputs/publish-model.input";
+import { Model, PublishedModel, VersionPreview } from "../types/catalog.type";
 
 /** What a publisher does with a published model: versions, edits, plans, unpublishing. */
 @Resolver(() => Model)
@@ -18,6 +19,18 @@ export class ModelLifecycleResolver {
   @Query(() => [PublishedModel], { description: "Your organisation's models (drafts and unpublished ones too)." })
   publishedModels(@Ctx() ctx: GraphQLContext) {
     return listPublishedModels(ctx.services, requirePrincipal(ctx.principal));
+  }
+
+  @Access("models:write")
+  @Mutation(() => VersionPreview, {
+    description:
+      "Checks an uploaded model against its task and runs its examples (and a sample image) as published versions run; stores nothing.",
+  })
+  previewVersion(@Arg("input", () => PreviewVersionInput) input: PreviewVersionInput, @Ctx() ctx: GraphQLContext) {
+    return previewVersion(ctx.services, requirePrincipal(ctx.principal), {
+      ...input,
+      image: input.imageBase64 ? { base64: input.imageBase64 } : null,
+    });
   }
 
   @Access("models:write")

@@ -98,3 +98,22 @@ export class PublishedModel {
   @Field(() => Model) model: Model;
   @Field(() => Int, { description: "Live (active or past-due) subscriptions." }) subscribers: number;
 }
+
+@ObjectType()
+export class ExampleResult {
+  @Field() name: string;
+  @Field() ok: boolean;
+  @Field() expected: string;
+  @Field() answered: string;
+}
+
+@ObjectType({ description: "What a version would do, before it is published (nothing is stored)." })
+export class VersionPreview {
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Image tasks: the sample image as the model receives it (PNG, base64), before scaling and normalisation.",
+  })
+  modelInput: string | null;
+  @Field(() => [ExampleResult]) examples: ExampleResult[];
+}

@@ -54,19 +54,45 @@ export async function checkExamples(
   task: ModelTask,
   version: { sha256: string; assets: unknown; signature: unknown; examples?: unknown },
 ): Promise<void> {
-  if (version.examples == null) return;
+  const results = await runExamples(services, principal, task, version);
+  const failures = results
+    .filter((r) => !r.ok)
+    .map((r) => `example ${r.name} expected ${r.expected} but the model answered ${r.answered}`);
+  if (failures.length) {
+    throw badInput(
+      `The model does not answer its examples as declared (check the preprocessing declaration): ${failures.join("; ")}.`,
+      "examples",
+    );
+  }
+}
+
+export interface ExampleResult {
+  name: string;
+  ok: boolean;
+  expected: string;
+  answered: string;
+}
+
+/** Each example through the serving path, with what was expected and what the model answered. */
+export async function runExamples(
+  services: AppServices,
+  principal: Principal,
+  task: ModelTask,
+  version: { sha256: string; assets: unknown; signature: unknown; examples?: unknown },
+): Promise<ExampleResult[]> {
+  if (version.examples == null) return [];
   const parsed = z.array(example).max(MAX_EXAMPLES).safeParse(version.examples);
   if (!parsed.success) {
     const why = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
     throw badInput(`The examples are invalid (${why}).`, "examples");
   }
-  if (!parsed.data.length) return;
+  if (!parsed.data.length) return [];
   if (!EXAMPLE_TASKS.includes(task)) {
     throw badInput(`Examples are checked for ${EXAMPLE_TASKS.join(", ")} models; ${task} takes none.`, "examples");
   }
   const infer = (inputs: Parameters<AppServices["inference"]["infer"]>[2], options: { batching: unknown }) =>
     services.inference.infer(principal.tenantId, version.sha256, inputs, options as never);
-  const failures: string[] = [];
+  const results: ExampleResult[] = [];
   for (const [i, ex] of parsed.data.entries()) {
     const name = ex.name ? `"${ex.name}"` : `#${i + 1}`;
     const wantsText = task === "TEXT_CLASSIFICATION";
@@ -112,14 +138,9 @@ export async function checkExamples(
       }
       throw error;
     }
-    if (!ok) failures.push(`example ${name} expected ${describe(ex.expect)} but the model answered ${answered}`);
+    results.push({ name, ok, expected: describe(ex.expect), answered });
   }
-  if (failures.length) {
-    throw badInput(
-      `The model does not answer its examples as declared (check the preprocessing declaration): ${failures.join("; ")}.`,
-      "examples",
-    );
-  }
+  return results;
 }
 
 function judgeLabel(ex: ModelExample, ranked: string[]): { ok: boolean; answered: string } {

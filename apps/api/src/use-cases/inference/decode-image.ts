@@ -80,7 +80,7 @@ export async function decodeImage(
   target: ImageLayout,
   limits: { maxBytes: number; maxPixels: number },
   preprocessing: ImagePreprocessing,
-): Promise<{ pixels: Float32Array; width: number; height: number; geometry: ImageGeometry }> {
+): Promise<{ pixels: Float32Array; width: number; height: number; geometry: ImageGeometry; resized: Buffer }> {
   const field = `images.${index}`;
   if (base64.length > Math.ceil((limits.maxBytes * 4) / 3) + 4) {
     throw payloadTooLarge(`Image ${index} is larger than ${limits.maxBytes} bytes.`, limits.maxBytes);
@@ -150,7 +150,8 @@ export async function decodeImage(
       pixels[target.layout === "NCHW" ? c * plane + p : p * channels + c] = value;
     }
   }
-  return { pixels, width: shownWidth, height: shownHeight, geometry: plan.geometry };
+  // `resized`: the model's input as 8-bit pixels before scaling (what a preview shows).
+  return { pixels, width: shownWidth, height: shownHeight, geometry: plan.geometry, resized: raw };
 }
 
 function imageError(error: unknown, index: number, field: string, maxPixels: number) {

@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { VersionFiles } from "@/components/version-files";
+import { VersionPreview } from "@/components/version-preview";
 import { clientGql, fieldErrors } from "@/lib/client-gql";
 import type { TaskInfo } from "@/lib/tasks";
 import { uploadVersionFiles } from "@/lib/upload-version-files";
@@ -136,6 +137,7 @@ export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
           err={err}
           described={described}
         />
+        <VersionPreview task={taskInfo} />
       </fieldset>
 
       <fieldset className="card stack">

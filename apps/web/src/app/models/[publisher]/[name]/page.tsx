@@ -19,7 +19,7 @@ const MODEL = `query Model($slug: String!) {
     publisher { name slug }
     card { intendedUse limitations license source }
     latestVersion { version }
-    versions { id version sha256 sizeBytes createdAt signature evaluation notes deprecated deprecationNote yanked yankReason }
+    versions { id version sha256 sizeBytes createdAt signature evaluation notes deprecated deprecationNote yanked yankReason examples }
     plans { id name monthlyFeeCents includedUnits unitPriceMicros currency rateLimitPerMinute }
   }
 }`;
@@ -68,6 +68,7 @@ interface ModelData {
       deprecationNote: string | null;
       yanked: boolean;
       yankReason: string | null;
+      examples: { name?: string; text?: string; image?: string }[] | null;
     }[];
     latestVersion: { version: string } | null;
     plans: ModelPlan[];
@@ -149,6 +150,7 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
             slug={model.slug}
             kind={taskInfo?.playground ?? ""}
             versions={model.versions.filter((v) => !v.yanked)}
+            examples={latest?.examples ?? []}
             signedIn={Boolean(session)}
             subscription={subscription}
             userIds={mine?.model?.playgroundUserIds ?? []}

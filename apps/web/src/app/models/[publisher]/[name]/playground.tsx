@@ -27,6 +27,7 @@ export function Playground({
   slug,
   kind,
   versions,
+  examples = [],
   signedIn,
   subscription,
   freePlan,
@@ -37,6 +38,8 @@ export function Playground({
   kind: string;
   /** Versions that can be called (not yanked), newest first; the first is the latest. */
   versions: { version: string; deprecated: boolean }[];
+  /** The latest version's publisher examples, offered as one-click tries. */
+  examples?: { name?: string; text?: string; image?: string }[];
   signedIn: boolean;
   subscription: MySubscription | null;
   freePlan: ModelPlan | null;
@@ -83,7 +86,7 @@ export function Playground({
     return true;
   }
 
-  async function run() {
+  async function run(preset?: { text?: string; image?: string }) {
     setBusy(true);
     setError(null);
     setOutput(null);
@@ -97,7 +100,9 @@ export function Playground({
       router.refresh();
       return;
     }
-    const result = await call();
+    if (preset?.text) setText(preset.text);
+    const presetImage = preset?.image ? await fromBase64(preset.image) : null;
+    const result = await call(preset?.text, presetImage);
     setBusy(false);
     if (result) {
       setRequestId(result.requestId ?? null);
@@ -109,7 +114,10 @@ export function Playground({
     router.refresh();
   }
 
-  async function call(): Promise<{
+  async function call(
+    presetText?: string,
+    presetImage?: { base64: string; url: string; width: number; height: number } | null,
+  ): Promise<{
     output?: Output;
     error?: string;
     requestId?: string;
@@ -119,7 +127,7 @@ export function Playground({
       case "text-labels": {
         const r = await clientGql<{ classifyText: { scores: { label: string; score: number }[] }[] }>(
           `mutation($v: String, $m: String!, $t: [String!]!) { classifyText(model: $m, version: $v, inputs: $t) { label score scores { label score } } }`,
-          { m: slug, v: version || null, t: [text] },
+          { m: slug, v: version || null, t: [presetText ?? text] },
         );
         return r.errors
           ? { error: r.errors[0]?.message, requestId: r.requestId, notices: r.notices }
@@ -147,7 +155,7 @@ export function Playground({
       case "image-boxes": {
         // A file chosen before the page finished loading never reached onChange: read it now.
         const chosen = fileInput.current?.files?.[0];
-        const picked = image ?? (chosen ? await pickImage(chosen) : null);
+        const picked = presetImage ?? image ?? (chosen ? await pickImage(chosen) : null);
         if (!picked) return { error: "Choose an image first." };
         if (kind === "image-labels") {
           const r = await clientGql<{ classifyImage: { top: { label: string; score: number }[] }[] }>(
@@ -192,6 +200,13 @@ export function Playground({
       default:
         return { error: `The playground has no ${kind} view yet.` };
     }
+  }
+
+  /** An example's base64 image as a picked file. */
+  async function fromBase64(base64: string) {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const type = bytes[0] === 0x89 ? "image/png" : "image/jpeg";
+    return pickImage(new File([bytes], "example", { type }));
   }
 
   async function pickImage(file: File | undefined) {
@@ -279,6 +294,25 @@ export function Playground({
             placeholder="leave empty to list the users this model knows"
           />
         </label>
+      ) : null}
+      {examples.length ? (
+        <section className="stack" aria-label="Examples">
+          <span className="muted">The publisher's examples:</span>
+          <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>
+            {examples.map((x, i) => (
+              <button
+                // biome-ignore lint/suspicious/noArrayIndexKey: examples are a fixed list of the version
+                key={i}
+                type="button"
+                className="secondary small"
+                disabled={busy}
+                onClick={() => void run({ text: x.text, image: x.image })}
+              >
+                Try {x.name ?? (x.text ? `“${x.text.slice(0, 30)}”` : `example ${i + 1}`)}
+              </button>
+            ))}
+          </div>
+        </section>
       ) : null}
       {versions.length > 1 ? (
         <label>

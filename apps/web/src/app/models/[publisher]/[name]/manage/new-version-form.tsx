@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { VersionFiles } from "@/components/version-files";
+import { VersionPreview } from "@/components/version-preview";
 import { clientGql, fieldErrors } from "@/lib/client-gql";
 import type { TaskInfo } from "@/lib/tasks";
 import { uploadVersionFiles } from "@/lib/upload-version-files";
@@ -82,6 +83,7 @@ export function NewVersionForm({ slug, task }: { slug: string; task: TaskInfo })
         err={err}
         described={described}
       />
+      <VersionPreview task={task} />
       {message ? (
         <p className={message.ok ? "ok-box" : "error-box"} role="status">
           {message.text}

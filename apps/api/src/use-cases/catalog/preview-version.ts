@@ -1,0 +1,54 @@
+import type { ModelTask } from "@modelmarket/db";
+import { badInput } from "@modelmarket/domain";
+import sharp from "sharp";
+import type { Principal } from "../../auth/principal";
+import type { AppServices } from "../../services";
+import { taskModule } from "../../tasks/registry";
+import { prepareImages } from "../inference/image-call";
+import { type ExampleResult, runExamples } from "./check-examples";
+import { prepareNewVersion } from "./new-version";
+
+/**
+ * What a version would do, before it is published: the graph and assets checked against the
+ * task, the examples' answers through the serving path, and — for image tasks — the image as
+ * the model will receive it (resized, letterboxed or cropped as declared), to compare with
+ * what the publisher's own pipeline feeds it. Nothing is stored.
+ */
+export async function previewVersion(
+  services: AppServices,
+  principal: Principal,
+  input: {
+    task: ModelTask;
+    artifactId: string;
+    assets?: unknown;
+    examples?: unknown;
+    image?: { base64: string } | null;
+  },
+): Promise<{ modelInput: string | null; examples: ExampleResult[] }> {
+  const version = await prepareNewVersion(services, principal.tenantId, input.task, {
+    version: "0.0.0-preview",
+    artifactId: input.artifactId,
+    assets: input.assets,
+    examples: input.examples,
+  });
+  const examples = await runExamples(services, principal, input.task, version);
+  let modelInput: string | null = null;
+  if (input.image) {
+    const playground = taskModule(input.task).playground;
+    if (playground !== "image-labels" && playground !== "image-boxes") {
+      throw badInput(`A preview image needs an image task, not ${input.task}.`, "image");
+    }
+    const prepared = await prepareImages(services, version, [input.image]);
+    const { target } = prepared;
+    const image = prepared.decoded[0];
+    if (image) {
+      const png = await sharp(image.resized, {
+        raw: { width: target.width, height: target.height, channels: target.channels },
+      })
+        .png()
+        .toBuffer();
+      modelInput = png.toString("base64");
+    }
+  }
+  return { modelInput, examples };
+}

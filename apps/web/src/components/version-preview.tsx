@@ -1,0 +1,103 @@
+"use client";
+import { useState } from "react";
+import { clientGql } from "@/lib/client-gql";
+import type { TaskInfo } from "@/lib/tasks";
+import { uploadVersionFiles } from "@/lib/upload-version-files";
+
+const PREVIEW = `mutation($i: PreviewVersionInput!) { previewVersion(input: $i) { modelInput examples { name ok expected answered } } }`;
+
+interface Preview {
+  modelInput: string | null;
+  examples: { name: string; ok: boolean; expected: string; answered: string }[];
+}
+
+/**
+ * "Check before publishing": uploads the enclosing form's files, and shows what the model
+ * will receive (a sample image as the platform resizes it) and its answers to the examples,
+ * computed exactly as published versions are served. Nothing is published.
+ */
+export function VersionPreview({ task }: { task: TaskInfo }) {
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const imageTask = task.playground === "image-labels" || task.playground === "image-boxes";
+
+  async function check(button: HTMLButtonElement) {
+    const form = button.form;
+    if (!form) return;
+    setBusy(true);
+    setError(null);
+    setPreview(null);
+    try {
+      const data = new FormData(form);
+      const files = await uploadVersionFiles(data, task, () => {});
+      if (!files.ok) {
+        setError(Object.values(files.errors).join(" "));
+        return;
+      }
+      const sample = data.get("sample") as File | null;
+      const imageBase64 = sample && sample.size > 0 ? await toBase64(sample) : null;
+      const result = await clientGql<{ previewVersion: Preview }>(PREVIEW, {
+        i: {
+          task: task.task,
+          artifactId: files.artifactId,
+          assets: files.assets,
+          examples: files.examples,
+          imageBase64,
+        },
+      });
+      if (result.errors || !result.data) setError(result.errors?.[0]?.message ?? "The check failed.");
+      else setPreview(result.data.previewVersion);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="stack" aria-label="Check before publishing">
+      {imageTask ? (
+        <label>
+          Sample image (optional): see it as the model will
+          <input name="sample" type="file" accept="image/png,image/jpeg" />
+        </label>
+      ) : null}
+      <div>
+        <button type="button" className="secondary" disabled={busy} onClick={(e) => void check(e.currentTarget)}>
+          {busy ? "Checking…" : "Check before publishing"}
+        </button>
+      </div>
+      <div aria-live="polite">
+        {error ? <p className="error-box">{error}</p> : null}
+        {preview ? (
+          <div className="card stack" data-testid="version-preview">
+            <p className="ok-box">The model fits the task {task.displayName.toLowerCase()}.</p>
+            {preview.modelInput ? (
+              <figure style={{ margin: 0 }}>
+                {/* biome-ignore lint/performance/noImgElement: a data URL from the API, nothing to optimise */}
+                <img
+                  src={`data:image/png;base64,${preview.modelInput}`}
+                  alt="Your sample as the model receives it"
+                  style={{ imageRendering: "pixelated", maxWidth: "100%", border: "1px solid #ccc" }}
+                />
+                <figcaption className="muted">What the model receives (before scaling and normalisation).</figcaption>
+              </figure>
+            ) : null}
+            {preview.examples.map((x) => (
+              <p key={x.name} className={x.ok ? "ok-box" : "error-box"}>
+                Example {x.name}: expected {x.expected}, the model answered {x.answered}.
+              </p>
+            ))}
+            {!preview.examples.length ? <p className="muted">No examples to check.</p> : null}
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+async function toBase64(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
