@@ -225,7 +225,7 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
       <Snippets
         slug={model.slug}
         operation={taskInfo?.operation ?? ""}
-        version={latest?.version ?? null}
+        versions={model.versions.filter((v) => !v.yanked).map((v) => v.version)}
         apiUrl={publicApiUrl}
       />
     </>

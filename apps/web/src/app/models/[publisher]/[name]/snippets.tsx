@@ -1,4 +1,6 @@
-// Copy-paste examples filled with the model's slug, for the task's operation.
+"use client";
+// Copy-paste examples filled with the model's slug, for the task's operation, pinned to a version.
+import { useState } from "react";
 
 // Keyed by the API operation the task registry names for the model's task (`tasks { operation }`).
 const OPERATIONS: Record<string, { query: string; variables: Record<string, unknown> }> = {
@@ -29,18 +31,20 @@ const OPERATIONS: Record<string, { query: string; variables: Record<string, unkn
   },
 };
 
-/** Copy-paste calls pinned to `version` (leave `v` out to follow the latest version). */
+/** Copy-paste calls pinned to a version of the caller's choice (or following the latest). */
 export function Snippets({
   slug,
   operation,
-  version,
+  versions,
   apiUrl,
 }: {
   slug: string;
   operation: string;
-  version: string | null;
+  /** Callable versions, newest first (the first is the latest). */
+  versions: string[];
   apiUrl: string;
 }) {
+  const [version, setVersion] = useState<string | null>(versions[0] ?? null);
   const op = OPERATIONS[operation];
   if (!op) return null;
   const request = { query: op.query, variables: { m: slug, v: version, ...op.variables } };
@@ -71,8 +75,21 @@ print(res.json())`;
     <div className="stack">
       <p className="muted">
         Create a key on the <a href="/keys">API keys</a> page and export it as <code>MODELMARKET_KEY</code>. Each input
-        is one billed unit. {version ? `Pinned to version ${version}; set "v" to null to follow the latest.` : ""}
+        is one billed unit.
       </p>
+      {versions.length ? (
+        <label>
+          Version in the examples
+          <select value={version ?? ""} onChange={(e) => setVersion(e.target.value || null)}>
+            <option value="">none: follow the latest</option>
+            {versions.map((v) => (
+              <option key={v} value={v}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
       {(
         [
           ["curl", curl],
