@@ -97,6 +97,13 @@ test("happy: a publisher publishes a private draft, tries it, adds a version, ma
   await form.getByRole("button", { name: "Publish version" }).click();
   await expect(form.getByRole("status")).toContainText("Version 1.1.0 published; the latest is 1.1.0.");
 
+  // Plans: add a paid one, retire nothing yet (the free plan keeps its subscribers).
+  const addPlan = page.getByRole("form", { name: "Add a plan" });
+  await addPlan.getByLabel("Name").fill("Team");
+  await addPlan.getByLabel("Monthly fee (USD)").fill("29");
+  await addPlan.getByRole("button", { name: "Add plan" }).click();
+  await expect(page.getByRole("button", { name: "Retire Team" })).toBeVisible();
+
   // 4. Make it public.
   const edit = page.getByRole("form", { name: "Edit model" });
   await edit.getByLabel("Visibility").selectOption("PUBLIC");
@@ -115,9 +122,14 @@ test("happy: a publisher publishes a private draft, tries it, adds a version, ma
     await other.getByRole("link", { name }).click();
     await expect(other.getByText(/latest version 1\.1\.0/)).toBeVisible();
     await expect(other.getByRole("row", { name: /1\.1\.0.*Longer vocabulary.*latest/ })).toBeVisible();
+    await expect(other.getByRole("region", { name: "Team plan" })).toBeVisible();
     await other.getByRole("button", { name: "Run" }).click();
-    await expect(other.getByLabel("Version")).toBeVisible();
-    await expect(other.getByLabel("Version").locator("option")).toHaveText(["latest (1.1.0)", "1.1.0", "1.0.0"]);
+    await expect(other.getByRole("form", { name: "Playground" }).getByLabel("Version")).toBeVisible();
+    await expect(other.getByRole("form", { name: "Playground" }).getByLabel("Version").locator("option")).toHaveText([
+      "latest (1.1.0)",
+      "1.1.0",
+      "1.0.0",
+    ]);
     await screenshot(other, "model-page-versions");
   } finally {
     await consumer.close();

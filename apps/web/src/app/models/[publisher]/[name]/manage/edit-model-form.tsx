@@ -6,7 +6,7 @@ import type { OwnModel } from "./page";
 
 const UPDATE = `mutation($m: String!, $i: UpdateModelInput!) { updateModel(model: $m, input: $i) { visibility } }`;
 
-/** Description, tags and visibility (a private draft goes public here). */
+/** Description, tags, card and visibility (a private draft goes public here). */
 export function EditModelForm({ model }: { model: OwnModel }) {
   const router = useRouter();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -25,6 +25,12 @@ export function EditModelForm({ model }: { model: OwnModel }) {
           .split(",")
           .map((t) => t.trim())
           .filter(Boolean),
+        card: Object.fromEntries(
+          (["intendedUse", "limitations", "license", "source"] as const).map((k) => [
+            k,
+            String(form.get(k) ?? "").trim() || null,
+          ]),
+        ),
       },
     });
     setBusy(false);
@@ -43,6 +49,22 @@ export function EditModelForm({ model }: { model: OwnModel }) {
       <label>
         Tags (comma-separated)
         <input name="tags" defaultValue={model.tags.join(", ")} />
+      </label>
+      <label>
+        Intended use
+        <textarea name="intendedUse" rows={2} defaultValue={model.card?.intendedUse ?? ""} />
+      </label>
+      <label>
+        Limitations
+        <textarea name="limitations" rows={2} defaultValue={model.card?.limitations ?? ""} />
+      </label>
+      <label>
+        License
+        <input name="license" defaultValue={model.card?.license ?? ""} />
+      </label>
+      <label>
+        Source (weights and training data)
+        <input name="source" defaultValue={model.card?.source ?? ""} />
       </label>
       <label>
         Visibility

@@ -5,6 +5,7 @@ import { gqlAsUser } from "@/lib/api";
 import { fetchTasks } from "@/lib/tasks";
 import { EditModelForm } from "./edit-model-form";
 import { NewVersionForm } from "./new-version-form";
+import { PlanActions } from "./plan-actions";
 import { UnpublishButton } from "./unpublish-button";
 import { VersionActions } from "./version-actions";
 
@@ -14,6 +15,8 @@ export const metadata: Metadata = { title: "Manage model" };
 // Only the publisher's own models: publishedModels lists nothing of another organisation.
 const OWN = `query Own { publishedModels { subscribers model {
   slug name description task visibility unpublishedAt tags
+  card { intendedUse limitations license source }
+  plans { id name monthlyFeeCents includedUnits unitPriceMicros currency rateLimitPerMinute }
   latestVersion { version }
   versions { version createdAt notes deprecated deprecationNote yanked yankReason }
 } } }`;
@@ -26,6 +29,21 @@ export interface OwnModel {
   visibility: string;
   unpublishedAt: string | null;
   tags: string[];
+  card: {
+    intendedUse: string | null;
+    limitations: string | null;
+    license: string | null;
+    source: string | null;
+  } | null;
+  plans: {
+    id: string;
+    name: string;
+    monthlyFeeCents: number;
+    includedUnits: number;
+    unitPriceMicros: number;
+    currency: string;
+    rateLimitPerMinute: number;
+  }[];
   latestVersion: { version: string } | null;
   versions: {
     version: string;
@@ -81,6 +99,9 @@ export default async function ManageModelPage({ params }: { params: Promise<Para
 
       <h2>Edit</h2>
       <EditModelForm model={model} />
+
+      <h2>Plans</h2>
+      <PlanActions slug={model.slug} plans={model.plans} />
 
       {model.unpublishedAt ? null : (
         <>
