@@ -6,6 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { Database } from "@modelmarket/db";
+import cors from "cors";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import { Redis } from "ioredis";
 import { AuthRateLimits } from "./auth/auth-rate-limits";
@@ -105,7 +106,10 @@ export async function startApi(services: AppServices, port: number, host: string
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await buildApiSchema(),
     introspection: env.NODE_ENV !== "production",
-    csrfPrevention: true,
+    // The API takes no cookies, so only a request bearing credentials could be forged: one with
+    // an Authorization header is never "simple" (a browser preflights it), so such GET queries
+    // pass; simple requests without any of these headers stay refused.
+    csrfPrevention: { requestHeaders: ["authorization", "x-apollo-operation-name", "apollo-require-preflight"] },
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: 4000 },
     includeStacktraceInErrorResponses: false,
@@ -122,6 +126,24 @@ export async function startApi(services: AppServices, port: number, host: string
   });
   await apollo.start();
 
+  // Browser apps on the configured origins (none by default); preflights answered here.
+  if (env.CORS_ORIGINS.length) {
+    app.use(
+      cors({
+        origin: env.CORS_ORIGINS.includes("*") ? true : env.CORS_ORIGINS,
+        methods: ["GET", "POST", "OPTIONS"],
+        allowedHeaders: [
+          "authorization",
+          "content-type",
+          "idempotency-key",
+          "apollo-require-preflight",
+          "x-apollo-operation-name",
+        ],
+        exposedHeaders: ["x-request-id", "retry-after"],
+        maxAge: 600,
+      }),
+    );
+  }
   app.use(requestIdMiddleware);
   app.get("/health/live", (_req, res) => {
     res.json({ status: "ok" });
@@ -151,7 +173,7 @@ export async function startApi(services: AppServices, port: number, host: string
       }),
     }),
   );
-  app.use(bodyErrorHandler(logger));
+  app.use(bodyErrorHandler(logger, env.GRAPHQL_MAX_BODY_BYTES));
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -178,8 +200,9 @@ const rejectBatches: RequestHandler = (req, res, next) => {
   res.status(400).json({
     errors: [
       {
-        message: "Batched operations are not supported; send one operation per request.",
-        extensions: { code: "BAD_USER_INPUT" },
+        message:
+          "Batched operations are not supported: each request is one operation with its own request id, which is the receipt of its billed call; send one operation per request.",
+        extensions: { code: "BAD_USER_INPUT", requestId: res.locals.requestId },
       },
     ],
     extensions: { requestId: res.locals.requestId },
@@ -187,17 +210,24 @@ const rejectBatches: RequestHandler = (req, res, next) => {
 };
 
 /** Body-parser failures on /graphql, answered in GraphQL's error shape with a contract code. */
-function bodyErrorHandler(logger: Logger): ErrorRequestHandler {
+function bodyErrorHandler(logger: Logger, limitBytes: number): ErrorRequestHandler {
   return (error, _req, res, _next) => {
     const requestId = res.locals.requestId as string | undefined;
     const tooLarge = error?.type === "entity.too.large";
     const malformed = error?.type === "entity.parse.failed";
     if (!tooLarge && !malformed) logger.error({ err: error }, "unexpected error");
     const [status, code, message] = tooLarge
-      ? [413, "PAYLOAD_TOO_LARGE", "The request body is larger than this API accepts."]
+      ? [
+          413,
+          "PAYLOAD_TOO_LARGE",
+          `The request body is larger than ${limitBytes} bytes (GRAPHQL_MAX_BODY_BYTES; it fits one image of IMAGE_MAX_BYTES in base64).`,
+        ]
       : malformed
         ? [400, "BAD_USER_INPUT", "The request body is not valid JSON."]
         : [500, "INTERNAL_SERVER_ERROR", `Internal server error; quote request id ${requestId} when reporting it.`];
-    res.status(status).json({ errors: [{ message, extensions: { code } }], extensions: { requestId } });
+    res.status(status).json({
+      errors: [{ message, extensions: { code, requestId, ...(tooLarge ? { limitBytes } : {}) } }],
+      extensions: { requestId },
+    });
   };
 }

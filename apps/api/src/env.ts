@@ -42,11 +42,21 @@ const schema = z
       .min(1024 ** 3)
       .default(4 * 1024 ** 3),
     MODEL_VALIDATION_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
-    GRAPHQL_MAX_BODY_BYTES: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(10 * 1024 * 1024),
+    /** Default: one image of IMAGE_MAX_BYTES, base64-encoded (4/3), plus 1 MiB for the rest. */
+    GRAPHQL_MAX_BODY_BYTES: z.coerce.number().int().positive().optional(),
+    /** Browser apps on these origins may call the API (CORS); comma-separated, none by default. */
+    CORS_ORIGINS: z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((o) => o.trim().replace(/\/$/, ""))
+          .filter(Boolean),
+      )
+      .refine((list) => list.every((o) => o === "*" || /^https?:\/\/[^/\s]+$/.test(o)), {
+        message: "must be origins such as https://app.example.com (scheme, host, optional port), comma-separated",
+      }),
     SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
     SIGNIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE: z.coerce.number().int().positive().default(30),
     SIGNUP_MAX_PER_IP_PER_HOUR: z.coerce.number().int().positive().default(20),
@@ -109,7 +119,8 @@ const schema = z
     }
   });
 
-export type Env = z.infer<typeof schema> & {
+export type Env = Omit<z.infer<typeof schema>, "GRAPHQL_MAX_BODY_BYTES"> & {
+  GRAPHQL_MAX_BODY_BYTES: number;
   sessionSecret: Uint8Array;
   dataDir: string;
   inferenceSecret: string;
@@ -123,6 +134,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const dataDir = path.resolve(parsed.data.DATA_DIR);
   return {
     ...parsed.data,
+    // Derived so that the documented image limit can be reached (base64 grows bytes by 4/3).
+    GRAPHQL_MAX_BODY_BYTES:
+      parsed.data.GRAPHQL_MAX_BODY_BYTES ?? Math.ceil((parsed.data.IMAGE_MAX_BYTES * 4) / 3) + 1024 * 1024,
     dataDir,
     inferenceSecret: parsed.data.INFERENCE_SHARED_SECRET ?? localSecret(dataDir, "inference-secret"),
     proxySecret: parsed.data.PROXY_SHARED_SECRET ?? localSecret(dataDir, "proxy-secret"),

@@ -233,6 +233,21 @@ describe("metering", () => {
     }
   });
 
+  it("happy: a replay answers with the original call's request id, whose receipt resolves", async () => {
+    const { model, key } = await setUp({ includedUnits: 100 });
+    const idem = `replay-${Date.now()}`;
+    const first = await call(key, model.slug, ["hello"], idem);
+    const again = await call(key, model.slug, ["hello"], idem);
+    const firstId = (first.body.extensions as { requestId: string }).requestId;
+    expect((again.body.extensions as { requestId: string }).requestId).toBe(firstId);
+    expect((again.body.extensions as { replayed?: boolean }).replayed).toBe(true);
+    const receipt = await key.client.request<{ receipt: { units: number } | null }>(
+      `query($r: ID!) { receipt(requestId: $r) { units } }`,
+      { r: firstId },
+    );
+    expect(receipt.receipt?.units).toBe(1);
+  });
+
   it("error: the same Idempotency-Key with a different input is BAD_USER_INPUT and bills nothing", async () => {
     const { model, consumer, key } = await setUp({ includedUnits: 100 });
     const k = crypto.randomUUID();

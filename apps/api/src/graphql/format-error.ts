@@ -23,6 +23,16 @@ const CLIENT_ERROR_CODES = new Set([
  * request id, and its details go to the log only.
  */
 export function createFormatError(logger: Logger) {
+  const format = formatWith(logger);
+  // Every error names its request, also those Apollo answers before any plugin runs (a CSRF
+  // refusal, a malformed GET), whose bodies carry no top-level extensions.
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const result = format(formatted, error);
+    return { ...result, extensions: { ...result.extensions, requestId: currentRequestId() } };
+  };
+}
+
+function formatWith(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const unwrapped = unwrapResolverError(error);
     // An AppError thrown by a plugin arrives wrapped in the GraphQLError of toGraphQLError.

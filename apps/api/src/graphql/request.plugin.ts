@@ -60,10 +60,16 @@ export const requestPlugin: ApolloServerPlugin<GraphQLContext> = {
       },
       async willSendResponse({ response, contextValue }) {
         if (response.body.kind === "single") {
-          const notices = requestScope.getStore()?.notices;
+          const scope = requestScope.getStore();
+          const notices = scope?.notices;
+          // A replayed call answers with its original request id (its receipt), in the body and
+          // the X-Request-Id header; this request's own id stays in the logs as replayRequestId.
+          const requestId = scope?.replayOf ?? contextValue.requestId;
+          if (scope?.replayOf) response.http.headers.set("x-request-id", scope.replayOf);
           response.body.singleResult.extensions = {
             ...response.body.singleResult.extensions,
-            requestId: contextValue.requestId,
+            requestId,
+            ...(scope?.replayOf ? { replayed: true } : {}),
             ...(notices?.length ? { notices } : {}),
           };
         }

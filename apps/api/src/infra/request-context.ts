@@ -7,6 +7,8 @@ export interface RequestScope {
   idempotencyKey?: string;
   /** Set by the request's one billed inference call (billed-call.ts). */
   billed?: boolean;
+  /** Set when this request replayed an earlier call (same Idempotency-Key): that call's request id. */
+  replayOf?: string;
   /** What the caller should know about this answer (a deprecated version, an unpublished model). */
   notices?: string[];
 }

@@ -117,16 +117,22 @@ function baseRow(callable: CallableVersion, started: number) {
 async function findIdempotent(services: AppServices, tenantId: string, key: string) {
   return services.db.usageEvent.findUnique({
     where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: key } },
-    select: { requestHash: true, response: true },
+    select: { requestHash: true, response: true, requestId: true },
   });
 }
 
-function replay<T>(earlier: { requestHash: string | null; response: unknown }, requestHash: string): T {
+function replay<T>(
+  earlier: { requestHash: string | null; response: unknown; requestId: string },
+  requestHash: string,
+): T {
   if (earlier.requestHash !== requestHash) {
     throw new AppError(
       "BAD_USER_INPUT",
       "This Idempotency-Key was already used with a different input; use a new key for a new call.",
     );
   }
+  // A replay is the same call: it answers with the original request id, the call's receipt.
+  const scope = requestScope.getStore();
+  if (scope) scope.replayOf = earlier.requestId;
   return earlier.response as T;
 }

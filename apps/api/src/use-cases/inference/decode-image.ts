@@ -83,7 +83,7 @@ export async function decodeImage(
 ): Promise<{ pixels: Float32Array; width: number; height: number; geometry: ImageGeometry; resized: Buffer }> {
   const field = `images.${index}`;
   if (base64.length > Math.ceil((limits.maxBytes * 4) / 3) + 4) {
-    throw payloadTooLarge(`Image ${index} is larger than ${limits.maxBytes} bytes.`, limits.maxBytes);
+    throw payloadTooLarge(`Image ${index} is larger than ${limits.maxBytes} bytes (IMAGE_MAX_BYTES).`, limits.maxBytes);
   }
   if (!/^[A-Za-z0-9+/=\s_-]*$/.test(base64)) throw badInput(`Image ${index} is not valid base64.`, field);
   const bytes = Buffer.from(base64, "base64");
@@ -100,7 +100,7 @@ export async function decodeImage(
     throw badInput(`Image ${index} must be a PNG or JPEG (got ${meta.format ?? "unknown"}).`, field);
   }
   if ((meta.width ?? 0) * (meta.height ?? 0) > limits.maxPixels) {
-    throw payloadTooLarge(`Image ${index} has more than ${limits.maxPixels} pixels.`);
+    throw payloadTooLarge(`Image ${index} has more than ${limits.maxPixels} pixels (IMAGE_MAX_PIXELS).`);
   }
   let raw: Buffer;
   // EXIF orientation applies first, so width and height are the image as a viewer shows it.
