@@ -30,6 +30,10 @@ test("happy: a new consumer finds the sentiment model, tries it, subscribes, get
 
   // Subscribe to the paid plan.
   await page.getByRole("button", { name: "Switch to Pro" }).click();
+  // Nothing is charged on one click: the price is confirmed first.
+  const confirm = page.getByRole("group", { name: "Confirm Pro" });
+  await expect(confirm).toContainText("$9.00 is charged for this month");
+  await confirm.getByRole("button", { name: "Confirm: $9.00 / month" }).click();
   await expect(page.getByText("Subscribed to Pro.")).toBeVisible();
   await expect(page.getByRole("region", { name: "Pro plan" })).toContainText("your plan");
 

@@ -48,8 +48,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                     <Link href="/publish">Publish</Link>
                   </li>
                   <li className="nav-user">
-                    <span title={session.user.email ?? undefined}>{session.user.name}</span>
-                    <SignOutButton />
+                    <span title={session.user.email ?? undefined}>{session.user.name}</span> <SignOutButton />
                   </li>
                 </>
               ) : (

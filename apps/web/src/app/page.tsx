@@ -101,6 +101,9 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
                   <p className="muted">
                     by {node.publisher.name}
                     {node.visibility === "PRIVATE" ? " · private" : ""}
+                    <br />
+                    {/* The slug tells two publishers of the same display name apart. */}
+                    <code>{node.slug}</code>
                   </p>
                   <ul className="badges" aria-label="Task and tags">
                     <li className="badge">{TASK_LABELS[node.task] ?? node.task}</li>

@@ -23,8 +23,11 @@ export function Plans({
   const router = useRouter();
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // A paid plan is confirmed with its price first: one click never charges a fee.
+  const [confirming, setConfirming] = useState<ModelPlan | null>(null);
 
   async function choose(plan: ModelPlan) {
+    setConfirming(null);
     setBusy(plan.id);
     setMessage(null);
     // Switching plans: the API keeps one live subscription per model, so cancel first.
@@ -67,7 +70,9 @@ export function Plans({
             </h3>
             <p style={{ margin: "0.25rem 0" }}>
               <strong>
-                {plan.monthlyFeeCents === 0 ? "Free" : `${money(plan.monthlyFeeCents, plan.currency)} / month`}
+                {plan.monthlyFeeCents === 0
+                  ? "No monthly fee"
+                  : `${money(plan.monthlyFeeCents, plan.currency)} / month`}
               </strong>
             </p>
             <ul className="muted" style={{ margin: "0 0 0.5rem", paddingLeft: "1.1rem" }}>
@@ -90,8 +95,34 @@ export function Plans({
               <button type="button" className="secondary small" onClick={cancel} disabled={busy !== null}>
                 {busy === "cancel" ? "Canceling…" : "Cancel subscription"}
               </button>
+            ) : confirming?.id === plan.id ? (
+              <fieldset className="stack" style={{ border: "none", padding: 0, margin: 0 }}>
+                <legend className="visually-hidden">Confirm {plan.name}</legend>
+                <p style={{ margin: 0 }}>
+                  {money(plan.monthlyFeeCents, plan.currency)} is charged for this month and each month after
+                  {plan.unitPriceMicros > 0
+                    ? `, plus ${pricePer1k(plan.unitPriceMicros, plan.currency)} beyond the included units`
+                    : ""}
+                  {subscription ? `; your ${subscription.plan.name} plan ends now` : ""}.
+                </p>
+                <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>
+                  <button type="button" className="small" onClick={() => choose(plan)} disabled={busy !== null}>
+                    {busy === plan.id
+                      ? "Subscribing…"
+                      : `Confirm: ${money(plan.monthlyFeeCents, plan.currency)} / month`}
+                  </button>
+                  <button type="button" className="secondary small" onClick={() => setConfirming(null)}>
+                    Not now
+                  </button>
+                </div>
+              </fieldset>
             ) : (
-              <button type="button" className="small" onClick={() => choose(plan)} disabled={busy !== null}>
+              <button
+                type="button"
+                className="small"
+                onClick={() => (plan.monthlyFeeCents > 0 ? setConfirming(plan) : choose(plan))}
+                disabled={busy !== null}
+              >
                 {busy === plan.id
                   ? "Subscribing…"
                   : subscription
