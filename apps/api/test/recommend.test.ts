@@ -74,6 +74,20 @@ describe("recommend", () => {
     expect((await api.client.request<Ids>(USER_IDS, { s: slug })).model.playgroundUserIds).toEqual([]);
   });
 
+  it("security: a caller-dependent field is never served from the catalog response cache", async () => {
+    const USER_IDS = `query($s: String!) { model(slug: $s) { slug playgroundUserIds } }`;
+    type Ids = { model: { playgroundUserIds: string[] } };
+    const newcomer = await signUpTenant(api, "Newcomer");
+    expect((await newcomer.client.request<Ids>(USER_IDS, { s: slug })).model.playgroundUserIds).toEqual([]);
+    const models = await api.client.request<{ model: { plans: { id: string }[] } }>(
+      `query($s: String!) { model(slug: $s) { plans { id } } }`,
+      { s: slug },
+    );
+    await subscribeTo(newcomer, slug, models.model.plans[0]?.id);
+    // The same query text right after subscribing: the answer follows the subscription.
+    expect((await newcomer.client.request<Ids>(USER_IDS, { s: slug })).model.playgroundUserIds).toHaveLength(25);
+  });
+
   it("happy: returns the trained model's top-k for the user, best first, through the inference tier", async () => {
     const user = 5;
     const { body } = await consumer.client.raw<Recs>(RECOMMEND, { model: slug, userId: data.userIds[user], k: 5 });

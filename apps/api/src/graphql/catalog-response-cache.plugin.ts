@@ -1,9 +1,68 @@
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
-import { Kind, type OperationDefinitionNode } from "graphql";
+import {
+  type DocumentNode,
+  type GraphQLSchema,
+  getNamedType,
+  Kind,
+  type OperationDefinitionNode,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+} from "graphql";
 import type { GraphQLContext } from "../context";
 
-/** Root fields whose result depends only on the caller's tenant, the arguments and the catalog. */
-const CATALOG_FIELDS = new Set(["models", "model", "__typename"]);
+/**
+ * The fields whose value depends only on the caller's tenant, the arguments and the catalog,
+ * by type. Only a query that selects nothing else is cached: a field added later (or one that
+ * depends on the caller, such as Model.playgroundUserIds) is not cacheable until listed here.
+ */
+const CACHEABLE: Record<string, ReadonlySet<string>> = {
+  Query: new Set(["models", "model"]),
+  ModelConnection: new Set(["edges", "pageInfo", "totalCount"]),
+  ModelEdge: new Set(["cursor", "node"]),
+  PageInfo: new Set(["hasNextPage", "endCursor"]),
+  Model: new Set([
+    "id",
+    "slug",
+    "name",
+    "description",
+    "task",
+    "visibility",
+    "tags",
+    "publisher",
+    "latestVersion",
+    "versions",
+    "plans",
+    "card",
+    "unpublishedAt",
+  ]),
+  Tenant: new Set(["id", "slug", "name"]),
+  ModelVersion: new Set([
+    "id",
+    "version",
+    "sha256",
+    "sizeBytes",
+    "createdAt",
+    "signature",
+    "evaluation",
+    "notes",
+    "deprecated",
+    "deprecationNote",
+    "yanked",
+    "yankReason",
+    "examples",
+  ]),
+  Plan: new Set([
+    "id",
+    "name",
+    "monthlyFeeCents",
+    "includedUnits",
+    "unitPriceMicros",
+    "currency",
+    "rateLimitPerMinute",
+  ]),
+  ModelCard: new Set(["intendedUse", "limitations", "license", "source"]),
+};
 
 /**
  * Whole-response cache for catalog queries, the hottest read path (every portal visit,
@@ -15,8 +74,8 @@ export const catalogResponseCachePlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     let key: string | null = null;
     return {
-      async responseForOperation({ operation, request, contextValue }) {
-        if (!isCatalogQuery(operation)) return null;
+      async responseForOperation({ operation, document, schema, request, contextValue }) {
+        if (!isCatalogQuery(schema, document, operation)) return null;
         key = JSON.stringify([
           "response",
           contextValue.principal?.tenantId ?? "-",
@@ -40,9 +99,37 @@ export const catalogResponseCachePlugin: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
-function isCatalogQuery(operation: OperationDefinitionNode): boolean {
+/** A query every field of which (fragments included) is on the cacheable list, with no directives. */
+export function isCatalogQuery(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): boolean {
   if (operation.operation !== "query") return false;
-  return operation.selectionSet.selections.every(
-    (s) => s.kind === Kind.FIELD && CATALOG_FIELDS.has(s.name.value) && !s.directives?.length,
+  let cacheable = true;
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Directive() {
+        cacheable = false;
+      },
+      Field(node) {
+        if (node.name.value === "__typename") return;
+        const parent = typeInfo.getParentType();
+        const allowed = parent ? CACHEABLE[getNamedType(parent).name] : undefined;
+        if (!allowed?.has(node.name.value)) cacheable = false;
+      },
+      OperationDefinition(node) {
+        // Only the operation being run (a document may hold several).
+        if (node !== operation) return false;
+      },
+    }),
+  );
+  return (
+    cacheable &&
+    operation.selectionSet.selections.some(
+      (s) => s.kind === Kind.FIELD || s.kind === Kind.FRAGMENT_SPREAD || s.kind === Kind.INLINE_FRAGMENT,
+    )
   );
 }
