@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { gqlAsUser } from "@/lib/api";
 import { fetchTasks } from "@/lib/tasks";
+import type { ModelPlan } from "../page";
 import { EditModelForm } from "./edit-model-form";
 import { NewVersionForm } from "./new-version-form";
 import { PlanActions } from "./plan-actions";
@@ -35,15 +36,7 @@ export interface OwnModel {
     license: string | null;
     source: string | null;
   } | null;
-  plans: {
-    id: string;
-    name: string;
-    monthlyFeeCents: number;
-    includedUnits: number;
-    unitPriceMicros: number;
-    currency: string;
-    rateLimitPerMinute: number;
-  }[];
+  plans: ModelPlan[];
   latestVersion: { version: string } | null;
   versions: {
     version: string;
