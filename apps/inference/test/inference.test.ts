@@ -125,6 +125,14 @@ describe("KServe v2 protocol", () => {
     expect((await infer("0".repeat(64), topkInputs([1, 2, 3, 4]))).status).toBe(404);
   });
 
+  it("security: /metrics (which names tenants) needs the shared secret", async () => {
+    expect((await fetch(`${tier.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${tier.url}/metrics`, { headers: { authorization: "Bearer guess" } })).status).toBe(401);
+    const ok = await fetch(`${tier.url}/metrics`, { headers: { authorization: `Bearer ${SECRET}` } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain("inference_requests_total");
+  });
+
   it("error: malformed tensors and missing inputs are BAD_USER_INPUT naming the problem", async () => {
     const wrongSize = await infer(TOPK, [{ name: "scores", datatype: "FP32", shape: [1, 4], data: [1, 2] }]);
     expect(wrongSize.status).toBe(400);
