@@ -64,6 +64,8 @@ test("security: a second tenant cannot see the first's private model or its usag
   await signUpInPortal(page, "Curious Corp");
   await page.goto(`/models/${slug}`);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  // A real 404, not a 200 page that says so.
+  expect((await page.request.get(`/models/${slug}`)).status()).toBe(404);
   await page.goto(`/?q=${encodeURIComponent("hidden embedder")}`);
   await expect(page.getByText(/No model matches/)).toBeVisible();
   await page.goto("/usage?days=1");

@@ -1,0 +1,1 @@
+export { LoadingStatus as default } from "@/components/loading-status";
