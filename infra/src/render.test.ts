@@ -100,7 +100,7 @@ describe("Kubernetes manifests", () => {
     const web = inNs("modelmarket").find((o) => o.kind === "Deployment" && o.metadata.name === "web");
     const c = containers(web)[0] as Record<string, any>;
     expect(c.env.map((e: { name: string }) => e.name)).toEqual(
-      expect.arrayContaining(["API_URL", "NEXTAUTH_URL", "PUBLIC_API_URL", "NEXTAUTH_SECRET"]),
+      expect.arrayContaining(["API_URL", "NEXTAUTH_URL", "PUBLIC_API_URL", "NEXTAUTH_SECRET", "PROXY_SHARED_SECRET"]),
     );
     expect([c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path]).toEqual(["/icon.svg", "/api/auth/providers"]);
     expect(c.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toContain("/app/apps/web/.next/cache");

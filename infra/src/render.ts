@@ -294,6 +294,8 @@ export function renderManifests(options: RenderOptions): K8sObject[] {
         secretEnv("REDIS_URL", "redis-url"),
         secretEnv("SESSION_SECRET", "session-secret"),
         secretEnv("INFERENCE_SHARED_SECRET", "inference-shared-secret"),
+        // The portal forwards its visitors' addresses with it (per-address limits, docs/security.md).
+        secretEnv("PROXY_SHARED_SECRET", "proxy-shared-secret"),
       ],
       resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } },
       live: "/health/live",
@@ -313,6 +315,9 @@ export function renderManifests(options: RenderOptions): K8sObject[] {
         { name: "NEXTAUTH_URL", value: publicUrls.web },
         { name: "PUBLIC_API_URL", value: publicUrls.api },
         secretEnv("NEXTAUTH_SECRET", "nextauth-secret"),
+        secretEnv("PROXY_SHARED_SECRET", "proxy-shared-secret"),
+        // Behind the cluster's ingress, which appends the visitor's address to X-Forwarded-For.
+        { name: "WEB_TRUSTED_PROXY_HOPS", value: "1" },
       ],
       resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
       // Neither probe calls the API: a slow API must not get the portal restarted.
