@@ -4,6 +4,7 @@ import type { TextTokenizer } from "./index";
 /** What a Hugging Face `tokenizer.json` declares about length, read once. */
 interface TokenizerFile {
   truncation?: { max_length?: number } | null;
+  padding?: { pad_id?: number } | null;
   model?: { type?: string };
 }
 
@@ -40,6 +41,7 @@ export function huggingFaceTokenizer(tokenizerJson: string, configJson?: string 
       : undefined);
   return {
     declaredMaxLength: declaredMax,
+    padId: file.padding?.pad_id ?? 0,
     encode(text: string, maxLength: number): number[] {
       const ids = tokenizer.encode(text).ids;
       const limit = Math.min(maxLength, declaredMax ?? maxLength);
@@ -52,4 +54,6 @@ export function huggingFaceTokenizer(tokenizerJson: string, configJson?: string 
 export interface HuggingFaceTokenizer extends TextTokenizer {
   /** The file's own truncation length (tokenizer.json, else tokenizer_config's model_max_length). */
   declaredMaxLength?: number;
+  /** The id rows are padded with (the file's `padding.pad_id`; 0 when it declares none). */
+  padId: number;
 }

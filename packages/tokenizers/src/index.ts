@@ -9,6 +9,8 @@ export type TokenizerKind = "sentencepiece" | "wordpiece";
 /** What a text model is fed: ids of one text, already cut to the model's maximum length. */
 export interface TextTokenizer {
   encode(text: string, maxLength: number): number[];
+  /** The id a batch's shorter rows are padded with (0 unless the tokenizer declares one). */
+  padId?: number;
 }
 
 /**

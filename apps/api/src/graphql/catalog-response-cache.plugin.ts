@@ -3,7 +3,6 @@ import {
   type DocumentNode,
   type GraphQLSchema,
   getNamedType,
-  Kind,
   type OperationDefinitionNode,
   TypeInfo,
   visit,
@@ -126,10 +125,5 @@ export function isCatalogQuery(
       },
     }),
   );
-  return (
-    cacheable &&
-    operation.selectionSet.selections.some(
-      (s) => s.kind === Kind.FIELD || s.kind === Kind.FRAGMENT_SPREAD || s.kind === Kind.INLINE_FRAGMENT,
-    )
-  );
+  return cacheable;
 }

@@ -25,14 +25,15 @@ export const requestPlugin: ApolloServerPlugin<GraphQLContext> = {
     return {
       async didResolveOperation({ contextValue, operation, document, request, schema }) {
         // Text that no database or log can hold is refused here, for every field alike.
-        const unfit = unrepresentableString(request.variables ?? {}, "") ?? unrepresentableLiteral(document);
+        const variables = request.variables ?? {};
+        const { unfitLiteral, longId } = checkDocument(schema, document, variables);
+        const unfit = unrepresentableString(variables, "") ?? unfitLiteral;
         if (unfit) {
           throw toGraphQLError(
             badInput(`\`${unfit}\` contains a NUL character or an unpaired UTF-16 surrogate; send valid text.`, unfit),
           );
         }
         // Every id this API issues is short: a longer one is a mistake (or an attack), said so.
-        const longId = overlongId(schema, document, request.variables ?? {});
         if (longId)
           throw toGraphQLError(
             badInput(`\`${longId}\` is not an id (ids are at most ${MAX_ID_LENGTH} characters).`, longId),
@@ -125,30 +126,23 @@ function unrepresentableString(value: unknown, path: string): string | null {
   return null;
 }
 
-/** The argument name of the first string literal in the document that is not valid text. */
-function unrepresentableLiteral(document: DocumentNode): string | null {
-  let found: string | null = null;
-  let argument = "query";
-  visit(document, {
-    Argument: {
-      enter: (node) => {
-        argument = node.name.value;
-      },
-    },
-    StringValue: (node) => {
-      if (!found && UNFIT.test(node.value)) found = argument;
-    },
-  });
-  return found;
-}
-
 const MAX_ID_LENGTH = 200;
 
-/** The name of the first ID-typed variable or argument literal longer than MAX_ID_LENGTH. */
-function overlongId(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>): string | null {
+/**
+ * One pass over the document (it runs on every request): the argument name of the first
+ * string literal that is not valid text, and the name of the first ID-typed variable or
+ * argument literal longer than MAX_ID_LENGTH.
+ */
+function checkDocument(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+): { unfitLiteral: string | null; longId: string | null } {
   const tooLong = (v: unknown): boolean =>
     typeof v === "string" ? v.length > MAX_ID_LENGTH : Array.isArray(v) ? v.some(tooLong) : false;
-  let found: string | null = null;
+  let unfitLiteral: string | null = null;
+  let longId: string | null = null;
+  let argument = "query";
   const typeInfo = new TypeInfo(schema);
   visit(
     document,
@@ -156,16 +150,20 @@ function overlongId(schema: GraphQLSchema, document: DocumentNode, variables: Re
       VariableDefinition(node) {
         let type = node.type;
         while (type.kind !== Kind.NAMED_TYPE) type = type.type;
-        if (!found && type.name.value === "ID" && tooLong(variables[node.variable.name.value]))
-          found = node.variable.name.value;
+        if (!longId && type.name.value === "ID" && tooLong(variables[node.variable.name.value]))
+          longId = node.variable.name.value;
       },
       Argument(node) {
+        argument = node.name.value;
         const arg = typeInfo.getArgument();
-        if (!found && arg && getNamedType(arg.type).name === "ID" && node.value.kind === Kind.STRING) {
-          if (tooLong(node.value.value)) found = node.name.value;
+        if (!longId && arg && getNamedType(arg.type).name === "ID" && node.value.kind === Kind.STRING) {
+          if (tooLong(node.value.value)) longId = node.name.value;
         }
+      },
+      StringValue(node) {
+        if (!unfitLiteral && UNFIT.test(node.value)) unfitLiteral = argument;
       },
     }),
   );
-  return found;
+  return { unfitLiteral, longId };
 }

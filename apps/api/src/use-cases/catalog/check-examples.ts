@@ -6,7 +6,7 @@ import type { AppServices } from "../../services";
 import { imageClassification } from "../inference/classify-image";
 import { textClassifications } from "../inference/classify-text";
 import { detectionsOf, iou } from "../inference/detect-objects";
-import { prepareImages } from "../inference/image-call";
+import { type Infer, prepareImages } from "../inference/image-call";
 import { readLabels } from "../inference/read-json-asset";
 import { textTensors } from "../inference/text-inputs";
 
@@ -90,8 +90,8 @@ export async function runExamples(
   if (!EXAMPLE_TASKS.includes(task)) {
     throw badInput(`Examples are checked for ${EXAMPLE_TASKS.join(", ")} models; ${task} takes none.`, "examples");
   }
-  const infer = (inputs: Parameters<AppServices["inference"]["infer"]>[2], options: { batching: unknown }) =>
-    services.inference.infer(principal.tenantId, version.sha256, inputs, options as never);
+  const infer: Infer = (inputs, options) =>
+    services.inference.infer(principal.tenantId, version.sha256, inputs, options);
   const results: ExampleResult[] = [];
   for (const [i, ex] of parsed.data.entries()) {
     const name = ex.name ? `"${ex.name}"` : `#${i + 1}`;

@@ -40,7 +40,8 @@ export async function prepareImageCall(
   return { callable, ...prepared, run };
 }
 
-type Infer = (inputs: WireTensor[], options: { batching: BatchingPolicy | null }) => Promise<WireTensor[]>;
+/** One model call of a prepared input, as the caller routes it (its tenant, weight, billing). */
+export type Infer = (inputs: WireTensor[], options: { batching: BatchingPolicy | null }) => Promise<WireTensor[]>;
 
 /**
  * A version's images as its model takes them (the serving path, also used to check a new

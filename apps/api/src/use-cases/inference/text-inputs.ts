@@ -54,7 +54,7 @@ export async function textTensors(
   }
   const ids = texts.map((t) => tokenizer.encode(t, settings.maxLength));
   const length = Math.max(1, ...ids.map((row) => row.length));
-  const padId = kind === "huggingface" ? await hfPadId(services, version.assets) : 0;
+  const padId = tokenizer.padId ?? 0;
   const flatIds: number[] = [];
   const mask: number[] = [];
   for (const row of ids) {
@@ -73,14 +73,6 @@ export async function textTensors(
     tensors.push({ name: "token_type_ids", datatype: "INT64", shape, data: new Array(flatIds.length).fill(0) });
   }
   return { tensors, batching: batchingPolicy("text", signature, settings.batching) };
-}
-
-/** The id a Hugging Face tokenizer pads with (its `padding.pad_id`; 0 when it declares none). */
-async function hfPadId(services: AppServices, assets: unknown): Promise<number> {
-  const file = JSON.parse(await readTextAsset(services, assets, "tokenizer")) as {
-    padding?: { pad_id?: number } | null;
-  };
-  return file.padding?.pad_id ?? 0;
 }
 
 /** Rows of a [batch, …] output. */
