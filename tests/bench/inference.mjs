@@ -1,14 +1,11 @@
 // Part 2 (inference tier), all ratios from one run:
-// - overhead: classifyText of one sentence through GraphQL (API key, subscription check, HTTP
-//   to the tier, the tenant's worker) vs session.run on the same tokenised input in-process,
-//   p50 ratio, target ≤ 1.5;
+// (the per-call overhead against session.run is measured at the same pace in callpath.mjs)
 // - batching: embedText throughput at 32 concurrent single-sentence calls, batching on vs
 //   off (the tier restarted with INFERENCE_BATCHING=off), target ≥ 1.5×;
 // - noisy neighbour: tenant A's p99 while tenant B floods vs A alone, target ≤ 2×.
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
-import * as ort from "onnxruntime-node";
 import { percentile, root, secrets, summary } from "./product.mjs";
 
 const { ModelmarketClient } = await import(path.join(root, "packages/api-client/dist/index.js"));
@@ -77,42 +74,10 @@ export async function runInference({ url, dataDir, restart, settings, inferenceU
   const keyA = await tenant(anon, "Bench A");
   const keyB = await tenant(anon, "Bench B");
 
-  // Overhead: the same sentence through GraphQL and straight into onnxruntime (1 thread, as
-  // the tier's workers run with INFERENCE_THREADS=1).
   const zoo = path.join(dataDir, "model-zoo", "sentiment");
-  const session = await ort.InferenceSession.create(path.join(zoo, "model.onnx"), {
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-  });
   const tokenizer = createTokenizer("sentencepiece", fs.readFileSync(path.join(zoo, "vocab.json"), "utf8"));
   const ids = tokenizer.encode(SENTENCE, 256);
-  const feeds = {
-    input_ids: new ort.Tensor("int64", BigInt64Array.from(ids, BigInt), [1, ids.length]),
-    attention_mask: new ort.Tensor(
-      "int64",
-      BigInt64Array.from(ids, () => 1n),
-      [1, ids.length],
-    ),
-  };
-  const direct = [];
-  const graphql = [];
   await sequential(url, keyA, CLASSIFY, { t: [SENTENCE] }, 30); // warm-up
-  for (let i = 0; i < 30; i++) await session.run(feeds);
-  for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < calls; i++) {
-      const started = performance.now();
-      await session.run(feeds);
-      direct.push(performance.now() - started);
-    }
-    graphql.push(...(await sequential(url, keyA, CLASSIFY, { t: [SENTENCE] }, calls)));
-  }
-  await session.release();
-  const overhead = {
-    directP50Ms: round2(percentile(direct, 50)),
-    graphqlP50Ms: round2(percentile(graphql, 50)),
-    graphqlP99Ms: round2(percentile(graphql, 99)),
-  };
-  overhead.ratio = round2(overhead.graphqlP50Ms / overhead.directP50Ms);
 
   // Noisy neighbour: A's sequential calls alone, then while B floods with 16-sentence calls.
   const alone = await sequential(url, keyA, CLASSIFY, { t: [SENTENCE] }, calls);
@@ -176,10 +141,6 @@ export async function runInference({ url, dataDir, restart, settings, inferenceU
   };
 
   console.log("\nInference: overhead, batching and noisy neighbour (one run)");
-  console.log(
-    `  overhead: classifyText via GraphQL p50 ${overhead.graphqlP50Ms} ms vs session.run in-process p50 ${overhead.directP50Ms} ms` +
-      ` → ratio ${overhead.ratio} (target <= 1.5) ${overhead.ratio <= 1.5 ? "MET" : "MISSED"}`,
-  );
   const rps = (runs) => runs.map((r) => r.reqPerSec).join(" / ");
   console.log(
     `  batching: embedText, 32 concurrent single-sentence calls through GraphQL: on ${rps(on.graphqlRuns)} req/s` +
@@ -193,7 +154,7 @@ export async function runInference({ url, dataDir, restart, settings, inferenceU
       ` vs ${neighbour.aloneP99Ms} ms alone → ${neighbour.p99Ratio}× (target <= 2) ${neighbour.p99Ratio <= 2 ? "MET" : "MISSED"};` +
       ` p50 ${neighbour.contendedP50Ms} vs ${neighbour.aloneP50Ms} ms`,
   );
-  return { part: "inference", overhead, batching, neighbour };
+  return { part: "inference", batching, neighbour };
 }
 
 async function tenantIdOf(anon, key) {

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench`: figures as ratios against a baseline measured in the same run on the same
-// server, since these machines are shared and noisy. `--part foundation|inference` runs one.
+// server, since these machines are shared and noisy. `--part foundation|callpath|inference|metering|portal`
+// runs one; BENCH_DATABASE_URL runs the product on PostgreSQL instead of the embedded PGlite.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { runCallPath } from "./callpath.mjs";
 import { runFoundation } from "./foundation.mjs";
 import { runInference } from "./inference.mjs";
 import { runMetering } from "./metering.mjs";
@@ -18,7 +20,7 @@ const settings = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
 };
 const partArg = process.argv.indexOf("--part");
-const parts = partArg > 0 ? [process.argv[partArg + 1]] : ["foundation", "inference", "metering", "portal"];
+const parts = partArg > 0 ? [process.argv[partArg + 1]] : ["foundation", "callpath", "inference", "metering", "portal"];
 
 const port = await freePort();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-bench-"));
@@ -48,6 +50,15 @@ try {
       server = await startProduct(port, dataDir);
     }
   };
+  if (parts.includes("callpath")) {
+    results.callpath = await runCallPath({
+      url,
+      dataDir,
+      settings,
+      inferenceUrl: server.inferenceUrl,
+      productPid: server.pid,
+    });
+  }
   if (parts.includes("metering")) results.metering = await runMetering({ url, restart, settings });
   if (parts.includes("inference")) {
     results.inference = await runInference({

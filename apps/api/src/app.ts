@@ -27,11 +27,13 @@ import { CacheBus } from "./infra/cache-bus";
 import { HttpInferenceClient } from "./infra/inference-client";
 import { createLogger, type Logger } from "./infra/logger";
 import { createStripe } from "./infra/stripe-client";
+import { TenantAdmission } from "./infra/tenant-admission";
 import { TenantRouter } from "./infra/tenant-router";
 import { UsageWriter } from "./infra/usage-writer";
 import type { AppServices } from "./services";
 import { InferenceRateLimits } from "./use-cases/billing/inference-rate-limits";
 import { CatalogCache } from "./use-cases/catalog/catalog-cache";
+import { LiveSubscriptionCache } from "./use-cases/subscriptions/live-subscription-cache";
 
 export function createServices(
   env: Env,
@@ -57,10 +59,17 @@ export function createServices(
     authRateLimits: new AuthRateLimits(env),
     artifacts: new LocalArtifactStore(path.join(env.dataDir, "artifacts")),
     catalogCache: new CatalogCache(env.CATALOG_CACHE_TTL_MS, cacheBus),
+    liveSubscriptions: new LiveSubscriptionCache(env.SUBSCRIPTION_CACHE_TTL_MS, cacheBus),
     inference: new HttpInferenceClient(
       (tenantId) => router.endpointFor(tenantId),
       env.inferenceSecret,
       env.INFERENCE_DEADLINE_MS,
+    ),
+    admission: new TenantAdmission(
+      env.API_MAX_CONCURRENT_CALLS,
+      env.API_TENANT_CONCURRENT_CALLS,
+      env.API_ADMISSION_MAX_WAIT_MS,
+      1_000,
     ),
     usage: new UsageWriter(db, logger, { maxDelayMs: env.USAGE_COMMIT_MAX_DELAY_MS, maxBatch: 1000 }),
     inferenceRateLimits: new InferenceRateLimits(env.INFERENCE_RATE_LIMITS === "on", redis),

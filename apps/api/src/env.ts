@@ -67,6 +67,7 @@ const schema = z
     API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
     CATALOG_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
     ROUTING_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
+    SUBSCRIPTION_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
     LAST_USED_FLUSH_MS: z.coerce.number().int().positive().default(10_000),
     SEED_DEMO: bool.default(true),
     DEMO_PASSWORD: z.string().min(10).default("demo-publisher-2026"),
@@ -85,6 +86,12 @@ const schema = z
     INFERENCE_RATE_LIMITS: z.enum(["on", "off"]).default("on"),
     /** off: inference is neither metered nor billed — only to measure metering's cost. */
     METERING: z.enum(["on", "off"]).default("on"),
+    /** Inference calls running at once in this API process (tenant-admission.ts); 0 = no limit. */
+    API_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(0).default(64),
+    /** Of those, at most this many for one tenant; its excess waits behind its own calls. */
+    API_TENANT_CONCURRENT_CALLS: z.coerce.number().int().positive().default(16),
+    /** How long a call may wait for a place before RATE_LIMITED with a retry hint. */
+    API_ADMISSION_MAX_WAIT_MS: z.coerce.number().int().positive().default(5_000),
     USAGE_COMMIT_MAX_DELAY_MS: z.coerce.number().int().min(0).max(100).default(0),
     PLATFORM_FEE_PERCENT: z.coerce.number().min(0).max(100).default(20),
     BILLING_CLOSE_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),

@@ -8,9 +8,11 @@ import type { ArtifactStore } from "./infra/artifact-store";
 import type { CacheBus } from "./infra/cache-bus";
 import type { InferenceClient } from "./infra/inference-client";
 import type { Logger } from "./infra/logger";
+import type { TenantAdmission } from "./infra/tenant-admission";
 import type { UsageWriter } from "./infra/usage-writer";
 import type { InferenceRateLimits } from "./use-cases/billing/inference-rate-limits";
 import type { CatalogCache } from "./use-cases/catalog/catalog-cache";
+import type { LiveSubscriptionCache } from "./use-cases/subscriptions/live-subscription-cache";
 
 /** Everything a use case may need, built once at start-up (see app.ts). */
 export interface AppServices {
@@ -24,9 +26,13 @@ export interface AppServices {
   authRateLimits: AuthRateLimits;
   artifacts: ArtifactStore;
   catalogCache: CatalogCache;
+  /** Tenants' live subscriptions as the call path reads them (invalidated over cacheBus). */
+  liveSubscriptions: LiveSubscriptionCache;
   /** Cross-instance cache invalidation (Redis pub/sub when REDIS_URL is set). */
   cacheBus: CacheBus;
   inference: InferenceClient;
+  /** Per-tenant fair admission of inference calls into this process. */
+  admission: TenantAdmission;
   usage: UsageWriter;
   inferenceRateLimits: InferenceRateLimits;
   /** null without STRIPE_SECRET_KEY. */

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { decodeBinaryBody, encodeBinaryBody, HEADER_LENGTH } from "@modelmarket/kserve";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import type { BatchingPolicy } from "./batching";
@@ -11,7 +12,7 @@ import { FairScheduler } from "./fair-scheduler";
 import { InferenceError } from "./inference-error";
 import { createMetrics } from "./metrics";
 import { TenantWorker } from "./tenant-worker";
-import { checkWireTensor } from "./tensors";
+import { checkWireTensor, type WireTensor } from "./tensors";
 
 const MODEL_NAME = /^[0-9a-f]{64}$/;
 const TENANT_ID = /^tnt_[0-9a-z]{26}$/;
@@ -56,7 +57,8 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
     res.json({ ready: true });
   });
   app.get("/v2", (_req, res) => {
-    res.json({ name: "modelmarket-inference", version: "1", extensions: ["model_repository"] });
+    // Extensions this server implements (the protocol's server metadata).
+    res.json({ name: "modelmarket-inference", version: "1", extensions: ["binary_tensor_data"] });
   });
   const authenticated = (req: Request) => {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
@@ -127,23 +129,26 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
   app.get("/v2/models/:name", guard, metadata);
   app.get("/v2/models/:name/versions/:version", guard, metadata);
   // Ready = loaded in this tenant's worker; a cold model loads on its first request.
-  app.get("/v2/models/:name/ready", guard, (req, res) => {
+  // The protocol answers with the status (200 ready, 4xx not): a cold model is not ready until
+  // its first inference request has loaded it into the tenant's worker.
+  const ready = (req: Request, res: Response) => {
     const worker = workers.get(req.headers["x-tenant-id"] as string);
-    res.json({ name: req.params.name, ready: worker?.isWarm(modelPath(req.params.name as string)) ?? false });
-  });
+    const loaded = worker?.isWarm(modelPath(req.params.name as string)) ?? false;
+    res.status(loaded ? 200 : 400).json({ name: req.params.name, ready: loaded });
+  };
+  app.get("/v2/models/:name/ready", guard, ready);
+  app.get("/v2/models/:name/versions/:version/ready", guard, ready);
 
   const infer = async (req: Request, res: Response, next: NextFunction) => {
     const tenant = req.headers["x-tenant-id"] as string;
     const name = req.params.name as string;
     const model = name.slice(0, 12);
     try {
-      const body = req.body as {
-        id?: string;
-        inputs?: unknown[];
-        outputs?: { name: string }[];
-        parameters?: { batching?: unknown };
-      };
-      if (!Array.isArray(body?.inputs) || body.inputs.length === 0) {
+      const body = req.body as InferRequestBody;
+      if (!body || typeof body !== "object") {
+        throw new InferenceError(400, "BAD_USER_INPUT", "The body must be a JSON inference request.");
+      }
+      if (!Array.isArray(body.inputs) || body.inputs.length === 0) {
         throw new InferenceError(400, "BAD_USER_INPUT", "`inputs` must be a non-empty array of tensors.");
       }
       let inputs: ReturnType<typeof checkWireTensor>[];
@@ -169,7 +174,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
       if (reply.type !== "result") throw new Error("unexpected worker reply");
       metrics.requests.inc({ tenant, model, outcome: "ok" });
       logger.debug({ requestId: req.headers["x-request-id"], tenant, model, computeMs: reply.computeMs }, "infer");
-      res.json({ id: body.id, model_name: name, model_version: "1", outputs: reply.outputs });
+      sendInferResponse(res, body, { id: body.id, model_name: name, model_version: "1" }, reply.outputs);
     } catch (error) {
       const outcome = error instanceof InferenceError ? error.code : "error";
       metrics.requests.inc({ tenant, model, outcome });
@@ -177,8 +182,12 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
       next(error);
     }
   };
-  app.post("/v2/models/:name/infer", guard, express.json({ limit: "64mb" }), infer);
-  app.post("/v2/models/:name/versions/:version/infer", guard, express.json({ limit: "64mb" }), infer);
+  app.post("/v2/models/:name/infer", guard, readInferBody, infer);
+  app.post("/v2/models/:name/versions/:version/infer", guard, readInferBody, infer);
+  // Anything else is the protocol's JSON error, not an HTML page.
+  app.use((_req: Request, _res: Response, next: NextFunction) => {
+    next(new InferenceError(404, "NOT_FOUND", "No such endpoint of the inference protocol."));
+  });
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof InferenceError) {
@@ -235,4 +244,59 @@ function batchingOf(value: unknown): BatchingPolicy | undefined {
   const delay = Number(v.maxQueueDelayMs ?? 0);
   if (!Number.isInteger(size) || size < 2 || size > 256 || !(delay >= 0 && delay <= 100)) return undefined;
   return { maxBatchSize: size, maxQueueDelayMs: delay, padSequences: v.padSequences === true };
+}
+
+type InferRequestBody = {
+  id?: string;
+  inputs?: unknown[];
+  outputs?: { name: string; parameters?: { binary_data?: boolean } }[];
+  parameters?: { batching?: unknown; binary_data_output?: boolean };
+};
+
+const jsonBody = express.json({ limit: "64mb", type: () => true });
+const rawBody = express.raw({ limit: "64mb", type: () => true });
+
+/**
+ * The request body: JSON, or with the binary tensor extension a JSON header of
+ * Inference-Header-Content-Length bytes followed by the inputs' raw bytes.
+ */
+function readInferBody(req: Request, res: Response, next: NextFunction): void {
+  const headerLength = req.headers[HEADER_LENGTH];
+  if (headerLength === undefined) {
+    jsonBody(req, res, next);
+    return;
+  }
+  rawBody(req, res, (error?: unknown) => {
+    if (error) {
+      next(error);
+      return;
+    }
+    try {
+      req.body = decodeBinaryBody(req.body as Buffer, Number(headerLength), "inputs");
+      next();
+    } catch (cause) {
+      next(new InferenceError(400, "BAD_USER_INPUT", `Binary tensor request: ${(cause as Error).message}`));
+    }
+  });
+}
+
+/**
+ * Outputs in JSON, or in binary where the request asked: `parameters.binary_data_output`
+ * for all, `binary_data` on a requested output for that one.
+ */
+function sendInferResponse(
+  res: Response,
+  body: InferRequestBody,
+  header: Record<string, unknown>,
+  outputs: WireTensor[],
+): void {
+  const all = body.parameters?.binary_data_output === true;
+  const asked = new Set((body.outputs ?? []).filter((o) => o.parameters?.binary_data === true).map((o) => o.name));
+  if (!all && asked.size === 0) {
+    res.json({ ...header, outputs });
+    return;
+  }
+  const encoded = encodeBinaryBody(header, "outputs", outputs, (t) => all || asked.has(t.name));
+  res.setHeader(HEADER_LENGTH, String(encoded.headerLength));
+  res.type("application/octet-stream").send(encoded.body);
 }

@@ -1,6 +1,7 @@
 // One tenant's worker process (started by tenant-worker.ts under an address-space cap):
 // holds that tenant's onnxruntime sessions and runs its requests. Messages come over IPC.
 import fs from "node:fs";
+import { halfToNumber, numberToHalf } from "@modelmarket/kserve";
 import { LRUCache } from "lru-cache";
 import * as ort from "onnxruntime-node";
 import { KSERVE_TO_ORT, ORT_TO_KSERVE, type WireTensor } from "./tensors";
@@ -29,7 +30,8 @@ export type WorkerReply =
 export interface ModelIo {
   name: string;
   datatype: string;
-  shape: (number | string)[];
+  /** -1 for a variable dimension. */
+  shape: number[];
 }
 
 const threads = Number(process.env.INFERENCE_THREADS ?? 1);
@@ -60,36 +62,51 @@ async function session(modelPath: string): Promise<{ session: ort.InferenceSessi
 
 function toOrt(t: WireTensor): ort.Tensor {
   const type = KSERVE_TO_ORT[t.datatype] as ort.Tensor.Type;
+  const numbers = t.data as number[];
   const data =
     type === "int64"
-      ? BigInt64Array.from(t.data as number[], (v) => BigInt(Math.trunc(v)))
-      : type === "float32"
-        ? Float32Array.from(t.data as number[])
-        : type === "float64"
-          ? Float64Array.from(t.data as number[])
-          : type === "int32"
-            ? Int32Array.from(t.data as number[])
-            : type === "int16"
-              ? Int16Array.from(t.data as number[])
-              : type === "int8"
-                ? Int8Array.from(t.data as number[])
-                : type === "uint8" || type === "bool"
-                  ? Uint8Array.from(t.data as number[], Number)
-                  : (t.data as string[]).map(String);
+      ? BigInt64Array.from(numbers, (v) => BigInt(Math.trunc(v)))
+      : type === "uint64"
+        ? BigUint64Array.from(numbers, (v) => BigInt(Math.trunc(v)))
+        : type === "float16"
+          ? Uint16Array.from(numbers, numberToHalf)
+          : type === "string"
+            ? (t.data as string[]).map(String)
+            : type === "bool"
+              ? Uint8Array.from(t.data, (v) => (v === true || v === 1 ? 1 : 0))
+              : TYPED_ARRAYS[type]?.from(numbers);
+  if (!data) throw new Error(`unsupported tensor type ${type}`);
   return new ort.Tensor(type, data as never, t.shape);
 }
 
+const TYPED_ARRAYS: Partial<Record<ort.Tensor.Type, { from(values: ArrayLike<number>): ArrayLike<number> }>> = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  int16: Int16Array,
+  int8: Int8Array,
+  uint32: Uint32Array,
+  uint16: Uint16Array,
+  uint8: Uint8Array,
+};
+
 function toWire(name: string, t: ort.Tensor): WireTensor {
-  const data = Array.from(t.data as ArrayLike<number | bigint | string>, (v) =>
-    typeof v === "bigint" ? Number(v) : v,
-  );
+  const values = t.data as ArrayLike<number | bigint | string | boolean>;
+  const data =
+    t.type === "float16"
+      ? Array.from(values as ArrayLike<number>, halfToNumber)
+      : t.type === "bool"
+        ? Array.from(values, (v) => v === 1 || v === true)
+        : Array.from(values, (v) => (typeof v === "bigint" ? Number(v) : v));
   return { name, datatype: ORT_TO_KSERVE[t.type] ?? t.type, shape: [...t.dims], data: data as (number | string)[] };
 }
 
 function io(names: readonly string[], metadata: readonly ort.InferenceSession.ValueMetadata[]): ModelIo[] {
   return names.map((name, i) => {
     const m = metadata[i] as { isTensor?: boolean; type?: string; shape?: (number | string)[] } | undefined;
-    return { name, datatype: ORT_TO_KSERVE[m?.type ?? ""] ?? String(m?.type ?? "unknown"), shape: m?.shape ?? [] };
+    // The protocol's shapes are numbers, -1 for a variable dimension (ONNX names those).
+    const shape = (m?.shape ?? []).map((d) => (typeof d === "number" && d >= 0 ? d : -1));
+    return { name, datatype: ORT_TO_KSERVE[m?.type ?? ""] ?? String(m?.type ?? "unknown"), shape };
   });
 }
 
@@ -118,6 +135,15 @@ async function handle(request: Exclude<WorkerRequest, { type: "cancel" }>): Prom
         unknown.length ? `unknown inputs ${unknown.join(", ")}` : "",
       ];
       return { type: "error", id: request.id, message: parts.filter(Boolean).join("; "), badInput: true };
+    }
+    const unknownOutputs = (request.outputs ?? []).filter((n) => !s.outputNames.includes(n));
+    if (unknownOutputs.length) {
+      return {
+        type: "error",
+        id: request.id,
+        message: `unknown outputs ${unknownOutputs.join(", ")}; the model's outputs are ${s.outputNames.join(", ")}`,
+        badInput: true,
+      };
     }
     const feeds = Object.fromEntries(request.inputs.map((t) => [t.name, toOrt(t)]));
     const started = Date.now();

@@ -6,6 +6,8 @@ export type Invalidation =
   | { kind: "api-key"; secretHash: string }
   | { kind: "catalog" }
   | { kind: "tenant-route"; tenantId: string }
+  /** A tenant subscribed, canceled, switched plan or fell past due. */
+  | { kind: "subscriptions"; tenantId: string }
   /** Anything may have changed (sent to ourselves after a lost Redis connection). */
   | { kind: "all" };
 

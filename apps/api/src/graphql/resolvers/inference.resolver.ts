@@ -6,6 +6,7 @@ import { detectObjects } from "../../use-cases/inference/detect-objects";
 import { embedText } from "../../use-cases/inference/embed-text";
 import { recommend } from "../../use-cases/inference/recommend";
 import { Access } from "../access";
+import { Admitted } from "../admitted";
 import {
   Detections,
   Embedding,
@@ -18,6 +19,7 @@ import {
 @Resolver()
 export class InferenceResolver {
   @Access("inference")
+  @Admitted()
   @Mutation(() => [Recommendation], {
     description: "Top-k items for a user from a RECOMMENDATION model; `exclude` ids are never returned.",
   })
@@ -33,6 +35,7 @@ export class InferenceResolver {
   }
 
   @Access("inference")
+  @Admitted()
   @Mutation(() => [ImageClassification], { description: "Top labels for each image (PNG or JPEG, base64)." })
   classifyImage(
     @Arg("model") model: string,
@@ -45,6 +48,7 @@ export class InferenceResolver {
   }
 
   @Access("inference")
+  @Admitted()
   @Mutation(() => [TextClassification], { description: "The label of each text, with every label's probability." })
   classifyText(
     @Arg("model") model: string,
@@ -56,6 +60,7 @@ export class InferenceResolver {
   }
 
   @Access("inference")
+  @Admitted()
   @Mutation(() => [Embedding], { description: "One embedding vector per text." })
   embedText(
     @Arg("model") model: string,
@@ -67,6 +72,7 @@ export class InferenceResolver {
   }
 
   @Access("inference")
+  @Admitted()
   @Mutation(() => [Detections], {
     description: "Objects in each image (PNG or JPEG, base64) with boxes in the image's pixels.",
   })

@@ -56,7 +56,19 @@ export async function billedCall<T>(
     if (earlier) return replay<T>(earlier, requestHash as string);
   }
 
-  const reservation = await reserveUnits(services, subscription, units);
+  let reservation: Awaited<ReturnType<typeof reserveUnits>>;
+  try {
+    reservation = await reserveUnits(services, subscription, units);
+  } catch (error) {
+    // The database refused what the cached subscription allowed (canceled, past due,
+    // switched): the next call reads it again.
+    services.liveSubscriptions.forget(principal.tenantId, callable.model.id);
+    throw error;
+  }
+  // A period that just rolled over has a new end: read it again next time.
+  if (subscription.currentPeriodEnd.getTime() <= Date.now()) {
+    services.liveSubscriptions.forget(principal.tenantId, callable.model.id);
+  }
   const started = Date.now();
   let result: T;
   try {

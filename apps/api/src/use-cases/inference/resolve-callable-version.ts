@@ -6,6 +6,7 @@ import { addNotice } from "../../infra/request-context";
 import type { AppServices } from "../../services";
 import { findModel } from "../catalog/find-model";
 import { MODEL_INCLUDE, type ModelView, toModelView } from "../catalog/model-view";
+import type { LiveSubscription } from "../subscriptions/live-subscription-cache";
 
 /**
  * What every inference operation checks first: the key may call models, the model exists
@@ -45,10 +46,20 @@ export async function resolveCallableVersion(
       `Version ${chosen.version} of "${model.slug}" is deprecated${chosen.deprecationNote ? ` (${chosen.deprecationNote})` : ""}; move to ${usable()}.`,
     );
   }
-  const subscription = await services.db.subscription.findFirst({
-    where: { tenantId: principal.tenantId, modelId: model.id, status: { in: ["ACTIVE", "PAST_DUE"] } },
-    include: { plan: { select: { monthlyFeeCents: true, rateLimitPerMinute: true } } },
-  });
+  const subscription = await services.liveSubscriptions.getOrLoad(
+    principal.tenantId,
+    model.id,
+    () =>
+      services.db.subscription.findFirst({
+        where: { tenantId: principal.tenantId, modelId: model.id, status: { in: ["ACTIVE", "PAST_DUE"] } },
+        select: {
+          id: true,
+          status: true,
+          currentPeriodEnd: true,
+          plan: { select: { monthlyFeeCents: true, rateLimitPerMinute: true } },
+        },
+      }) as Promise<LiveSubscription | null>,
+  );
   if (model.unpublishedAt && subscription && model.publisherTenantId !== principal.tenantId) {
     if (subscription.currentPeriodEnd.getTime() <= Date.now()) {
       // The paid period is over: the subscription ends with it.
@@ -56,6 +67,7 @@ export async function resolveCallableVersion(
         where: { id: subscription.id, status: { not: "CANCELED" } },
         data: { status: "CANCELED", canceledAt: subscription.currentPeriodEnd },
       });
+      await services.cacheBus.publish({ kind: "subscriptions", tenantId: principal.tenantId });
       throw notFound(`Model "${model.slug}" (unpublished by its publisher)`);
     }
     addNotice(

@@ -23,5 +23,6 @@ export async function cancelSubscription(services: AppServices, caller: Principa
     await audit(tx, principal, "subscription.canceled", { type: "subscription", id: existing.id });
     return canceled;
   });
+  await services.cacheBus.publish({ kind: "subscriptions", tenantId: principal.tenantId });
   return withUsedUnits(services, subscription);
 }

@@ -56,6 +56,7 @@ export async function subscribe(services: AppServices, caller: Principal | null,
       );
       return created;
     });
+    await services.cacheBus.publish({ kind: "subscriptions", tenantId: principal.tenantId });
     return withUsedUnits(services, subscription);
   } catch (error) {
     // A concurrent subscribe won the race: the partial unique index refused this one.

@@ -19,7 +19,9 @@ const STATUS: Partial<Record<Stripe.Subscription.Status, SubscriptionStatus>> = 
  * the id and changes nothing.
  */
 export async function applyStripeEvent(services: AppServices, event: Stripe.Event): Promise<Applied> {
-  return services.db.$transaction(async (tx) => {
+  // The tenant whose subscription changed: the call path's cache drops it once committed.
+  let changedTenant: string | null = null;
+  const applied = await services.db.$transaction(async (tx) => {
     const fresh = await tx.$executeRaw`
       INSERT INTO "StripeEvent" (id, type) VALUES (${event.id}, ${event.type}) ON CONFLICT (id) DO NOTHING`;
     if (fresh === 0) return "duplicate";
@@ -42,6 +44,7 @@ export async function applyStripeEvent(services: AppServices, event: Stripe.Even
         }
         const status: SubscriptionStatus = paid ? "ACTIVE" : "PAST_DUE";
         await tx.subscription.update({ where: { id: sub.id }, data: { status, unpaidSince } });
+        changedTenant = sub.tenantId;
         services.logger.info(
           { subscription: sub.id, status, stripeEvent: event.id },
           "subscription status from Stripe",
@@ -63,10 +66,13 @@ export async function applyStripeEvent(services: AppServices, event: Stripe.Even
               ? { status, canceledAt: sub.canceledAt ?? now, stripeCanceledAt: now }
               : { status, unpaidSince: status === "PAST_DUE" ? (sub.unpaidSince ?? now) : null },
         });
+        changedTenant = sub.tenantId;
         return "applied";
       }
       default:
         return "ignored";
     }
   });
+  if (changedTenant) await services.cacheBus.publish({ kind: "subscriptions", tenantId: changedTenant });
+  return applied;
 }

@@ -1,0 +1,2 @@
+export * from "./binary-tensors";
+export * from "./wire-tensor";

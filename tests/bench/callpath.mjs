@@ -1,0 +1,191 @@
+// Part: the call path (issue 14), all ratios from one run on whichever database the product
+// runs on (BENCH_DATABASE_URL set: PostgreSQL, otherwise the embedded PGlite):
+// - same-pace overhead: one classifyText through GraphQL vs session.run of the same tokenised
+//   input in this process, interleaved call by call (each baseline run happens at the pace of
+//   the product's calls, not in a hot loop, which is ~2× faster than any real caller sees);
+//   p50 ratio, goal ≤ 1.5;
+// - API CPU per call: the API process's CPU time (utime + stime from /proc) ÷ calls served, at
+//   saturation (16 connections), next to the same for `{ __typename }`; goal ≤ 1 ms;
+// - throughput: the full product ÷ the tier alone (KServe infer with the same tokens, same
+//   connections, interleaved rounds), goal ≥ 0.7.
+import fs from "node:fs";
+import path from "node:path";
+import autocannon from "autocannon";
+import * as ort from "onnxruntime-node";
+import { percentile, root, secrets, summary } from "./product.mjs";
+
+const { ModelmarketClient } = await import(path.join(root, "packages/api-client/dist/index.js"));
+const { createTokenizer } = await import(path.join(root, "packages/tokenizers/dist/index.js"));
+
+const SENTENCE = "The food was great and the staff were lovely, I will come back.";
+const CLASSIFY = `mutation($t: [String!]!) { classifyText(model: "modelmarket/sentiment", inputs: $t) { label score } }`;
+const CONNECTIONS = 16;
+
+/** A tenant on the sentiment model's paid plan (overage, so the load never hits a quota). */
+async function subscriber(anon, name) {
+  const signUp = await anon.request(`mutation($i: SignUpInput!) { signUp(input: $i) { token } }`, {
+    i: { email: `${name}-${Date.now()}@example.com`, password: "bench-tortoise-harbor-19", tenantName: name },
+  });
+  const me = anon.withToken(signUp.signUp.token);
+  const model = await anon.request(`{ model(slug: "modelmarket/sentiment") { plans { id monthlyFeeCents } } }`);
+  const paid = model.model.plans.find((p) => p.monthlyFeeCents > 0);
+  await me.request(`mutation($p: ID!) { subscribe(model: "modelmarket/sentiment", planId: $p) { id } }`, {
+    p: paid.id,
+  });
+  const key = (await me.request(`mutation { createApiKey(name: "callpath") { secret } }`)).createApiKey.secret;
+  const tenantId = (await anon.withToken(key).request(`{ me { tenant { id } } }`)).me.tenant.id;
+  return { key, tenantId };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+function cpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // Fields 14 and 15 of stat(5), counted after the command name: utime, stime in clock ticks.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The API's process id: the child of `scripts/start.mjs` running apps/api/dist/main.js. */
+function apiPid(productPid) {
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (parent === productPid && cmd.includes(path.join("apps", "api", "dist", "main.js"))) return Number(entry);
+    } catch {}
+  }
+  throw new Error("API process not found");
+}
+
+async function post(url, key, body) {
+  const res = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body,
+  });
+  const json = await res.json();
+  if (json.errors) throw new Error(JSON.stringify(json.errors));
+}
+
+export async function runCallPath({ url, dataDir, settings, inferenceUrl, productPid }) {
+  const { durationS, rounds } = settings;
+  const calls = Number(process.env.BENCH_CALLS ?? 200);
+  const anon = new ModelmarketClient(url);
+  const { key, tenantId } = await subscriber(anon, "callpath");
+
+  // Same-pace overhead.
+  const zoo = path.join(dataDir, "model-zoo", "sentiment");
+  const session = await ort.InferenceSession.create(path.join(zoo, "model.onnx"), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+  });
+  const tokenizer = createTokenizer("sentencepiece", fs.readFileSync(path.join(zoo, "vocab.json"), "utf8"));
+  const ids = tokenizer.encode(SENTENCE, 256);
+  const feeds = {
+    input_ids: new ort.Tensor("int64", BigInt64Array.from(ids, BigInt), [1, ids.length]),
+    attention_mask: new ort.Tensor(
+      "int64",
+      BigInt64Array.from(ids, () => 1n),
+      [1, ids.length],
+    ),
+  };
+  const body = JSON.stringify({ query: CLASSIFY, variables: { t: [SENTENCE] } });
+  const direct = [];
+  const graphql = [];
+  for (let i = 0; i < 30; i++) {
+    await session.run(feeds);
+    await post(url, key, body);
+  }
+  for (let i = 0; i < calls * rounds; i++) {
+    let started = performance.now();
+    await session.run(feeds);
+    direct.push(performance.now() - started);
+    started = performance.now();
+    await post(url, key, body);
+    graphql.push(performance.now() - started);
+  }
+  await session.release();
+  const overhead = {
+    directP50Ms: round2(percentile(direct, 50)),
+    graphqlP50Ms: round2(percentile(graphql, 50)),
+    graphqlP99Ms: round2(percentile(graphql, 99)),
+  };
+  overhead.ratio = round2(overhead.graphqlP50Ms / overhead.directP50Ms);
+
+  // Saturation: API CPU per call and throughput against the tier alone, interleaved rounds.
+  const pid = apiPid(productPid);
+  const sha = (await anon.request(`{ model(slug: "modelmarket/sentiment") { latestVersion { sha256 } } }`)).model
+    .latestVersion.sha256;
+  const tierLoad = () =>
+    autocannon({
+      url: `${inferenceUrl}/v2/models/${sha}/versions/1/infer`,
+      method: "POST",
+      connections: CONNECTIONS,
+      duration: durationS,
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${secrets.INFERENCE_SHARED_SECRET}`,
+        "x-tenant-id": tenantId,
+      },
+      body: JSON.stringify({
+        inputs: [
+          { name: "input_ids", datatype: "INT64", shape: [1, ids.length], data: ids },
+          { name: "attention_mask", datatype: "INT64", shape: [1, ids.length], data: ids.map(() => 1) },
+        ],
+      }),
+    });
+  const apiLoad = async (payload, auth) => {
+    const before = cpuSeconds(pid);
+    const result = await autocannon({
+      url: `${url}/graphql`,
+      method: "POST",
+      connections: CONNECTIONS,
+      duration: durationS,
+      headers: { "content-type": "application/json", ...(auth ? { authorization: `Bearer ${key}` } : {}) },
+      body: payload,
+    });
+    const served = result.requests.total - result.non2xx - result.errors;
+    return { ...summary(result), cpuMsPerCall: round2(((cpuSeconds(pid) - before) * 1000) / Math.max(1, served)) };
+  };
+  await apiLoad(body, true); // warm-up
+  const product = [];
+  const tier = [];
+  const trivial = [];
+  for (let round = 0; round < rounds; round++) {
+    product.push(await apiLoad(body, true));
+    tier.push(summary(await tierLoad()));
+    trivial.push(await apiLoad(JSON.stringify({ query: "{ __typename }" }), false));
+  }
+  const avg = (xs, f) => xs.reduce((s, x) => s + f(x), 0) / xs.length;
+  const saturation = {
+    product,
+    tier,
+    trivial,
+    apiCpuMsPerCall: round2(avg(product, (r) => r.cpuMsPerCall)),
+    trivialCpuMsPerCall: round2(avg(trivial, (r) => r.cpuMsPerCall)),
+    throughputRatio: round2(avg(product, (r) => r.reqPerSec) / avg(tier, (r) => r.reqPerSec)),
+  };
+
+  const database = process.env.BENCH_DATABASE_URL ? "PostgreSQL" : "PGlite";
+  const rps = (runs) => runs.map((r) => r.reqPerSec).join(" / ");
+  console.log(`\nCall path (${database}, one run)`);
+  console.log(
+    `  same-pace overhead: classifyText via GraphQL p50 ${overhead.graphqlP50Ms} ms vs session.run interleaved p50 ` +
+      `${overhead.directP50Ms} ms → ${overhead.ratio}× (goal <= 1.5) ${overhead.ratio <= 1.5 ? "MET" : "MISSED"}`,
+  );
+  console.log(
+    `  API CPU per classifyText at ${CONNECTIONS} connections: ${saturation.apiCpuMsPerCall} ms ` +
+      `(goal <= 1) ${saturation.apiCpuMsPerCall <= 1 ? "MET" : "MISSED"}; { __typename }: ${saturation.trivialCpuMsPerCall} ms`,
+  );
+  console.log(
+    `  throughput: product ${rps(product)} req/s vs tier alone ${rps(tier)} req/s → ${saturation.throughputRatio} ` +
+      `(goal >= 0.7) ${saturation.throughputRatio >= 0.7 ? "MET" : "MISSED"}`,
+  );
+  return { part: "callpath", database, overhead, saturation };
+}
+
+function round2(v) {
+  return Number(v.toFixed(2));
+}
