@@ -109,6 +109,31 @@ describe("subscription churn", () => {
     expect(served._sum.units).toBe(included);
   });
 
+  it("security: the call path's cached subscription never serves what the database refuses", async () => {
+    const { model, key, subscriptionId } = await setUp({ includedUnits: 50 });
+    const planId = model.plans[0]?.id;
+    expect((await call(key, model.slug)).body.errors).toBeUndefined(); // cached now
+    // Past due behind the API's back (no invalidation): the reservation re-checks the status.
+    await api.db.prisma.subscription.update({ where: { id: subscriptionId }, data: { status: "PAST_DUE" } });
+    expect(errorCode((await call(key, model.slug)).body)).toBe("FORBIDDEN");
+    await api.db.prisma.subscription.update({ where: { id: subscriptionId }, data: { status: "ACTIVE" } });
+    expect((await call(key, model.slug)).body.errors).toBeUndefined();
+    // Cancel is refused on the very next call; a new subscription serves at once.
+    await key.client.request(CANCEL, { id: subscriptionId });
+    expect(errorCode((await call(key, model.slug)).body)).toBe("FORBIDDEN");
+    const again = await key.client.request<{ subscribe: Sub }>(SUBSCRIBE, { model: model.slug, planId });
+    expect((await call(key, model.slug)).body.errors).toBeUndefined();
+    const served = await api.db.prisma.usageEvent.groupBy({
+      by: ["subscriptionId"],
+      where: { subscriptionId: { in: [subscriptionId, again.subscribe.id] }, outcome: "SUCCESS" },
+      _sum: { units: true },
+    });
+    expect(Object.fromEntries(served.map((g) => [g.subscriptionId, g._sum.units]))).toEqual({
+      [subscriptionId]: 2,
+      [again.subscribe.id]: 1,
+    });
+  });
+
   it("happy: once the earlier subscription's period has ended, a new subscription starts a fresh period", async () => {
     const { model, key, subscriptionId } = await setUp({ includedUnits: 5 });
     await key.client.request(CANCEL, { id: subscriptionId });

@@ -144,6 +144,23 @@ describe("embedText", () => {
     expect(diff).toBeLessThan(1e-5);
   });
 
+  it("happy: base64 is the same vector as little-endian float32 bytes, with its dimensions", async () => {
+    const data = await consumer.client.request<{
+      embedText: { values: number[]; base64: string; dimensions: number }[];
+    }>(
+      `mutation($model: String!, $inputs: [String!]!) { embedText(model: $model, inputs: $inputs) { values base64 dimensions } }`,
+      { model: encoder, inputs: ["compact vectors", "travel as bytes"] },
+    );
+    for (const row of data.embedText) {
+      const bytes = Buffer.from(row.base64, "base64");
+      expect(bytes.length).toBe(4 * row.dimensions);
+      const floats = new Float32Array(bytes.buffer, bytes.byteOffset, row.dimensions);
+      expect(row.dimensions).toBe(512);
+      // The floats are the float32 values themselves, not a lossy rendering of them.
+      expect([...floats]).toEqual(row.values.map((v) => Math.fround(v)));
+    }
+  });
+
   it("error: an unknown version is NOT_FOUND", async () => {
     const { body } = await consumer.client.raw(EMBED, { model: encoder, inputs: ["hi"], version: "9.9.9" });
     expect(errorCode(body)).toBe("NOT_FOUND");

@@ -62,13 +62,14 @@ export class InferenceResolver {
   @Access("inference")
   @Admitted()
   @Mutation(() => [Embedding], { description: "One embedding vector per text." })
-  embedText(
+  async embedText(
     @Arg("model") model: string,
     @Arg("inputs", () => [String]) inputs: string[],
     @Arg("version", () => String, { nullable: true }) version: string | null,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return embedText(ctx.services, ctx.principal, { model, inputs, version });
+    const rows = await embedText(ctx.services, ctx.principal, { model, inputs, version });
+    return rows.map(Embedding.of);
   }
 
   @Access("inference")
