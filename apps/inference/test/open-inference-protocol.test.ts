@@ -35,7 +35,12 @@ const SCALE = storeModel(
     ],
     nodes: [
       { opType: "Mul", inputs: ["x", "two"], outputs: ["doubled"] },
-      { opType: "ReduceSum", inputs: ["x", "rows"], outputs: ["total"], attributes: [{ name: "keepdims", type: 2, i: 1 }] },
+      {
+        opType: "ReduceSum",
+        inputs: ["x", "rows"],
+        outputs: ["total"],
+        attributes: [{ name: "keepdims", type: 2, i: 1 }],
+      },
     ],
     opset: 13,
   }),

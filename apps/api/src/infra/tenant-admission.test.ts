@@ -8,7 +8,12 @@ describe("tenant admission", () => {
     const admission = new TenantAdmission(4, 2, 5_000, 100);
     const flood = await Promise.all([admission.acquire("b"), admission.acquire("b")]);
     let queued = 0;
-    const waiting = Array.from({ length: 5 }, () => admission.acquire("b").then((release) => (queued++, release)));
+    const waiting = Array.from({ length: 5 }, () =>
+      admission.acquire("b").then((release) => {
+        queued++;
+        return release;
+      }),
+    );
     await tick();
     expect(queued).toBe(0);
     // The other tenant is not behind the five queued calls.
@@ -28,7 +33,10 @@ describe("tenant admission", () => {
     const held = [await admission.acquire("b"), await admission.acquire("b")];
     const order: string[] = [];
     const calls = ["b", "b", "b", "a", "c"].map((t) =>
-      admission.acquire(t).then((release) => (order.push(t), release)),
+      admission.acquire(t).then((release) => {
+        order.push(t);
+        return release;
+      }),
     );
     await tick();
     for (const release of held) release();

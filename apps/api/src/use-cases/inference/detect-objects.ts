@@ -116,7 +116,7 @@ function rowBoxes(
  * height) in input pixels, then one score per class; the best class is the anchor's.
  */
 function yoloBoxes(output: { data: unknown; shape: number[] } | undefined, minScore: number): RawBox[] {
-  if (!output || output.shape.length !== 3) throw new Error("a YOLO head must be [batch, 4 + classes, anchors]");
+  if (output?.shape.length !== 3) throw new Error("a YOLO head must be [batch, 4 + classes, anchors]");
   const data = output.data as number[];
   const channels = output.shape[1] as number;
   const anchors = output.shape[2] as number;
