@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { halfToNumber } from "@modelmarket/kserve";
 
 /** One attribute of a TF GraphDef node as the TFJS converter writes it to model.json. */
 export interface TfAttr {
@@ -79,20 +80,11 @@ function decode(entry: ManifestEntry, bytes: Buffer, count: number): TfWeight["d
   const out = new Float32Array(count);
   if (q.dtype === "float16") {
     const halves = new Uint16Array(copy.buffer, 0, count);
-    for (let i = 0; i < count; i++) out[i] = halfToFloat(halves[i] as number);
+    for (let i = 0; i < count; i++) out[i] = halfToNumber(halves[i] as number);
   } else {
     const raw = q.dtype === "uint8" ? copy : new Uint16Array(copy.buffer, 0, count);
     for (let i = 0; i < count; i++) out[i] = (raw[i] as number) * (q.scale ?? 1) + (q.min ?? 0);
   }
   if (entry.dtype === "int32") return Int32Array.from(out, Math.round);
   return out;
-}
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const fraction = h & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
