@@ -9,11 +9,27 @@ export interface Reservation {
 
 type Row = { after: number | bigint; included: number | bigint; price: number | bigint };
 
+type Waiter = { units: number; resolve: (reservation: Reservation) => void; reject: (error: unknown) => void };
+
+/**
+ * Reservations of one subscription waiting for the statement in flight on it. Keyed by
+ * subscription id only: ids are unique across databases, so API instances in one process
+ * (tests) never share a group.
+ */
+const groups = new Map<string, Waiter[]>();
+
 /**
  * Reserves `units` of the subscription's current period in one conditional UPDATE, so that
  * with a quota of N exactly N units are served under any concurrency: the row lock makes
  * concurrent reservations queue, and each sees the units of the ones before it. A period
  * that has ended rolls over first (usage counter back to 0).
+ *
+ * Group reservation: while a reservation of a subscription is in flight, the next ones wait
+ * and then go out as one UPDATE of their sum (one statement per batch instead of per call,
+ * like the usage writer's group commit); each call's share of overage is computed in order,
+ * exactly as if they had run one by one. When the sum does not fit (quota or spend cap), they
+ * are reserved one by one, so as many as fit are served. An idle subscription's reservation
+ * goes out at once: no added latency.
  */
 export async function reserveUnits(
   services: AppServices,
@@ -23,6 +39,54 @@ export async function reserveUnits(
   const subscriptionId = subscription.id;
   // The subscription was just read: only an ended period needs the roll-over query.
   if (subscription.currentPeriodEnd.getTime() <= Date.now()) await rollOver(services, subscriptionId);
+  return new Promise<Reservation>((resolve, reject) => {
+    const waiting = groups.get(subscriptionId);
+    if (waiting) {
+      waiting.push({ units, resolve, reject });
+      return;
+    }
+    groups.set(subscriptionId, []);
+    void reserveGroup(services, subscriptionId, [{ units, resolve, reject }]);
+  });
+}
+
+async function reserveGroup(services: AppServices, subscriptionId: string, batch: Waiter[]): Promise<void> {
+  try {
+    const total = batch.reduce((sum, w) => sum + w.units, 0);
+    const row = await tryReserve(services, subscriptionId, total).catch((error: unknown) => {
+      for (const w of batch) w.reject(error);
+      return "failed" as const;
+    });
+    if (row === "failed") return;
+    if (row) {
+      // In order: each call's units sit after the ones before it in the batch.
+      let before = Number(row.after) - total;
+      for (const w of batch) {
+        w.resolve(share(before, w.units, Number(row.included), Number(row.price)));
+        before += w.units;
+      }
+      return;
+    }
+    for (const w of batch) {
+      try {
+        const single = batch.length === 1 ? null : await tryReserve(services, subscriptionId, w.units);
+        if (!single) throw await refusal(services, subscriptionId, w.units);
+        w.resolve(share(Number(single.after) - w.units, w.units, Number(single.included), Number(single.price)));
+      } catch (error) {
+        w.reject(error);
+      }
+    }
+  } finally {
+    const next = groups.get(subscriptionId) ?? [];
+    if (next.length) {
+      groups.set(subscriptionId, []);
+      void reserveGroup(services, subscriptionId, next);
+    } else groups.delete(subscriptionId);
+  }
+}
+
+/** The UPDATE itself: the new period total, or nothing when quota, cap or status refuse it. */
+async function tryReserve(services: AppServices, subscriptionId: string, units: number): Promise<Row | undefined> {
   // Asynchronous commit: the row lock is not held across a WAL flush, and a served call's
   // reservation is still durable, because the call answers only after its usage event's
   // synchronous commit, which flushes the WAL up to and past this statement.
@@ -38,13 +102,14 @@ export async function reserveUnits(
     RETURNING s."periodUnits" AS "after", p."includedUnits" AS included, p."unitPriceMicros" AS price`,
     [subscriptionId, units],
   );
-  const row = rows[0];
-  if (!row) throw await refusal(services, subscriptionId, units);
-  const after = Number(row.after);
-  const included = Number(row.included);
-  const overBefore = Math.max(0, after - units - included);
-  const overAfter = Math.max(0, after - included);
-  return { billedUnits: overAfter - overBefore, unitPriceMicros: Number(row.price) };
+  return rows[0];
+}
+
+/** A call's reservation: its units beyond the included ones, given the period's units before it. */
+function share(before: number, units: number, included: number, unitPriceMicros: number): Reservation {
+  const overBefore = Math.max(0, before - included);
+  const overAfter = Math.max(0, before + units - included);
+  return { billedUnits: overAfter - overBefore, unitPriceMicros };
 }
 
 /** Gives back the units of a call that failed. */
