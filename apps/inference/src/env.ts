@@ -28,6 +28,8 @@ const schema = z
     INFERENCE_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),
     /** While other tenants wait for compute, the longest one run may keep a slot (0 = off). */
     INFERENCE_FAIR_SLICE_MS: z.coerce.number().int().min(0).default(1_000),
+    /** Slots one tenant may not fill while another tenant asked for compute in the last second. */
+    INFERENCE_RESERVED_SLOTS: z.coerce.number().int().min(0).default(1),
     INFERENCE_LOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })

@@ -71,6 +71,29 @@ describe("FairScheduler", () => {
     expect(scheduler.busy).toBe(2);
   });
 
+  it("happy: a flooding tenant leaves the reserved slot free while another tenant is active, and takes it when alone", () => {
+    let now = 0;
+    const scheduler = new FairScheduler(4, { reservedSlots: 1, activeWindowMs: 1_000, now: () => now });
+    const flood: Slot[] = [];
+    for (let i = 0; i < 10; i++) scheduler.acquire("b", 1, (slot) => flood.push(slot));
+    // Alone: every slot.
+    expect(flood).toHaveLength(4);
+    scheduler.acquire("a", 1, (slot) => slot.release());
+    for (const slot of flood.splice(0, 4)) slot.release();
+    // Another tenant asked within the window: the flood holds at most 3 of 4.
+    expect(scheduler.busy).toBe(3);
+    let victim: Slot | undefined;
+    scheduler.acquire("a", 1, (slot) => {
+      victim = slot;
+    });
+    expect(victim).toBeDefined();
+    victim?.release();
+    // Past the window the flood may fill every slot again.
+    now += 1_500;
+    flood.shift()?.release();
+    expect(scheduler.busy).toBe(4);
+  });
+
   it("security: slots are charged by time held, so a tenant whose runs take 100× longer gets ~1/100 of the turns", () => {
     let now = 0;
     const scheduler = new FairScheduler(1, { now: () => now });

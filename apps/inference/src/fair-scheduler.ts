@@ -13,6 +13,14 @@ export interface SchedulerOptions {
    * holder's `preempt` is called (the tier stops that run). 0 disables preemption.
    */
   fairSliceMs?: number;
+  /**
+   * Slots one tenant may not fill while another tenant has asked for compute within
+   * `activeWindowMs` (it holds at most capacity − reservedSlots): a latency-sensitive tenant then
+   * finds a slot free instead of waiting for a flood's batch to finish. A tenant alone uses
+   * every slot. 0 disables it.
+   */
+  reservedSlots?: number;
+  activeWindowMs?: number;
   now?: () => number;
 }
 
@@ -40,6 +48,10 @@ export class FairScheduler {
   private virtualTime = 0;
   private preemptTimer: NodeJS.Timeout | null = null;
   private readonly fairSliceMs: number;
+  private readonly reservedSlots: number;
+  private readonly activeWindowMs: number;
+  /** When each tenant last asked for a slot (for reservedSlots). */
+  private readonly lastAsked = new Map<string, number>();
   private readonly now: () => number;
 
   constructor(
@@ -48,6 +60,9 @@ export class FairScheduler {
   ) {
     this.free = capacity;
     this.fairSliceMs = options.fairSliceMs ?? 0;
+    // Never reserve every slot: with one slot there is nothing to keep free.
+    this.reservedSlots = Math.min(options.reservedSlots ?? 0, capacity - 1);
+    this.activeWindowMs = options.activeWindowMs ?? 1_000;
     this.now = options.now ?? Date.now;
   }
 
@@ -56,6 +71,7 @@ export class FairScheduler {
    * `preempt` is how the scheduler takes the slot back from a run over its fair slice.
    */
   acquire(tenant: string, weight: number, grant: (slot: Slot) => void, preempt?: () => void): void {
+    this.lastAsked.set(tenant, this.now());
     if (!this.waiting.has(tenant)) this.pass.set(tenant, Math.max(this.pass.get(tenant) ?? 0, this.virtualTime));
     const list = this.waiting.get(tenant) ?? [];
     list.push({ weight: Math.max(1, weight), grant, preempt });
@@ -79,6 +95,7 @@ export class FairScheduler {
     while (this.free > 0) {
       let chosen: string | undefined;
       for (const tenant of this.waiting.keys()) {
+        if (!this.mayTakeSlot(tenant)) continue;
         if (chosen === undefined || (this.pass.get(tenant) as number) < (this.pass.get(chosen) as number))
           chosen = tenant;
       }
@@ -91,6 +108,23 @@ export class FairScheduler {
       next.grant(this.slotFor(chosen, next));
     }
     this.armPreemption();
+  }
+
+  /**
+   * False when the tenant already holds all but the reserved slots and another tenant asked for
+   * compute recently: it waits for one of its own runs to end instead of taking the last ones.
+   */
+  private mayTakeSlot(tenant: string): boolean {
+    if (this.reservedSlots <= 0) return true;
+    let held = 0;
+    for (const h of this.holders) if (h.tenant === tenant) held++;
+    if (held < this.capacity - this.reservedSlots) return true;
+    const now = this.now();
+    for (const [other, at] of this.lastAsked) {
+      if (now - at > this.activeWindowMs) this.lastAsked.delete(other);
+      else if (other !== tenant) return false;
+    }
+    return true;
   }
 
   private slotFor(tenant: string, waiter: Waiter): Slot {

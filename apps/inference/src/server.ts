@@ -34,10 +34,11 @@ export interface RunningInference {
 export async function startInference(env: InferenceEnv, logger: Logger): Promise<RunningInference> {
   const metrics = createMetrics();
   const workers = new Map<string, TenantWorker>();
-  // About one session.run per core at a time, shared fairly among tenants.
+  // About one session.run per core at a time, shared fairly among tenants; while several
+  // tenants are active, none fills the last INFERENCE_RESERVED_SLOTS.
   const scheduler = new FairScheduler(
     env.INFERENCE_CONCURRENCY ?? Math.max(1, Math.floor(os.availableParallelism() / env.INFERENCE_THREADS)),
-    { fairSliceMs: env.INFERENCE_FAIR_SLICE_MS },
+    { fairSliceMs: env.INFERENCE_FAIR_SLICE_MS, reservedSlots: env.INFERENCE_RESERVED_SLOTS },
   );
   const workerEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
