@@ -1,17 +1,7 @@
+import type { BatchingPolicy } from "@modelmarket/kserve";
 import type { WireTensor } from "./tensors";
 
-/**
- * Dynamic batching policy of a model (Triton's dynamic_batcher): requests for the same model
- * waiting in a tenant's queue run as one session.run of up to `maxBatchSize` rows; an idle
- * queue waits at most `maxQueueDelayMs` for company. `padSequences` lets rank-2 int64 inputs
- * of different lengths join by zero-padding their second axis (text models: ids and masks,
- * where 0 is padding by the text convention).
- */
-export interface BatchingPolicy {
-  maxBatchSize: number;
-  maxQueueDelayMs: number;
-  padSequences: boolean;
-}
+export type { BatchingPolicy } from "@modelmarket/kserve";
 
 /** Rows of a request: its inputs' first dimension (every input must agree). */
 export function rowsOf(inputs: WireTensor[]): number | null {

@@ -3,10 +3,19 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { decodeBinaryBody, encodeBinaryBody, HEADER_LENGTH } from "@modelmarket/kserve";
+import {
+  type BatchingPolicy,
+  batchingPolicySchema,
+  decodeBinaryBody,
+  describeInferRequestProblem,
+  encodeBinaryBody,
+  HEADER_LENGTH,
+  type InferRequest,
+  inferRequestSchema,
+  TIER_HEADERS,
+} from "@modelmarket/kserve";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
-import type { BatchingPolicy } from "./batching";
 import type { InferenceEnv } from "./env";
 import { FairScheduler } from "./fair-scheduler";
 import { InferenceError } from "./inference-error";
@@ -74,7 +83,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
 
   const guard = (req: Request, _res: Response, next: NextFunction) => {
     if (!authenticated(req)) return next(new InferenceError(401, "UNAUTHENTICATED", "Unknown caller."));
-    const tenant = req.headers["x-tenant-id"];
+    const tenant = req.headers[TIER_HEADERS.tenant];
     if (typeof tenant !== "string" || !TENANT_ID.test(tenant)) {
       return next(new InferenceError(400, "BAD_USER_INPUT", "X-Tenant-Id must be a tenant id."));
     }
@@ -109,14 +118,14 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
   };
 
   const deadlineOf = (req: Request) => {
-    const asked = Number(req.headers["x-deadline-ms"]);
+    const asked = Number(req.headers[TIER_HEADERS.deadlineMs]);
     return Number.isFinite(asked) && asked > 0 ? Math.min(asked, env.INFERENCE_DEADLINE_MS) : env.INFERENCE_DEADLINE_MS;
   };
 
   const metadata = async (req: Request, res: Response, next: NextFunction) => {
     try {
       const name = req.params.name as string;
-      const reply = await workerFor(req.headers["x-tenant-id"] as string).submit(
+      const reply = await workerFor(req.headers[TIER_HEADERS.tenant] as string).submit(
         { type: "metadata", modelPath: modelPath(name) },
         { model: name.slice(0, 12), deadlineMs: deadlineOf(req) },
       );
@@ -133,7 +142,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
   // The protocol answers with the status (200 ready, 4xx not): a cold model is not ready until
   // its first inference request has loaded it into the tenant's worker.
   const ready = (req: Request, res: Response) => {
-    const worker = workers.get(req.headers["x-tenant-id"] as string);
+    const worker = workers.get(req.headers[TIER_HEADERS.tenant] as string);
     const loaded = worker?.isWarm(modelPath(req.params.name as string)) ?? false;
     res.status(loaded ? 200 : 400).json({ name: req.params.name, ready: loaded });
   };
@@ -141,17 +150,19 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
   app.get("/v2/models/:name/versions/:version/ready", guard, ready);
 
   const infer = async (req: Request, res: Response, next: NextFunction) => {
-    const tenant = req.headers["x-tenant-id"] as string;
+    const tenant = req.headers[TIER_HEADERS.tenant] as string;
     const name = req.params.name as string;
     const model = name.slice(0, 12);
     try {
-      const body = req.body as InferRequestBody;
-      if (!body || typeof body !== "object") {
-        throw new InferenceError(400, "BAD_USER_INPUT", "The body must be a JSON inference request.");
+      const parsed = inferRequestSchema.safeParse(req.body);
+      if (!parsed.success) {
+        throw new InferenceError(
+          400,
+          "BAD_USER_INPUT",
+          `Not an inference request: ${describeInferRequestProblem(parsed.error)}`,
+        );
       }
-      if (!Array.isArray(body.inputs) || body.inputs.length === 0) {
-        throw new InferenceError(400, "BAD_USER_INPUT", "`inputs` must be a non-empty array of tensors.");
-      }
+      const body = parsed.data;
       let inputs: ReturnType<typeof checkWireTensor>[];
       try {
         inputs = body.inputs.map(checkWireTensor);
@@ -174,12 +185,18 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
       }
       if (reply.type !== "result") throw new Error("unexpected worker reply");
       metrics.requests.inc({ tenant, model, outcome: "ok" });
-      logger.debug({ requestId: req.headers["x-request-id"], tenant, model, computeMs: reply.computeMs }, "infer");
+      logger.debug(
+        { requestId: req.headers[TIER_HEADERS.requestId], tenant, model, computeMs: reply.computeMs },
+        "infer",
+      );
       sendInferResponse(res, body, { id: body.id, model_name: name, model_version: "1" }, reply.outputs);
     } catch (error) {
       const outcome = error instanceof InferenceError ? error.code : "error";
       metrics.requests.inc({ tenant, model, outcome });
-      logger.info({ requestId: req.headers["x-request-id"], tenant, model, outcome }, "infer refused or failed");
+      logger.info(
+        { requestId: req.headers[TIER_HEADERS.requestId], tenant, model, outcome },
+        "infer refused or failed",
+      );
       next(error);
     }
   };
@@ -233,26 +250,17 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
 
 /** The tenant's scheduling weight, set by the API from the caller's plan (1 = free, at most 8). */
 function weightOf(req: Request): number {
-  const w = Number(req.headers["x-tenant-weight"]);
+  const w = Number(req.headers[TIER_HEADERS.weight]);
   return Number.isInteger(w) && w >= 1 ? Math.min(w, 8) : 1;
 }
 
-/** The model's batching policy, sent by the API in the request's `parameters`. */
+/** The model's batching policy, sent by the API in the request's `parameters`; unusable = none. */
 function batchingOf(value: unknown): BatchingPolicy | undefined {
-  if (!value || typeof value !== "object") return undefined;
-  const v = value as Partial<BatchingPolicy>;
-  const size = Number(v.maxBatchSize);
-  const delay = Number(v.maxQueueDelayMs ?? 0);
-  if (!Number.isInteger(size) || size < 2 || size > 256 || !(delay >= 0 && delay <= 100)) return undefined;
-  return { maxBatchSize: size, maxQueueDelayMs: delay, padSequences: v.padSequences === true };
+  const parsed = batchingPolicySchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
 
-type InferRequestBody = {
-  id?: string;
-  inputs?: unknown[];
-  outputs?: { name: string; parameters?: { binary_data?: boolean } }[];
-  parameters?: { batching?: unknown; binary_data_output?: boolean };
-};
+type InferRequestBody = InferRequest;
 
 const jsonBody = express.json({ limit: "64mb", type: () => true });
 const rawBody = express.raw({ limit: "64mb", type: () => true });

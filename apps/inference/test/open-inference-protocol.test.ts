@@ -205,6 +205,21 @@ describe("Open Inference Protocol: inference with JSON tensors", () => {
     expect(body.error).toMatch(/logits/);
   });
 
+  it("error: a body that is not an inference request is a 400 naming the first problem", async () => {
+    for (const [body, where] of [
+      [{ inputs: [] }, /inputs/],
+      [{ inputs: [{ name: "x", datatype: "FP32", shape: [1.5], data: [1] }] }, /inputs\[0\]\.shape\[0\]/],
+      [
+        { inputs: [{ name: "x", datatype: "FP32", shape: [1, 3], data: [1, 2, 3] }], outputs: [{}] },
+        /outputs\[0\]\.name/,
+      ],
+    ] as const) {
+      const res = await postJson(INFER, body);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatch(where);
+    }
+  });
+
   it("happy: FP16 and UINT16/32/64 tensors round-trip", async () => {
     const { status, body } = await postJson(`/v2/models/${TYPES}/infer`, {
       inputs: [

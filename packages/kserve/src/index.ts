@@ -1,2 +1,4 @@
 export * from "./binary-tensors";
+export * from "./infer-request";
+export * from "./modelmarket-extensions";
 export * from "./wire-tensor";

@@ -1,17 +1,17 @@
 import http from "node:http";
 import https from "node:https";
 import { AppError } from "@modelmarket/domain";
-import { decodeBinaryBody, encodeBinaryBody, HEADER_LENGTH, type WireTensor } from "@modelmarket/kserve";
+import {
+  type BatchingPolicy,
+  decodeBinaryBody,
+  encodeBinaryBody,
+  HEADER_LENGTH,
+  TIER_HEADERS,
+  type WireTensor,
+} from "@modelmarket/kserve";
 import { currentRequestId } from "./request-context";
 
-export type { WireTensor } from "@modelmarket/kserve";
-
-/** How the tier may batch a model's requests (apps/inference/src/batching.ts). */
-export interface BatchingPolicy {
-  maxBatchSize: number;
-  maxQueueDelayMs: number;
-  padSequences: boolean;
-}
+export type { BatchingPolicy, WireTensor } from "@modelmarket/kserve";
 
 export interface InferOptions {
   /** The caller's scheduling weight in the tier (by plan: 1 free, 2 paid). */
@@ -60,11 +60,11 @@ export class HttpInferenceClient implements InferenceClient {
           "content-type": "application/octet-stream",
           [HEADER_LENGTH]: String(request.headerLength),
           authorization: `Bearer ${this.secret}`,
-          "x-tenant-id": tenantId,
-          "x-deadline-ms": String(this.deadlineMs),
-          "x-tenant-weight": String(options.weight ?? 1),
+          [TIER_HEADERS.tenant]: tenantId,
+          [TIER_HEADERS.deadlineMs]: String(this.deadlineMs),
+          [TIER_HEADERS.weight]: String(options.weight ?? 1),
           // The tier logs under the API's request id, so one id follows a call end to end.
-          "x-request-id": currentRequestId() ?? "",
+          [TIER_HEADERS.requestId]: currentRequestId() ?? "",
         },
         request.body,
         // The tier enforces the deadline; this only guards against a tier that hangs.
