@@ -297,6 +297,26 @@ describe("metering", () => {
       [2, 2, 5_000],
       [2, 2, 5_000],
     ]);
+    // The period's estimate is what the invoice will bill: the fee plus the exact overage, rounded once.
+    const listed = await key.client.request<{
+      subscriptions: {
+        id: string;
+        estimate: {
+          feeCents: number;
+          overageUnits: number;
+          overageCents: number;
+          totalCents: number;
+          currency: string;
+        };
+      }[];
+    }>(`{ subscriptions { id estimate { feeCents overageUnits overageCents totalCents currency } } }`);
+    expect(listed.subscriptions.find((s) => s.id === subscriptionId)?.estimate).toEqual({
+      feeCents: 100,
+      overageUnits: 4,
+      overageCents: 1,
+      totalCents: 101,
+      currency: "usd",
+    });
     // Fee 100 cents + 4 overage units (1 cent) = 101; a cap of 101 cents allows no further unit.
     const set = await key.client.request<{ setSpendCap: { spendCapCents: number | null } }>(
       `mutation($s: ID!) { setSpendCap(subscriptionId: $s, capCents: 101) { spendCapCents } }`,

@@ -1,7 +1,8 @@
+import { microsToCentsDecimal } from "@modelmarket/domain";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closePeriod } from "../src/use-cases/billing/close-period";
-import { microsToCentsDecimal, syncStripe } from "../src/use-cases/billing/stripe/sync-stripe";
+import { syncStripe } from "../src/use-cases/billing/stripe/sync-stripe";
 import { FakeStripe } from "./fake-stripe";
 import {
   apiKeyClient,

@@ -3,6 +3,19 @@ import { Model, Plan } from "./catalog.type";
 import { SubscriptionStatus } from "./enums";
 import { DateTimeScalar } from "./scalars";
 
+@ObjectType({
+  description:
+    "What the current period costs so far, as the invoice will bill it: the monthly fee plus the units " +
+    "beyond the plan's included ones, priced exactly and rounded once.",
+})
+export class PeriodEstimate {
+  @Field(() => Int) feeCents: number;
+  @Field(() => Int, { description: "Units beyond the plan's included units so far." }) overageUnits: number;
+  @Field(() => Int) overageCents: number;
+  @Field(() => Int) totalCents: number;
+  @Field({ description: "ISO 4217 code, lower case (the plan's currency)." }) currency: string;
+}
+
 @ObjectType("ModelSubscription")
 export class ModelSubscription {
   @Field(() => ID) id: string;
@@ -17,4 +30,5 @@ export class ModelSubscription {
     description: "Hard cap on what one period may cost, in cents (setSpendCap); null = no cap.",
   })
   spendCapCents: number | null;
+  @Field(() => PeriodEstimate) estimate: PeriodEstimate;
 }

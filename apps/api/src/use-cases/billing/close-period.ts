@@ -1,4 +1,4 @@
-import { newId } from "@modelmarket/domain";
+import { microsToCents, newId, platformFeeCents } from "@modelmarket/domain";
 import type { AppServices } from "../../services";
 
 export interface ClosedPeriod {
@@ -148,7 +148,7 @@ export async function closePeriod(services: AppServices, period: string): Promis
         if (priced.length) {
           await tx.payoutEntry.createMany({
             data: priced.map((l) => {
-              const feeCents = Math.round((l.amountCents * feePercent) / 100);
+              const feeCents = platformFeeCents(l.amountCents, feePercent);
               return {
                 id: newId("payout"),
                 publisherTenantId: l.publisherTenantId,
@@ -169,9 +169,4 @@ export async function closePeriod(services: AppServices, period: string): Promis
     },
     { timeout: 120_000, maxWait: 60_000 },
   );
-}
-
-/** Micros to cents, rounding half up once per line. */
-export function microsToCents(micros: bigint): number {
-  return Number((micros + 5_000n) / 10_000n);
 }

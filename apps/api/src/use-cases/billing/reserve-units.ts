@@ -1,4 +1,4 @@
-import { AppError } from "@modelmarket/domain";
+import { AppError, billedUnits } from "@modelmarket/domain";
 import type { AppServices } from "../../services";
 
 export interface Reservation {
@@ -107,9 +107,7 @@ async function tryReserve(services: AppServices, subscriptionId: string, units: 
 
 /** A call's reservation: its units beyond the included ones, given the period's units before it. */
 function share(before: number, units: number, included: number, unitPriceMicros: number): Reservation {
-  const overBefore = Math.max(0, before - included);
-  const overAfter = Math.max(0, before + units - included);
-  return { billedUnits: overAfter - overBefore, unitPriceMicros };
+  return { billedUnits: billedUnits(before, units, included), unitPriceMicros };
 }
 
 /** Gives back the units of a call that failed. */

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { AppError, badInput, newId } from "@modelmarket/domain";
+import { AppError, badInput, newId, unitsAmountMicros } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import { requestScope } from "../../infra/request-context";
 import type { AppServices } from "../../services";
@@ -99,7 +99,7 @@ export async function billedCall<T>(
     outcome: "SUCCESS",
     units,
     billedUnits: reservation.billedUnits,
-    amountMicros: BigInt(reservation.billedUnits) * BigInt(reservation.unitPriceMicros),
+    amountMicros: unitsAmountMicros(reservation.billedUnits, reservation.unitPriceMicros),
     idempotencyKey: key,
     requestHash,
     response: key ? (result as unknown) : null,

@@ -1,4 +1,5 @@
 import type { Prisma } from "@modelmarket/db";
+import { periodEstimate } from "@modelmarket/domain";
 import type { AppServices } from "../../services";
 import { MODEL_INCLUDE, toModelView } from "../catalog/model-view";
 
@@ -11,7 +12,8 @@ type SubscriptionRow = Prisma.SubscriptionGetPayload<{ include: typeof SUBSCRIPT
 
 /**
  * Adds the units used in the current period, summed from successful usage events, plus those
- * used in the same period by earlier subscriptions to the model (carried over at subscribe).
+ * used in the same period by earlier subscriptions to the model (carried over at subscribe),
+ * and what the period costs so far (money.ts: the fee plus the exact overage, rounded once).
  */
 export async function withUsedUnits(services: AppServices, row: SubscriptionRow) {
   const [withUnits] = await withUsedUnitsAll(services, [row]);
@@ -23,7 +25,7 @@ export async function withUsedUnitsAll(services: AppServices, rows: Subscription
   const used = rows.length
     ? await services.db.usageEvent.groupBy({
         by: ["subscriptionId"],
-        _sum: { units: true },
+        _sum: { units: true, billedUnits: true, amountMicros: true },
         where: {
           outcome: "SUCCESS",
           OR: rows.map((row) => ({
@@ -33,10 +35,17 @@ export async function withUsedUnitsAll(services: AppServices, rows: Subscription
         },
       })
     : [];
-  const units = new Map(used.map((u) => [u.subscriptionId, u._sum.units ?? 0]));
-  return rows.map((row) => ({
-    ...row,
-    model: toModelView(row.model),
-    usedUnits: row.carriedUnits + (units.get(row.id) ?? 0),
-  }));
+  const sums = new Map(used.map((u) => [u.subscriptionId, u._sum]));
+  return rows.map((row) => {
+    const sum = sums.get(row.id);
+    return {
+      ...row,
+      model: toModelView(row.model),
+      usedUnits: row.carriedUnits + (sum?.units ?? 0),
+      estimate: {
+        ...periodEstimate(row.plan, { billedUnits: sum?.billedUnits ?? 0, amountMicros: sum?.amountMicros ?? 0n }),
+        currency: row.plan.currency,
+      },
+    };
+  });
 }

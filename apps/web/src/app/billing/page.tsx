@@ -14,6 +14,8 @@ interface Subscription {
   status: string;
   usedUnits: number;
   spendCapCents: number | null;
+  /** Computed by the API with the invoice's own arithmetic (fee + exact overage, rounded once). */
+  estimate: { overageUnits: number; totalCents: number; currency: string };
   currentPeriodStart: string;
   currentPeriodEnd: string;
   model: { slug: string; name: string };
@@ -36,17 +38,12 @@ interface Earnings {
 
 const BILLING = `query($f: DateTime!, $t: DateTime!, $pf: DateTime!) {
   subscriptions { id status usedUnits spendCapCents currentPeriodStart currentPeriodEnd
+    estimate { overageUnits totalCents currency }
     model { slug name } plan { name monthlyFeeCents includedUnits unitPriceMicros currency } }
   invoices { id periodStart periodEnd status currency totalCents lines { description model quantity amountCents } }
   thisMonth: earnings(from: $f, to: $t) { grossCents netCents models { model calls units grossCents netCents } }
   lastMonth: earnings(from: $pf, to: $f) { grossCents netCents models { model calls units grossCents netCents } }
 }`;
-
-/** What a live subscription costs so far this period: its fee plus overage beyond the included units. */
-function estimate(s: Subscription): { overageUnits: number; cents: number } {
-  const overageUnits = Math.max(0, s.usedUnits - s.plan.includedUnits);
-  return { overageUnits, cents: s.plan.monthlyFeeCents + Math.round((overageUnits * s.plan.unitPriceMicros) / 10_000) };
-}
 
 export default async function BillingPage() {
   const now = new Date();
@@ -62,7 +59,9 @@ export default async function BillingPage() {
   const { subscriptions, invoices, thisMonth, lastMonth } = result.data;
   const live = subscriptions.filter((s) => s.status !== "CANCELED");
   const byCurrency = new Map<string, number>();
-  for (const s of live) byCurrency.set(s.plan.currency, (byCurrency.get(s.plan.currency) ?? 0) + estimate(s).cents);
+  for (const s of live) {
+    byCurrency.set(s.estimate.currency, (byCurrency.get(s.estimate.currency) ?? 0) + s.estimate.totalCents);
+  }
   return (
     <>
       <h1>Billing</h1>
@@ -84,7 +83,7 @@ export default async function BillingPage() {
               columns={["Model", "Plan", "Units used / included", "Estimate", "Spend cap", "Period ends"]}
               rowTestId={(i) => `subscription-${live[i]?.model.slug}`}
               rows={live.map((s) => {
-                const e = estimate(s);
+                const e = s.estimate;
                 return [
                   <>
                     <Link href={`/models/${s.model.slug}`}>{s.model.name}</Link>
@@ -102,7 +101,7 @@ export default async function BillingPage() {
                     />
                     {e.overageUnits ? <span className="muted">{count(e.overageUnits)} overage units</span> : null}
                   </>,
-                  money(e.cents, s.plan.currency),
+                  money(e.totalCents, e.currency),
                   <SpendCapForm
                     key="cap"
                     subscriptionId={s.id}

@@ -1,4 +1,5 @@
 "use client";
+import { pricePer1kToMicros } from "@modelmarket/domain/money";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { VersionFiles } from "@/components/version-files";
@@ -72,7 +73,7 @@ export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
           monthlyFeeCents: Math.round(Number(p.monthlyFee || 0) * 100),
           includedUnits: Math.round(Number(p.includedUnits || 0)),
           // per 1,000 units in currency units → per unit in micros
-          unitPriceMicros: Math.round(Number(p.pricePer1k || 0) * 1000),
+          unitPriceMicros: pricePer1kToMicros(Number(p.pricePer1k || 0)),
           rateLimitPerMinute: Math.round(Number(p.rateLimitPerMinute || 0)),
         })),
       };

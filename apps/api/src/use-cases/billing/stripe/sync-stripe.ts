@@ -1,5 +1,5 @@
 import { isUniqueViolation } from "@modelmarket/db";
-import { newId } from "@modelmarket/domain";
+import { microsToCentsDecimal, newId } from "@modelmarket/domain";
 import Stripe from "stripe";
 import type { AppServices } from "../../../services";
 
@@ -261,13 +261,4 @@ async function ensurePlan(services: AppServices, stripe: Stripe, plan: PlanRow) 
   await services.db.plan.update({ where: { id: plan.id }, data: ids });
   Object.assign(plan, ids);
   return ids;
-}
-
-/** 333_333 micros → "33.3333" cents. */
-export function microsToCentsDecimal(micros: number): string {
-  const whole = Math.floor(micros / 10_000);
-  const fraction = String(micros % 10_000)
-    .padStart(4, "0")
-    .replace(/0+$/, "");
-  return fraction ? `${whole}.${fraction}` : String(whole);
 }

@@ -1,4 +1,5 @@
 "use client";
+import { pricePer1kToMicros } from "@modelmarket/domain/money";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { DataTable } from "@/components/data-table";
@@ -39,7 +40,7 @@ export function PlanActions({ slug, plans }: { slug: string; plans: OwnModel["pl
         monthlyFeeCents: Math.round(number("monthlyFee") * 100),
         includedUnits: Math.round(number("includedUnits")),
         // per 1,000 units in currency units → per unit in micros
-        unitPriceMicros: Math.round(number("pricePer1k") * 1000),
+        unitPriceMicros: pricePer1kToMicros(number("pricePer1k")),
         rateLimitPerMinute: Math.round(number("rateLimitPerMinute")),
       },
     });
