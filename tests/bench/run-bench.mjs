@@ -72,7 +72,7 @@ try {
   fs.mkdirSync(path.join(root, "bench-results"), { recursive: true });
   for (const [part, report] of Object.entries(results)) {
     fs.writeFileSync(
-      path.join(root, "bench-results", `${part}.json`),
+      path.join(root, "bench-results", `${part}${process.env.BENCH_DATABASE_URL ? "-postgres" : ""}.json`),
       `${JSON.stringify({ settings, ...report }, null, 2)}\n`,
     );
   }

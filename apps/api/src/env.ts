@@ -1,4 +1,5 @@
 import path from "node:path";
+import { type DatabaseConfig, databaseConfigFromEnv } from "@modelmarket/db";
 import { invalidEnvironment, localSecret } from "@modelmarket/domain";
 import { z } from "zod";
 
@@ -130,6 +131,8 @@ export type Env = Omit<z.infer<typeof schema>, "GRAPHQL_MAX_BODY_BYTES"> & {
   GRAPHQL_MAX_BODY_BYTES: number;
   sessionSecret: Uint8Array;
   dataDir: string;
+  /** Where the data lives (PGlite under DATA_DIR, or DATABASE_URL), decided here once. */
+  database: DatabaseConfig;
   inferenceSecret: string;
   proxySecret: string;
 };
@@ -145,6 +148,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     GRAPHQL_MAX_BODY_BYTES:
       parsed.data.GRAPHQL_MAX_BODY_BYTES ?? Math.ceil((parsed.data.IMAGE_MAX_BYTES * 4) / 3) + 1024 * 1024,
     dataDir,
+    database: databaseConfigFromEnv({
+      DATABASE_URL: parsed.data.DATABASE_URL,
+      DATABASE_POOL_SIZE: String(parsed.data.DATABASE_POOL_SIZE),
+      DATA_DIR: dataDir,
+    }),
     inferenceSecret: parsed.data.INFERENCE_SHARED_SECRET ?? localSecret(dataDir, "inference-secret"),
     proxySecret: parsed.data.PROXY_SHARED_SECRET ?? localSecret(dataDir, "proxy-secret"),
     sessionSecret: new TextEncoder().encode(parsed.data.SESSION_SECRET ?? localSecret(dataDir, "session-secret")),

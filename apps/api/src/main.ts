@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { createDatabase, databaseConfigFromEnv, pendingMigrations } from "@modelmarket/db";
+import { createDatabase, pendingMigrations } from "@modelmarket/db";
 import { createServices, startApi } from "./app";
 import { loadEnv } from "./env";
 import { createLogger } from "./infra/logger";
@@ -11,8 +11,7 @@ import { scheduleStripeSync } from "./use-cases/billing/stripe/schedule-stripe-s
 async function main() {
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL);
-  const dbConfig = databaseConfigFromEnv({ ...process.env, DATA_DIR: env.dataDir });
-  const db = await createDatabase(dbConfig);
+  const db = await createDatabase(env.database);
   const pending = await pendingMigrations(db.prisma);
   if (pending.length) {
     await db.close();

@@ -190,6 +190,9 @@ describe("model lifecycle", () => {
       where: { tenantId: consumerTenant.tenantId },
       data: { currentPeriodEnd: new Date(Date.now() - 1000) },
     });
+    // As if the time had passed: the call path's cached copy of the subscription would then hold
+    // the same (past) period end, so it is dropped here like any change to it.
+    await api.services.cacheBus.publish({ kind: "subscriptions", tenantId: consumerTenant.tenantId });
     expect(errorCode((await consumer.client.raw(CLASSIFY, { m: model.slug })).body)).toBe("NOT_FOUND");
     const sub = await api.db.prisma.subscription.findFirstOrThrow({ where: { tenantId: consumerTenant.tenantId } });
     expect(sub.status).toBe("CANCELED");

@@ -22,6 +22,7 @@ import { InferenceError } from "./inference-error";
 import { createMetrics } from "./metrics";
 import { TenantWorker } from "./tenant-worker";
 import { checkWireTensor, type WireTensor } from "./tensors";
+import { WORKER_SETTINGS_VARIABLE, type WorkerSettings } from "./worker-settings";
 
 const MODEL_NAME = /^[0-9a-f]{64}$/;
 const TENANT_ID = /^tnt_[0-9a-z]{26}$/;
@@ -51,9 +52,11 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
   );
   const workerEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
-    INFERENCE_THREADS: String(env.INFERENCE_THREADS),
-    INFERENCE_EXECUTION_PROVIDER: env.INFERENCE_EXECUTION_PROVIDER,
-    INFERENCE_SESSION_CACHE_BYTES: String(env.INFERENCE_SESSION_CACHE_BYTES),
+    [WORKER_SETTINGS_VARIABLE]: JSON.stringify({
+      threads: env.INFERENCE_THREADS,
+      executionProvider: env.INFERENCE_EXECUTION_PROVIDER,
+      sessionCacheBytes: env.INFERENCE_SESSION_CACHE_BYTES,
+    } satisfies WorkerSettings),
   };
   const expected = crypto.createHash("sha256").update(env.sharedSecret).digest();
   const modelPath = (name: string) => path.join(env.dataDir, "artifacts", "sha256", name.slice(0, 2), name);

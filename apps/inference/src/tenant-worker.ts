@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+import { compiledScript } from "@modelmarket/domain";
 import type { Logger } from "pino";
 import { type BatchingPolicy, canJoin, mergeRequests, rowsOf, splitOutputs } from "./batching";
 import type { FairScheduler, Slot } from "./fair-scheduler";
@@ -58,8 +59,14 @@ type Running = {
   loadTimer: NodeJS.Timeout | null;
 };
 
-// src/ and dist/ sit side by side: tests running the sources still start the compiled worker.
-const WORKER = path.resolve(__dirname, "..", "dist", "worker.js");
+// src/ and dist/ sit side by side: tests running the sources still start the compiled worker
+// (and fail loudly when it is older than src/worker.ts).
+const workerScript = () =>
+  compiledScript(
+    path.resolve(__dirname, "..", "dist", "worker.js"),
+    path.resolve(__dirname, "..", "src", "worker.ts"),
+    __filename,
+  );
 const WARMING_RETRY_MS = 2_000;
 
 /**
@@ -336,7 +343,7 @@ export class TenantWorker {
     if (this.crashes.length >= 5) return null;
     const kib = Math.floor(this.options.memoryBytes / 1024);
     // `ulimit -v` caps the worker's address space before node starts (its own memory cap).
-    const child = spawn("/bin/sh", ["-c", `ulimit -v ${kib} && exec "$0" "$1"`, process.execPath, WORKER], {
+    const child = spawn("/bin/sh", ["-c", `ulimit -v ${kib} && exec "$0" "$1"`, process.execPath, workerScript()], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       serialization: "advanced",
       env: this.options.env,

@@ -5,6 +5,7 @@ import { halfToNumber, numberToHalf } from "@modelmarket/kserve";
 import { LRUCache } from "lru-cache";
 import * as ort from "onnxruntime-node";
 import { KSERVE_TO_ORT, ORT_TO_KSERVE, type WireTensor } from "./tensors";
+import { workerSettingsFrom } from "./worker-settings";
 
 export type WorkerRequest =
   | {
@@ -34,12 +35,13 @@ export interface ModelIo {
   shape: number[];
 }
 
-const threads = Number(process.env.INFERENCE_THREADS ?? 1);
-const provider = process.env.INFERENCE_EXECUTION_PROVIDER === "cuda" ? "cuda" : "cpu";
+const settings = workerSettingsFrom(process.env);
+const threads = settings.threads;
+const provider = settings.executionProvider;
 
 // Sessions are bounded by the size of their model files (a proxy for their memory).
 const sessions = new LRUCache<string, Promise<ort.InferenceSession>>({
-  maxSize: Number(process.env.INFERENCE_SESSION_CACHE_BYTES ?? 1024 ** 3),
+  maxSize: settings.sessionCacheBytes,
   sizeCalculation: (_value, key) => Math.max(1, fs.statSync(key).size),
   dispose: (session) => void session.then((s) => s.release()).catch(() => {}),
 });

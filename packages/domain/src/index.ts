@@ -1,3 +1,4 @@
+export * from "./compiled-script";
 export * from "./errors";
 export * from "./ids";
 export * from "./invalid-environment";

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { createDatabase, databaseConfigFromEnv } from "@modelmarket/db";
+import { createDatabase } from "@modelmarket/db";
 import { closeServices, createServices } from "../app";
 import { loadEnv } from "../env";
 import { createLogger } from "../infra/logger";
@@ -12,7 +12,7 @@ import type { AppServices } from "../services";
 export function runWithServices(task: (services: AppServices) => Promise<void>): void {
   const main = async () => {
     const env = loadEnv();
-    const db = await createDatabase(databaseConfigFromEnv({ ...process.env, DATA_DIR: env.dataDir }));
+    const db = await createDatabase(env.database);
     try {
       const services = createServices(env, db, createLogger("warn"));
       try {

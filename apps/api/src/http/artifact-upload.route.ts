@@ -1,5 +1,6 @@
 import { badInput } from "@modelmarket/domain";
 import type { Request, Response } from "express";
+import { requireScope } from "../auth/require-scope";
 import type { AppServices } from "../services";
 import { type ArtifactKindName, uploadArtifact } from "../use-cases/artifacts/upload-artifact";
 import { sendError } from "./send-error";
@@ -13,7 +14,11 @@ export function artifactUploadRoute(services: AppServices) {
     try {
       const kind = (req.query.kind ?? "model") as string;
       if (kind !== "model" && kind !== "asset") throw badInput('`kind` must be "model" or "asset".', "kind");
-      const principal = await services.authenticator.authenticate(req.headers.authorization);
+      // This route is its own boundary (no GraphQL access rule): the scope is checked here.
+      const principal = requireScope(
+        await services.authenticator.authenticate(req.headers.authorization),
+        "models:write",
+      );
       const length = req.headers["content-length"];
       const artifact = await uploadArtifact(services, principal, {
         body: req,

@@ -3,8 +3,10 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { decode } from "next-auth/jwt";
+import { webEnv } from "./web-env";
 
-export const API_URL = (process.env.API_URL ?? "http://127.0.0.1:4000").replace(/\/$/, "");
+/** Where the portal's server reaches the API (web-env.ts). */
+export const apiUrl = () => webEnv().apiUrl;
 
 export interface GqlError {
   message: string;
@@ -27,7 +29,7 @@ export async function gql<T>(
 ): Promise<GqlResult<T>> {
   let res: Response;
   try {
-    res = await fetch(`${API_URL}/graphql`, {
+    res = await fetch(`${apiUrl()}/graphql`, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -58,7 +60,7 @@ export async function apiToken(): Promise<string | null> {
   const jar = await cookies();
   const raw = SESSION_COOKIES.map((name) => jar.get(name)?.value).find(Boolean);
   if (!raw) return null;
-  const secret = process.env.NEXTAUTH_SECRET;
+  const secret = webEnv().nextAuthSecret;
   if (!secret) return null;
   const token = await decode({ token: raw, secret }).catch(() => null);
   return typeof token?.apiToken === "string" ? token.apiToken : null;

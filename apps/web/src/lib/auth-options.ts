@@ -3,6 +3,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { gql } from "./api";
 import { sameOriginPath } from "./safe-redirect";
 import { visitorHeaders } from "./visitor";
+import { webEnv } from "./web-env";
 
 const SIGN_IN = `mutation($email: String!, $password: String!) {
   signIn(email: $email, password: $password) { token user { id email role tenant { slug name } } }
@@ -18,7 +19,8 @@ interface SignInData {
  * portal's server code and its /api/graphql proxy use it on the user's behalf.
  */
 export const authOptions: NextAuthOptions = {
-  session: { strategy: "jwt", maxAge: 12 * 3600 },
+  // As long as the API token it carries (the same SESSION_TTL_SECONDS setting).
+  session: { strategy: "jwt", maxAge: webEnv().sessionTtlSeconds },
   pages: { signIn: "/signin" },
   providers: [
     CredentialsProvider({

@@ -3,6 +3,16 @@ import { z } from "zod";
 /** The portal's settings, validated once (server side only). */
 const schema = z.object({
   API_URL: z.string().url().default("http://127.0.0.1:4000"),
+  /** The API address shown in the code snippets (what a developer's code calls). */
+  PUBLIC_API_URL: z.string().url().optional(),
+  /** Key of next-auth's encrypted session cookie (npm start sets it). */
+  NEXTAUTH_SECRET: z.string().min(1).optional(),
+  /** The same setting as the API's: the portal's session lasts as long as the API token in it. */
+  SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(12 * 3600),
   /** Shared with the API: lets the portal forward its visitor's address (lib/visitor.ts). */
   PROXY_SHARED_SECRET: z.string().min(32).optional(),
   /** Proxies in front of the portal that append to X-Forwarded-For (an ingress: 1). */
@@ -15,9 +25,19 @@ const schema = z.object({
     .default(15 * 1024 * 1024),
 });
 
-let cached: { apiUrl: string; proxySecret?: string; trustedProxyHops: number; maxBodyBytes: number } | null = null;
+type WebEnv = {
+  apiUrl: string;
+  publicApiUrl: string;
+  nextAuthSecret?: string;
+  sessionTtlSeconds: number;
+  proxySecret?: string;
+  trustedProxyHops: number;
+  maxBodyBytes: number;
+};
 
-export function webEnv() {
+let cached: WebEnv | null = null;
+
+export function webEnv(): WebEnv {
   if (cached) return cached;
   const parsed = schema.safeParse(process.env);
   if (!parsed.success) {
@@ -26,6 +46,9 @@ export function webEnv() {
   }
   cached = {
     apiUrl: parsed.data.API_URL.replace(/\/$/, ""),
+    publicApiUrl: (parsed.data.PUBLIC_API_URL ?? parsed.data.API_URL).replace(/\/$/, ""),
+    nextAuthSecret: parsed.data.NEXTAUTH_SECRET,
+    sessionTtlSeconds: parsed.data.SESSION_TTL_SECONDS,
     proxySecret: parsed.data.PROXY_SHARED_SECRET,
     trustedProxyHops: parsed.data.WEB_TRUSTED_PROXY_HOPS,
     maxBodyBytes: parsed.data.WEB_MAX_BODY_BYTES,

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { compiledScript } from "@modelmarket/domain";
 import type { ChildReport } from "./load-model.child";
 import type { TrialRun } from "./trial-run";
 
@@ -11,8 +12,14 @@ export interface SandboxLimits {
 
 export type SandboxResult = ({ ok: true } & TrialRun) | { ok: false; reason: string };
 
-// src/sandbox and dist/sandbox are both two levels below the package; the child runs compiled.
-const CHILD = path.resolve(__dirname, "..", "..", "dist", "sandbox", "load-model.child.js");
+// src/sandbox and dist/sandbox are both two levels below the package; the child runs compiled
+// (and a test running the sources fails loudly when the compiled child is out of date).
+const childScript = () =>
+  compiledScript(
+    path.resolve(__dirname, "..", "..", "dist", "sandbox", "load-model.child.js"),
+    path.resolve(__dirname, "..", "..", "src", "sandbox", "load-model.child.ts"),
+    __filename,
+  );
 
 /**
  * Loads an untrusted ONNX file once, and runs it once on zero inputs, in a throwaway child
@@ -24,10 +31,14 @@ export function validateInSandbox(file: string, limits: SandboxLimits): Promise<
   const kib = Math.floor(limits.memoryBytes / 1024);
   return new Promise((resolve) => {
     // `ulimit -v` sets RLIMIT_AS before node starts; allocations beyond it fail in the child.
-    const child = spawn("/bin/sh", ["-c", `ulimit -v ${kib} && exec "$0" "$1" "$2"`, process.execPath, CHILD, file], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ORT_LOGGING_LEVEL: "3" },
-    });
+    const child = spawn(
+      "/bin/sh",
+      ["-c", `ulimit -v ${kib} && exec "$0" "$1" "$2"`, process.execPath, childScript(), file],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ORT_LOGGING_LEVEL: "3" },
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {

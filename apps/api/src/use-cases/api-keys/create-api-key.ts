@@ -1,7 +1,7 @@
 import { ALL_SCOPES, badInput, DEFAULT_KEY_SCOPES, forbidden, isScope, newId, type Scope } from "@modelmarket/domain";
 import { generateApiKeySecret } from "../../auth/api-key-secret";
 import type { Principal } from "../../auth/principal";
-import { requireScope } from "../../auth/require-scope";
+import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
 import { audit } from "../audit";
 
@@ -13,7 +13,7 @@ export async function createApiKey(
   caller: Principal | null,
   input: { name: string; scopes?: string[] | null },
 ) {
-  const principal = requireScope(caller, "keys:write");
+  const principal = requirePrincipal(caller);
   const name = input.name.trim();
   if (name.length < 1 || name.length > 80) throw badInput("Key name must be 1 to 80 characters.", "name");
   const scopes = normaliseScopes(input.scopes);

@@ -1,11 +1,11 @@
 import type { Principal } from "../../auth/principal";
-import { requireScope } from "../../auth/require-scope";
+import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
 import { withPendingUse } from "./with-pending-use";
 
 /** The caller's tenant's keys, newest first; never their secrets. */
 export async function listApiKeys(services: AppServices, caller: Principal | null) {
-  const principal = requireScope(caller, "keys:write");
+  const principal = requirePrincipal(caller);
   const keys = await services.db.apiKey.findMany({
     where: { tenantId: principal.tenantId },
     orderBy: { id: "desc" },

@@ -1,13 +1,13 @@
 import { notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
-import { requireScope } from "../../auth/require-scope";
+import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
 import { audit } from "../audit";
 import { withPendingUse } from "./with-pending-use";
 
 /** Revokes a key of the caller's tenant; the key is refused from the very next request. */
 export async function revokeApiKey(services: AppServices, caller: Principal | null, id: string) {
-  const principal = requireScope(caller, "keys:write");
+  const principal = requirePrincipal(caller);
   const key = await services.db.$transaction(async (tx) => {
     const existing = await tx.apiKey.findFirst({ where: { id, tenantId: principal.tenantId } });
     if (!existing) throw notFound("API key");

@@ -4,7 +4,7 @@ import type { Prisma } from "@modelmarket/db";
 import { badInput, newId, payloadTooLarge } from "@modelmarket/domain";
 import { inspectOnnx, OnnxFormatError, validateInSandbox } from "@modelmarket/onnx";
 import type { Principal } from "../../auth/principal";
-import { requireScope } from "../../auth/require-scope";
+import { requirePrincipal } from "../../auth/require-scope";
 import { ArtifactTooLargeError, type StagedBlob } from "../../infra/artifact-store";
 import type { AppServices } from "../../services";
 
@@ -25,7 +25,7 @@ export interface UploadArtifactCommand {
  * ModelProto and use no external data or custom operators.
  */
 export async function uploadArtifact(services: AppServices, caller: Principal | null, cmd: UploadArtifactCommand) {
-  const principal = requireScope(caller, "models:write");
+  const principal = requirePrincipal(caller);
   const limit = cmd.kind === "model" ? services.env.ARTIFACT_MAX_BYTES : services.env.ASSET_MAX_BYTES;
   if (cmd.declaredLength !== undefined && cmd.declaredLength > limit) {
     cmd.body.resume(); // drain, so the client reads our answer instead of a reset

@@ -1,6 +1,6 @@
 import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
-import { requireScope } from "../../auth/require-scope";
+import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
 
 const MAX_RANGE_DAYS = 366;
@@ -20,7 +20,7 @@ type PointRow = { start: Date; model: string; calls: bigint; units: bigint; erro
  * day, from the usage events: exactly what will be invoiced, plus the failed calls.
  */
 export async function usageReport(services: AppServices, caller: Principal | null, input: { from: Date; to: Date }) {
-  const principal = requireScope(caller, "billing:read");
+  const principal = requirePrincipal(caller);
   const { from, to } = range(input.from, input.to);
   const bucket = to.getTime() - from.getTime() <= 2 * 86_400_000 ? "hour" : "day";
   const rows = await services.db.$queryRaw<PointRow[]>`
@@ -51,7 +51,7 @@ export async function usageReport(services: AppServices, caller: Principal | nul
 
 /** What one billed call cost and why; null for an unknown id or another tenant's call. */
 export async function receipt(services: AppServices, caller: Principal | null, requestId: string) {
-  const principal = requireScope(caller, "billing:read");
+  const principal = requirePrincipal(caller);
   const event = await services.db.usageEvent.findUnique({
     where: { requestId },
     include: { modelVersion: { include: { model: { select: { slug: true } } } } },
@@ -69,7 +69,7 @@ export async function receipt(services: AppServices, caller: Principal | null, r
 
 /** The caller's invoices, newest period first. */
 export async function listInvoices(services: AppServices, caller: Principal | null) {
-  const principal = requireScope(caller, "billing:read");
+  const principal = requirePrincipal(caller);
   const invoices = await services.db.invoice.findMany({
     where: { tenantId: principal.tenantId },
     include: { lines: { orderBy: { id: "asc" } } },
@@ -97,7 +97,7 @@ type EarningRow = { model: string; calls: bigint; units: bigint };
  * platform fee).
  */
 export async function earnings(services: AppServices, caller: Principal | null, input: { from: Date; to: Date }) {
-  const principal = requireScope(caller, "billing:read");
+  const principal = requirePrincipal(caller);
   const { from, to } = range(input.from, input.to);
   const usage = await services.db.$queryRaw<EarningRow[]>`
     SELECT m.slug AS model, count(*) AS calls, coalesce(sum(e.units), 0) AS units

@@ -1,6 +1,6 @@
 import { badInput, notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
-import { requireScope } from "../../auth/require-scope";
+import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
 import { audit } from "../audit";
 import { SUBSCRIPTION_INCLUDE, withUsedUnits } from "../subscriptions/subscription-view";
@@ -17,7 +17,7 @@ export async function setSpendCap(
   id: string,
   capCents: number | null,
 ) {
-  const principal = requireScope(caller, "billing:write");
+  const principal = requirePrincipal(caller);
   if (capCents !== null && (!Number.isInteger(capCents) || capCents < 0 || capCents > MAX_CAP_CENTS)) {
     throw badInput(`\`capCents\` must be 0 to ${MAX_CAP_CENTS}, or null for no cap.`, "capCents");
   }

@@ -1,7 +1,7 @@
 import { isUniqueViolation, type ModelTask, type Prisma, type Visibility } from "@modelmarket/db";
 import { badInput, newId, type PlanTerms } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
-import { requireScope } from "../../auth/require-scope";
+import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
 import { slugify } from "../accounts/slugify";
 import { audit } from "../audit";
@@ -47,7 +47,7 @@ export async function publishModel(
   caller: Principal | null,
   cmd: PublishModelCommand,
 ): Promise<ModelView> {
-  const principal = requireScope(caller, "models:write");
+  const principal = requirePrincipal(caller);
   const name = cmd.name.trim();
   const modelName = slugify(name, 64);
   if (modelName.length < 2) throw badInput("Model name needs at least two letters or digits.", "name");

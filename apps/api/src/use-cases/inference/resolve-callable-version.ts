@@ -1,7 +1,7 @@
 import type { ModelTask } from "@modelmarket/db";
 import { badInput, forbidden, notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
-import { requireScope } from "../../auth/require-scope";
+import { requirePrincipal } from "../../auth/require-scope";
 import { addNotice } from "../../infra/request-context";
 import type { AppServices } from "../../services";
 import { findModel } from "../catalog/find-model";
@@ -21,7 +21,7 @@ export async function resolveCallableVersion(
   operation: string,
   version?: string | null,
 ) {
-  const principal = requireScope(caller, "inference");
+  const principal = requirePrincipal(caller);
   const model = await findCallableModel(services, principal, slug);
   if (model.task !== task) {
     throw badInput(`${operation} needs a ${task} model; "${model.slug}" is ${model.task}.`, "model");

@@ -1,13 +1,13 @@
 import { notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
-import { requireScope } from "../../auth/require-scope";
+import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
 import { audit } from "../audit";
 import { SUBSCRIPTION_INCLUDE, withUsedUnits } from "./subscription-view";
 
 /** Cancels one of the caller's subscriptions; cancelling twice is harmless. */
 export async function cancelSubscription(services: AppServices, caller: Principal | null, id: string) {
-  const principal = requireScope(caller, "billing:write");
+  const principal = requirePrincipal(caller);
   const subscription = await services.db.$transaction(async (tx) => {
     const existing = await tx.subscription.findFirst({
       where: { id, tenantId: principal.tenantId },

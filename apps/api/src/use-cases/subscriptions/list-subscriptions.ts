@@ -1,11 +1,11 @@
 import type { Principal } from "../../auth/principal";
-import { requireScope } from "../../auth/require-scope";
+import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
 import { SUBSCRIPTION_INCLUDE, withUsedUnitsAll } from "./subscription-view";
 
 /** The caller's tenant's subscriptions, live ones first, newest first. */
 export async function listSubscriptions(services: AppServices, caller: Principal | null) {
-  const principal = requireScope(caller, "billing:read");
+  const principal = requirePrincipal(caller);
   const rows = await services.db.subscription.findMany({
     where: { tenantId: principal.tenantId },
     include: SUBSCRIPTION_INCLUDE,

@@ -1,7 +1,7 @@
 import { isUniqueViolation } from "@modelmarket/db";
 import { AppError, badInput, newId, notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
-import { requireScope } from "../../auth/require-scope";
+import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
 import { audit } from "../audit";
 import { findModel } from "../catalog/find-model";
@@ -10,7 +10,7 @@ import { SUBSCRIPTION_INCLUDE, withUsedUnits } from "./subscription-view";
 
 /** Subscribes the caller's tenant to a plan of a model it can see; one live subscription per model. */
 export async function subscribe(services: AppServices, caller: Principal | null, modelSlug: string, planId: string) {
-  const principal = requireScope(caller, "billing:write");
+  const principal = requirePrincipal(caller);
   const model = await findModel(services, principal, modelSlug);
   const plan = model.plans.find((p) => p.id === planId);
   if (!plan) throw notFound(`Plan "${planId}" of model "${model.slug}"`);

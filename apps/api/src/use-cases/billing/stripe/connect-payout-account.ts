@@ -1,6 +1,6 @@
 import { AppError } from "@modelmarket/domain";
 import type { Principal } from "../../../auth/principal";
-import { requireScope } from "../../../auth/require-scope";
+import { requirePrincipal } from "../../../auth/require-scope";
 import type { AppServices } from "../../../services";
 
 /**
@@ -9,7 +9,7 @@ import type { AppServices } from "../../../services";
  * to it by transfers (sync-stripe.ts).
  */
 export async function connectPayoutAccount(services: AppServices, caller: Principal | null) {
-  const principal = requireScope(caller, "billing:write");
+  const principal = requirePrincipal(caller);
   const stripe = services.stripe;
   if (!stripe) {
     throw new AppError("UNAVAILABLE", "Payouts through Stripe are not configured on this platform.");

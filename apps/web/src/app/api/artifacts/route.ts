@@ -1,7 +1,7 @@
 // Streams a file upload from the browser to the API's POST /v1/artifacts with the user's token.
 import { type NextRequest, NextResponse } from "next/server";
 import { getToken } from "next-auth/jwt";
-import { API_URL } from "@/lib/api";
+import { apiUrl } from "@/lib/api";
 import { isSameOriginWrite } from "@/lib/visitor";
 
 export async function POST(req: NextRequest) {
@@ -22,7 +22,7 @@ export async function POST(req: NextRequest) {
     if (value) params.set(name, value);
   }
   try {
-    const res = await fetch(`${API_URL}/v1/artifacts?${params}`, {
+    const res = await fetch(`${apiUrl()}/v1/artifacts?${params}`, {
       method: "POST",
       headers: {
         "content-type": "application/octet-stream",

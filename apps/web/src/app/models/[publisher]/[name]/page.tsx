@@ -3,10 +3,11 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { DataTable } from "@/components/data-table";
-import { API_URL, gqlAsUser } from "@/lib/api";
+import { gqlAsUser } from "@/lib/api";
 import { authOptions } from "@/lib/auth-options";
 import { count, date, evaluationHeadline } from "@/lib/format";
 import { fetchTasks } from "@/lib/tasks";
+import { webEnv } from "@/lib/web-env";
 import { Plans } from "./plans";
 import { Playground } from "./playground";
 import { Snippets } from "./snippets";
@@ -115,7 +116,7 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
   const latest = model.versions.find((v) => v.version === model.latestVersion?.version);
   const taskInfo = (await fetchTasks()).find((t) => t.task === model.task);
   const ownModel = Boolean(session?.user?.tenantSlug && session.user.tenantSlug === model.publisher.slug);
-  const publicApiUrl = process.env.PUBLIC_API_URL ?? API_URL;
+  const publicApiUrl = webEnv().publicApiUrl;
   return (
     <>
       <p className="muted">
