@@ -24,16 +24,16 @@ import { requestIdMiddleware } from "./http/request-id.middleware";
 import { stripeWebhookRoute } from "./http/stripe-webhook.route";
 import { LocalArtifactStore } from "./infra/artifact-store";
 import { CacheBus } from "./infra/cache-bus";
+import { CatalogCache } from "./infra/catalog-cache";
 import { HttpInferenceClient } from "./infra/inference-client";
+import { InferenceRateLimits } from "./infra/inference-rate-limits";
+import { LiveSubscriptionCache } from "./infra/live-subscription-cache";
 import { createLogger, type Logger } from "./infra/logger";
 import { createStripe } from "./infra/stripe-client";
 import { TenantAdmission } from "./infra/tenant-admission";
 import { TenantRouter } from "./infra/tenant-router";
 import { UsageWriter } from "./infra/usage-writer";
 import type { AppServices } from "./services";
-import { InferenceRateLimits } from "./use-cases/billing/inference-rate-limits";
-import { CatalogCache } from "./use-cases/catalog/catalog-cache";
-import { LiveSubscriptionCache } from "./use-cases/subscriptions/live-subscription-cache";
 
 export function createServices(
   env: Env,

@@ -6,13 +6,13 @@ import type { LastUsedTracker } from "./auth/last-used-tracker";
 import type { Env } from "./env";
 import type { ArtifactStore } from "./infra/artifact-store";
 import type { CacheBus } from "./infra/cache-bus";
+import type { CatalogCache } from "./infra/catalog-cache";
 import type { InferenceClient } from "./infra/inference-client";
+import type { InferenceRateLimits } from "./infra/inference-rate-limits";
+import type { LiveSubscriptionCache } from "./infra/live-subscription-cache";
 import type { Logger } from "./infra/logger";
 import type { TenantAdmission } from "./infra/tenant-admission";
 import type { UsageWriter } from "./infra/usage-writer";
-import type { InferenceRateLimits } from "./use-cases/billing/inference-rate-limits";
-import type { CatalogCache } from "./use-cases/catalog/catalog-cache";
-import type { LiveSubscriptionCache } from "./use-cases/subscriptions/live-subscription-cache";
 
 /** Everything a use case may need, built once at start-up (see app.ts). */
 export interface AppServices {

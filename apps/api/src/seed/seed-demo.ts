@@ -6,8 +6,8 @@ import { hashPassword, verifyPassword } from "../auth/password";
 import type { Principal } from "../auth/principal";
 import type { AppServices } from "../services";
 import { uploadArtifact } from "../use-cases/artifacts/upload-artifact";
-import { audit } from "../use-cases/audit";
 import { publishModel } from "../use-cases/catalog/publish-model";
+import { audit } from "../use-cases/support/audit";
 
 export const DEMO_TENANT_SLUG = "modelmarket";
 export const DEMO_EMAIL = "demo@modelmarket.dev";

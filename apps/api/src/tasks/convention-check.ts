@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import type { ModelTask } from "@modelmarket/db";
 import { AppError, badInput } from "@modelmarket/domain";
 import type { OnnxInspection, TensorSignature } from "@modelmarket/onnx";
-import { labelsFromHfConfig } from "../use-cases/catalog/preprocessing";
+import { labelsFromHfConfig } from "../use-cases/catalog/support/preprocessing";
 
 export type ResolvedAssets = Record<string, { artifactId: string; sha256: string }>;
 

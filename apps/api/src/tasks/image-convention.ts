@@ -1,5 +1,9 @@
-import { type ImagePreprocessing, imagePreprocessing, parsePreprocessing } from "../use-cases/catalog/preprocessing";
-import { hasSymbolicSize, imageLayoutOf } from "../use-cases/inference/image-layout";
+import {
+  type ImagePreprocessing,
+  imagePreprocessing,
+  parsePreprocessing,
+} from "../use-cases/catalog/support/preprocessing";
+import { hasSymbolicSize, imageLayoutOf } from "../use-cases/inference/support/image-layout";
 import type { ConventionCheck } from "./convention-check";
 
 /**

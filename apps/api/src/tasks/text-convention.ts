@@ -1,5 +1,5 @@
 import { createTokenizer, huggingFaceTokenizer } from "@modelmarket/tokenizers";
-import { parsePreprocessing, textPreprocessing, tokenizerKind } from "../use-cases/catalog/preprocessing";
+import { parsePreprocessing, textPreprocessing, tokenizerKind } from "../use-cases/catalog/support/preprocessing";
 import type { ConventionCheck } from "./convention-check";
 import type { TaskAsset } from "./task-module";
 

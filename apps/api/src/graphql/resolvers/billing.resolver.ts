@@ -1,8 +1,11 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { GraphQLContext } from "../../context";
-import { earnings, listInvoices, receipt, usageReport } from "../../use-cases/billing/reports";
+import { earnings } from "../../use-cases/billing/earnings";
+import { listInvoices } from "../../use-cases/billing/list-invoices";
+import { receipt } from "../../use-cases/billing/receipt";
 import { setSpendCap } from "../../use-cases/billing/set-spend-cap";
 import { connectPayoutAccount } from "../../use-cases/billing/stripe/connect-payout-account";
+import { usageReport } from "../../use-cases/billing/usage-report";
 import { Access } from "../access";
 import { EarningsReport, Invoice, PayoutOnboarding, UsageReceipt, UsageReport } from "../types/billing.type";
 import { DateTimeScalar } from "../types/scalars";

@@ -1,10 +1,10 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { GraphQLContext } from "../../context";
 import { findModel } from "../../use-cases/catalog/find-model";
-import type { ModelView } from "../../use-cases/catalog/model-view";
 import { playgroundUserIds } from "../../use-cases/catalog/playground-user-ids";
 import { publishModel } from "../../use-cases/catalog/publish-model";
 import { encodeCursor, searchModels } from "../../use-cases/catalog/search-models";
+import type { ModelView } from "../../use-cases/catalog/support/model-view";
 import { Access } from "../access";
 import { PublishModelInput } from "../inputs/publish-model.input";
 import { Model, ModelConnection } from "../types/catalog.type";

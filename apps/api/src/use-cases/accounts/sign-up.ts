@@ -4,9 +4,9 @@ import { badInput, newId } from "@modelmarket/domain";
 import { assertStrongPassword, hashPassword } from "../../auth/password";
 import { issueSessionToken } from "../../auth/session-token";
 import type { AppServices } from "../../services";
-import { audit } from "../audit";
+import { audit } from "../support/audit";
 import type { SessionResult } from "./sign-in";
-import { slugify } from "./slugify";
+import { slugify } from "./support/slugify";
 
 export interface SignUpCommand {
   email: string;

@@ -3,7 +3,7 @@ import { generateApiKeySecret } from "../../auth/api-key-secret";
 import type { Principal } from "../../auth/principal";
 import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
-import { audit } from "../audit";
+import { audit } from "../support/audit";
 
 const MAX_ACTIVE_KEYS_PER_TENANT = 100;
 

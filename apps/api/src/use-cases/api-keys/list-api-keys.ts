@@ -1,7 +1,7 @@
 import type { Principal } from "../../auth/principal";
 import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
-import { withPendingUse } from "./with-pending-use";
+import { withPendingUse } from "./support/with-pending-use";
 
 /** The caller's tenant's keys, newest first; never their secrets. */
 export async function listApiKeys(services: AppServices, caller: Principal | null) {

@@ -2,8 +2,8 @@ import { notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
-import { audit } from "../audit";
-import { withPendingUse } from "./with-pending-use";
+import { audit } from "../support/audit";
+import { withPendingUse } from "./support/with-pending-use";
 
 /** Revokes a key of the caller's tenant; the key is refused from the very next request. */
 export async function revokeApiKey(services: AppServices, caller: Principal | null, id: string) {

@@ -2,8 +2,8 @@ import { badInput, notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
-import { audit } from "../audit";
-import { SUBSCRIPTION_INCLUDE, withUsedUnits } from "../subscriptions/subscription-view";
+import { SUBSCRIPTION_INCLUDE, withUsedUnits } from "../subscriptions/support/subscription-view";
+import { audit } from "../support/audit";
 
 const MAX_CAP_CENTS = 100_000_000;
 

@@ -1,9 +1,9 @@
 import { badInput, newId, notFound, type PlanTerms } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
-import { audit } from "../audit";
-import { findOwnModel } from "./find-own-model";
-import { MODEL_INCLUDE, type ModelView, toModelView } from "./model-view";
+import { audit } from "../support/audit";
+import { findOwnModel } from "./support/find-own-model";
+import { MODEL_INCLUDE, type ModelView, toModelView } from "./support/model-view";
 
 const MAX_LIVE_PLANS = 10;
 

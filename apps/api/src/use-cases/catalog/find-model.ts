@@ -1,7 +1,7 @@
 import { notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
-import { MODEL_INCLUDE, type ModelView, toModelView, visibleTo } from "./model-view";
+import { MODEL_INCLUDE, type ModelView, toModelView, visibleTo } from "./support/model-view";
 
 /**
  * One model by slug. Another tenant's private model is NOT_FOUND, exactly like a model

@@ -4,9 +4,9 @@ import sharp from "sharp";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
 import { taskModule } from "../../tasks/registry";
-import { prepareImages } from "../inference/image-call";
-import { type ExampleResult, runExamples } from "./check-examples";
-import { prepareNewVersion } from "./new-version";
+import { prepareImages } from "../inference/support/image-call";
+import { type ExampleResult, runExamples } from "./support/check-examples";
+import { prepareNewVersion } from "./support/new-version";
 
 /**
  * What a version would do, before it is published: the graph and assets checked against the

@@ -3,11 +3,11 @@ import { badInput, newId, type PlanTerms } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
-import { slugify } from "../accounts/slugify";
-import { audit } from "../audit";
-import { checkExamples } from "./check-examples";
-import { MODEL_INCLUDE, type ModelView, toModelView } from "./model-view";
-import { prepareNewVersion } from "./new-version";
+import { slugify } from "../accounts/support/slugify";
+import { audit } from "../support/audit";
+import { checkExamples } from "./support/check-examples";
+import { MODEL_INCLUDE, type ModelView, toModelView } from "./support/model-view";
+import { prepareNewVersion } from "./support/new-version";
 
 export interface PublishModelCommand {
   name: string;

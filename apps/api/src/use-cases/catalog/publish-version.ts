@@ -2,11 +2,11 @@ import { isUniqueViolation } from "@modelmarket/db";
 import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
-import { audit } from "../audit";
-import { checkExamples } from "./check-examples";
-import { findOwnModel } from "./find-own-model";
-import { MODEL_INCLUDE, type ModelView, toModelView } from "./model-view";
-import { type NewVersionInput, prepareNewVersion } from "./new-version";
+import { audit } from "../support/audit";
+import { checkExamples } from "./support/check-examples";
+import { findOwnModel } from "./support/find-own-model";
+import { MODEL_INCLUDE, type ModelView, toModelView } from "./support/model-view";
+import { type NewVersionInput, prepareNewVersion } from "./support/new-version";
 
 /**
  * A new version of a model the caller publishes, with its own artifact, assets,

@@ -1,9 +1,9 @@
 import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
-import { audit } from "../audit";
-import { findOwnModel, versionOf } from "./find-own-model";
-import { MODEL_INCLUDE, type ModelView, toModelView } from "./model-view";
+import { audit } from "../support/audit";
+import { findOwnModel, versionOf } from "./support/find-own-model";
+import { MODEL_INCLUDE, type ModelView, toModelView } from "./support/model-view";
 
 /**
  * Deprecates a version (still served; every answer carries a notice naming the versions to

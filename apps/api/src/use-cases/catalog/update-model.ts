@@ -1,10 +1,10 @@
 import type { Prisma, Visibility } from "@modelmarket/db";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
-import { audit } from "../audit";
-import { findOwnModel } from "./find-own-model";
-import { MODEL_INCLUDE, type ModelView, toModelView } from "./model-view";
+import { audit } from "../support/audit";
 import { normaliseTags } from "./publish-model";
+import { findOwnModel } from "./support/find-own-model";
+import { MODEL_INCLUDE, type ModelView, toModelView } from "./support/model-view";
 
 export interface UpdateModelCommand {
   description?: string | null;

@@ -2,9 +2,9 @@ import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { WireTensor } from "../../infra/inference-client";
 import type { AppServices } from "../../services";
-import { billedCall } from "./billed-call";
-import { prepareImageCall } from "./image-call";
-import { probabilities } from "./probabilities";
+import { billedCall } from "./support/billed-call";
+import { prepareImageCall } from "./support/image-call";
+import { probabilities } from "./support/probabilities";
 
 const MAX_TOP_K = 50;
 

@@ -1,10 +1,10 @@
 import type { Principal } from "../../auth/principal";
 import type { WireTensor } from "../../infra/inference-client";
 import type { AppServices } from "../../services";
-import { billedCall } from "./billed-call";
-import { probabilities } from "./probabilities";
-import { readLabels } from "./read-json-asset";
-import { prepareTextCall, rowsOf } from "./text-inputs";
+import { billedCall } from "./support/billed-call";
+import { probabilities } from "./support/probabilities";
+import { readLabels } from "./support/read-json-asset";
+import { prepareTextCall, rowsOf } from "./support/text-inputs";
 
 /**
  * Labels for each text from a TEXT_CLASSIFICATION model: the best label, its score and

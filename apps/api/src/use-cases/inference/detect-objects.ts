@@ -2,10 +2,10 @@ import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { WireTensor } from "../../infra/inference-client";
 import type { AppServices } from "../../services";
-import type { ImagePreprocessing } from "../catalog/preprocessing";
-import { billedCall } from "./billed-call";
-import type { ImageGeometry } from "./decode-image";
-import { prepareImageCall } from "./image-call";
+import type { ImagePreprocessing } from "../catalog/support/preprocessing";
+import { billedCall } from "./support/billed-call";
+import type { ImageGeometry } from "./support/decode-image";
+import { prepareImageCall } from "./support/image-call";
 
 const MAX_OBJECTS = 100;
 

@@ -1,7 +1,7 @@
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
-import { billedCall } from "./billed-call";
-import { prepareTextCall, rowsOf } from "./text-inputs";
+import { billedCall } from "./support/billed-call";
+import { prepareTextCall, rowsOf } from "./support/text-inputs";
 
 /**
  * One vector per text from a TEXT_EMBEDDING model. A model that returns per-token vectors

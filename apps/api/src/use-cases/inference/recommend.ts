@@ -1,9 +1,9 @@
 import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
-import { billedCall } from "./billed-call";
-import { readListAsset } from "./read-json-asset";
-import { resolveCallableVersion } from "./resolve-callable-version";
+import { billedCall } from "./support/billed-call";
+import { readListAsset } from "./support/read-json-asset";
+import { resolveCallableVersion } from "./support/resolve-callable-version";
 
 const MAX_K = 100;
 const MAX_EXCLUDE = 10_000;

@@ -2,8 +2,8 @@ import { notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
-import { audit } from "../audit";
-import { SUBSCRIPTION_INCLUDE, withUsedUnits } from "./subscription-view";
+import { audit } from "../support/audit";
+import { SUBSCRIPTION_INCLUDE, withUsedUnits } from "./support/subscription-view";
 
 /** Cancels one of the caller's subscriptions; cancelling twice is harmless. */
 export async function cancelSubscription(services: AppServices, caller: Principal | null, id: string) {

@@ -1,7 +1,7 @@
 import type { Principal } from "../../auth/principal";
 import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
-import { SUBSCRIPTION_INCLUDE, withUsedUnitsAll } from "./subscription-view";
+import { SUBSCRIPTION_INCLUDE, withUsedUnitsAll } from "./support/subscription-view";
 
 /** The caller's tenant's subscriptions, live ones first, newest first. */
 export async function listSubscriptions(services: AppServices, caller: Principal | null) {

@@ -3,10 +3,10 @@ import { AppError, badInput, newId, notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
-import { audit } from "../audit";
 import { findModel } from "../catalog/find-model";
-import { addMonths } from "./billing-period";
-import { SUBSCRIPTION_INCLUDE, withUsedUnits } from "./subscription-view";
+import { audit } from "../support/audit";
+import { addMonths } from "./support/billing-period";
+import { SUBSCRIPTION_INCLUDE, withUsedUnits } from "./support/subscription-view";
 
 /** Subscribes the caller's tenant to a plan of a model it can see; one live subscription per model. */
 export async function subscribe(services: AppServices, caller: Principal | null, modelSlug: string, planId: string) {

@@ -1,8 +1,8 @@
 import type { ModelTask, Prisma } from "@modelmarket/db";
 import { badInput, newId, notFound } from "@modelmarket/domain";
 import type { OnnxInspection } from "@modelmarket/onnx";
-import type { AppServices } from "../../services";
-import { assertFitsTask } from "../../tasks/registry";
+import type { AppServices } from "../../../services";
+import { assertFitsTask } from "../../../tasks/registry";
 import { isSemver } from "./semver";
 
 const MAX_ASSETS = 10;

@@ -1,14 +1,14 @@
 import type { ModelTask } from "@modelmarket/db";
 import { AppError, badInput } from "@modelmarket/domain";
 import { z } from "zod";
-import type { Principal } from "../../auth/principal";
-import type { AppServices } from "../../services";
-import { imageClassification } from "../inference/classify-image";
-import { textClassifications } from "../inference/classify-text";
-import { detectionsOf, iou } from "../inference/detect-objects";
-import { type Infer, prepareImages } from "../inference/image-call";
-import { readLabels } from "../inference/read-json-asset";
-import { textTensors } from "../inference/text-inputs";
+import type { Principal } from "../../../auth/principal";
+import type { AppServices } from "../../../services";
+import { imageClassification } from "../../inference/classify-image";
+import { textClassifications } from "../../inference/classify-text";
+import { detectionsOf, iou } from "../../inference/detect-objects";
+import { type Infer, prepareImages } from "../../inference/support/image-call";
+import { readLabels } from "../../inference/support/read-json-asset";
+import { textTensors } from "../../inference/support/text-inputs";
 
 const MAX_EXAMPLES = 20;
 

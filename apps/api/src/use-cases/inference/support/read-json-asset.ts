@@ -1,8 +1,8 @@
 import fs from "node:fs/promises";
 import { LRUCache } from "lru-cache";
 import type { z } from "zod";
-import type { AppServices } from "../../services";
-import { labelsFromHfConfig, parsePreprocessing } from "../catalog/preprocessing";
+import type { AppServices } from "../../../services";
+import { labelsFromHfConfig, parsePreprocessing } from "../../catalog/support/preprocessing";
 
 // Assets are content-addressed and immutable, so a parsed copy never goes stale.
 const parsed = new LRUCache<string, { value: unknown }>({ max: 256 });

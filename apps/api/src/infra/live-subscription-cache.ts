@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import type { CacheBus } from "../../infra/cache-bus";
+import type { CacheBus } from "./cache-bus";
 
 /** What the call path needs of a tenant's live subscription to a model. */
 export interface LiveSubscription {

@@ -1,12 +1,12 @@
 import type { ModelTask } from "@modelmarket/db";
 import { badInput, forbidden, notFound } from "@modelmarket/domain";
-import type { Principal } from "../../auth/principal";
-import { requirePrincipal } from "../../auth/require-scope";
-import { addNotice } from "../../infra/request-context";
-import type { AppServices } from "../../services";
-import { findModel } from "../catalog/find-model";
-import { MODEL_INCLUDE, type ModelView, toModelView } from "../catalog/model-view";
-import type { LiveSubscription } from "../subscriptions/live-subscription-cache";
+import type { Principal } from "../../../auth/principal";
+import { requirePrincipal } from "../../../auth/require-scope";
+import type { LiveSubscription } from "../../../infra/live-subscription-cache";
+import { addNotice } from "../../../infra/request-context";
+import type { AppServices } from "../../../services";
+import { findModel } from "../../catalog/find-model";
+import { MODEL_INCLUDE, type ModelView, toModelView } from "../../catalog/support/model-view";
 
 /**
  * What every inference operation checks first: the key may call models, the model exists

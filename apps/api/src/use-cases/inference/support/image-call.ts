@@ -1,10 +1,10 @@
 import type { ModelTask } from "@modelmarket/db";
 import { badInput, payloadTooLarge } from "@modelmarket/domain";
 import type { OnnxInspection } from "@modelmarket/onnx";
-import type { Principal } from "../../auth/principal";
-import type { BatchingPolicy, WireTensor } from "../../infra/inference-client";
-import type { AppServices } from "../../services";
-import { imagePreprocessing } from "../catalog/preprocessing";
+import type { Principal } from "../../../auth/principal";
+import type { BatchingPolicy, WireTensor } from "../../../infra/inference-client";
+import type { AppServices } from "../../../services";
+import { imagePreprocessing } from "../../catalog/support/preprocessing";
 import { batchingPolicy } from "./batching-policy";
 import { decodeImage } from "./decode-image";
 import { imageLayoutOf } from "./image-layout";

@@ -1,6 +1,6 @@
 import { notFound } from "@modelmarket/domain";
-import type { Principal } from "../../auth/principal";
-import type { AppServices } from "../../services";
+import type { Principal } from "../../../auth/principal";
+import type { AppServices } from "../../../services";
 import { MODEL_INCLUDE } from "./model-view";
 
 /**

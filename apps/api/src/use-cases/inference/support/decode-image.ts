@@ -1,6 +1,6 @@
 import { badInput, payloadTooLarge } from "@modelmarket/domain";
 import sharp from "sharp";
-import type { ImagePreprocessing } from "../catalog/preprocessing";
+import type { ImagePreprocessing } from "../../catalog/support/preprocessing";
 
 export interface ImageLayout {
   layout: "NCHW" | "NHWC";

@@ -1,9 +1,9 @@
 import crypto from "node:crypto";
 import { AppError, badInput, newId, unitsAmountMicros } from "@modelmarket/domain";
-import type { Principal } from "../../auth/principal";
-import { requestScope } from "../../infra/request-context";
-import type { AppServices } from "../../services";
-import { releaseUnits, reserveUnits } from "../billing/reserve-units";
+import type { Principal } from "../../../auth/principal";
+import { requestScope } from "../../../infra/request-context";
+import type { AppServices } from "../../../services";
+import { releaseUnits, reserveUnits } from "../../billing/support/reserve-units";
 
 /** What an inference operation resolved before calling the model (resolve-callable-version.ts). */
 export interface CallableVersion {

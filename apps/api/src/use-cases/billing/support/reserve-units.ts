@@ -1,5 +1,5 @@
 import { AppError, billedUnits } from "@modelmarket/domain";
-import type { AppServices } from "../../services";
+import type { AppServices } from "../../../services";
 
 export interface Reservation {
   /** Units of this call beyond the plan's included units (billed at the unit price). */

@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import type { CacheBus } from "../../infra/cache-bus";
+import type { CacheBus } from "./cache-bus";
 
 /**
  * Catalog reads are hot and change rarely. Results are cached per (caller tenant, query);

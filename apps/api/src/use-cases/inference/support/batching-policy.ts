@@ -1,5 +1,5 @@
 import type { OnnxInspection } from "@modelmarket/onnx";
-import type { BatchingPolicy } from "../../infra/inference-client";
+import type { BatchingPolicy } from "../../../infra/inference-client";
 
 type Declared = false | { maxBatchSize: number; maxQueueDelayMs: number } | undefined;
 

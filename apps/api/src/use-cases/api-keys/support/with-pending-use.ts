@@ -1,4 +1,4 @@
-import type { AppServices } from "../../services";
+import type { AppServices } from "../../../services";
 
 /** Shows a use that the tracker has not written yet. */
 export function withPendingUse<T extends { id: string; lastUsedAt: Date | null }>(services: AppServices, key: T): T {

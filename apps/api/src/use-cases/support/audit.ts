@@ -1,7 +1,7 @@
 import type { Prisma } from "@modelmarket/db";
 import { newId } from "@modelmarket/domain";
-import type { Principal } from "../auth/principal";
-import { currentRequestId } from "../infra/request-context";
+import type { Principal } from "../../auth/principal";
+import { currentRequestId } from "../../infra/request-context";
 
 export type AuditAction =
   | "tenant.created"
