@@ -118,7 +118,9 @@ export function ApiKeys({ keys }: { keys: ApiKeyRow[] }) {
 
       <h2>Your keys</h2>
       {keys.length === 0 ? (
-        <p className="muted">No keys yet.</p>
+        // Right after the first key is created the list is still being refreshed: say so
+        // instead of "No keys yet." under the new secret.
+        <p className="muted">{created ? "Updating the list…" : "No keys yet."}</p>
       ) : (
         <DataTable
           columns={["Name", "Prefix", "Scopes", "Created", "Last used", "Status"]}

@@ -64,6 +64,10 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
             <div className="card stat">
               <span className="muted">Failed calls (not billed)</span>
               <strong>{count(errors)}</strong>
+              <span className="muted small-print">
+                calls the model could not answer; calls refused before running (quota, rate limit, bad input) are
+                neither billed nor counted here
+              </span>
             </div>
           </div>
           {usage.points.length === 0 ? (
@@ -72,7 +76,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
             </p>
           ) : (
             <>
-              <UsageCharts points={usage.points} days={days} />
+              <UsageCharts points={usage.points} days={days} from={from.toISOString()} to={to.toISOString()} />
               <h2>Per model</h2>
               <DataTable
                 columns={["Model", "Calls", "Units", "Errors"]}

@@ -10,10 +10,28 @@ export interface UsagePoint {
   errors: number;
 }
 
-/** Calls, units and errors per day (per hour for a one-day range), all models stacked. */
-export function UsageCharts({ points, days }: { points: UsagePoint[]; days: number }) {
+/**
+ * Calls, units and errors per day (per hour for a one-day range), all models stacked. Every
+ * period of the range has a bar, also those without calls, so a week reads as seven days.
+ */
+export function UsageCharts({
+  points,
+  days,
+  from,
+  to,
+}: {
+  points: UsagePoint[];
+  days: number;
+  from: string;
+  to: string;
+}) {
   const bucket = (iso: string) => (days === 1 ? `${iso.slice(11, 13)}:00` : iso.slice(5, 10));
   const series = new Map<string, { bucket: string; calls: number; units: number; errors: number }>();
+  const step = days === 1 ? 3_600_000 : 86_400_000;
+  for (let t = Math.floor(Date.parse(from) / step) * step; t <= Date.parse(to); t += step) {
+    const key = bucket(new Date(t).toISOString());
+    series.set(key, { bucket: key, calls: 0, units: 0, errors: 0 });
+  }
   for (const p of [...points].sort((a, b) => a.start.localeCompare(b.start))) {
     const key = bucket(p.start);
     const row = series.get(key) ?? { bucket: key, calls: 0, units: 0, errors: 0 };

@@ -344,7 +344,11 @@ export function Playground({
           </p>
         ))}
         {output ? <Result output={output} /> : null}
-        {requestId && (output || error) ? <p className="muted">Request id {requestId}</p> : null}
+        {requestId && (output || error) ? (
+          <p className="muted">
+            Request id <code>{requestId}</code>
+          </p>
+        ) : null}
       </div>
     </form>
   );
