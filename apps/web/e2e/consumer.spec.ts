@@ -137,3 +137,34 @@ test("happy: the detection playground draws boxes over the uploaded photo, and t
   await expect(page.locator("form[aria-label=Playground] ol li")).toHaveCount(5);
   expect(problems).toEqual([]);
 });
+
+test("happy: the handwriting playground takes a drawing: white strokes on black, used like an upload", async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await signUpInPortal(page, "Sketcher");
+  await page.goto("/models/modelmarket/math-symbols");
+  const pad = page.getByRole("img", { name: /Drawing area/ });
+  await expect(page.getByRole("button", { name: "Use this drawing" })).toBeDisabled();
+  const box = await pad.boundingBox();
+  if (!box) throw new Error("no drawing area");
+  // A × across the middle of the pad, in two strokes.
+  const at = (fx: number, fy: number) => [box.x + box.width * fx, box.y + box.height * fy] as const;
+  for (const [from, to] of [
+    [at(0.25, 0.25), at(0.75, 0.75)],
+    [at(0.75, 0.25), at(0.25, 0.75)],
+  ] as const) {
+    await page.mouse.move(...from);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) {
+      await page.mouse.move(from[0] + ((to[0] - from[0]) * i) / 10, from[1] + ((to[1] - from[1]) * i) / 10);
+    }
+    await page.mouse.up();
+  }
+  await page.getByRole("button", { name: "Use this drawing" }).click();
+  await expect(page.getByRole("img", { name: /Your image, 280×280 pixels/ })).toBeVisible();
+  await page.getByRole("button", { name: "Run" }).click();
+  await expect(page.getByText("× times").first()).toBeVisible();
+  await screenshot(page, "playground-drawing");
+  expect(problems).toEqual([]);
+});

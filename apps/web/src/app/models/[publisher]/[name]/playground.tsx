@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { DrawingPad } from "@/components/drawing-pad";
 import { clientGql } from "@/lib/client-gql";
 import { count } from "@/lib/format";
 import type { ModelPlan, MySubscription } from "./page";
@@ -254,9 +255,15 @@ export function Playground({
           </label>
         </>
       ) : null}
+      {kind === "image-labels" ? (
+        <fieldset className="stack" style={{ border: "none", padding: 0, margin: 0 }}>
+          <legend style={{ fontWeight: 500 }}>Draw, then use the drawing</legend>
+          <DrawingPad onDrawing={(file) => void pickImage(file)} />
+        </fieldset>
+      ) : null}
       {kind === "image-labels" || kind === "image-boxes" ? (
         <label>
-          Image (PNG or JPEG)
+          {kind === "image-labels" ? "Or upload an image (PNG or JPEG)" : "Image (PNG or JPEG)"}
           <input
             ref={fileInput}
             type="file"
