@@ -168,3 +168,24 @@ test("happy: the handwriting playground takes a drawing: white strokes on black,
   await screenshot(page, "playground-drawing");
   expect(problems).toEqual([]);
 });
+
+test("happy: the audit log lists who did what — the sign-up, a key created — and filters by kind", async ({ page }) => {
+  const problems = watchConsole(page);
+  const { email } = await signUpInPortal(page, "Auditor");
+  await page.goto("/keys");
+  await page.getByLabel("Name").fill("audited key");
+  await page.getByRole("button", { name: "Create key" }).click();
+  await expect(page.getByTestId("new-key-secret")).toBeVisible();
+  await page.getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
+  const created = page.getByTestId("audit-api_key.created");
+  await expect(created).toContainText(email);
+  await expect(page.getByTestId("audit-tenant.created")).toBeVisible();
+  await page.getByLabel("Show").selectOption({ label: "API keys" });
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/action=api_key\./);
+  await expect(created).toBeVisible();
+  await expect(page.getByTestId("audit-tenant.created")).toHaveCount(0);
+  await screenshot(page, "audit-log");
+  expect(problems).toEqual([]);
+});

@@ -14,6 +14,7 @@ export const config = {
   matcher: [
     "/usage/:path*",
     "/keys/:path*",
+    "/audit/:path*",
     "/billing/:path*",
     "/publish/:path*",
     "/publishing/:path*",

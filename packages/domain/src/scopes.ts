@@ -8,6 +8,7 @@ export const SCOPES = {
   "billing:read": "read subscriptions, usage, invoices and earnings",
   "billing:write": "subscribe to plans and cancel subscriptions",
   "keys:write": "list, create and revoke API keys",
+  "audit:read": "read the organisation's audit log (who did what, when)",
 } as const;
 
 export type Scope = keyof typeof SCOPES;

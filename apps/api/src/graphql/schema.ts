@@ -4,6 +4,7 @@ import { buildSchema } from "type-graphql";
 import { authChecker } from "./access";
 import { AccountResolver } from "./resolvers/account.resolver";
 import { ApiKeyResolver } from "./resolvers/api-key.resolver";
+import { AuditResolver } from "./resolvers/audit.resolver";
 import { BillingResolver } from "./resolvers/billing.resolver";
 import { CatalogResolver } from "./resolvers/catalog.resolver";
 import { InferenceResolver } from "./resolvers/inference.resolver";
@@ -20,6 +21,7 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
     resolvers: [
       AccountResolver,
       ApiKeyResolver,
+      AuditResolver,
       BillingResolver,
       CatalogResolver,
       InferenceResolver,

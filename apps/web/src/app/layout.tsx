@@ -45,6 +45,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                     <Link href="/publishing">Your models</Link>
                   </li>
                   <li>
+                    <Link href="/audit">Audit log</Link>
+                  </li>
+                  <li>
                     <Link href="/publish">Publish</Link>
                   </li>
                   <li className="nav-user">

@@ -3,6 +3,7 @@ import { unauthenticated } from "@modelmarket/domain";
 import { DECOY_HASH_PROMISE, verifyPassword } from "../../auth/password";
 import { issueSessionToken } from "../../auth/session-token";
 import type { AppServices } from "../../services";
+import { audit } from "../support/audit";
 
 export interface SessionResult {
   token: string;
@@ -28,6 +29,10 @@ export async function signIn(
     throw unauthenticated(WRONG_CREDENTIALS);
   }
   await services.authRateLimits.signInSucceeded(cmd.clientIp, email);
+  await audit(services.db, { tenantId: user.tenantId, userId: user.id }, "user.signed_in", {
+    type: "user",
+    id: user.id,
+  });
   const token = await issueSessionToken(
     { userId: user.id, tenantId: user.tenantId },
     services.env.sessionSecret,

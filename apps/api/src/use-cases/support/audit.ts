@@ -5,6 +5,7 @@ import { currentRequestId } from "../../infra/request-context";
 
 export type AuditAction =
   | "tenant.created"
+  | "user.signed_in"
   | "api_key.created"
   | "api_key.revoked"
   | "model.published"

@@ -21,6 +21,7 @@ const SCOPES: [string, string][] = [
   ["billing:write", "Subscribe and set spend caps"],
   ["models:write", "Upload and publish models"],
   ["keys:write", "Create and revoke keys"],
+  ["audit:read", "Read the audit log"],
 ];
 
 export function ApiKeys({ keys }: { keys: ApiKeyRow[] }) {

@@ -1,0 +1,100 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { DataTable } from "@/components/data-table";
+import { gqlAsUser } from "@/lib/api";
+
+export const metadata: Metadata = { title: "Audit log" };
+export const dynamic = "force-dynamic";
+
+interface Entry {
+  id: string;
+  action: string;
+  actor: string;
+  targetType: string;
+  targetId: string;
+  requestId: string | null;
+  createdAt: string;
+}
+
+const FAMILIES: [string, string][] = [
+  ["", "Everything"],
+  ["user.", "Sign-ins"],
+  ["api_key.", "API keys"],
+  ["subscription.", "Subscriptions"],
+  ["model.", "Models"],
+  ["plan.", "Plans"],
+  ["tenant.", "Organisation"],
+];
+
+const AUDIT = `query($after: String, $action: String) {
+  auditLog(first: 50, after: $after, action: $action) {
+    edges { node { id action actor targetType targetId requestId createdAt } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** Who in the organisation did what and when, newest first, by family of actions, 50 a page. */
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ action?: string; after?: string }>;
+}) {
+  const params = await searchParams;
+  const action = FAMILIES.some(([value]) => value === params.action) ? (params.action ?? "") : "";
+  const result = await gqlAsUser<{
+    auditLog: { edges: { node: Entry }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  }>(AUDIT, { after: params.after ?? null, action: action || null });
+  const log = result.data?.auditLog;
+  const link = (extra: Record<string, string>) =>
+    `/audit?${new URLSearchParams({ ...(action ? { action } : {}), ...extra })}`;
+  return (
+    <>
+      <h1>Audit log</h1>
+      <p className="muted">
+        Who in your organisation did what, and when: sign-ins, API keys, subscriptions, publishing. Each entry names the
+        request that did it.
+      </p>
+      <form method="get" action="/audit" className="row" aria-label="Filter the audit log">
+        <label>
+          Show{" "}
+          <select name="action" defaultValue={action}>
+            {FAMILIES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>{" "}
+        <button type="submit" className="small secondary">
+          Filter
+        </button>
+      </form>
+      {!log ? (
+        <p className="error-box">Could not load the audit log: {result.errors?.[0]?.message}</p>
+      ) : log.edges.length === 0 ? (
+        <p className="muted">Nothing recorded{action ? " of this kind" : ""} yet.</p>
+      ) : (
+        <>
+          <DataTable
+            caption="Audit log entries, newest first"
+            columns={["When (UTC)", "Who", "Action", "Target", "Request id"]}
+            rowTestId={(i) => `audit-${log.edges[i]?.node.action}`}
+            rows={log.edges.map(({ node }) => [
+              node.createdAt.replace("T", " ").slice(0, 19),
+              node.actor,
+              <code key="action">{node.action}</code>,
+              `${node.targetType} ${node.targetId}`,
+              node.requestId ? <code key="request">{node.requestId}</code> : "—",
+            ])}
+          />
+          <p>
+            {params.after ? <Link href={link({})}>First page</Link> : null}{" "}
+            {log.pageInfo.hasNextPage && log.pageInfo.endCursor ? (
+              <Link href={link({ after: log.pageInfo.endCursor })}>Next page</Link>
+            ) : null}
+          </p>
+        </>
+      )}
+    </>
+  );
+}
