@@ -263,8 +263,6 @@ function batchingOf(value: unknown): BatchingPolicy | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-type InferRequestBody = InferRequest;
-
 const jsonBody = express.json({ limit: "64mb", type: () => true });
 const rawBody = express.raw({ limit: "64mb", type: () => true });
 
@@ -298,7 +296,7 @@ function readInferBody(req: Request, res: Response, next: NextFunction): void {
  */
 function sendInferResponse(
   res: Response,
-  body: InferRequestBody,
+  body: InferRequest,
   header: Record<string, unknown>,
   outputs: WireTensor[],
 ): void {

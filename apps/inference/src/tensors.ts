@@ -1,4 +1,4 @@
-import { DATATYPES, elementCount, flatData, type WireTensor } from "@modelmarket/kserve";
+import { elementCount, flatData, type InferRequest, type WireTensor } from "@modelmarket/kserve";
 import type { Tensor } from "onnxruntime-node";
 
 export type { WireTensor } from "@modelmarket/kserve";
@@ -25,26 +25,17 @@ export const ORT_TO_KSERVE: Record<string, string> = Object.fromEntries(
 );
 
 /**
- * Checks a request tensor's form before it reaches a worker: the error says which tensor is
- * wrong. `data` may be flat or nested like the shape (the protocol allows both).
+ * What the request schema (inferRequestSchema) cannot check of a tensor before it reaches a
+ * worker: that this runtime has its datatype, and that its data — flat or nested like the
+ * shape, as the protocol allows — holds exactly the shape's elements. The error names the tensor.
  */
-export function checkWireTensor(t: unknown, index: number): WireTensor {
+export function checkWireTensor(t: InferRequest["inputs"][number], index: number): WireTensor {
   const where = `inputs[${index}]`;
-  if (!t || typeof t !== "object") throw new Error(`${where} must be an object`);
-  const { name, datatype, shape, data } = t as Partial<WireTensor>;
-  if (typeof name !== "string" || !name) throw new Error(`${where}.name must be a non-empty string`);
-  if (typeof datatype !== "string" || !DATATYPES.includes(datatype)) {
-    throw new Error(`${where}.datatype must be one of ${DATATYPES.join(", ")}`);
-  }
-  if (!KSERVE_TO_ORT[datatype]) throw new Error(`${where}: ${datatype} tensors are not supported by this server`);
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new Error(`${where}.shape must be an array of non-negative integers`);
-  }
-  if (!Array.isArray(data)) throw new Error(`${where}.data must be an array (flat or nested)`);
-  const flat = flatData(data) as WireTensor["data"];
-  const size = elementCount(shape);
+  if (!KSERVE_TO_ORT[t.datatype]) throw new Error(`${where}: ${t.datatype} tensors are not supported by this server`);
+  const flat = flatData(t.data) as WireTensor["data"];
+  const size = elementCount(t.shape);
   if (flat.length !== size) {
-    throw new Error(`${where} has ${flat.length} values for shape [${shape.join(", ")}] (${size})`);
+    throw new Error(`${where} has ${flat.length} values for shape [${t.shape.join(", ")}] (${size})`);
   }
-  return { name, datatype, shape, data: flat };
+  return { name: t.name, datatype: t.datatype, shape: t.shape, data: flat };
 }
