@@ -25,8 +25,11 @@ export interface LiveSubscription {
  */
 export class LiveSubscriptionCache {
   private readonly cache: LRUCache<string, LiveSubscription> | null;
-  /** Bumped by every invalidation of the tenant; a load that saw an older one is not stored. */
-  private readonly generations = new Map<string, number>();
+  /**
+   * Bumped by every invalidation; a load that began before one is not stored (it may have read
+   * what the invalidation replaced). One counter for all tenants: invalidations are rare, so a
+   * load that is needlessly not stored costs one more read at most.
+   */
   private generation = 0;
 
   constructor(ttlMs: number, bus: CacheBus) {
@@ -47,36 +50,26 @@ export class LiveSubscriptionCache {
     const key = `${tenantId}:${modelId}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const seen = this.generationOf(tenantId);
+    const seen = this.generation;
     const value = await load();
-    if (value && this.generationOf(tenantId) === seen) this.cache.set(key, value);
+    if (value && this.generation === seen) this.cache.set(key, value);
     return value;
   }
 
   /** Drops one entry (a reservation refused it: the database knows better). */
   forget(tenantId: string, modelId: string): void {
+    this.generation++;
     this.cache?.delete(`${tenantId}:${modelId}`);
-    this.generations.set(tenantId, ++this.generation);
   }
 
   private forgetTenant(tenantId: string): void {
-    this.generations.set(tenantId, ++this.generation);
+    this.generation++;
     if (!this.cache) return;
     for (const key of this.cache.keys()) if (key.startsWith(`${tenantId}:`)) this.cache.delete(key);
   }
 
   private clear(): void {
-    this.generations.clear();
-    // Every tenant's generation moves past every load in flight.
     this.generation++;
-    this.allSince = this.generation;
     this.cache?.clear();
-  }
-
-  /** The generation after the last clear(); tenants not invalidated since share it. */
-  private allSince = 0;
-
-  private generationOf(tenantId: string): number {
-    return Math.max(this.generations.get(tenantId) ?? 0, this.allSince);
   }
 }
