@@ -29,6 +29,7 @@ import { HttpInferenceClient } from "./infra/inference-client";
 import { InferenceRateLimits } from "./infra/inference-rate-limits";
 import { LiveSubscriptionCache } from "./infra/live-subscription-cache";
 import { createLogger, type Logger } from "./infra/logger";
+import { Mailer } from "./infra/mailer";
 import { createStripe } from "./infra/stripe-client";
 import { TenantAdmission } from "./infra/tenant-admission";
 import { TenantRouter } from "./infra/tenant-router";
@@ -74,6 +75,7 @@ export function createServices(
     usage: new UsageWriter(db, logger, { maxDelayMs: env.USAGE_COMMIT_MAX_DELAY_MS, maxBatch: 1000 }),
     inferenceRateLimits: new InferenceRateLimits(env.INFERENCE_RATE_LIMITS === "on", redis),
     stripe: createStripe(env),
+    mailer: env.SMTP_URL ? new Mailer(env.SMTP_URL, env.MAIL_FROM, logger) : null,
   };
 }
 
@@ -82,6 +84,7 @@ export async function closeServices(services: AppServices): Promise<void> {
   await services.usage.drain();
   await services.lastUsed.close();
   services.cacheBus.close();
+  services.mailer?.close();
   services.inferenceRateLimits.redis?.disconnect();
 }
 

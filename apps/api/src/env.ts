@@ -105,6 +105,23 @@ const schema = z
     STRIPE_API_BASE: z.string().url().optional(),
     STRIPE_SYNC_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
     STRIPE_CONNECT_RETURN_URL: z.string().url().default("http://localhost:3000/billing"),
+    /** The portal's public address: invitation links point there. */
+    PORTAL_URL: z
+      .string()
+      .url()
+      .default("http://localhost:3000")
+      .transform((v) => v.replace(/\/$/, "")),
+    INVITATION_TTL_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(7 * 24),
+    /** Invitations are mailed through this server when set (smtp:// or smtps://, credentials in the URL). */
+    SMTP_URL: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^smtps?:\/\//.test(v), "must be an smtp:// or smtps:// URL"),
+    MAIL_FROM: z.string().default("Modelmarket <no-reply@modelmarket.localhost>"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

@@ -11,6 +11,7 @@ import type { InferenceClient } from "./infra/inference-client";
 import type { InferenceRateLimits } from "./infra/inference-rate-limits";
 import type { LiveSubscriptionCache } from "./infra/live-subscription-cache";
 import type { Logger } from "./infra/logger";
+import type { Mailer } from "./infra/mailer";
 import type { TenantAdmission } from "./infra/tenant-admission";
 import type { UsageWriter } from "./infra/usage-writer";
 
@@ -37,4 +38,6 @@ export interface AppServices {
   inferenceRateLimits: InferenceRateLimits;
   /** null without STRIPE_SECRET_KEY. */
   stripe: Stripe | null;
+  /** null without SMTP_URL: invitation links are then only shown to the inviter. */
+  mailer: Mailer | null;
 }

@@ -7,18 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { ALL_SCOPES, ERROR_CODES } from "@modelmarket/domain";
 import fc from "fast-check";
-import {
-  type GraphQLArgument,
-  type GraphQLField,
-  type GraphQLInputType,
-  type GraphQLSchema,
-  getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isLeafType,
-  isListType,
-  isNonNullType,
-} from "graphql";
+import { type GraphQLArgument, type GraphQLSchema, getNamedType, isListType, isNonNullType } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mathSymbols } from "../../../packages/model-zoo/src/math-symbols/math-symbols";
 import { declaredAccess } from "../src/graphql/access";
@@ -34,9 +23,7 @@ import {
   type TestApi,
   type TestTenant,
 } from "./harness";
-
-type RootField = { operation: "query" | "mutation"; field: GraphQLField<unknown, unknown> };
-type Body = { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, any> }[] };
+import { type Body, call, codeOf, type RootField, rootFields } from "./schema-operations";
 
 let api: TestApi;
 let schema: GraphQLSchema;
@@ -50,72 +37,12 @@ let imageModel: string;
 
 const CONTRACT_CODES = new Set<string>(ERROR_CODES);
 
-/** A placeholder value of an input type: the smallest thing the schema accepts. */
-function placeholder(type: GraphQLInputType): unknown {
-  if (isNonNullType(type)) return placeholder(type.ofType);
-  if (isListType(type)) return [placeholder(type.ofType)];
-  const named = getNamedType(type);
-  if (isEnumType(named)) return named.getValues()[0]?.value;
-  if (isInputObjectType(named)) {
-    return Object.fromEntries(
-      Object.values(named.getFields())
-        .filter((f) => isNonNullType(f.type) && f.defaultValue === undefined)
-        .map((f) => [f.name, placeholder(f.type)]),
-    );
-  }
-  switch (named.name) {
-    case "Int":
-    case "Float":
-      return 1;
-    case "Boolean":
-      return true;
-    case "DateTime":
-      return new Date().toISOString();
-    case "JSON":
-      return {};
-    case "ID":
-      return "nothing_00000000000000000000000000";
-    default:
-      return "x";
-  }
-}
-
-/** One operation calling `field` with its required arguments (plus `values`), selecting little. */
-function operationFor(root: RootField, values: Record<string, unknown> = {}) {
-  const args = root.field.args.filter((a) => isNonNullType(a.type) || a.name in values);
-  const variables = Object.fromEntries(
-    args.map((a) => [a.name, a.name in values ? values[a.name] : placeholder(a.type)]),
-  );
-  const declarations = args.map((a) => `$${a.name}: ${String(a.type)}`).join(", ");
-  const call = args.map((a) => `${a.name}: $${a.name}`).join(", ");
-  const selection = isLeafType(getNamedType(root.field.type)) ? "" : "{ __typename }";
-  const query = `${root.operation}${declarations ? `(${declarations})` : ""} { ${root.field.name}${call ? `(${call})` : ""} ${selection} }`;
-  return { query, variables };
-}
-
-async function call(
-  client: TestTenant["client"] | TestApi["client"],
-  root: RootField,
-  values?: Record<string, unknown>,
-) {
-  const { query, variables } = operationFor(root, values);
-  const { status, body } = await client.raw(query, variables);
-  return { status, body: body as Body, query };
-}
-
-const codeOf = (body: Body) => body.errors?.[0]?.extensions?.code as string | undefined;
 const ruleOf = (name: string) => declaredAccess().get(name);
 
 beforeAll(async () => {
   api = await startTestApi({}, { inference: true });
   schema = await buildApiSchema();
-  roots = [
-    ...Object.values(schema.getQueryType()?.getFields() ?? {}).map((field) => ({ operation: "query" as const, field })),
-    ...Object.values(schema.getMutationType()?.getFields() ?? {}).map((field) => ({
-      operation: "mutation" as const,
-      field,
-    })),
-  ];
+  roots = rootFields(schema);
   owner = await signUpTenant(api, "Owner");
   intruder = await signUpTenant(api, "Intruder");
   // The owner's things: a private model with a plan, a subscription, a key, a billed call.

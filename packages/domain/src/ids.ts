@@ -5,6 +5,8 @@ import { monotonicFactory } from "ulid";
 export const ID_PREFIX = {
   tenant: "tnt",
   user: "usr",
+  membership: "mbr",
+  invitation: "ivt",
   apiKey: "key",
   artifact: "art",
   model: "mdl",

@@ -5,4 +5,5 @@ export * from "./invalid-environment";
 export * from "./local-secret";
 export * from "./money";
 export * from "./plan-terms";
+export * from "./roles";
 export * from "./scopes";

@@ -1,6 +1,7 @@
 /**
- * What an API key may do. A signed-in user (session token) holds every scope its role
- * allows; a key holds only those it was created with.
+ * What a credential may do. A signed-in user (session token) holds the scopes of their role in
+ * the active organisation (roles.ts); a key holds those it was created with, capped by its
+ * creator's current role.
  */
 export const SCOPES = {
   inference: "call models (classifyText, embedText, ...)",
@@ -9,6 +10,8 @@ export const SCOPES = {
   "billing:write": "subscribe to plans and cancel subscriptions",
   "keys:write": "list, create and revoke API keys",
   "audit:read": "read the organisation's audit log (who did what, when)",
+  "members:read": "see the organisation's members and pending invitations",
+  "members:write": "invite members, change their roles and remove them",
 } as const;
 
 export type Scope = keyof typeof SCOPES;

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@modelmarket/db";
-import { ALL_SCOPES, isScope, type Scope, unauthenticated } from "@modelmarket/domain";
+import { isScope, type MemberRole, ROLE_SCOPES, type Scope, scopesOfRole, unauthenticated } from "@modelmarket/domain";
 import { LRUCache } from "lru-cache";
 import type { CacheBus } from "../infra/cache-bus";
 import { hashApiKeySecret, looksLikeApiKey } from "./api-key-secret";
@@ -11,6 +11,7 @@ interface CachedKey {
   apiKeyId: string;
   tenantId: string;
   userId: string | null;
+  role: MemberRole | null;
   scopes: ReadonlySet<Scope>;
 }
 
@@ -18,7 +19,9 @@ interface CachedKey {
  * Turns a bearer token into a Principal. API keys are looked up by SHA-256 and cached
  * briefly; revoking a key publishes an invalidation on the cache bus, so this instance refuses
  * it on the very next request and every other instance as soon as the message arrives
- * (within API_KEY_CACHE_TTL_MS at worst, while Redis is unreachable).
+ * (within API_KEY_CACHE_TTL_MS at worst, while Redis is unreachable). A key works only while
+ * its creator is a member of its organisation, with its scopes capped by the creator's current
+ * role; member changes invalidate the creator's keys the same way.
  */
 export class Authenticator {
   private readonly keys: LRUCache<string, CachedKey> | null;
@@ -50,13 +53,22 @@ export class Authenticator {
     const hash = hashApiKeySecret(secret);
     let key = this.keys?.get(hash);
     if (!key) {
-      const row = await this.db.apiKey.findUnique({ where: { secretHash: hash } });
+      const row = await this.db.apiKey.findUnique({
+        where: { secretHash: hash },
+        include: { createdBy: { select: { memberships: { select: { tenantId: true, role: true } } } } },
+      });
       if (!row || row.revokedAt) throw unauthenticated("Invalid or revoked API key.");
+      const role = row.createdBy?.memberships.find((m) => m.tenantId === row.tenantId)?.role ?? null;
+      // A creator who left the organisation takes their keys' power along (removal also
+      // revokes them, unless an owner reassigned them first).
+      if (row.createdBy && !role) throw unauthenticated("Invalid or revoked API key.");
+      const allowed = role ? ROLE_SCOPES[role] : null;
       key = {
         apiKeyId: row.id,
         tenantId: row.tenantId,
         userId: row.createdByUserId,
-        scopes: new Set(row.scopes.filter(isScope)),
+        role,
+        scopes: new Set(row.scopes.filter(isScope).filter((s) => !allowed || allowed.includes(s))),
       };
       this.keys?.set(hash, key);
     }
@@ -67,9 +79,19 @@ export class Authenticator {
   private async bySession(token: string): Promise<Principal> {
     const claims = await verifySessionToken(token, this.sessionSecret);
     if (!claims) throw unauthenticated("Invalid or expired session token; sign in again.");
-    // The account may have been removed since the token was issued.
-    const user = await this.db.user.findFirst({ where: { id: claims.userId, tenantId: claims.tenantId } });
-    if (!user) throw unauthenticated("Invalid or expired session token; sign in again.");
-    return { kind: "user", userId: user.id, tenantId: user.tenantId, role: user.role, scopes: new Set(ALL_SCOPES) };
+    // Read on every request (no cache): a member removed or demoted loses the old role's
+    // power on their very next request, on every instance.
+    const membership = await this.db.membership.findUnique({
+      where: { tenantId_userId: { tenantId: claims.tenantId, userId: claims.userId } },
+      select: { role: true },
+    });
+    if (!membership) throw unauthenticated("Invalid or expired session token; sign in again.");
+    return {
+      kind: "user",
+      userId: claims.userId,
+      tenantId: claims.tenantId,
+      role: membership.role,
+      scopes: scopesOfRole(membership.role),
+    };
   }
 }

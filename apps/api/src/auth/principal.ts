@@ -1,6 +1,17 @@
-import type { Scope } from "@modelmarket/domain";
+import type { MemberRole, Scope } from "@modelmarket/domain";
 
-/** Who is calling. The tenant comes only from here, never from an argument. */
+/**
+ * Who is calling. The tenant (the active organisation) comes only from here, never from an
+ * argument. `role` is the member's role there; for a key, its creator's current role (null for a
+ * key whose creator's account is gone: it keeps only its own scopes).
+ */
 export type Principal =
-  | { kind: "user"; userId: string; tenantId: string; role: "OWNER" | "ADMIN" | "MEMBER"; scopes: ReadonlySet<Scope> }
-  | { kind: "apiKey"; apiKeyId: string; tenantId: string; userId: string | null; scopes: ReadonlySet<Scope> };
+  | { kind: "user"; userId: string; tenantId: string; role: MemberRole; scopes: ReadonlySet<Scope> }
+  | {
+      kind: "apiKey";
+      apiKeyId: string;
+      tenantId: string;
+      userId: string | null;
+      role: MemberRole | null;
+      scopes: ReadonlySet<Scope>;
+    };

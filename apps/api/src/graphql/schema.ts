@@ -8,6 +8,7 @@ import { AuditResolver } from "./resolvers/audit.resolver";
 import { BillingResolver } from "./resolvers/billing.resolver";
 import { CatalogResolver } from "./resolvers/catalog.resolver";
 import { InferenceResolver } from "./resolvers/inference.resolver";
+import { MembersResolver } from "./resolvers/members.resolver";
 import { ModelLifecycleResolver } from "./resolvers/model-lifecycle.resolver";
 import { SubscriptionResolver } from "./resolvers/subscription.resolver";
 import { TaskResolver } from "./resolvers/task.resolver";
@@ -25,6 +26,7 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
       BillingResolver,
       CatalogResolver,
       InferenceResolver,
+      MembersResolver,
       ModelLifecycleResolver,
       SubscriptionResolver,
       TaskResolver,

@@ -1,13 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
-import { ALL_SCOPES, newId } from "@modelmarket/domain";
+import { newId, scopesOfRole } from "@modelmarket/domain";
 import { buildCached, ZOO, type ZooModel } from "@modelmarket/model-zoo";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { Principal } from "../auth/principal";
 import type { AppServices } from "../services";
+import { createOrganisation } from "../use-cases/accounts/support/new-organisation";
 import { uploadArtifact } from "../use-cases/artifacts/upload-artifact";
 import { publishModel } from "../use-cases/catalog/publish-model";
-import { audit } from "../use-cases/support/audit";
 
 export const DEMO_TENANT_SLUG = "modelmarket";
 export const DEMO_EMAIL = "demo@modelmarket.dev";
@@ -19,18 +19,14 @@ export const DEMO_EMAIL = "demo@modelmarket.dev";
 export async function seedDemo(services: AppServices): Promise<{ email: string; password: string; models: string[] }> {
   const { db, env } = services;
   let user = await db.user.findUnique({ where: { email: DEMO_EMAIL } });
-  if (!user) {
+  let tenant = await db.tenant.findUnique({ where: { slug: DEMO_TENANT_SLUG } });
+  if (!user || !tenant) {
     const passwordHash = await hashPassword(env.DEMO_PASSWORD);
-    user = await db.$transaction(async (tx) => {
-      const tenant = await tx.tenant.create({
-        data: { id: newId("tenant"), slug: DEMO_TENANT_SLUG, name: "Modelmarket" },
-      });
-      const created = await tx.user.create({
-        data: { id: newId("user"), tenantId: tenant.id, email: DEMO_EMAIL, passwordHash, role: "OWNER" },
-      });
-      await audit(tx, { tenantId: tenant.id, userId: created.id }, "tenant.created", { type: "tenant", id: tenant.id });
-      return created;
-    });
+    ({ user, tenant } = await db.$transaction(async (tx) => {
+      const user = await tx.user.create({ data: { id: newId("user"), email: DEMO_EMAIL, passwordHash } });
+      const tenant = await createOrganisation(tx, user.id, { name: "Modelmarket", slug: DEMO_TENANT_SLUG });
+      return { user, tenant };
+    }));
   } else if (!(await verifyPassword(user.passwordHash, env.DEMO_PASSWORD))) {
     // DEMO_PASSWORD changed since the last start: the printed credentials must work.
     await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(env.DEMO_PASSWORD) } });
@@ -38,9 +34,9 @@ export async function seedDemo(services: AppServices): Promise<{ email: string; 
   const principal: Principal = {
     kind: "user",
     userId: user.id,
-    tenantId: user.tenantId,
+    tenantId: tenant.id,
     role: "OWNER",
-    scopes: new Set(ALL_SCOPES),
+    scopes: scopesOfRole("OWNER"),
   };
   const published: string[] = [];
   for (const entry of ZOO) {

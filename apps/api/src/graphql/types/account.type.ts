@@ -1,19 +1,22 @@
 import { Field, ID, ObjectType } from "type-graphql";
 
-@ObjectType()
+@ObjectType({ description: "An organisation: the unit that owns models, keys, subscriptions and invoices." })
 export class Tenant {
   @Field(() => ID) id: string;
   @Field() slug: string;
   @Field() name: string;
 }
 
-@ObjectType()
+@ObjectType({ description: "A person, as seen in the organisation their session (or key) acts in." })
 export class User {
   @Field(() => ID) id: string;
   @Field() email: string;
-  @Field(() => Tenant) tenant: Tenant;
-  /** "owner", "admin" or "member" (resolved in account.resolver.ts). */
-  @Field(() => String) role: string;
+  @Field(() => Tenant, { description: "The active organisation." }) tenant: Tenant;
+  /** "owner", "admin", "developer" or "billing" (resolved in account.resolver.ts). */
+  @Field(() => String, {
+    description: 'Role in the active organisation, lower-case: "owner", "admin", "developer" or "billing".',
+  })
+  role: string;
 }
 
 @ObjectType()

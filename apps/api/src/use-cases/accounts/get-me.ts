@@ -1,11 +1,14 @@
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
+import type { SessionUser } from "./support/session";
 
-/** The signed-in user; for an API key, the user who created it (null if that user is gone). */
-export async function getMe(services: AppServices, principal: Principal | null) {
+/** The signed-in person in the active organisation; for an API key, its creator (null if gone). */
+export async function getMe(services: AppServices, principal: Principal | null): Promise<SessionUser | null> {
   if (!principal?.userId) return null;
-  return services.db.user.findFirst({
-    where: { id: principal.userId, tenantId: principal.tenantId },
-    include: { tenant: true },
+  const membership = await services.db.membership.findUnique({
+    where: { tenantId_userId: { tenantId: principal.tenantId, userId: principal.userId } },
+    include: { tenant: true, user: { select: { id: true, email: true } } },
   });
+  if (!membership) return null;
+  return { id: membership.user.id, email: membership.user.email, tenant: membership.tenant, role: membership.role };
 }

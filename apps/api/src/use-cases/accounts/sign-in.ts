@@ -1,42 +1,43 @@
-import type { Tenant, User } from "@modelmarket/db";
-import { unauthenticated } from "@modelmarket/domain";
+import { forbidden, notFound, unauthenticated } from "@modelmarket/domain";
 import { DECOY_HASH_PROMISE, verifyPassword } from "../../auth/password";
-import { issueSessionToken } from "../../auth/session-token";
 import type { AppServices } from "../../services";
 import { audit } from "../support/audit";
-
-export interface SessionResult {
-  token: string;
-  user: User & { tenant: Tenant };
-}
+import { openSession, type SessionResult } from "./support/session";
 
 const WRONG_CREDENTIALS = "Wrong email or password.";
 
 /**
- * Signs a user in. A wrong email and a wrong password get the same message and cost the
- * same time (a decoy hash is verified for unknown emails).
+ * Signs a person in to one of their organisations: `tenant` (a slug) when given, else the one
+ * they last used. A wrong email and a wrong password get the same message and cost the same
+ * time (a decoy hash is verified for unknown emails).
  */
 export async function signIn(
   services: AppServices,
-  cmd: { email: string; password: string; clientIp: string },
+  cmd: { email: string; password: string; clientIp: string; tenant?: string | null },
 ): Promise<SessionResult> {
   const email = cmd.email.trim().toLowerCase();
   await services.authRateLimits.beforeSignIn(cmd.clientIp, email);
-  const user = await services.db.user.findUnique({ where: { email }, include: { tenant: true } });
+  const user = await services.db.user.findUnique({
+    where: { email },
+    include: { memberships: { include: { tenant: true }, orderBy: [{ lastActiveAt: "desc" }, { createdAt: "asc" }] } },
+  });
   const ok = await verifyPassword(user?.passwordHash ?? (await DECOY_HASH_PROMISE), cmd.password);
   if (!user || !ok) {
     await services.authRateLimits.signInFailed(cmd.clientIp, email);
     throw unauthenticated(WRONG_CREDENTIALS);
   }
   await services.authRateLimits.signInSucceeded(cmd.clientIp, email);
-  await audit(services.db, { tenantId: user.tenantId, userId: user.id }, "user.signed_in", {
-    type: "user",
-    id: user.id,
+  const membership = cmd.tenant ? user.memberships.find((m) => m.tenant.slug === cmd.tenant) : user.memberships[0];
+  if (!membership) {
+    if (cmd.tenant) throw notFound("Organisation");
+    throw forbidden("This account is no longer a member of any organisation; accept an invitation to join one.");
+  }
+  await services.db.$transaction(async (tx) => {
+    await tx.membership.update({ where: { id: membership.id }, data: { lastActiveAt: new Date() } });
+    await audit(tx, { tenantId: membership.tenantId, userId: user.id }, "user.signed_in", {
+      type: "user",
+      id: user.id,
+    });
   });
-  const token = await issueSessionToken(
-    { userId: user.id, tenantId: user.tenantId },
-    services.env.sessionSecret,
-    services.env.SESSION_TTL_SECONDS,
-  );
-  return { token, user };
+  return openSession(services, user, membership);
 }

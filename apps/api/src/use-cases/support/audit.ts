@@ -20,7 +20,12 @@ export type AuditAction =
   | "plan.retired"
   | "subscription.created"
   | "subscription.canceled"
-  | "subscription.spend_cap_set";
+  | "subscription.spend_cap_set"
+  | "member.invited"
+  | "member.invitation_revoked"
+  | "member.joined"
+  | "member.role_changed"
+  | "member.removed";
 
 /** Writes an audit entry; always called with the transaction of the action it records. */
 export async function audit(

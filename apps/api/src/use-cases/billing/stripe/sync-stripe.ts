@@ -184,7 +184,11 @@ async function ensureCustomer(
   result: StripeSyncResult,
 ): Promise<string> {
   if (tenant.stripeCustomerId) return tenant.stripeCustomerId;
-  const owner = await services.db.user.findFirst({ where: { tenantId: tenant.id }, orderBy: { createdAt: "asc" } });
+  // The billing contact: the organisation's first owner.
+  const owner = await services.db.user.findFirst({
+    where: { memberships: { some: { tenantId: tenant.id, role: "OWNER" } } },
+    orderBy: { createdAt: "asc" },
+  });
   const customer = await stripe.customers.create(
     { name: tenant.name, email: owner?.email, metadata: { tenantId: tenant.id, tenantSlug: tenant.slug } },
     { idempotencyKey: `mm-customer-${tenant.id}` },
