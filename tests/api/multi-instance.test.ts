@@ -201,6 +201,49 @@ describe("several API and inference instances behave as one", () => {
     expect(refusedAfterMs).toBeLessThan(1_000);
   });
 
+  it("security: removing a member on one API revokes the keys they created; the other refuses them within a second", async (ctx) => {
+    if (!servicesUp) return ctx.skip();
+    const team = await consumer("team", "Large");
+    const owner = team.session(apis[0] as ModelmarketClient);
+    const { inviteMember } = await owner.request<{ inviteMember: { url: string } }>(
+      `mutation($e: String!) { inviteMember(email: $e, role: DEVELOPER) { url } }`,
+      { e: `dev-${crypto.randomUUID()}@example.com` },
+    );
+    const { acceptInvitation } = await (apis[1] as ModelmarketClient).request<{
+      acceptInvitation: { token: string; user: { id: string } };
+    }>(`mutation($t: String!, $p: String!) { acceptInvitation(token: $t, password: $p) { token user { id } } }`, {
+      t: inviteMember.url.slice(inviteMember.url.lastIndexOf("/") + 1),
+      p: "cobalt-harbour-lantern-8",
+    });
+    const { createApiKey } = await (apis[1] as ModelmarketClient)
+      .withToken(acceptInvitation.token)
+      .request<{ createApiKey: { secret: string } }>(
+        `mutation { createApiKey(name: "laptop", scopes: ["inference"]) { secret } }`,
+      );
+    const memberKey = (i: number) => (apis[i] as ModelmarketClient).withToken(createApiKey.secret);
+    // Both APIs have authenticated (and cached) the member's key.
+    for (const i of [0, 1]) expect((await memberKey(i).raw(EMBED, { m: slug })).body.errors).toBeUndefined();
+    await owner.request(`mutation($u: ID!) { removeMember(userId: $u) { revokedKeys } }`, {
+      u: acceptInvitation.user.id,
+    });
+    const removedAt = Date.now();
+    let refusedAfterMs = Number.POSITIVE_INFINITY;
+    while (Date.now() - removedAt < 3_000) {
+      const { body } = await memberKey(1).raw(EMBED, { m: slug });
+      if (body.errors?.[0]?.extensions?.code === "UNAUTHENTICATED") {
+        refusedAfterMs = Date.now() - removedAt;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    console.log(`member removed on API 0: their key refused by API 1 after ${refusedAfterMs} ms`);
+    expect(refusedAfterMs).toBeLessThan(1_000);
+    // Their session is refused everywhere too (the membership is read on every request).
+    const session = (apis[1] as ModelmarketClient).withToken(acceptInvitation.token);
+    expect((await session.raw(`{ me { email } }`)).body.data?.me ?? null).toBeNull();
+    expect((await session.raw(`{ apiKeys { id } }`)).body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
   it("happy: usage events are exact when calls and idempotent retries land on different APIs", async (ctx) => {
     if (!servicesUp) return ctx.skip();
     const user = await consumer("exact", "Large");

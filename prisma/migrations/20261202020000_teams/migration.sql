@@ -1,5 +1,5 @@
 -- Teams: a person (User) belongs to one or more organisations through a Membership with a
--- role; invitations add members. Every existing user keeps their tenant and role (MEMBER, never
+-- role, invitations add members. Every existing user keeps their tenant and role (MEMBER, never
 -- assigned by the product, becomes DEVELOPER).
 CREATE TYPE "MemberRole" AS ENUM ('OWNER', 'ADMIN', 'DEVELOPER', 'BILLING');
 
