@@ -119,11 +119,13 @@ const inferencePort = Number(env.INFERENCE_PORT ?? 4001);
 const inferenceHost = env.INFERENCE_HOST ?? "127.0.0.1";
 const inference = run("inference", [path.join(root, "apps", "inference", "dist", "main.js")]);
 // The API calls the tier started here unless told otherwise.
-const api = run("api", [path.join(root, "apps", "api", "dist", "main.js")], {
-  INFERENCE_URL: env.INFERENCE_URL ?? `http://${inferenceHost}:${inferencePort}`,
-});
 const webPort = Number(env.WEB_PORT ?? 3000);
 const webUrl = env.NEXTAUTH_URL ?? `http://localhost:${webPort}`;
+const api = run("api", [path.join(root, "apps", "api", "dist", "main.js")], {
+  INFERENCE_URL: env.INFERENCE_URL ?? `http://${inferenceHost}:${inferencePort}`,
+  // Invitation links point at the portal started here.
+  PORTAL_URL: env.PORTAL_URL ?? webUrl,
+});
 function startPortal() {
   return run(
     "portal",

@@ -15,6 +15,7 @@ export const config = {
     "/usage/:path*",
     "/keys/:path*",
     "/audit/:path*",
+    "/team/:path*",
     "/billing/:path*",
     "/publish/:path*",
     "/publishing/:path*",

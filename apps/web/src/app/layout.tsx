@@ -3,8 +3,30 @@ import "./globals.css";
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { getServerSession } from "next-auth";
+import { OrganisationSwitcher } from "@/components/organisation-switcher";
 import { SignOutButton } from "@/components/sign-out-button";
+import { apiToken, gql } from "@/lib/api";
 import { authOptions } from "@/lib/auth-options";
+
+const ME = `{ me { email scopes tenant { slug } memberships { role tenant { slug name } } } }`;
+
+interface Me {
+  email: string;
+  scopes: string[];
+  tenant: { slug: string };
+  memberships: { role: string; tenant: { slug: string; name: string } }[];
+}
+
+/** The header's links, each shown only to roles whose scopes can use the page. */
+const LINKS: { href: string; label: string; scope: string }[] = [
+  { href: "/usage", label: "Usage", scope: "billing:read" },
+  { href: "/billing", label: "Billing", scope: "billing:read" },
+  { href: "/keys", label: "API keys", scope: "keys:write" },
+  { href: "/publishing", label: "Your models", scope: "models:write" },
+  { href: "/team", label: "Team", scope: "members:read" },
+  { href: "/audit", label: "Audit log", scope: "audit:read" },
+  { href: "/publish", label: "Publish", scope: "models:write" },
+];
 
 export const metadata: Metadata = {
   title: { default: "Modelmarket", template: "%s · Modelmarket" },
@@ -15,6 +37,9 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const session = await getServerSession(authOptions);
+  // Not gqlAsUser: an expired session must still render the sign-in page (no redirect loop).
+  const me = session ? (await gql<{ me: Me | null }>(ME, {}, await apiToken())).data?.me : null;
+  const can = (scope: string) => me?.scopes.includes(scope) ?? false;
   return (
     <html lang="en">
       <body>
@@ -32,26 +57,26 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               </li>
               {session ? (
                 <>
-                  <li>
-                    <Link href="/usage">Usage</Link>
-                  </li>
-                  <li>
-                    <Link href="/billing">Billing</Link>
-                  </li>
-                  <li>
-                    <Link href="/keys">API keys</Link>
-                  </li>
-                  <li>
-                    <Link href="/publishing">Your models</Link>
-                  </li>
-                  <li>
-                    <Link href="/audit">Audit log</Link>
-                  </li>
-                  <li>
-                    <Link href="/publish">Publish</Link>
-                  </li>
-                  <li className="nav-user">
-                    <span title={session.user.email ?? undefined}>{session.user.name}</span> <SignOutButton />
+                  {LINKS.filter((link) => can(link.scope)).map((link) => (
+                    <li key={link.href}>
+                      <Link href={link.href}>{link.label}</Link>
+                    </li>
+                  ))}
+                  <li className="nav-user" title={`Signed in as ${session.user.email ?? ""}`}>
+                    {me ? (
+                      <OrganisationSwitcher
+                        session={session}
+                        active={me.tenant.slug}
+                        choices={me.memberships.map((m) => ({
+                          slug: m.tenant.slug,
+                          name: m.tenant.name,
+                          role: m.role,
+                        }))}
+                      />
+                    ) : (
+                      <span>{session.user.name}</span>
+                    )}{" "}
+                    <SignOutButton />
                   </li>
                 </>
               ) : (

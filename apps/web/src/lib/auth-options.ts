@@ -5,12 +5,29 @@ import { sameOriginPath } from "./safe-redirect";
 import { visitorHeaders } from "./visitor";
 import { webEnv } from "./web-env";
 
-const SIGN_IN = `mutation($email: String!, $password: String!) {
-  signIn(email: $email, password: $password) { token user { id email role tenant { slug name } } }
+const SESSION_FIELDS = "token user { id email role tenant { slug name } }";
+const SIGN_IN = `mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) { ${SESSION_FIELDS} } }`;
+const ACCEPT = `mutation($token: String!, $password: String!) {
+  acceptInvitation(token: $token, password: $password) { ${SESSION_FIELDS} }
 }`;
+const SWITCH = `mutation($tenant: String!) { switchOrganisation(tenant: $tenant) { ${SESSION_FIELDS} } }`;
+const CREATE = `mutation($name: String!) { createOrganisation(name: $name) { ${SESSION_FIELDS} } }`;
 
-interface SignInData {
-  signIn: { token: string; user: { id: string; email: string; role: string; tenant: { slug: string; name: string } } };
+interface ApiSession {
+  token: string;
+  user: { id: string; email: string; role: string; tenant: { slug: string; name: string } };
+}
+
+/** What next-auth keeps of an API session (the token stays server-side, in the encrypted cookie). */
+function sessionUser({ token, user }: ApiSession) {
+  return { id: user.id, email: user.email, name: user.tenant.name, apiToken: token, tenantSlug: user.tenant.slug };
+}
+
+/** What the sign-in form may show for a refused attempt. */
+function refusal(errors: { message: string; extensions?: { code?: string } }[] | undefined): Error | null {
+  const code = errors?.[0]?.extensions?.code;
+  if (code === "RATE_LIMITED") return new Error("Too many attempts; wait a minute and try again.");
+  return null;
 }
 
 /**
@@ -29,23 +46,36 @@ export const authOptions: NextAuthOptions = {
       async authorize(credentials, req) {
         if (!credentials?.email || !credentials.password) return null;
         const headers = new Headers(req?.headers as Record<string, string> | undefined);
-        const result = await gql<SignInData>(
+        const result = await gql<{ signIn: ApiSession }>(
           SIGN_IN,
           { email: credentials.email, password: credentials.password },
           null,
           visitorHeaders(headers),
         );
-        const code = result.errors?.[0]?.extensions?.code;
-        if (code === "RATE_LIMITED") throw new Error("Too many attempts; wait a minute and try again.");
-        if (!result.data) return null;
-        const { token, user } = result.data.signIn;
-        return {
-          id: user.id,
-          email: user.email,
-          name: user.tenant.name,
-          apiToken: token,
-          tenantSlug: user.tenant.slug,
-        };
+        const refused = refusal(result.errors);
+        if (refused) throw refused;
+        return result.data ? sessionUser(result.data.signIn) : null;
+      },
+    }),
+    // Accepting an invitation signs the person in to the organisation they joined.
+    CredentialsProvider({
+      id: "invitation",
+      name: "Invitation",
+      credentials: { invitation: { type: "text" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, req) {
+        if (!credentials?.invitation || !credentials.password) return null;
+        const headers = new Headers(req?.headers as Record<string, string> | undefined);
+        const result = await gql<{ acceptInvitation: ApiSession }>(
+          ACCEPT,
+          { token: credentials.invitation, password: credentials.password },
+          null,
+          visitorHeaders(headers),
+        );
+        if (result.data) return sessionUser(result.data.acceptInvitation);
+        // The API's message says what to do (wrong password, expired, weak password…).
+        throw (
+          refusal(result.errors) ?? new Error(result.errors?.[0]?.message ?? "The invitation could not be accepted.")
+        );
       },
     }),
   ],
@@ -55,10 +85,28 @@ export const authOptions: NextAuthOptions = {
       if (url.startsWith(baseUrl)) return `${baseUrl}${sameOriginPath(url.slice(baseUrl.length) || "/")}`;
       return `${baseUrl}${sameOriginPath(url)}`;
     },
-    jwt({ token, user }) {
+    async jwt({ token, user, trigger, session }) {
       if (user) {
         token.apiToken = user.apiToken;
         token.tenantSlug = user.tenantSlug;
+      }
+      // The header's organisation switcher and the team page's "new organisation" form ask for
+      // a session in another organisation; the API decides (membership), here only its answer is kept.
+      if (trigger === "update" && token.apiToken && session && typeof session === "object") {
+        const ask = session as { organisation?: unknown; createOrganisation?: unknown };
+        const result =
+          typeof ask.organisation === "string"
+            ? await gql<{ switchOrganisation: ApiSession }>(SWITCH, { tenant: ask.organisation }, token.apiToken)
+            : typeof ask.createOrganisation === "string"
+              ? await gql<{ createOrganisation: ApiSession }>(CREATE, { name: ask.createOrganisation }, token.apiToken)
+              : null;
+        const next = result?.data && Object.values(result.data)[0];
+        if (next) {
+          const user = sessionUser(next);
+          token.apiToken = user.apiToken;
+          token.tenantSlug = user.tenantSlug;
+          token.name = user.name;
+        }
       }
       return token;
     },

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable } from "@/components/data-table";
+import { LoadError } from "@/components/load-error";
 import { gqlAsUser } from "@/lib/api";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -70,7 +71,7 @@ export default async function AuditPage({
         </button>
       </form>
       {!log ? (
-        <p className="error-box">Could not load the audit log: {result.errors?.[0]?.message}</p>
+        <LoadError what="the audit log" errors={result.errors} />
       ) : log.edges.length === 0 ? (
         <p className="muted">Nothing recorded{action ? " of this kind" : ""} yet.</p>
       ) : (

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable } from "@/components/data-table";
+import { LoadError } from "@/components/load-error";
 import { gqlAsUser } from "@/lib/api";
 import { count, date, money } from "@/lib/format";
 import { PayoutButton } from "./payout-button";
@@ -55,7 +56,7 @@ export default async function BillingPage() {
     thisMonth: Earnings;
     lastMonth: Earnings;
   }>(BILLING, { f: monthStart.toISOString(), t: now.toISOString(), pf: previousStart.toISOString() });
-  if (!result.data) return <p className="error-box">Could not load billing: {result.errors?.[0]?.message}</p>;
+  if (!result.data) return <LoadError what="billing" errors={result.errors} />;
   const { subscriptions, invoices, thisMonth, lastMonth } = result.data;
   const live = subscriptions.filter((s) => s.status !== "CANCELED");
   const byCurrency = new Map<string, number>();

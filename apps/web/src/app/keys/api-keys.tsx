@@ -22,9 +22,12 @@ const SCOPES: [string, string][] = [
   ["models:write", "Upload and publish models"],
   ["keys:write", "Create and revoke keys"],
   ["audit:read", "Read the audit log"],
+  ["members:read", "See members and invitations"],
+  ["members:write", "Invite, change and remove members"],
 ];
 
-export function ApiKeys({ keys }: { keys: ApiKeyRow[] }) {
+/** `grantable`: the scopes the signed-in member's role holds (a key can carry no more). */
+export function ApiKeys({ keys, grantable }: { keys: ApiKeyRow[]; grantable: string[] }) {
   const router = useRouter();
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [copied, setCopied] = useState(false);
@@ -78,7 +81,7 @@ export function ApiKeys({ keys }: { keys: ApiKeyRow[] }) {
         </label>
         <fieldset style={{ border: "none", padding: 0, margin: 0 }}>
           <legend style={{ fontWeight: 500 }}>Scopes</legend>
-          {SCOPES.map(([scope, help]) => (
+          {SCOPES.filter(([scope]) => grantable.includes(scope)).map(([scope, help]) => (
             <label key={scope} className="checkbox">
               <input type="checkbox" name="scopes" value={scope} defaultChecked={scope === "inference"} />
               <span>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { LoadError } from "@/components/load-error";
 import { gqlAsUser } from "@/lib/api";
 import { type ApiKeyRow, ApiKeys } from "./api-keys";
 
@@ -6,8 +7,8 @@ export const metadata: Metadata = { title: "API keys" };
 export const dynamic = "force-dynamic";
 
 export default async function KeysPage() {
-  const result = await gqlAsUser<{ apiKeys: ApiKeyRow[] }>(
-    `{ apiKeys { id name prefix scopes createdAt lastUsedAt revokedAt } }`,
+  const result = await gqlAsUser<{ apiKeys: ApiKeyRow[]; me: { scopes: string[] } | null }>(
+    `{ apiKeys { id name prefix scopes createdAt lastUsedAt revokedAt } me { scopes } }`,
   );
   return (
     <>
@@ -17,9 +18,9 @@ export default async function KeysPage() {
         and only the scopes it needs.
       </p>
       {result.errors ? (
-        <p className="error-box">Could not load your keys: {result.errors[0]?.message}</p>
+        <LoadError what="API keys" errors={result.errors} />
       ) : (
-        <ApiKeys keys={result.data?.apiKeys ?? []} />
+        <ApiKeys keys={result.data?.apiKeys ?? []} grantable={result.data?.me?.scopes ?? []} />
       )}
     </>
   );

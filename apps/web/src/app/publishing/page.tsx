@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable } from "@/components/data-table";
+import { LoadError } from "@/components/load-error";
 import { gqlAsUser } from "@/lib/api";
 import { count, money } from "@/lib/format";
 import { taskLabels } from "@/lib/tasks";
@@ -41,7 +42,7 @@ export default async function YourModelsPage() {
     gqlAsUser<Data>(YOUR_MODELS, { from: from.toISOString(), to: to.toISOString() }),
     taskLabels(),
   ]);
-  if (!result.data) return <p className="error-box">Could not load your models: {result.errors?.[0]?.message}</p>;
+  if (!result.data) return <LoadError what="your models" errors={result.errors} />;
   const earned = new Map(result.data.earnings.models.map((m) => [m.model, m]));
   const models = result.data.publishedModels;
   return (

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable } from "@/components/data-table";
+import { LoadError } from "@/components/load-error";
 import { gqlAsUser } from "@/lib/api";
 import { count } from "@/lib/format";
 import { UsageCharts, type UsagePoint } from "./usage-charts";
@@ -49,7 +50,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
         ))}
       </nav>
       {result.errors || !usage ? (
-        <p className="error-box">Could not load usage: {result.errors?.[0]?.message}</p>
+        <LoadError what="usage" errors={result.errors} />
       ) : (
         <>
           <div className="stat-row" style={{ margin: "1rem 0" }}>
