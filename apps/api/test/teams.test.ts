@@ -408,5 +408,10 @@ describe("teams: removing a member", () => {
     expect(removeMember.reassignedKeys).toBe(1);
     const key = api.client.withToken(createApiKey.secret);
     expect((await key.raw(`{ me { email } }`)).body.data?.me).toEqual({ email: admin.email });
+    // The organisation's key list says who holds each key now.
+    const { apiKeys } = await org.client.request<{ apiKeys: { name: string; createdByEmail: string | null }[] }>(
+      `{ apiKeys { name createdByEmail } }`,
+    );
+    expect(apiKeys).toEqual([{ name: "ci", createdByEmail: admin.email }]);
   });
 });

@@ -4,7 +4,7 @@ import { api, PASSWORD, signUpInPortal, uniqueEmail, uploadArtifact, VOCAB, watc
 
 test("security: a signed-out visitor is sent to sign in from every dashboard", async ({ page }) => {
   const problems = watchConsole(page);
-  for (const path of ["/usage", "/billing", "/keys", "/publish"]) {
+  for (const path of ["/usage", "/billing", "/keys", "/publish", "/team", "/audit", "/publishing"]) {
     await page.goto(path);
     await expect(page).toHaveURL(new RegExp(`/signin\\?callbackUrl=${encodeURIComponent(path).replace(/\//g, "%2F")}`));
     await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();

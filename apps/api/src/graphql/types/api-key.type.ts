@@ -10,6 +10,11 @@ export class ApiKey {
   @Field(() => DateTimeScalar) createdAt: Date;
   @Field(() => DateTimeScalar, { nullable: true }) lastUsedAt: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) revokedAt: Date | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "The member who created it (or holds it after a hand-over); null when that account is gone.",
+  })
+  createdByEmail: string | null;
 }
 
 @ObjectType()

@@ -37,11 +37,12 @@ export async function createApiKey(
         secretHash: hash,
         scopes,
       },
+      include: { createdBy: { select: { email: true } } },
     });
     await audit(tx, principal, "api_key.created", { type: "api_key", id: key.id }, { name, scopes });
     return key;
   });
-  return { apiKey, secret };
+  return { apiKey: { ...apiKey, createdByEmail: apiKey.createdBy?.email ?? null }, secret };
 }
 
 function normaliseScopes(requested: string[] | null | undefined): Scope[] {

@@ -9,6 +9,7 @@ export async function listApiKeys(services: AppServices, caller: Principal | nul
   const keys = await services.db.apiKey.findMany({
     where: { tenantId: principal.tenantId },
     orderBy: { id: "desc" },
+    include: { createdBy: { select: { email: true } } },
   });
-  return keys.map((k) => withPendingUse(services, k));
+  return keys.map((k) => withPendingUse(services, { ...k, createdByEmail: k.createdBy?.email ?? null }));
 }

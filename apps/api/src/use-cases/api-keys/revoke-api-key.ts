@@ -9,13 +9,20 @@ import { withPendingUse } from "./support/with-pending-use";
 export async function revokeApiKey(services: AppServices, caller: Principal | null, id: string) {
   const principal = requirePrincipal(caller);
   const key = await services.db.$transaction(async (tx) => {
-    const existing = await tx.apiKey.findFirst({ where: { id, tenantId: principal.tenantId } });
+    const existing = await tx.apiKey.findFirst({
+      where: { id, tenantId: principal.tenantId },
+      include: { createdBy: { select: { email: true } } },
+    });
     if (!existing) throw notFound("API key");
     if (existing.revokedAt) return existing;
-    const revoked = await tx.apiKey.update({ where: { id: existing.id }, data: { revokedAt: new Date() } });
+    const revoked = await tx.apiKey.update({
+      where: { id: existing.id },
+      data: { revokedAt: new Date() },
+      include: { createdBy: { select: { email: true } } },
+    });
     await audit(tx, principal, "api_key.revoked", { type: "api_key", id: existing.id });
     return revoked;
   });
   await services.cacheBus.publish({ kind: "api-key", secretHash: key.secretHash });
-  return withPendingUse(services, key);
+  return withPendingUse(services, { ...key, createdByEmail: key.createdBy?.email ?? null });
 }

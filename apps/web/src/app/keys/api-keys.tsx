@@ -13,6 +13,7 @@ export interface ApiKeyRow {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  createdByEmail: string | null;
 }
 
 const SCOPES: [string, string][] = [
@@ -120,18 +121,19 @@ export function ApiKeys({ keys, grantable }: { keys: ApiKeyRow[]; grantable: str
         </section>
       ) : null}
 
-      <h2>Your keys</h2>
+      <h2>The organisation&apos;s keys</h2>
       {keys.length === 0 ? (
         // Right after the first key is created the list is still being refreshed: say so
         // instead of "No keys yet." under the new secret.
         <p className="muted">{created ? "Updating the list…" : "No keys yet."}</p>
       ) : (
         <DataTable
-          columns={["Name", "Prefix", "Scopes", "Created", "Last used", "Status"]}
+          columns={["Name", "Prefix", "Scopes", "Created by", "Created", "Last used", "Status"]}
           rows={keys.map((k) => [
             k.name,
             <code key="prefix">{k.prefix}…</code>,
             k.scopes.join(", "),
+            k.createdByEmail ?? "—",
             date(k.createdAt),
             k.lastUsedAt ? date(k.lastUsedAt) : "never",
             k.revokedAt ? (

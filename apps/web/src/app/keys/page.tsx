@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 export default async function KeysPage() {
   const result = await gqlAsUser<{ apiKeys: ApiKeyRow[]; me: { scopes: string[] } | null }>(
-    `{ apiKeys { id name prefix scopes createdAt lastUsedAt revokedAt } me { scopes } }`,
+    `{ apiKeys { id name prefix scopes createdAt lastUsedAt revokedAt createdByEmail } me { scopes } }`,
   );
   return (
     <>
