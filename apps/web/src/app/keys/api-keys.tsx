@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
+import { CopyButton } from "@/components/copy-button";
 import { DataTable } from "@/components/data-table";
 import { clientGql } from "@/lib/client-gql";
 import { date } from "@/lib/format";
@@ -31,7 +32,6 @@ const SCOPES: [string, string][] = [
 export function ApiKeys({ keys, grantable }: { keys: ApiKeyRow[]; grantable: string[] }) {
   const router = useRouter();
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
-  const [copied, setCopied] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [toRevoke, setToRevoke] = useState<ApiKeyRow | null>(null);
@@ -43,7 +43,6 @@ export function ApiKeys({ keys, grantable }: { keys: ApiKeyRow[]; grantable: str
     const scopes = form.getAll("scopes").map(String);
     setBusy(true);
     setError(null);
-    setCopied(false);
     const result = await clientGql<{ createApiKey: { secret: string; apiKey: { name: string } } }>(
       `mutation($n: String!, $s: [String!]) { createApiKey(name: $n, scopes: $s) { secret apiKey { name } } }`,
       { n: String(form.get("name")), s: scopes },
@@ -106,18 +105,7 @@ export function ApiKeys({ keys, grantable }: { keys: ApiKeyRow[]; grantable: str
           <span className="secret" data-testid="new-key-secret">
             {created.secret}
           </span>
-          <div>
-            <button
-              type="button"
-              className="small"
-              onClick={async () => {
-                await navigator.clipboard?.writeText(created.secret).catch(() => {});
-                setCopied(true);
-              }}
-            >
-              {copied ? "Copied" : "Copy secret"}
-            </button>
-          </div>
+          <CopyButton key={created.secret} text={created.secret} label="Copy secret" />
         </section>
       ) : null}
 

@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { CopyButton } from "@/components/copy-button";
 import { DataTable } from "@/components/data-table";
 import { clientGql } from "@/lib/client-gql";
 import { date } from "@/lib/format";
@@ -42,7 +43,6 @@ export function TeamManager(props: {
   const router = useRouter();
   const isOwner = me.role === "owner";
   const [invited, setInvited] = useState<{ email: string; url: string; emailed: boolean } | null>(null);
-  const [copied, setCopied] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [removing, setRemoving] = useState<MemberRow | null>(null);
@@ -67,7 +67,6 @@ export function TeamManager(props: {
     const data = new FormData(form);
     const email = String(data.get("email"));
     setInvited(null);
-    setCopied(false);
     await run<{ inviteMember: { url: string; emailed: boolean } }>(
       `mutation($e: String!, $r: MemberRole!) { inviteMember(email: $e, role: $r) { url emailed } }`,
       { e: email, r: String(data.get("role")) },
@@ -148,18 +147,7 @@ export function TeamManager(props: {
             onFocus={(e) => e.currentTarget.select()}
           />
           <span className="muted">It works once and is shown only now (only its fingerprint is stored).</span>
-          <div>
-            <button
-              type="button"
-              className="small"
-              onClick={async () => {
-                await navigator.clipboard?.writeText(invited.url).catch(() => {});
-                setCopied(true);
-              }}
-            >
-              {copied ? "Copied" : "Copy link"}
-            </button>
-          </div>
+          <CopyButton key={invited.url} text={invited.url} label="Copy link" />
         </section>
       ) : null}
 
