@@ -6,8 +6,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ModelmarketClient } from "@modelmarket/api-client";
 import { maskEmbeddingModel } from "@modelmarket/onnx";
+import { ModelmarketClient } from "@modelmarket/sdk";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

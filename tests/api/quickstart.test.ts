@@ -5,8 +5,8 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { ModelmarketClient } from "@modelmarket/api-client";
 import { maskEmbeddingModel, runawayTextClassifier } from "@modelmarket/onnx";
+import { ModelmarketClient } from "@modelmarket/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = path.resolve(__dirname, "..", "..");

@@ -6,7 +6,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { root, summary } from "./product.mjs";
 
-const { ModelmarketClient } = await import(path.join(root, "packages/api-client/dist/index.js"));
+const { ModelmarketClient } = await import(path.join(root, "packages/sdk/dist/index.js"));
 const { maskEmbeddingModel } = await import(path.join(root, "packages/onnx/dist/index.js"));
 
 const CATALOG_SIZE = 30;

@@ -8,7 +8,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { percentile, root, secrets, summary } from "./product.mjs";
 
-const { ModelmarketClient } = await import(path.join(root, "packages/api-client/dist/index.js"));
+const { ModelmarketClient } = await import(path.join(root, "packages/sdk/dist/index.js"));
 const { createTokenizer } = await import(path.join(root, "packages/tokenizers/dist/index.js"));
 
 const SENTENCE = "The food was great and the staff were lovely, I will come back.";

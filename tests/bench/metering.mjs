@@ -12,7 +12,7 @@ import { root, summary } from "./product.mjs";
 const db = await import(path.join(root, "packages/db/dist/index.js"));
 const { UsageWriter } = await import(path.join(root, "apps/api/dist/infra/usage-writer.js"));
 const { newId } = await import(path.join(root, "packages/domain/dist/index.js"));
-const { ModelmarketClient } = await import(path.join(root, "packages/api-client/dist/index.js"));
+const { ModelmarketClient } = await import(path.join(root, "packages/sdk/dist/index.js"));
 
 const SENTENCE = "The food was great and the staff were lovely, I will come back.";
 const CLASSIFY = `mutation($t: [String!]!) { classifyText(model: "modelmarket/sentiment", inputs: $t) { label score } }`;

@@ -12,7 +12,7 @@ import { runMetering } from "./metering.mjs";
 import { runPortal } from "./portal.mjs";
 import { freePort, root, startProduct, stopProduct } from "./product.mjs";
 
-const { ModelmarketClient } = await import(path.join(root, "packages/api-client/dist/index.js"));
+const { ModelmarketClient } = await import(path.join(root, "packages/sdk/dist/index.js"));
 
 const settings = {
   durationS: Number(process.env.BENCH_DURATION_S ?? 8),

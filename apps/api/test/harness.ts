@@ -2,7 +2,6 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ModelmarketClient } from "@modelmarket/api-client";
 import {
   applyMigrationsDirectly,
   createDatabase,
@@ -12,6 +11,7 @@ import {
 } from "@modelmarket/db";
 import { buildCached, ZOO, type ZooModel } from "@modelmarket/model-zoo";
 import { buildOnnxModel, lengthTextClassifier } from "@modelmarket/onnx";
+import { CreateApiKeyDocument, ModelmarketClient, SignUpDocument, SubscribeDocument } from "@modelmarket/sdk";
 import pg from "pg";
 import pino from "pino";
 import { loadInferenceEnv } from "../../inference/src/env";
@@ -116,9 +116,7 @@ export async function signUpTenant(api: TestApi, name = "Tenant") {
   counter++;
   const email = `owner-${Date.now()}-${counter}-${crypto.randomBytes(3).toString("hex")}@example.com`;
   const password = "purple-otter-kettle-42";
-  const data = await api.client.request<{
-    signUp: { token: string; user: { id: string; tenant: { id: string; slug: string } } };
-  }>(`mutation($input: SignUpInput!) { signUp(input: $input) { token user { id tenant { id slug } } } }`, {
+  const data = await api.client.request(SignUpDocument, {
     input: { email, password, tenantName: `${name} ${counter}` },
   });
   return {
@@ -136,10 +134,7 @@ export type TestTenant = Awaited<ReturnType<typeof signUpTenant>>;
 
 /** Creates an API key for the tenant and returns a client using it. */
 export async function apiKeyClient(api: TestApi, tenant: TestTenant, scopes: string[]) {
-  const data = await tenant.client.request<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
-    `mutation($scopes: [String!]) { createApiKey(name: "test", scopes: $scopes) { secret apiKey { id } } }`,
-    { scopes },
-  );
+  const data = await tenant.client.request(CreateApiKeyDocument, { name: "test", scopes });
   return { client: api.client.withToken(data.createApiKey.secret), ...data.createApiKey };
 }
 
@@ -258,8 +253,6 @@ export async function zooModel(name: string): Promise<ZooModel> {
 
 /** Subscribes the tenant to a model's plan. */
 export async function subscribeTo(tenant: TestTenant, slug: string, planId: string | undefined): Promise<void> {
-  await tenant.client.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
-    m: slug,
-    p: planId,
-  });
+  if (!planId) throw new Error(`no plan to subscribe to on ${slug}`);
+  await tenant.client.request(SubscribeDocument, { model: slug, planId });
 }

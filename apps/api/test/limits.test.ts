@@ -1,4 +1,4 @@
-import type { GraphQLResponse } from "@modelmarket/api-client";
+import type { GraphQLResponse } from "@modelmarket/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCode, startTestApi, type TestApi } from "./harness";
 

@@ -1,5 +1,6 @@
 import "@fontsource-variable/inter";
 import "./globals.css";
+import { MeDocument } from "@modelmarket/sdk";
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { getServerSession } from "next-auth";
@@ -7,15 +8,6 @@ import { OrganisationSwitcher } from "@/components/organisation-switcher";
 import { SignOutButton } from "@/components/sign-out-button";
 import { apiToken, gql } from "@/lib/api";
 import { authOptions } from "@/lib/auth-options";
-
-const ME = `{ me { email scopes tenant { slug } memberships { role tenant { slug name } } } }`;
-
-interface Me {
-  email: string;
-  scopes: string[];
-  tenant: { slug: string };
-  memberships: { role: string; tenant: { slug: string; name: string } }[];
-}
 
 /** The header's links, each shown only to roles whose scopes can use the page. */
 const LINKS: { href: string; label: string; scope: string }[] = [
@@ -38,7 +30,7 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const session = await getServerSession(authOptions);
   // Not gqlAsUser: an expired session must still render the sign-in page (no redirect loop).
-  const me = session ? (await gql<{ me: Me | null }>(ME, {}, await apiToken())).data?.me : null;
+  const me = session ? (await gql(MeDocument, {}, await apiToken())).data?.me : null;
   const can = (scope: string) => me?.scopes.includes(scope) ?? false;
   return (
     <html lang="en">

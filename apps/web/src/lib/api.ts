@@ -1,5 +1,7 @@
 // Server-side access to the GraphQL API (never imported by client components: the API token
 // lives in the encrypted next-auth cookie and is read here only).
+
+import type { Operation } from "@modelmarket/sdk";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { decode } from "next-auth/jwt";
@@ -20,10 +22,10 @@ export interface GqlResult<T> {
   status: number;
 }
 
-/** One operation against the API, as the given token (or anonymously). */
-export async function gql<T>(
-  query: string,
-  variables: Record<string, unknown> = {},
+/** One operation against the API, as the given token (or anonymously); typed when given an SDK document. */
+export async function gql<T, V = Record<string, unknown>>(
+  query: Operation<T, V>,
+  variables?: V,
   token?: string | null,
   headers: Record<string, string> = {},
 ): Promise<GqlResult<T>> {
@@ -36,7 +38,7 @@ export async function gql<T>(
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...headers,
       },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: query.toString(), variables: variables ?? {} }),
       cache: "no-store",
     });
   } catch {
@@ -70,9 +72,12 @@ export async function apiToken(): Promise<string | null> {
  * For server components: runs the operation as the signed-in user. An expired API session
  * sends the user to sign in again; other errors are returned for the page to show.
  */
-export async function gqlAsUser<T>(query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
+export async function gqlAsUser<T, V = Record<string, unknown>>(
+  query: Operation<T, V>,
+  variables?: V,
+): Promise<GqlResult<T>> {
   const token = await apiToken();
-  const result = await gql<T>(query, variables, token);
+  const result = await gql<T, V>(query, variables, token);
   if (token && result.errors?.[0]?.extensions?.code === "UNAUTHENTICATED") redirect("/signin?expired=1");
   return result;
 }

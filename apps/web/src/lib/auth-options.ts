@@ -1,3 +1,10 @@
+import {
+  AcceptInvitationDocument,
+  CreateOrganisationDocument,
+  type SessionFieldsFragment,
+  SignInDocument,
+  SwitchOrganisationDocument,
+} from "@modelmarket/sdk";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { gql } from "./api";
@@ -5,18 +12,7 @@ import { sameOriginPath } from "./safe-redirect";
 import { visitorHeaders } from "./visitor";
 import { webEnv } from "./web-env";
 
-const SESSION_FIELDS = "token user { id email role tenant { slug name } }";
-const SIGN_IN = `mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) { ${SESSION_FIELDS} } }`;
-const ACCEPT = `mutation($token: String!, $password: String!) {
-  acceptInvitation(token: $token, password: $password) { ${SESSION_FIELDS} }
-}`;
-const SWITCH = `mutation($tenant: String!) { switchOrganisation(tenant: $tenant) { ${SESSION_FIELDS} } }`;
-const CREATE = `mutation($name: String!) { createOrganisation(name: $name) { ${SESSION_FIELDS} } }`;
-
-interface ApiSession {
-  token: string;
-  user: { id: string; email: string; role: string; tenant: { slug: string; name: string } };
-}
+type ApiSession = SessionFieldsFragment;
 
 /** What next-auth keeps of an API session (the token stays server-side, in the encrypted cookie). */
 function sessionUser({ token, user }: ApiSession) {
@@ -46,8 +42,8 @@ export const authOptions: NextAuthOptions = {
       async authorize(credentials, req) {
         if (!credentials?.email || !credentials.password) return null;
         const headers = new Headers(req?.headers as Record<string, string> | undefined);
-        const result = await gql<{ signIn: ApiSession }>(
-          SIGN_IN,
+        const result = await gql(
+          SignInDocument,
           { email: credentials.email, password: credentials.password },
           null,
           visitorHeaders(headers),
@@ -65,8 +61,8 @@ export const authOptions: NextAuthOptions = {
       async authorize(credentials, req) {
         if (!credentials?.invitation || !credentials.password) return null;
         const headers = new Headers(req?.headers as Record<string, string> | undefined);
-        const result = await gql<{ acceptInvitation: ApiSession }>(
-          ACCEPT,
+        const result = await gql(
+          AcceptInvitationDocument,
           { token: credentials.invitation, password: credentials.password },
           null,
           visitorHeaders(headers),
@@ -96,9 +92,9 @@ export const authOptions: NextAuthOptions = {
         const ask = session as { organisation?: unknown; createOrganisation?: unknown };
         const result =
           typeof ask.organisation === "string"
-            ? await gql<{ switchOrganisation: ApiSession }>(SWITCH, { tenant: ask.organisation }, token.apiToken)
+            ? await gql(SwitchOrganisationDocument, { tenant: ask.organisation }, token.apiToken)
             : typeof ask.createOrganisation === "string"
-              ? await gql<{ createOrganisation: ApiSession }>(CREATE, { name: ask.createOrganisation }, token.apiToken)
+              ? await gql(CreateOrganisationDocument, { name: ask.createOrganisation }, token.apiToken)
               : null;
         const next = result?.data && Object.values(result.data)[0];
         if (next) {

@@ -1,4 +1,5 @@
 "use client";
+import type { Operation } from "@modelmarket/sdk";
 // Browser → portal → API: the portal's /api/graphql route adds the signed-in user's API token.
 
 export interface ClientGqlError {
@@ -14,15 +15,16 @@ export interface ClientGqlResult<T> {
   notices?: string[];
 }
 
-export async function clientGql<T>(
-  query: string,
-  variables: Record<string, unknown> = {},
+/** One operation through the portal's proxy; typed when given an SDK document. */
+export async function clientGql<T, V = Record<string, unknown>>(
+  query: Operation<T, V>,
+  variables?: V,
 ): Promise<ClientGqlResult<T>> {
   try {
     const res = await fetch("/api/graphql", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: query.toString(), variables: variables ?? {} }),
     });
     const body = (await res.json()) as {
       data?: T;

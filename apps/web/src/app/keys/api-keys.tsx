@@ -1,4 +1,5 @@
 "use client";
+import { type ApiKeysQuery, CreateApiKeyDocument, RevokeApiKeyDocument } from "@modelmarket/sdk";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { CopyButton } from "@/components/copy-button";
@@ -6,16 +7,7 @@ import { DataTable } from "@/components/data-table";
 import { clientGql } from "@/lib/client-gql";
 import { date } from "@/lib/format";
 
-export interface ApiKeyRow {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  createdByEmail: string | null;
-}
+export type ApiKeyRow = ApiKeysQuery["apiKeys"][number];
 
 const SCOPES: [string, string][] = [
   ["inference", "Call models"],
@@ -43,10 +35,7 @@ export function ApiKeys({ keys, grantable }: { keys: ApiKeyRow[]; grantable: str
     const scopes = form.getAll("scopes").map(String);
     setBusy(true);
     setError(null);
-    const result = await clientGql<{ createApiKey: { secret: string; apiKey: { name: string } } }>(
-      `mutation($n: String!, $s: [String!]) { createApiKey(name: $n, scopes: $s) { secret apiKey { name } } }`,
-      { n: String(form.get("name")), s: scopes },
-    );
+    const result = await clientGql(CreateApiKeyDocument, { name: String(form.get("name")), scopes });
     setBusy(false);
     if (result.errors || !result.data) {
       setError(result.errors?.[0]?.message ?? "Could not create the key.");
@@ -64,7 +53,7 @@ export function ApiKeys({ keys, grantable }: { keys: ApiKeyRow[]; grantable: str
 
   async function revoke() {
     if (!toRevoke) return;
-    const result = await clientGql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: toRevoke.id });
+    const result = await clientGql(RevokeApiKeyDocument, { id: toRevoke.id });
     dialog.current?.close();
     setToRevoke(null);
     if (result.errors) setError(result.errors[0]?.message ?? "Could not revoke the key.");

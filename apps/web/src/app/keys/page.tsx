@@ -1,15 +1,14 @@
+import { ApiKeysDocument } from "@modelmarket/sdk";
 import type { Metadata } from "next";
 import { LoadError } from "@/components/load-error";
 import { gqlAsUser } from "@/lib/api";
-import { type ApiKeyRow, ApiKeys } from "./api-keys";
+import { ApiKeys } from "./api-keys";
 
 export const metadata: Metadata = { title: "API keys" };
 export const dynamic = "force-dynamic";
 
 export default async function KeysPage() {
-  const result = await gqlAsUser<{ apiKeys: ApiKeyRow[]; me: { scopes: string[] } | null }>(
-    `{ apiKeys { id name prefix scopes createdAt lastUsedAt revokedAt createdByEmail } me { scopes } }`,
-  );
+  const result = await gqlAsUser(ApiKeysDocument);
   return (
     <>
       <h1>API keys</h1>

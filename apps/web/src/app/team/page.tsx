@@ -1,25 +1,16 @@
+import { TeamDocument } from "@modelmarket/sdk";
 import type { Metadata } from "next";
 import { LoadError } from "@/components/load-error";
 import { gqlAsUser } from "@/lib/api";
 import { NewOrganisationForm } from "./new-organisation-form";
-import { type InvitationRow, type MemberRow, TeamManager } from "./team-manager";
+import { TeamManager } from "./team-manager";
 
 export const metadata: Metadata = { title: "Team" };
 export const dynamic = "force-dynamic";
 
-const TEAM = `{
-  me { id role scopes tenant { name } }
-  members { userId email role joinedAt lastActiveAt activeKeys }
-  invitations { id email role createdAt expiresAt invitedByEmail }
-}`;
-
 /** The organisation's members and invitations; owners and admins manage them here. */
 export default async function TeamPage() {
-  const result = await gqlAsUser<{
-    me: { id: string; role: string; scopes: string[]; tenant: { name: string } } | null;
-    members: MemberRow[];
-    invitations: InvitationRow[];
-  }>(TEAM);
+  const result = await gqlAsUser(TeamDocument);
   const data = result.data;
   return (
     <>

@@ -1,4 +1,14 @@
 "use client";
+import {
+  ChangeMemberRoleDocument,
+  InviteMemberDocument,
+  LeaveOrganisationDocument,
+  type MemberRole,
+  type Operation,
+  RemoveMemberDocument,
+  RevokeInvitationDocument,
+  type TeamQuery,
+} from "@modelmarket/sdk";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { CopyButton } from "@/components/copy-button";
@@ -6,23 +16,8 @@ import { DataTable } from "@/components/data-table";
 import { clientGql } from "@/lib/client-gql";
 import { date } from "@/lib/format";
 
-export interface MemberRow {
-  userId: string;
-  email: string;
-  role: string;
-  joinedAt: string;
-  lastActiveAt: string;
-  activeKeys: number;
-}
-
-export interface InvitationRow {
-  id: string;
-  email: string;
-  role: string;
-  createdAt: string;
-  expiresAt: string;
-  invitedByEmail: string | null;
-}
+export type MemberRow = TeamQuery["members"][number];
+export type InvitationRow = TeamQuery["invitations"][number];
 
 /** The roles and what each may do (the API's table, docs/teams.md). */
 const ROLES: [string, string][] = [
@@ -47,10 +42,10 @@ export function TeamManager(props: {
   const [busy, setBusy] = useState(false);
   const [removing, setRemoving] = useState<MemberRow | null>(null);
 
-  async function run<T>(query: string, variables: Record<string, unknown>, done: (data: T) => string) {
+  async function run<T, V>(query: Operation<T, V>, variables: V, done: (data: T) => string) {
     setBusy(true);
     setMessage(null);
-    const result = await clientGql<T>(query, variables);
+    const result = await clientGql<T, V>(query, variables);
     setBusy(false);
     if (result.errors || !result.data) {
       setMessage({ ok: false, text: result.errors?.[0]?.message ?? "That did not work; retry." });
@@ -67,15 +62,11 @@ export function TeamManager(props: {
     const data = new FormData(form);
     const email = String(data.get("email"));
     setInvited(null);
-    await run<{ inviteMember: { url: string; emailed: boolean } }>(
-      `mutation($e: String!, $r: MemberRole!) { inviteMember(email: $e, role: $r) { url emailed } }`,
-      { e: email, r: String(data.get("role")) },
-      (d) => {
-        setInvited({ email, url: d.inviteMember.url, emailed: d.inviteMember.emailed });
-        form.reset();
-        return `Invitation created for ${email}.`;
-      },
-    );
+    await run(InviteMemberDocument, { email, role: String(data.get("role")) as MemberRole }, (d) => {
+      setInvited({ email, url: d.inviteMember.url, emailed: d.inviteMember.emailed });
+      form.reset();
+      return `Invitation created for ${email}.`;
+    });
   }
 
   async function remove(event: React.FormEvent<HTMLFormElement>) {
@@ -83,16 +74,13 @@ export function TeamManager(props: {
     if (!removing) return;
     const heir = String(new FormData(event.currentTarget).get("heir") ?? "");
     const self = removing.userId === me.userId;
-    const ok = await run<{ removeMember?: { revokedKeys: number; reassignedKeys: number } }>(
-      self
-        ? `mutation { leaveOrganisation { revokedKeys reassignedKeys } }`
-        : `mutation($u: ID!, $to: ID) { removeMember(userId: $u, reassignKeysTo: $to) { revokedKeys reassignedKeys } }`,
-      self ? {} : { u: removing.userId, to: heir || null },
-      (d) => {
-        const r = Object.values(d)[0] as { revokedKeys: number; reassignedKeys: number };
-        return `${removing.email} removed: ${r.revokedKeys} key(s) revoked, ${r.reassignedKeys} handed over.`;
-      },
-    );
+    const said = (r: { revokedKeys: number; reassignedKeys: number }) =>
+      `${removing.email} removed: ${r.revokedKeys} key(s) revoked, ${r.reassignedKeys} handed over.`;
+    const ok = self
+      ? await run(LeaveOrganisationDocument, {}, (d) => said(d.leaveOrganisation))
+      : await run(RemoveMemberDocument, { userId: removing.userId, reassignKeysTo: heir || null }, (d) =>
+          said(d.removeMember),
+        );
     setRemoving(null);
     if (ok && self) window.location.assign("/");
   }
@@ -172,8 +160,8 @@ export function TeamManager(props: {
                 disabled={busy}
                 onChange={(e) =>
                   run(
-                    `mutation($u: ID!, $r: MemberRole!) { changeMemberRole(userId: $u, role: $r) { role } }`,
-                    { u: m.userId, r: e.target.value },
+                    ChangeMemberRoleDocument,
+                    { userId: m.userId, role: e.target.value as MemberRole },
                     () => `${m.email} is now ${label(e.target.value).toLowerCase()}.`,
                   )
                 }
@@ -255,9 +243,7 @@ export function TeamManager(props: {
                 className="small secondary"
                 aria-label={`Revoke the invitation of ${i.email}`}
                 disabled={busy}
-                onClick={() =>
-                  run(`mutation($id: ID!) { revokeInvitation(id: $id) { id } }`, { id: i.id }, () => `Revoked.`)
-                }
+                onClick={() => run(RevokeInvitationDocument, { id: i.id }, () => `Revoked.`)}
               >
                 Revoke
               </button>

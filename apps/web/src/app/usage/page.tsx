@@ -1,29 +1,26 @@
+import { UsageDocument } from "@modelmarket/sdk";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable } from "@/components/data-table";
 import { LoadError } from "@/components/load-error";
 import { gqlAsUser } from "@/lib/api";
 import { count } from "@/lib/format";
-import { UsageCharts, type UsagePoint } from "./usage-charts";
+import { UsageCharts } from "./usage-charts";
 
 export const metadata: Metadata = { title: "Usage" };
 export const dynamic = "force-dynamic";
 
 const RANGES = [1, 7, 30, 90] as const;
 
-interface UsageData {
-  usage: { from: string; to: string; totalUnits: number; totalCalls: number; points: UsagePoint[] };
-}
-
 export default async function UsagePage({ searchParams }: { searchParams: Promise<{ days?: string }> }) {
   const requested = Number((await searchParams).days);
   const days = (RANGES as readonly number[]).includes(requested) ? requested : 7;
   const to = new Date();
   const from = new Date(to.getTime() - days * 86_400_000);
-  const result = await gqlAsUser<UsageData>(
-    `query($f: DateTime!, $t: DateTime!) { usage(from: $f, to: $t) { from to totalUnits totalCalls points { start model units calls errors } } }`,
-    { f: from.toISOString(), t: new Date(to.getTime() + 60_000).toISOString() },
-  );
+  const result = await gqlAsUser(UsageDocument, {
+    from: from.toISOString(),
+    to: new Date(to.getTime() + 60_000).toISOString(),
+  });
   const usage = result.data?.usage;
   const byModel = new Map<string, { calls: number; units: number; errors: number }>();
   for (const p of usage?.points ?? []) {

@@ -1,3 +1,4 @@
+import { InvitationPreviewDocument, type InvitationStatus } from "@modelmarket/sdk";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getServerSession } from "next-auth";
@@ -9,16 +10,7 @@ import { AcceptInvitationForm } from "./accept-invitation-form";
 export const metadata: Metadata = { title: "Invitation", referrer: "no-referrer" };
 export const dynamic = "force-dynamic";
 
-interface Preview {
-  tenant: { name: string };
-  email: string;
-  role: string;
-  status: "PENDING" | "ACCEPTED" | "EXPIRED" | "REVOKED";
-  expiresAt: string;
-  accountExists: boolean;
-}
-
-const WHY: Record<Exclude<Preview["status"], "PENDING">, string> = {
+const WHY: Record<Exclude<InvitationStatus, "PENDING">, string> = {
   ACCEPTED: "This invitation has already been used.",
   EXPIRED: "This invitation has expired.",
   REVOKED: "This invitation was revoked.",
@@ -28,10 +20,7 @@ const WHY: Record<Exclude<Preview["status"], "PENDING">, string> = {
 export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const [result, session] = await Promise.all([
-    gql<{ invitation: Preview }>(
-      `query($t: String!) { invitation(token: $t) { tenant { name } email role status expiresAt accountExists } }`,
-      { t: token },
-    ),
+    gql(InvitationPreviewDocument, { token }),
     getServerSession(authOptions),
   ]);
   const invitation = result.data?.invitation;

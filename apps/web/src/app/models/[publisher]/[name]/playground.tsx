@@ -1,4 +1,11 @@
 "use client";
+import {
+  ClassifyImageDocument,
+  ClassifyTextDocument,
+  DetectObjectsDocument,
+  EmbedTextValuesDocument,
+  RecommendDocument,
+} from "@modelmarket/sdk";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
@@ -126,10 +133,11 @@ export function Playground({
   } | null> {
     switch (kind) {
       case "text-labels": {
-        const r = await clientGql<{ classifyText: { scores: { label: string; score: number }[] }[] }>(
-          `mutation($v: String, $m: String!, $t: [String!]!) { classifyText(model: $m, version: $v, inputs: $t) { label score scores { label score } } }`,
-          { m: slug, v: version || null, t: [presetText ?? text] },
-        );
+        const r = await clientGql(ClassifyTextDocument, {
+          model: slug,
+          version: version || null,
+          inputs: [presetText ?? text],
+        });
         return r.errors
           ? { error: r.errors[0]?.message, requestId: r.requestId, notices: r.notices }
           : {
@@ -139,10 +147,11 @@ export function Playground({
             };
       }
       case "text-similarity": {
-        const r = await clientGql<{ embedText: { values: number[] }[] }>(
-          `mutation($v: String, $m: String!, $t: [String!]!) { embedText(model: $m, version: $v, inputs: $t) { values } }`,
-          { m: slug, v: version || null, t: [text, text2] },
-        );
+        const r = await clientGql(EmbedTextValuesDocument, {
+          model: slug,
+          version: version || null,
+          inputs: [text, text2],
+        });
         const [a, b] = r.data?.embedText ?? [];
         return r.errors || !a || !b
           ? { error: r.errors?.[0]?.message ?? "No embedding came back.", requestId: r.requestId, notices: r.notices }
@@ -159,10 +168,12 @@ export function Playground({
         const picked = presetImage ?? image ?? (chosen ? await pickImage(chosen) : null);
         if (!picked) return { error: "Choose an image first." };
         if (kind === "image-labels") {
-          const r = await clientGql<{ classifyImage: { top: { label: string; score: number }[] }[] }>(
-            `mutation($v: String, $m: String!, $i: [ImageInput!]!) { classifyImage(model: $m, version: $v, images: $i, topK: 5) { label score top { label score } } }`,
-            { m: slug, v: version || null, i: [{ base64: picked.base64 }] },
-          );
+          const r = await clientGql(ClassifyImageDocument, {
+            model: slug,
+            version: version || null,
+            images: [{ base64: picked.base64 }],
+            topK: 5,
+          });
           return r.errors
             ? { error: r.errors[0]?.message, requestId: r.requestId, notices: r.notices }
             : {
@@ -171,10 +182,11 @@ export function Playground({
                 notices: r.notices,
               };
         }
-        const r = await clientGql<{ detectObjects: { objects: DetectedObject[] }[] }>(
-          `mutation($v: String, $m: String!, $i: [ImageInput!]!) { detectObjects(model: $m, version: $v, images: $i) { objects { label score box { x y width height } } } }`,
-          { m: slug, v: version || null, i: [{ base64: picked.base64 }] },
-        );
+        const r = await clientGql(DetectObjectsDocument, {
+          model: slug,
+          version: version || null,
+          images: [{ base64: picked.base64 }],
+        });
         return r.errors
           ? { error: r.errors[0]?.message, requestId: r.requestId, notices: r.notices }
           : {
@@ -190,10 +202,12 @@ export function Playground({
             };
       }
       case "user-items": {
-        const r = await clientGql<{ recommend: { itemId: string; score: number }[] }>(
-          `mutation($v: String, $m: String!, $u: String!) { recommend(model: $m, version: $v, userId: $u, k: 5) { itemId score } }`,
-          { m: slug, v: version || null, u: userId.trim() },
-        );
+        const r = await clientGql(RecommendDocument, {
+          model: slug,
+          version: version || null,
+          userId: userId.trim(),
+          k: 5,
+        });
         return r.errors
           ? { error: r.errors[0]?.message, requestId: r.requestId, notices: r.notices }
           : { output: { kind: "items", items: r.data?.recommend ?? [] }, requestId: r.requestId, notices: r.notices };

@@ -1,1 +1,0 @@
-export { GraphQLRequestError, type GraphQLResponse, ModelmarketClient } from "./client";
