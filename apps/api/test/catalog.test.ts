@@ -111,6 +111,54 @@ describe("publishModel", () => {
     expect(model.card).toEqual(card);
   });
 
+  it("happy: structured metrics (name, value, unit, dataset, split) are stored as the publisher's, with the chosen headline", async () => {
+    const tenant = await signUpTenant(api);
+    const artifactId = await uploadModel(tenant.client);
+    const metrics = [
+      { name: "accuracy", value: 0.912, unit: "fraction", dataset: "support tickets (2,000)", split: "test" },
+      { name: "p50 latency", value: 4.1, unit: "ms", dataset: "CPU, batch 1", higherIsBetter: false },
+    ];
+    const published = await tenant.client.request<{ publishModel: { slug: string } }>(PUBLISH, {
+      input: publishInput(artifactId, { metrics, headlineMetric: "p50 latency" }),
+    });
+    const { model } = await tenant.client.request<{
+      model: { latestVersion: { metrics: Record<string, unknown>[]; headlineMetric: { name: string } } };
+    }>(
+      `query($s: String!) { model(slug: $s) { latestVersion {
+        metrics { name value unit dataset split description higherIsBetter source } headlineMetric { name } } } }`,
+      { s: published.publishModel.slug },
+    );
+    expect(model.latestVersion.metrics).toEqual([
+      { ...metrics[0], description: null, higherIsBetter: null, source: "PUBLISHER" },
+      { ...metrics[1], split: null, description: null, source: "PUBLISHER" },
+    ]);
+    expect(model.latestVersion.headlineMetric.name).toBe("p50 latency");
+  });
+
+  it("error: malformed metrics are BAD_USER_INPUT naming metrics or headlineMetric; none is stored", async () => {
+    const tenant = await signUpTenant(api);
+    const artifactId = await uploadModel(tenant.client);
+    const ok = { name: "accuracy", value: 0.9, unit: "fraction", dataset: "held-out" };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ metrics: [{ ...ok, value: 91.2 }] }, "metrics"],
+      [{ metrics: [ok, { ...ok, name: "Accuracy" }] }, "metrics"],
+      [{ metrics: [{ ...ok, dataset: " " }] }, "metrics"],
+      [{ metrics: [ok], headlineMetric: "f1" }, "headlineMetric"],
+      [{ metrics: Array.from({ length: 31 }, (_, i) => ({ ...ok, name: `m${i}` })) }, "metrics"],
+    ];
+    for (const [override, field] of cases) {
+      const { body } = await tenant.client.raw(PUBLISH, { input: publishInput(artifactId, override) });
+      expect(errorCode(body), JSON.stringify(override).slice(0, 80)).toBe("BAD_USER_INPUT");
+      const fields = body.errors?.[0]?.extensions?.fields as { field: string }[] | undefined;
+      const named = fields ? fields.map((f) => f.field) : [body.errors?.[0]?.extensions?.field];
+      expect(named.join(","), JSON.stringify(override).slice(0, 80)).toContain(field);
+    }
+    const { publishedModels } = await tenant.client.request<{ publishedModels: unknown[] }>(
+      `{ publishedModels { model { slug } } }`,
+    );
+    expect(publishedModels).toEqual([]);
+  });
+
   it("error: a second model with the same name is BAD_USER_INPUT", async () => {
     const tenant = await signUpTenant(api);
     const artifactId = await uploadModel(tenant.client);

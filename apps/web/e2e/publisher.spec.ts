@@ -33,14 +33,26 @@ test("happy: a publisher publishes a model through the wizard and it appears in 
   await screenshot(page, "publish-wizard-error");
 
   await plan.getByLabel("Monthly fee (USD)").fill("0");
+  // Quality figures: a metric with its dataset, shown on the card.
+  await page.getByRole("button", { name: "Add evaluation metrics" }).click();
+  const metric = page.getByRole("group", { name: "Metric 1" });
+  await metric.getByLabel("Metric").fill("greeting recall");
+  await metric.getByLabel("Value").fill("0.875");
+  await metric.getByLabel("Dataset").fill("greetings (40)");
+  await metric.getByLabel("Show on the catalog card").check();
   await page.getByRole("button", { name: "Publish", exact: true }).click();
   await expect(page).toHaveURL(/\/models\/publisher-inc[^/]*\/wizard-embedder/);
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   await expect(page.getByText("End-to-end tests")).toBeVisible();
+  const quality = page.getByRole("table", { name: /Quality of version 1.0.0/ });
+  await expect(quality.getByRole("row", { name: /greeting recall/ })).toContainText("87.5%");
+  await expect(quality).toContainText("greetings (40)");
+  await expect(page.getByText("Declared by the publisher for version 1.0.0")).toBeVisible();
   await screenshot(page, "published-model");
 
   await page.goto(`/?q=${encodeURIComponent(name)}`);
   await expect(page.getByRole("link", { name })).toBeVisible();
+  await expect(page.getByRole("listitem").filter({ hasText: name })).toContainText("greeting recall 87.5%");
 
   // The publisher's billing page has an earnings section.
   await page.goto("/billing");

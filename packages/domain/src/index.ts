@@ -1,5 +1,6 @@
 export * from "./compiled-script";
 export * from "./errors";
+export * from "./evaluation-metrics";
 export * from "./ids";
 export * from "./invalid-environment";
 export * from "./local-secret";

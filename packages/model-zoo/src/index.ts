@@ -12,6 +12,7 @@ import { sentimentDataFiles } from "./sentiment/sentiment-data";
 import type { ZooModel } from "./zoo-model";
 
 export { buildCached, type ZooEntry } from "./build-cache";
+export { type ZooMetric, zooMetrics } from "./zoo-metrics";
 export type { ZooModel, ZooPlan, ZooTask } from "./zoo-model";
 
 const encoderInputs = () => {

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { inspectOnnx } from "@modelmarket/onnx";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildCached, ZOO, type ZooModel, zooModels } from "./index";
+import { buildCached, ZOO, type ZooModel, zooMetrics, zooModels } from "./index";
 
 // Shared with the API tests: builds are cached by content hash, so only the first run trains.
 const outDir = path.join(os.tmpdir(), "modelmarket-zoo-cache");
@@ -85,6 +85,18 @@ describe("model zoo", () => {
     const e = model("food-recommender").evaluation ?? {};
     expect(e.rmse).toBeLessThan(e.rmseItemMean as number);
     expect(e.rmse).toBeLessThan(e.rmseGlobalMean as number);
+  });
+
+  it("happy: every model's measured figures are published as described metrics (dataset, unit) with a headline", () => {
+    for (const m of models.values()) {
+      const { metrics, headline } = zooMetrics(m.name, m.evaluation);
+      expect(metrics.length, m.name).toBeGreaterThan(0);
+      expect(headline, m.name).not.toBeNull();
+      for (const metric of metrics) {
+        expect(metric.dataset, `${m.name} ${metric.name}`).toBeTruthy();
+        if (metric.unit === "fraction") expect(metric.value).toBeLessThanOrEqual(1);
+      }
+    }
   });
 
   it("happy: every model has a card, a free plan and a paid plan", () => {

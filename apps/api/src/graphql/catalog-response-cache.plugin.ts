@@ -36,6 +36,7 @@ const CACHEABLE: Record<string, ReadonlySet<string>> = {
     "unpublishedAt",
   ]),
   Tenant: new Set(["id", "slug", "name"]),
+  EvaluationMetric: new Set(["name", "value", "unit", "dataset", "split", "description", "higherIsBetter", "source"]),
   ModelVersion: new Set([
     "id",
     "version",
@@ -44,6 +45,8 @@ const CACHEABLE: Record<string, ReadonlySet<string>> = {
     "createdAt",
     "signature",
     "evaluation",
+    "metrics",
+    "headlineMetric",
     "notes",
     "deprecated",
     "deprecationNote",

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { newId, scopesOfRole } from "@modelmarket/domain";
-import { buildCached, ZOO, type ZooModel } from "@modelmarket/model-zoo";
+import { buildCached, ZOO, type ZooModel, zooMetrics } from "@modelmarket/model-zoo";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { Principal } from "../auth/principal";
 import type { AppServices } from "../services";
@@ -61,6 +61,7 @@ async function publishZooModel(services: AppServices, principal: Principal, zoo:
   const artifact = await upload(zoo.modelPath, "model");
   const assets: Record<string, string> = {};
   for (const [role, file] of Object.entries(zoo.assetPaths)) assets[role] = (await upload(file, "asset")).id;
+  const quality = zooMetrics(zoo.name, zoo.evaluation);
   await publishModel(services, principal, {
     name: zoo.name,
     description: zoo.description,
@@ -72,6 +73,10 @@ async function publishZooModel(services: AppServices, principal: Principal, zoo:
     assets,
     card: zoo.card,
     evaluation: zoo.evaluation,
+    // Measured by the platform at build, so published as PLATFORM figures.
+    metrics: quality.metrics,
+    headlineMetric: quality.headline,
+    metricsSource: "PLATFORM",
     plans: zoo.plans,
   });
 }

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { gqlAsUser } from "@/lib/api";
-import { evaluationHeadline, priceFrom } from "@/lib/format";
+import { type MetricFigure, priceFrom, qualityHeadline } from "@/lib/format";
 import { taskLabels } from "@/lib/tasks";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +13,7 @@ const CATALOG = `query Catalog($query: String, $task: ModelTask, $after: String)
       slug name description task tags visibility
       publisher { name }
       plans { monthlyFeeCents unitPriceMicros includedUnits currency }
-      latestVersion { evaluation }
+      latestVersion { evaluation headlineMetric { name value unit } }
     } }
   }
 }`;
@@ -32,7 +32,7 @@ interface CatalogData {
         visibility: string;
         publisher: { name: string };
         plans: { monthlyFeeCents: number; unitPriceMicros: number; includedUnits: number; currency: string }[];
-        latestVersion: { evaluation: unknown } | null;
+        latestVersion: { evaluation: unknown; headlineMetric: MetricFigure | null } | null;
       };
     }[];
   };
@@ -92,7 +92,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
           </p>
           <ul className="grid" style={{ listStyle: "none", padding: 0 }}>
             {models.edges.map(({ node }) => {
-              const headline = evaluationHeadline(node.latestVersion?.evaluation);
+              const headline = qualityHeadline(node.latestVersion?.headlineMetric, node.latestVersion?.evaluation);
               return (
                 <li key={node.slug} className="card model-card">
                   <h2>

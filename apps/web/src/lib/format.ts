@@ -27,6 +27,25 @@ export function date(iso: string | null | undefined): string {
   });
 }
 
+export interface MetricFigure {
+  name: string;
+  value: number;
+  unit: string | null;
+}
+
+/** A metric's value in its unit: "91.2%" for a fraction, "12 ms", "2,979", "1.683". */
+export function metricValue({ value, unit }: Omit<MetricFigure, "name">): string {
+  if (unit === "fraction") return `${(value * 100).toFixed(1)}%`;
+  if (unit === "count") return count(value);
+  const number = Number.isInteger(value) ? String(value) : value.toFixed(3);
+  return unit ? `${number} ${unit}` : number;
+}
+
+/** A version's headline for cards: the publisher's chosen metric, else the first raw figure (older versions). */
+export function qualityHeadline(headline: MetricFigure | null | undefined, evaluation?: unknown): string | null {
+  return headline ? `${headline.name} ${metricValue(headline)}` : evaluationHeadline(evaluation);
+}
+
 /** The first measured figure of an evaluation, e.g. "accuracy 88.2%". */
 export function evaluationHeadline(evaluation: unknown): string | null {
   if (!evaluation || typeof evaluation !== "object") return null;

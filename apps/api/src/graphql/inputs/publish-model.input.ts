@@ -11,7 +11,7 @@ import {
   Min,
   ValidateNested,
 } from "class-validator";
-import { Field, ID, InputType, Int } from "type-graphql";
+import { Field, Float, ID, InputType, Int } from "type-graphql";
 import { ModelTask, Visibility } from "../types/enums";
 import { JSONScalar } from "../types/scalars";
 
@@ -75,6 +75,45 @@ export class ModelCardInput {
   source?: string | null;
 }
 
+@InputType({ description: "One quality figure of a version: what was measured, on which data, in which unit." })
+export class EvaluationMetricInput {
+  @Field({ description: 'e.g. "accuracy", "macro F1", "RMSE", "p50 latency".' })
+  @Length(1, 60)
+  name: string;
+
+  @Field(() => Float, { description: 'The figure; with unit "fraction" between 0 and 1 (0.912 = 91.2%).' })
+  value: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description: '"fraction" (shown as a percentage), "ms", "count", any short unit, or null for a plain score.',
+  })
+  @IsOptional()
+  @Length(0, 20)
+  unit?: string | null;
+
+  @Field({ description: 'The data it was measured on, e.g. "SST-2", "COCO 2017", "our support tickets (2,000)".' })
+  @Length(1, 120)
+  dataset: string;
+
+  @Field(() => String, { nullable: true, description: 'e.g. "test", "validation", "5-fold cross-validation".' })
+  @IsOptional()
+  @Length(0, 40)
+  split?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(0, 300)
+  description?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "true for accuracy-like figures, false for errors and latency.",
+  })
+  @IsOptional()
+  higherIsBetter?: boolean | null;
+}
+
 @InputType()
 export class PublishModelInput {
   @Field()
@@ -128,6 +167,23 @@ export class PublishModelInput {
   })
   examples?: unknown;
 
+  @Field(() => [EvaluationMetricInput], {
+    nullable: true,
+    description: "The version's quality figures, shown on the model page as a table (docs/publishing.md).",
+  })
+  @IsOptional()
+  @ArrayMaxSize(30)
+  @ValidateNested()
+  metrics?: EvaluationMetricInput[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The metric (by name) that catalog cards show; the first one when omitted.",
+  })
+  @IsOptional()
+  @Length(0, 60)
+  headlineMetric?: string | null;
+
   @Field(() => [PlanInput])
   @ArrayMinSize(1, { message: "a model needs at least one plan" })
   @ArrayMaxSize(10)
@@ -163,6 +219,23 @@ export class PublishVersionInput {
     description: "Examples checked through the serving path (as in publishModel).",
   })
   examples?: unknown;
+
+  @Field(() => [EvaluationMetricInput], {
+    nullable: true,
+    description: "The version's quality figures, shown on the model page as a table (docs/publishing.md).",
+  })
+  @IsOptional()
+  @ArrayMaxSize(30)
+  @ValidateNested()
+  metrics?: EvaluationMetricInput[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The metric (by name) that catalog cards show; the first one when omitted.",
+  })
+  @IsOptional()
+  @Length(0, 60)
+  headlineMetric?: string | null;
 }
 
 @InputType()

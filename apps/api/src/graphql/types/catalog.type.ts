@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { Tenant } from "./account.type";
 import { ModelTask, Visibility } from "./enums";
 import { DateTimeScalar, JSONScalar } from "./scalars";
@@ -17,6 +17,20 @@ export class Plan {
   @Field(() => Int) rateLimitPerMinute: number;
 }
 
+@ObjectType({ description: "One quality figure of a version, with what it was measured on." })
+export class EvaluationMetric {
+  @Field() name: string;
+  @Field(() => Float) value: number;
+  @Field(() => String, { nullable: true, description: '"fraction" (0–1, show as %), "ms", "count", … or null.' })
+  unit: string | null;
+  @Field() dataset: string;
+  @Field(() => String, { nullable: true }) split: string | null;
+  @Field(() => String, { nullable: true }) description: string | null;
+  @Field(() => Boolean, { nullable: true }) higherIsBetter: boolean | null;
+  @Field({ description: '"PUBLISHER": declared by the publisher; "PLATFORM": measured by Modelmarket itself.' })
+  source: string;
+}
+
 @ObjectType()
 export class ModelVersion {
   @Field(() => ID) id: string;
@@ -28,6 +42,10 @@ export class ModelVersion {
   signature: unknown;
   @Field(() => JSONScalar, { nullable: true, description: "Measured quality on the version's evaluation set." })
   evaluation: unknown;
+  @Field(() => [EvaluationMetric], { description: "Quality figures with dataset, split and unit." })
+  metrics: EvaluationMetric[];
+  @Field(() => EvaluationMetric, { nullable: true, description: "The figure the publisher chose for catalog cards." })
+  headlineMetric: EvaluationMetric | null;
   @Field(() => String, { nullable: true, description: "What changed in this version." })
   notes: string | null;
   @Field({ description: "Still served; every answer carries a notice naming the versions to move to." })

@@ -1,5 +1,11 @@
 import { isUniqueViolation, type ModelTask, type Prisma, type Visibility } from "@modelmarket/db";
-import { badInput, newId, type PlanTerms } from "@modelmarket/domain";
+import {
+  badInput,
+  type EvaluationMetric,
+  type EvaluationMetricInput,
+  newId,
+  type PlanTerms,
+} from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
@@ -29,6 +35,11 @@ export interface PublishModelCommand {
    * model zoo, the platform's evaluator) may set it, so a publisher cannot claim numbers.
    */
   evaluation?: Record<string, number>;
+  /** Quality figures (docs/publishing.md), and the one catalog cards show. */
+  metrics?: EvaluationMetricInput[] | null;
+  headlineMetric?: string | null;
+  /** PLATFORM only from the seed of the shipped models, which measured their figures itself. */
+  metricsSource?: EvaluationMetric["source"];
   plans: PlanTerms[];
   /** What changed (release notes of the version). */
   notes?: string | null;
@@ -62,6 +73,9 @@ export async function publishModel(
     notes: cmd.notes,
     examples: cmd.examples,
     evaluation: cmd.evaluation,
+    metrics: cmd.metrics,
+    headlineMetric: cmd.headlineMetric,
+    metricsSource: cmd.metricsSource,
   });
   await checkExamples(services, principal, cmd.task, version);
   const slug = `${tenant.slug}/${modelName}`;

@@ -2,6 +2,7 @@
 import { pricePer1kToMicros } from "@modelmarket/domain/money";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { type MetricDraft, MetricsEditor, metricsInput } from "@/components/metrics-editor";
 import { VersionFiles } from "@/components/version-files";
 import { VersionPreview } from "@/components/version-preview";
 import { clientGql, fieldErrors } from "@/lib/client-gql";
@@ -27,6 +28,8 @@ export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
   const [plans, setPlans] = useState<PlanDraft[]>([
     { name: "Free", monthlyFee: "0", includedUnits: "1000", pricePer1k: "0", rateLimitPerMinute: "60" },
   ]);
+  const [metrics, setMetrics] = useState<MetricDraft[]>([]);
+  const [headline, setHeadline] = useState("");
   const [progress, setProgress] = useState<Record<string, number>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
@@ -62,6 +65,8 @@ export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
         assets: files.assets,
         notes: text("notes") || null,
         examples: files.examples,
+        metrics: metricsInput(metrics),
+        headlineMetric: headline || null,
         card: {
           intendedUse: text("intendedUse") || null,
           limitations: text("limitations") || null,
@@ -195,6 +200,21 @@ export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
           <input name="source" aria-describedby={described("card.source")} />
           {err("card.source")}
         </label>
+      </fieldset>
+
+      <fieldset className="card stack">
+        <legend>Quality (optional)</legend>
+        <p className="muted" style={{ margin: 0 }}>
+          How well it does, on which data: each metric is shown on the model page as a table, and the one you pick on
+          its catalog card. They are shown as declared by you.
+        </p>
+        <MetricsEditor
+          rows={metrics}
+          onRows={setMetrics}
+          headline={headline}
+          onHeadline={setHeadline}
+          error={err("metrics") ?? err("headlineMetric")}
+        />
       </fieldset>
 
       <fieldset className="card stack">

@@ -1,4 +1,5 @@
 import type { Prisma } from "@modelmarket/db";
+import { readMetrics } from "@modelmarket/domain";
 import { compareSemver } from "./semver";
 
 /** What every catalog read loads with a model, so field resolvers never query again. */
@@ -18,12 +19,17 @@ export type ModelView = ReturnType<typeof toModelView>;
  */
 export function toModelView(row: ModelRow) {
   const versions = row.versions
-    .map((v) => ({
-      ...v,
-      sizeBytes: Number(v.sizeBytes),
-      deprecated: v.deprecatedAt !== null,
-      yanked: v.yankedAt !== null,
-    }))
+    .map((v) => {
+      const metrics = readMetrics(v.metrics);
+      return {
+        ...v,
+        sizeBytes: Number(v.sizeBytes),
+        metrics,
+        headlineMetric: metrics.find((m) => m.name === v.headlineMetric) ?? metrics[0] ?? null,
+        deprecated: v.deprecatedAt !== null,
+        yanked: v.yankedAt !== null,
+      };
+    })
     .sort((a, b) => compareSemver(b.version, a.version));
   return { ...row, card: toCard(row.card), versions, latestVersion: versions.find((v) => !v.yanked) ?? null };
 }

@@ -1,5 +1,12 @@
 import type { ModelTask, Prisma } from "@modelmarket/db";
-import { badInput, newId, notFound } from "@modelmarket/domain";
+import {
+  badInput,
+  checkMetrics,
+  type EvaluationMetric,
+  type EvaluationMetricInput,
+  newId,
+  notFound,
+} from "@modelmarket/domain";
 import type { OnnxInspection } from "@modelmarket/onnx";
 import type { AppServices } from "../../../services";
 import { assertFitsTask } from "../../../tasks/registry";
@@ -15,6 +22,11 @@ export interface NewVersionInput {
   examples?: unknown;
   /** Only code that measured it itself (the model zoo) may set it. */
   evaluation?: Record<string, number>;
+  /** Quality figures with dataset and unit; declared by the publisher unless metricsSource says otherwise. */
+  metrics?: EvaluationMetricInput[] | null;
+  headlineMetric?: string | null;
+  /** PLATFORM only from code that measured the figures itself (the shipped models' seed). */
+  metricsSource?: EvaluationMetric["source"];
 }
 
 /**
@@ -40,6 +52,7 @@ export async function prepareNewVersion(
   await assertFitsTask(task, artifact.inspection as unknown as OnnxInspection, assets ?? {}, (sha) =>
     services.artifacts.pathOf(sha),
   );
+  const quality = checkMetrics(input.metrics ?? [], input.headlineMetric, input.metricsSource ?? "PUBLISHER");
   const notes = input.notes?.trim() || null;
   if (notes && notes.length > 5000) throw badInput("Version notes are limited to 5000 characters.", "notes");
   return {
@@ -51,6 +64,8 @@ export async function prepareNewVersion(
     signature: artifact.inspection as Prisma.InputJsonValue,
     assets: assets ?? undefined,
     evaluation: input.evaluation,
+    metrics: quality.metrics.length ? (quality.metrics as unknown as Prisma.InputJsonValue) : undefined,
+    headlineMetric: quality.headline,
     notes,
     examples:
       input.examples == null ? undefined : (JSON.parse(JSON.stringify(input.examples)) as Prisma.InputJsonValue),

@@ -5,7 +5,16 @@ import { getServerSession } from "next-auth";
 import { DataTable } from "@/components/data-table";
 import { gqlAsUser } from "@/lib/api";
 import { authOptions } from "@/lib/auth-options";
-import { count, date, evaluationHeadline } from "@/lib/format";
+import { count, date, type MetricFigure, metricValue, qualityHeadline } from "@/lib/format";
+
+interface Metric extends MetricFigure {
+  dataset: string;
+  split: string | null;
+  description: string | null;
+  higherIsBetter: boolean | null;
+  source: string;
+}
+
 import { fetchTasks } from "@/lib/tasks";
 import { webEnv } from "@/lib/web-env";
 import { Plans } from "./plans";
@@ -20,7 +29,8 @@ const MODEL = `query Model($slug: String!) {
     publisher { name slug }
     card { intendedUse limitations license source }
     latestVersion { version }
-    versions { id version sha256 sizeBytes createdAt signature evaluation notes deprecated deprecationNote yanked yankReason examples }
+    versions { id version sha256 sizeBytes createdAt signature evaluation notes deprecated deprecationNote yanked yankReason examples
+      metrics { name value unit dataset split description higherIsBetter source } headlineMetric { name value unit } }
     plans { id name monthlyFeeCents includedUnits unitPriceMicros currency rateLimitPerMinute }
   }
 }`;
@@ -64,6 +74,8 @@ interface ModelData {
       createdAt: string;
       signature: { inputs?: TensorSpec[]; outputs?: TensorSpec[] };
       evaluation: Record<string, number> | null;
+      metrics: Metric[];
+      headlineMetric: MetricFigure | null;
       notes: string | null;
       deprecated: boolean;
       deprecationNote: string | null;
@@ -141,7 +153,9 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
       <p className="muted">
         Call it as <code>{model.slug}</code>
         {latest ? ` · latest version ${latest.version}` : ""}
-        {latest?.evaluation ? ` · ${evaluationHeadline(latest.evaluation)}` : ""}
+        {latest && qualityHeadline(latest.headlineMetric, latest.evaluation)
+          ? ` · ${qualityHeadline(latest.headlineMetric, latest.evaluation)}`
+          : ""}
       </p>
 
       <div className="two-col">
@@ -189,9 +203,39 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
         <p className="muted">The publisher has not written a card for this model.</p>
       )}
 
+      <h2>Quality</h2>
+      {latest?.metrics.length ? (
+        <>
+          <p className="muted">
+            {latest.metrics.every((m) => m.source === "PLATFORM")
+              ? `Measured by Modelmarket when it built version ${latest.version}.`
+              : `Declared by the publisher for version ${latest.version}; Modelmarket has not measured these figures.`}
+          </p>
+          <DataTable
+            caption={`Quality of version ${latest.version}`}
+            columns={["Metric", "Value", "Dataset", "Split", "About"]}
+            rows={latest.metrics.map((m) => [
+              <span key="n">
+                {m.name}
+                {m.name === latest.headlineMetric?.name ? <span className="muted"> (headline)</span> : null}
+              </span>,
+              <span key="v" title={m.higherIsBetter === false ? "lower is better" : undefined}>
+                {metricValue(m)}
+                {m.higherIsBetter === false ? <span className="muted"> ↓ better</span> : null}
+              </span>,
+              m.dataset,
+              m.split ?? "—",
+              m.description ?? "",
+            ])}
+          />
+        </>
+      ) : (
+        <p className="muted">No quality figures for the latest version.</p>
+      )}
+
       <h2>Versions</h2>
       <DataTable
-        columns={["Version", "Status", "Published", "Inputs → outputs", "Measured quality", "Size"]}
+        columns={["Version", "Status", "Published", "Inputs → outputs", "Quality", "Size"]}
         rows={model.versions.map((v) => [
           v.notes ? (
             <span key="v">
@@ -213,11 +257,7 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
           <code key="sig">
             {(v.signature.inputs ?? []).map(spec).join(", ")} → {(v.signature.outputs ?? []).map(spec).join(", ")}
           </code>,
-          v.evaluation
-            ? Object.entries(v.evaluation)
-                .map(([k, val]) => `${k} ${typeof val === "number" ? val.toFixed(3) : String(val)}`)
-                .join(" · ")
-            : "not measured",
+          qualityHeadline(v.headlineMetric, v.evaluation) ?? "not given",
           `${count(Math.round(v.sizeBytes / 1024))} KiB`,
         ])}
       />

@@ -1,0 +1,155 @@
+/**
+ * The shipped models' measured figures (their builds' `evaluation`) as structured metrics:
+ * what each number is, on which data, in which unit. The seed publishes them with source
+ * PLATFORM (Modelmarket measured them itself at build).
+ */
+export interface ZooMetric {
+  name: string;
+  value: number;
+  unit: string | null;
+  dataset: string;
+  split: string | null;
+  description: string | null;
+  higherIsBetter: boolean | null;
+}
+
+type Describe = Omit<ZooMetric, "value">;
+
+const UCI = "UCI Sentiment Labelled Sentences (2,979)";
+const DESCRIPTIONS: Record<string, Record<string, Describe>> = {
+  sentiment: {
+    kFoldAccuracy: m("accuracy", "fraction", UCI, "5-fold cross-validation", "Share of sentences labelled right."),
+    kFoldF1: m("F1", "fraction", UCI, "5-fold cross-validation", "Harmonic mean of precision and recall."),
+    crossDomainAccuracy_amazon: m(
+      "accuracy on Amazon",
+      "fraction",
+      "UCI sentences: Amazon reviews",
+      "held-out domain",
+      "Trained on the other two sources only.",
+    ),
+    crossDomainAccuracy_imdb: m(
+      "accuracy on IMDb",
+      "fraction",
+      "UCI sentences: IMDb reviews",
+      "held-out domain",
+      "Trained on the other two sources only.",
+    ),
+    crossDomainAccuracy_yelp: m(
+      "accuracy on Yelp",
+      "fraction",
+      "UCI sentences: Yelp reviews",
+      "held-out domain",
+      "Trained on the other two sources only.",
+    ),
+    sentences: m("sentences", "count", UCI, null, "Unique sentences evaluated.", null),
+  },
+  "sentence-encoder": {
+    tripletAccuracy: m(
+      "paraphrase triplet accuracy",
+      "fraction",
+      "paraphrase triplets (16)",
+      "test",
+      "A paraphrase is closer than a topical non-paraphrase.",
+    ),
+    meanCosineMargin: m(
+      "mean cosine margin",
+      null,
+      "paraphrase triplets (16)",
+      "test",
+      "Average cosine gap between the paraphrase and the distractor.",
+    ),
+  },
+  "math-symbols": {
+    sanityTop1: m("top-1 accuracy", "fraction", "72 sketched symbols", "test", "The right symbol is the first answer."),
+    sanityTop5: m(
+      "top-5 accuracy",
+      "fraction",
+      "72 sketched symbols",
+      "test",
+      "The right symbol is among the first five.",
+    ),
+  },
+  "object-detector": {
+    catFramesTop1: m(
+      "cat found (top-1)",
+      "fraction",
+      "Muybridge's 24 cat frames",
+      "test",
+      "Frames whose best detection is a cat.",
+    ),
+    sanityPhotosFound: m(
+      "objects found",
+      "fraction",
+      "3 public-domain photos",
+      "test",
+      "Photos whose main object is detected (boats yes; cat, biplane no).",
+    ),
+  },
+  "food-recommender": {
+    rmse: m(
+      "RMSE",
+      null,
+      "FiveThirtyEight food-frequency survey",
+      "held-out ratings",
+      "Error of predicted eating frequencies (1–6 scale).",
+      false,
+    ),
+    rmseItemMean: m(
+      "RMSE of the item-mean baseline",
+      null,
+      "FiveThirtyEight food-frequency survey",
+      "held-out ratings",
+      "Predicting each food's average.",
+      false,
+    ),
+    rmseGlobalMean: m(
+      "RMSE of the global-mean baseline",
+      null,
+      "FiveThirtyEight food-frequency survey",
+      "held-out ratings",
+      "Predicting the overall average.",
+      false,
+    ),
+    syntheticRecallAt10: m(
+      "recall@10",
+      "fraction",
+      "synthetic users with planted tastes",
+      "test",
+      "Planted favourites found in the top 10.",
+    ),
+  },
+};
+
+/** The headline figure of each shipped model (what catalog cards show). */
+const HEADLINE: Record<string, string> = {
+  sentiment: "accuracy",
+  "sentence-encoder": "paraphrase triplet accuracy",
+  "math-symbols": "top-1 accuracy",
+  "object-detector": "cat found (top-1)",
+  "food-recommender": "RMSE",
+};
+
+function m(
+  name: string,
+  unit: string | null,
+  dataset: string,
+  split: string | null,
+  description: string | null,
+  higherIsBetter: boolean | null = true,
+): Describe {
+  return { name, unit, dataset, split, description, higherIsBetter };
+}
+
+/** A shipped model's figures as metrics (keys without a description are left out) and its headline. */
+export function zooMetrics(
+  model: string,
+  evaluation: Record<string, number> | undefined,
+): { metrics: ZooMetric[]; headline: string | null } {
+  const described = DESCRIPTIONS[model] ?? {};
+  const metrics = Object.entries(evaluation ?? {}).flatMap(([key, value]) => {
+    const d = described[key];
+    return d ? [{ ...d, value }] : [];
+  });
+  const headline = HEADLINE[model];
+  return { metrics, headline: headline && metrics.some((x) => x.name === headline) ? headline : null };
+}
