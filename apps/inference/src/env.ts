@@ -1,6 +1,7 @@
 import path from "node:path";
 import { invalidEnvironment, localSecret } from "@modelmarket/domain";
 import { z } from "zod";
+import { type GpuSettings, parseMemoryOverrides } from "./gpu";
 
 const schema = z
   .object({
@@ -31,6 +32,27 @@ const schema = z
     /** Slots one tenant may not fill while another tenant asked for compute in the last second. */
     INFERENCE_RESERVED_SLOTS: z.coerce.number().int().min(0).default(1),
     INFERENCE_LOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+    /** GPU pools: the device (index, GPU-… or MIG-… UUID) the pool's workers see as their only one. */
+    INFERENCE_GPU_DEVICE: z
+      .string()
+      .regex(/^(\d+|GPU-[0-9a-f-]+|MIG-[0-9a-f-]+)$/i, "an index, GPU-… or MIG-… UUID")
+      .default("0"),
+    /** How tenants share the device: exclusive (dedicated / MIG), mps, or time-slicing (gpu.ts). */
+    INFERENCE_GPU_SHARING: z.enum(["exclusive", "mps", "time-slicing"]).default("exclusive"),
+    /** Each tenant worker's device-memory cap (required when shared). */
+    INFERENCE_GPU_MEMORY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024 * 1024)
+      .optional(),
+    /** Per-tenant caps, "tnt_…=2GiB,tnt_…=512MiB" (a plan's or a contract's). */
+    INFERENCE_GPU_MEMORY_OVERRIDES: z.string().default(""),
+    /** MPS: each worker's share of the SMs. */
+    INFERENCE_GPU_COMPUTE_PERCENT: z.coerce.number().int().min(1).max(100).default(100),
+    /** How often device memory per worker is checked against its cap (0 = never). */
+    INFERENCE_GPU_WATCH_MS: z.coerce.number().int().min(0).default(1_000),
+    /** Rows per batched session.run at most; default by provider: 32 text / 16 image on CPU, 128 / 64 on CUDA. */
+    INFERENCE_MAX_BATCH_ROWS: z.coerce.number().int().min(1).max(1024).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
@@ -43,15 +65,41 @@ const schema = z
     }
   });
 
-export type InferenceEnv = z.infer<typeof schema> & { dataDir: string; sharedSecret: string };
+export type InferenceEnv = z.infer<typeof schema> & {
+  dataDir: string;
+  sharedSecret: string;
+  /** GPU pools only (INFERENCE_EXECUTION_PROVIDER=cuda): device, sharing, per-tenant caps. */
+  gpu: GpuSettings | null;
+  /** Largest batch per run, for text (padded) and image requests. */
+  maxBatchRows: { text: number; image: number };
+};
 
 export function loadInferenceEnv(source: NodeJS.ProcessEnv = process.env): InferenceEnv {
   const parsed = schema.safeParse(source);
   if (!parsed.success) throw invalidEnvironment(parsed.error.issues);
   const dataDir = path.resolve(parsed.data.DATA_DIR);
+  const cuda = parsed.data.INFERENCE_EXECUTION_PROVIDER === "cuda";
+  let overrides: Map<string, number>;
+  try {
+    overrides = parseMemoryOverrides(parsed.data.INFERENCE_GPU_MEMORY_OVERRIDES);
+  } catch (error) {
+    throw invalidEnvironment([{ path: ["INFERENCE_GPU_MEMORY_OVERRIDES"], message: (error as Error).message }]);
+  }
+  const rows = parsed.data.INFERENCE_MAX_BATCH_ROWS;
   return {
     ...parsed.data,
     dataDir,
+    gpu: cuda
+      ? {
+          device: parsed.data.INFERENCE_GPU_DEVICE,
+          sharing: parsed.data.INFERENCE_GPU_SHARING,
+          memoryBytes: parsed.data.INFERENCE_GPU_MEMORY_BYTES ?? null,
+          overrides,
+          computePercent: parsed.data.INFERENCE_GPU_COMPUTE_PERCENT,
+        }
+      : null,
+    // A GPU's throughput grows with the batch far longer than a CPU's.
+    maxBatchRows: rows ? { text: rows, image: rows } : cuda ? { text: 128, image: 64 } : { text: 32, image: 16 },
     sharedSecret: parsed.data.INFERENCE_SHARED_SECRET ?? localSecret(dataDir, "inference-secret"),
   };
 }

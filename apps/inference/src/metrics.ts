@@ -52,6 +52,18 @@ export function createMetrics() {
       labelNames: ["tenant", "reason"],
       registers: [registry],
     }),
+    runs: new Counter({
+      name: "inference_runs_total",
+      help: "session.run calls, by the execution provider they ran on (cpu or cuda)",
+      labelNames: ["tenant", "provider"],
+      registers: [registry],
+    }),
+    gpuMemoryBytes: new Gauge({
+      name: "inference_gpu_memory_bytes",
+      help: "Device memory held by the tenant's worker (GPU pools; nvidia-smi)",
+      labelNames: ["tenant"],
+      registers: [registry],
+    }),
     workerRestarts: new Counter({
       name: "inference_worker_restarts_total",
       help: "Tenant worker processes that exited and were replaced",

@@ -18,6 +18,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import type { Logger } from "pino";
 import type { InferenceEnv } from "./env";
 import { FairScheduler } from "./fair-scheduler";
+import { GpuMemoryWatch, readGpuProcessMemory, tenantGpuEnv } from "./gpu";
 import { InferenceError } from "./inference-error";
 import { createMetrics } from "./metrics";
 import { TenantWorker } from "./tenant-worker";
@@ -108,12 +109,15 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
         tenantId,
         memoryBytes: env.INFERENCE_WORKER_MEMORY_BYTES,
         queueLimit: env.INFERENCE_QUEUE_LIMIT,
-        env: workerEnv,
         logger,
         metrics,
         scheduler,
         batching: env.INFERENCE_BATCHING === "on",
         loadTimeoutMs: env.INFERENCE_LOAD_TIMEOUT_MS,
+        provider: env.INFERENCE_EXECUTION_PROVIDER,
+        maxBatchRows: env.maxBatchRows,
+        // On a GPU pool: only the pool's device is visible, with this tenant's limits (gpu.ts).
+        env: env.gpu ? { ...workerEnv, ...tenantGpuEnv(env.gpu, tenantId) } : workerEnv,
       });
       workers.set(tenantId, worker);
     }
@@ -237,6 +241,16 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
       resolve();
     });
   });
+  // GPU pools: each tenant worker's device memory, checked against its cap (gpu.ts).
+  const gpuWatch = env.gpu
+    ? new GpuMemoryWatch(
+        env.gpu,
+        () => workers.values(),
+        () => readGpuProcessMemory(),
+        (tenant, used) => metrics.gpuMemoryBytes.set({ tenant }, used),
+      )
+    : null;
+  gpuWatch?.start(env.INFERENCE_GPU_WATCH_MS);
   const address = server.address();
   const url = `http://${env.INFERENCE_HOST}:${typeof address === "object" && address ? address.port : env.INFERENCE_PORT}`;
   return {
@@ -245,6 +259,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
     workers,
     scheduler,
     async close() {
+      gpuWatch?.stop();
       for (const worker of workers.values()) worker.stop();
       await new Promise((resolve) => server.close(resolve));
     },

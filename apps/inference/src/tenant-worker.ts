@@ -21,6 +21,10 @@ export interface TenantWorkerOptions {
   batching: boolean;
   /** Longest a model may take to load before its worker is stopped (INFERENCE_LOAD_TIMEOUT_MS). */
   loadTimeoutMs?: number;
+  /** The execution provider its sessions run on (a metrics label). */
+  provider?: "cpu" | "cuda";
+  /** Largest batch per run: text (padded) and image requests (by execution provider). */
+  maxBatchRows?: { text: number; image: number };
 }
 
 /** What a caller asks of the tenant's worker. */
@@ -93,8 +97,13 @@ export class TenantWorker {
 
   constructor(private readonly options: TenantWorkerOptions) {}
 
+  /** The worker process's pid (undefined when none runs). */
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  get tenantId(): string {
+    return this.options.tenantId;
   }
 
   get depth(): number {
@@ -185,7 +194,31 @@ export class TenantWorker {
    * the next request starts a fresh process. Not counted as a crash: the model did no wrong
    * that a restart would hide.
    */
-  private abortRunning(reason: "deadline" | "preempted" | "load_timeout"): void {
+  /**
+   * Stops the worker: it holds more device memory than the tenant's cap (GpuMemoryWatch). Its
+   * running requests fail with UNAVAILABLE saying so; other tenants' workers are untouched.
+   */
+  stopForGpuMemory(usedBytes: number, capBytes: number): void {
+    const mib = (n: number) => Math.round(n / 1024 / 1024);
+    const message =
+      `The model needed more GPU memory than this tenant's cap (${mib(usedBytes)} MiB of ${mib(capBytes)} MiB); ` +
+      "its worker was stopped.";
+    if (this.running) {
+      this.abortRunning("gpu_memory", message);
+      return;
+    }
+    const child = this.child;
+    if (!child) return;
+    this.child = null;
+    child.removeAllListeners("message");
+    child.removeAllListeners("exit");
+    child.kill("SIGKILL");
+    this.warm.clear();
+    this.options.metrics.runsStopped.inc({ tenant: this.options.tenantId, reason: "gpu_memory" });
+    this.options.logger.warn({ tenant: this.options.tenantId, pid: child.pid, usedBytes, capBytes }, message);
+  }
+
+  private abortRunning(reason: "deadline" | "preempted" | "load_timeout" | "gpu_memory", detail?: string): void {
     const running = this.running;
     const child = this.child;
     if (!running) return;
@@ -207,7 +240,13 @@ export class TenantWorker {
           ? "The model took too long to load; its worker was stopped."
           : "The model did not answer within its deadline; its run was stopped.";
     for (const job of running.jobs) {
-      this.settle(job, () => job.reject(new InferenceError(504, "INFERENCE_TIMEOUT", message)));
+      this.settle(job, () =>
+        job.reject(
+          reason === "gpu_memory"
+            ? new InferenceError(503, "UNAVAILABLE", detail ?? message)
+            : new InferenceError(504, "INFERENCE_TIMEOUT", message),
+        ),
+      );
     }
     this.updateDepth();
     this.pump();
@@ -229,7 +268,9 @@ export class TenantWorker {
     const policy = job.options.batching;
     if (!this.options.batching || !policy || job.solo || job.work.type !== "infer") return null;
     if (policy.maxBatchSize < 2 || this.unbatchable.has(job.work.modelPath)) return null;
-    return policy;
+    // The model's policy, within what this tier's execution provider batches (env.maxBatchRows).
+    const limit = this.options.maxBatchRows?.[policy.padSequences ? "text" : "image"];
+    return limit && limit < policy.maxBatchSize ? { ...policy, maxBatchSize: limit } : policy;
   }
 
   /** Asks the scheduler for a slot when there is work and nothing of ours is running. */
@@ -383,6 +424,7 @@ export class TenantWorker {
       this.recentComputeMs = 0.8 * this.recentComputeMs + 0.2 * Math.max(1, reply.computeMs);
       const labels = { tenant: tenantId, model: running.model };
       metrics.computeSeconds.observe(labels, reply.computeMs / 1000);
+      metrics.runs.inc({ tenant: tenantId, provider: this.options.provider ?? "cpu" });
       metrics.batchSize.observe(labels, running.rows?.reduce((a, b) => a + b, 0) ?? rowsOfWork(head.work));
     }
     if (running.jobs.length === 1) {

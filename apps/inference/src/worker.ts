@@ -53,7 +53,8 @@ async function session(modelPath: string): Promise<{ session: ort.InferenceSessi
     pending = ort.InferenceSession.create(modelPath, {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
-      executionProviders: [provider],
+      // On a GPU pool the worker sees only its pool's device (CUDA_VISIBLE_DEVICES): device 0.
+      executionProviders: [provider === "cuda" ? { name: "cuda", deviceId: 0 } : "cpu"],
     });
     sessions.set(modelPath, pending);
     pending.catch(() => sessions.delete(modelPath));

@@ -36,8 +36,8 @@ test("happy: a publisher publishes a model through the wizard and it appears in 
   // Quality figures: a metric with its dataset, shown on the card.
   await page.getByRole("button", { name: "Add evaluation metrics" }).click();
   const metric = page.getByRole("group", { name: "Metric 1" });
-  await metric.getByLabel("Metric").fill("greeting recall");
-  await metric.getByLabel("Value").fill("0.875");
+  await metric.getByLabel("Metric", { exact: true }).fill("greeting recall");
+  await metric.getByLabel("Value", { exact: true }).fill("0.875");
   await metric.getByLabel("Dataset").fill("greetings (40)");
   await metric.getByLabel("Show on the catalog card").check();
   await page.getByRole("button", { name: "Publish", exact: true }).click();
