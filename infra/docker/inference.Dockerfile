@@ -1,5 +1,5 @@
-# Modelmarket inference tier (CPU). For GPU pools, build FROM an image with CUDA 12 and cuDNN
-# and install onnxruntime-node's CUDA provider (see docs/deploy.md).
+# Modelmarket inference tier (CPU). GPU pools use inference-gpu.Dockerfile (CUDA 12 + cuDNN 9 and
+# onnxruntime-node's CUDA provider; docs/deploy.md).
 #   docker build -f infra/docker/inference.Dockerfile -t modelmarket/inference .
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

@@ -4,10 +4,14 @@ import { describe, expect, it } from "vitest";
 import { kustomizeLayout } from "./kustomize-layout.js";
 import { renderManifests, validateObject } from "./render.js";
 
-const images = { api: "r/api:1", web: "r/web:1", inference: "r/inference:1" };
+const images = { api: "r/api:1", web: "r/web:1", inference: "r/inference:1", inferenceGpu: "r/inference-gpu:1" };
 const objects = renderManifests({
   images,
-  tenants: [{ slug: "acme" }, { slug: "globex", gpuResource: "nvidia.com/mig-1g.18gb", replicas: 2 }],
+  tenants: [
+    { slug: "acme", gpuMemory: "16Gi" },
+    { slug: "globex", gpuResource: "nvidia.com/mig-1g.18gb", replicas: 2 },
+  ],
+  sharedGpuPool: { mode: "time-slicing", tenantMemory: "8Gi", replicasPerGpu: 4 },
 });
 const json = objects.map((o) => JSON.parse(JSON.stringify(o)));
 const inNs = (ns: string) => json.filter((o) => o.metadata?.namespace === ns);
@@ -69,6 +73,59 @@ describe("Kubernetes manifests", () => {
     expect(globex.spec.template.spec.nodeSelector).toEqual({ "modelmarket.dev/pool": "gpu" });
   });
 
+  it("happy: GPU pools run the GPU image; a dedicated pool is exclusive with its tenant's memory cap", () => {
+    const env = (o: Record<string, any>) =>
+      Object.fromEntries(containers(o)[0]?.env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+    const acme = inNs("mm-tenant-acme").find((o) => o.kind === "Deployment");
+    expect(containers(acme)[0]?.image).toBe("r/inference-gpu:1");
+    expect(env(acme)).toMatchObject({
+      INFERENCE_EXECUTION_PROVIDER: "cuda",
+      INFERENCE_GPU_SHARING: "exclusive",
+      INFERENCE_GPU_MEMORY_BYTES: String(16 * 1024 ** 3),
+    });
+    const shared = inNs("modelmarket").find(
+      (o) => o.kind === "Deployment" && o.metadata.name === "inference-gpu-shared",
+    );
+    expect(containers(shared)[0]?.image).toBe("r/inference-gpu:1");
+    expect(env(shared)).toMatchObject({
+      INFERENCE_GPU_SHARING: "time-slicing",
+      INFERENCE_GPU_MEMORY_BYTES: String(8 * 1024 ** 3),
+    });
+    expect(shared.spec.template.spec.nodeSelector).toEqual({ "modelmarket.dev/pool": "gpu-shared" });
+    // The device plugin's sharing config: each GPU advertised 4 times.
+    const config = inNs("modelmarket").find(
+      (o) => o.kind === "ConfigMap" && o.metadata.name === "nvidia-device-plugin-sharing",
+    );
+    expect(JSON.parse(config.data["config.yaml"]).sharing.timeSlicing.resources).toEqual([
+      { name: "nvidia.com/gpu", replicas: 4 },
+    ]);
+    // The CPU pool keeps the CPU image.
+    const cpu = inNs("modelmarket").find((o) => o.kind === "Deployment" && o.metadata.name === "inference");
+    expect(containers(cpu)[0]?.image).toBe("r/inference:1");
+  });
+
+  it("happy: an MPS pool gives each tenant worker its SM share; bad quantities are refused", () => {
+    const mps = renderManifests({
+      images,
+      tenants: [],
+      sharedGpuPool: { mode: "mps", tenantMemory: "4Gi", computePercent: 30 },
+    });
+    for (const o of mps) expect(() => validateObject(o)).not.toThrow();
+    const plain = mps.map((o) => JSON.parse(JSON.stringify(o)));
+    const config = plain.find((o) => o.kind === "ConfigMap");
+    expect(JSON.parse(config.data["config.yaml"]).sharing.mps.resources[0].replicas).toBe(4);
+    const shared = plain.find((o) => o.metadata?.name === "inference-gpu-shared" && o.kind === "Deployment");
+    expect(containers(shared)[0]?.env).toEqual(
+      expect.arrayContaining([
+        { name: "INFERENCE_GPU_SHARING", value: "mps" },
+        { name: "INFERENCE_GPU_COMPUTE_PERCENT", value: "30" },
+      ]),
+    );
+    expect(() =>
+      renderManifests({ images, tenants: [], sharedGpuPool: { mode: "mps", tenantMemory: "lots" } }),
+    ).toThrow(/not a memory quantity/);
+  });
+
   it("error: the validation is real: an object that breaks its schema is refused", async () => {
     const { Deployment } = await import("kubernetes-models/apps/v1");
     const broken = new Deployment({
@@ -109,7 +166,12 @@ describe("Kubernetes manifests", () => {
   it("happy: infra/k8s/example is what the renderer writes today (a Kustomize base + one folder per tenant)", () => {
     const registry = "ghcr.io/modelmarket";
     const example = renderManifests({
-      images: { api: `${registry}/api:0.1.0`, web: `${registry}/web:0.1.0`, inference: `${registry}/inference:0.1.0` },
+      images: {
+        api: `${registry}/api:0.1.0`,
+        web: `${registry}/web:0.1.0`,
+        inference: `${registry}/inference:0.1.0`,
+        inferenceGpu: `${registry}/inference-gpu:0.1.0`,
+      },
       tenants: [{ slug: "acme" }, { slug: "globex", gpuResource: "nvidia.com/mig-1g.18gb" }],
     });
     const dir = path.join(__dirname, "..", "k8s", "example");

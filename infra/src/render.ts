@@ -4,6 +4,7 @@ import { Job } from "kubernetes-models/batch/v1";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import {
+  ConfigMap,
   LimitRange,
   Namespace,
   PersistentVolume,
@@ -20,11 +21,36 @@ export interface DedicatedTenant {
   gpuResource?: string;
   gpus?: number;
   replicas?: number;
+  /** The tenant worker's device-memory cap, e.g. "16Gi" (INFERENCE_GPU_MEMORY_BYTES); none by default. */
+  gpuMemory?: string;
+}
+
+/**
+ * One GPU pool shared by several tenants (the tier isolates them as processes; docs/deploy.md):
+ * - time-slicing: the NVIDIA device plugin advertises each GPU `replicasPerGpu` times; no
+ *   memory isolation in hardware, so the tier's watch stops a tenant worker past `tenantMemory`;
+ * - mps: the device plugin runs an MPS server per GPU; each tenant worker gets a pinned memory
+ *   limit (`tenantMemory`) and a share of the SMs (`computePercent`), enforced by MPS.
+ * Tenants are routed to it with `npm run tenant:pool` (the API's tenant router), like dedicated pools.
+ */
+export interface SharedGpuPool {
+  mode: "time-slicing" | "mps";
+  /** GPUs (device plugin replicas) per pod. */
+  gpus?: number;
+  replicas?: number;
+  /** How many pods may share one physical GPU (the device plugin's `replicas`). */
+  replicasPerGpu?: number;
+  /** Each tenant worker's device-memory cap, e.g. "8Gi". */
+  tenantMemory: string;
+  /** mps: each tenant worker's share of the SMs (1–100). */
+  computePercent?: number;
 }
 
 export interface RenderOptions {
   /** Container images, built from infra/docker. */
-  images: { api: string; web: string; inference: string };
+  images: { api: string; web: string; inference: string; inferenceGpu: string };
+  /** A GPU pool shared by several tenants, besides the dedicated ones (none by default). */
+  sharedGpuPool?: SharedGpuPool;
   namespace?: string;
   tenants: DedicatedTenant[];
   /**
@@ -342,8 +368,9 @@ export function renderManifests(options: RenderOptions): K8sObject[] {
     service("inference", ns, 4001),
     ...autoscaled("inference", ns, 2, 20),
   ];
+  if (options.sharedGpuPool) objects.push(...sharedGpuPool(ns, options.sharedGpuPool, options.images.inferenceGpu));
   for (const tenant of options.tenants) {
-    objects.push(...tenantPool(ns, tenant, options.images.inference));
+    objects.push(...tenantPool(ns, tenant, options.images.inferenceGpu));
     objects.push(...artifactsVolume(`mm-tenant-${tenant.slug}`, options, true));
   }
   for (const o of objects) validateObject(o);
@@ -358,7 +385,12 @@ function tenantPool(platformNs: string, tenant: DedicatedTenant, image: string):
   const gpu = tenant.gpuResource ?? "nvidia.com/gpu";
   const gpus = tenant.gpus ?? 1;
   const replicas = tenant.replicas ?? 1;
-  const env = inferenceEnv("cuda");
+  const env = [
+    ...inferenceEnv("cuda"),
+    // A whole GPU or MIG slice per pod: its tenant alone uses it (MIG isolates memory in hardware).
+    { name: "INFERENCE_GPU_SHARING", value: "exclusive" },
+    ...(tenant.gpuMemory ? [{ name: "INFERENCE_GPU_MEMORY_BYTES", value: String(bytesOf(tenant.gpuMemory)) }] : []),
+  ];
   return [
     restrictedNamespace(ns, { "modelmarket.dev/tenant": tenant.slug }),
     deployment({
@@ -430,5 +462,70 @@ function tenantPool(platformNs: string, tenant: DedicatedTenant, image: string):
         ],
       },
     }),
+  ];
+}
+
+/** "8Gi", "512Mi", "2G" → bytes. */
+export function bytesOf(quantity: string): number {
+  const match = /^(\d+)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(quantity);
+  if (!match) throw new Error(`"${quantity}" is not a memory quantity such as 8Gi`);
+  const units: Record<string, number> = {
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    K: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+  };
+  return Number(match[1]) * (match[2] ? (units[match[2]] as number) : 1);
+}
+
+/**
+ * The shared GPU pool: the NVIDIA device plugin's sharing config (a ConfigMap the plugin is
+ * pointed at with `--config-file` / its Helm chart's `config.name`), and the tier deployment that
+ * runs with INFERENCE_GPU_SHARING so each tenant worker gets its cap.
+ */
+function sharedGpuPool(ns: string, pool: SharedGpuPool, image: string): K8sObject[] {
+  const gpus = pool.gpus ?? 1;
+  const replicas = pool.replicas ?? 1;
+  const replicasPerGpu = pool.replicasPerGpu ?? 4;
+  const sharing =
+    pool.mode === "mps"
+      ? { mps: { resources: [{ name: "nvidia.com/gpu", replicas: replicasPerGpu }] } }
+      : { timeSlicing: { resources: [{ name: "nvidia.com/gpu", replicas: replicasPerGpu }] } };
+  return [
+    new ConfigMap({
+      metadata: { name: "nvidia-device-plugin-sharing", namespace: ns, labels: PLATFORM_LABEL },
+      data: { "config.yaml": JSON.stringify({ version: "v1", sharing }, null, 2) },
+    }),
+    deployment({
+      name: "inference-gpu-shared",
+      namespace: ns,
+      image,
+      port: 4001,
+      replicas,
+      env: [
+        ...inferenceEnv("cuda"),
+        { name: "INFERENCE_GPU_SHARING", value: pool.mode },
+        { name: "INFERENCE_GPU_MEMORY_BYTES", value: String(bytesOf(pool.tenantMemory)) },
+        ...(pool.mode === "mps"
+          ? [{ name: "INFERENCE_GPU_COMPUTE_PERCENT", value: String(pool.computePercent ?? 100) }]
+          : []),
+      ],
+      resources: {
+        requests: { cpu: "2", memory: "8Gi", "nvidia.com/gpu": String(gpus) },
+        limits: { cpu: "4", memory: "16Gi", "nvidia.com/gpu": String(gpus) },
+      },
+      live: "/v2/health/live",
+      ready: "/v2/health/ready",
+      artifacts: "ro",
+      pod: {
+        nodeSelector: { "modelmarket.dev/pool": "gpu-shared" },
+        tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+      },
+    }),
+    service("inference-gpu-shared", ns, 4001),
   ];
 }
