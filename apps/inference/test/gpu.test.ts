@@ -2,6 +2,7 @@
 // limits), the start-time validation against the machine's devices (read from a stand-in
 // nvidia-smi), and the memory watch stopping one tenant's real worker process past its cap while
 // another tenant keeps being served. The CUDA path itself runs in `npm run gpu:check` on a GPU.
+import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -119,6 +120,20 @@ describe("GPU settings", () => {
       ]),
     );
     expect(await readGpuInventory(path.join(dir, "absent"))).toBeNull();
+  });
+});
+
+describe("npm run gpu:check", () => {
+  it("happy: without a GPU it says so in one line and exits 0, pretending nothing", () => {
+    const root = path.resolve(__dirname, "..", "..", "..");
+    // PATH without nvidia-smi (these machines have none; a GPU machine runs the real checks).
+    const out = execFileSync(process.execPath, [path.join(root, "scripts", "gpu-check.mjs")], {
+      env: { PATH: "/usr/bin:/bin" },
+      encoding: "utf8",
+    });
+    expect(out.trim().split("\n")).toEqual([
+      "gpu:check: no NVIDIA GPU is visible here (nvidia-smi found none); nothing to check.",
+    ]);
   });
 });
 
