@@ -5,9 +5,10 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { maskEmbeddingModel, runawayTextClassifier } from "@modelmarket/onnx";
+import { lengthTextClassifier, maskEmbeddingModel, runawayTextClassifier } from "@modelmarket/onnx";
 import { ModelmarketClient } from "@modelmarket/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { concatenatedJson, runShell, shellBlocks } from "../support/readme-examples";
 
 const root = path.resolve(__dirname, "..", "..");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-quickstart-"));
@@ -325,6 +326,86 @@ describe("quick start", () => {
     expect(attackerCodes.length).toBeGreaterThan(0);
     expect(attackerCodes.every((c) => c === "INFERENCE_TIMEOUT")).toBe(true);
   }, 60_000);
+
+  it("happy: the README's API examples run as pasted (placeholders filled from earlier answers, as a reader would)", async () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const blocks = shellBlocks(readme, "## Using the API", "## Configuration");
+    expect(blocks.length).toBeGreaterThanOrEqual(10);
+    // The reader's folder: the files the publishing example names, and the repository's
+    // node_modules (the detection example reads a photo shipped there).
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "mm-readme-"));
+    fs.writeFileSync(path.join(cwd, "model.onnx"), lengthTextClassifier(3));
+    fs.writeFileSync(path.join(cwd, "vocab.txt"), ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "refund", "crash"].join("\n"));
+    fs.symlinkSync(path.join(root, "node_modules"), path.join(cwd, "node_modules"));
+    // One shell session for the reader: API (set in the first block) stays set.
+    const env: Record<string, string> = { API: `http://127.0.0.1:${port}` };
+    const filled = new Map<string, string>();
+    const fill = (block: string) => {
+      let text = block
+        .replaceAll("http://127.0.0.1:4000", `http://127.0.0.1:${port}`)
+        // "TOKEN=...   # the token from the answer": the reader pastes it; here env carries it.
+        .replace(/^(TOKEN|KEY|PLAN)=\S*\.\.\..*$/gm, "");
+      for (const [placeholder, value] of filled) text = text.replaceAll(placeholder, value);
+      return text;
+    };
+    const run = (block: string) => {
+      const values = concatenatedJson(runShell(fill(block), env, cwd));
+      for (const v of values) {
+        expect(v.errors, `${block.slice(0, 120)} → ${JSON.stringify(v.errors)}`).toBeUndefined();
+        expect(v.error, `${block.slice(0, 120)} → ${JSON.stringify(v.error)}`).toBeUndefined();
+      }
+      return values;
+    };
+    for (const block of blocks) {
+      if (block.includes("signUp(input")) {
+        env.TOKEN = run(block)[0]?.data.signUp.token;
+      } else if (block.includes("createApiKey(")) {
+        env.KEY = run(block)[0]?.data.createApiKey.secret;
+        // "Subscribe to the free plan of each demo model first": the examples below need them.
+        const key = api().withToken(env.KEY);
+        for (const slug of [
+          "modelmarket/sentence-encoder",
+          "modelmarket/object-detector",
+          "modelmarket/food-recommender",
+        ]) {
+          await key.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
+            m: slug,
+            p: await freePlanOf(slug),
+          });
+        }
+        filled.set("pln_...", await freePlanOf("modelmarket/sentiment"));
+      } else if (block.includes("models(query:")) {
+        const [search] = run(block);
+        const math = search?.data.models.edges.find((e: any) => e.node.slug === "modelmarket/math-symbols");
+        env.PLAN = math.node.plans.find((p: any) => p.monthlyFeeCents === 0).id;
+      } else if (block.includes("subscribe(model: $m")) {
+        filled.set("sub_...", run(block)[0]?.data.subscribe.id);
+      } else if (block.includes("art_model...")) {
+        // Two steps, as a reader does: upload, then paste the ids into publishModel.
+        const lines = block.split("\n");
+        const publishAt = lines.findLastIndex((l) => l.startsWith("curl -s $API/graphql"));
+        const ids = run(lines.slice(0, publishAt).join("\n")).map((u) => u.id as string);
+        expect(ids).toHaveLength(4);
+        let publish = lines
+          .slice(publishAt)
+          .join("\n")
+          .replace("art_model...", ids[0] as string);
+        for (const id of ids.slice(1)) publish = publish.replace("art_...", id);
+        const published = run(publish)[0]?.data.publishModel;
+        expect(published.latestVersion.signature.inputs[0].name).toBe("input_ids");
+        filled.set("acme/ticket-router", published.slug);
+      } else {
+        const values = run(block);
+        const requestId = values.find((v) => v.data?.classifyText)?.extensions?.requestId;
+        if (requestId && !filled.has("req_...")) filled.set("req_...", requestId);
+        if (block.includes("detectObjects")) {
+          expect(values[0]?.data.detectObjects[0].objects.map((o: { label: string }) => o.label)).toContain("boat");
+        }
+      }
+    }
+    expect([...filled.keys()].sort()).toEqual(["acme/ticket-router", "pln_...", "req_...", "sub_..."]);
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }, 180_000);
 
   async function freePlanOf(slug: string): Promise<string> {
     const data = await api().request<{ model: { plans: { id: string; monthlyFeeCents: number }[] } }>(
