@@ -1,6 +1,6 @@
 import { lengthTextClassifier, maskEmbeddingModel } from "@modelmarket/onnx";
 import { expect, test } from "@playwright/test";
-import { screenshot, signUpInPortal, VOCAB, watchConsole } from "./support";
+import { expectFitsPhone, screenshot, signUpInPortal, VOCAB, watchConsole } from "./support";
 
 test("happy: a publisher publishes a model through the wizard and it appears in the catalog; errors show next to their field", async ({
   page,
@@ -49,6 +49,7 @@ test("happy: a publisher publishes a model through the wizard and it appears in 
   await expect(quality).toContainText("greetings (40)");
   await expect(page.getByText("Declared by the publisher for version 1.0.0")).toBeVisible();
   await screenshot(page, "published-model");
+  await expectFitsPhone(page, "published-model");
 
   await page.goto(`/?q=${encodeURIComponent(name)}`);
   await expect(page.getByRole("link", { name })).toBeVisible();

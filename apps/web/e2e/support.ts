@@ -22,6 +22,17 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   });
 }
 
+/** On a 375 px phone the page does not scroll sideways (wide tables scroll inside their frame). */
+export async function expectFitsPhone(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 375, height: 740 });
+  const overflow = await page.evaluate(
+    () => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth,
+  );
+  expect(overflow, `${page.url()} is wider than the phone`).toBeLessThanOrEqual(0);
+  await screenshot(page, `${name}-phone`);
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
+
 export function uniqueEmail(prefix: string): string {
   return `${prefix}-${crypto.randomBytes(4).toString("hex")}@example.com`;
 }

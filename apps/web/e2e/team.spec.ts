@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { api, PASSWORD, screenshot, signUpInPortal, uniqueEmail, watchConsole } from "./support";
+import { api, expectFitsPhone, PASSWORD, screenshot, signUpInPortal, uniqueEmail, watchConsole } from "./support";
 
 test("happy: an owner invites a developer; the developer accepts in another browser, works with keys but cannot open billing; removal ends their access", async ({
   page,
@@ -30,6 +30,7 @@ test("happy: an owner invites a developer; the developer accepts in another brow
   await expect(dev.getByRole("heading", { level: 1, name: "Join Team Co" })).toBeVisible();
   await expect(dev.getByText(`as developer, with the address ${devEmail}`)).toBeVisible();
   await screenshot(dev, "invitation");
+  await expectFitsPhone(dev, "invitation");
   await dev.getByLabel("Choose a password").fill(PASSWORD);
   await dev.getByRole("button", { name: "Join Team Co" }).click();
   await expect(dev.getByRole("button", { name: "Sign out" })).toBeVisible();
@@ -60,6 +61,7 @@ test("happy: an owner invites a developer; the developer accepts in another brow
   await expect(row).toContainText("Developer");
   await expect(row.getByRole("cell").nth(4)).toHaveText("1");
   await screenshot(page, "team-members");
+  await expectFitsPhone(page, "team-members");
   await row.getByRole("button", { name: `Remove ${devEmail}` }).click();
   const confirm = page.getByRole("form", { name: "Confirm removal" });
   await confirm.getByLabel("Hand their keys to").selectOption("");
@@ -102,6 +104,7 @@ test("happy: a member of two organisations switches between them in the header",
   await expect(nav.getByRole("link", { name: "Billing" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "API keys" })).toHaveCount(0);
   await screenshot(page, "organisation-switcher");
+  await expectFitsPhone(page, "organisation-switcher");
 
   await switcher.selectOption({ label: "Home Org (owner)" });
   await expect(nav.getByRole("link", { name: "API keys" })).toBeVisible();

@@ -43,7 +43,11 @@ export async function seedDemo(services: AppServices): Promise<{ email: string; 
     const slug = `${DEMO_TENANT_SLUG}/${entry.name}`;
     // Built (and trained) only when missing, so a normal start does no model work.
     if (!(await db.model.findUnique({ where: { slug } }))) {
+      // Said as it happens: on a first start this is most of the wait.
+      const started = Date.now();
+      services.logger.info({ model: slug }, "building and publishing a shipped model (first start only)…");
       await publishZooModel(services, principal, await buildCached(entry, path.join(env.dataDir, "model-zoo")));
+      services.logger.info({ model: slug, seconds: Math.round((Date.now() - started) / 100) / 10 }, "shipped model ready");
     }
     published.push(slug);
   }

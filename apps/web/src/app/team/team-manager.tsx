@@ -41,6 +41,7 @@ export function TeamManager(props: {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [removing, setRemoving] = useState<MemberRow | null>(null);
+  const [inviteRole, setInviteRole] = useState("DEVELOPER");
 
   async function run<T, V>(query: Operation<T, V>, variables: V, done: (data: T) => string) {
     setBusy(true);
@@ -98,13 +99,16 @@ export function TeamManager(props: {
             </label>
             <label style={{ flex: "1 1 10rem" }}>
               Role
-              <select name="role" defaultValue="DEVELOPER">
-                {ROLES.filter(([role]) => isOwner || role !== "OWNER").map(([role, help]) => (
+              <select name="role" value={inviteRole} onChange={(e) => setInviteRole(e.target.value)}>
+                {ROLES.filter(([role]) => isOwner || role !== "OWNER").map(([role]) => (
                   <option key={role} value={role}>
-                    {label(role)} — {help}
+                    {label(role)}
                   </option>
                 ))}
               </select>
+              <span className="muted" style={{ fontWeight: 400 }}>
+                {ROLES.find(([role]) => role === inviteRole)?.[1]}
+              </span>
             </label>
           </div>
           <div>
@@ -157,6 +161,7 @@ export function TeamManager(props: {
                 key="r"
                 aria-label={`Role of ${m.email}`}
                 defaultValue={m.role}
+                style={{ minWidth: "7.5rem" }}
                 disabled={busy}
                 onChange={(e) =>
                   run(
