@@ -47,7 +47,10 @@ export async function seedDemo(services: AppServices): Promise<{ email: string; 
       const started = Date.now();
       services.logger.info({ model: slug }, "building and publishing a shipped model (first start only)…");
       await publishZooModel(services, principal, await buildCached(entry, path.join(env.dataDir, "model-zoo")));
-      services.logger.info({ model: slug, seconds: Math.round((Date.now() - started) / 100) / 10 }, "shipped model ready");
+      services.logger.info(
+        { model: slug, seconds: Math.round((Date.now() - started) / 100) / 10 },
+        "shipped model ready",
+      );
     }
     published.push(slug);
   }

@@ -1,42 +1,10 @@
+import { CatalogPageDocument, type ModelTask } from "@modelmarket/sdk";
 import Link from "next/link";
 import { gqlAsUser } from "@/lib/api";
-import { type MetricFigure, priceFrom, qualityHeadline } from "@/lib/format";
+import { priceFrom, qualityHeadline } from "@/lib/format";
 import { taskLabels } from "@/lib/tasks";
 
 export const dynamic = "force-dynamic";
-
-const CATALOG = `query Catalog($query: String, $task: ModelTask, $after: String) {
-  models(query: $query, task: $task, first: 12, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node {
-      slug name description task tags visibility
-      publisher { name }
-      plans { monthlyFeeCents unitPriceMicros includedUnits currency }
-      latestVersion { evaluation headlineMetric { name value unit } }
-    } }
-  }
-}`;
-
-interface CatalogData {
-  models: {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    edges: {
-      node: {
-        slug: string;
-        name: string;
-        description: string;
-        task: string;
-        tags: string[];
-        visibility: string;
-        publisher: { name: string };
-        plans: { monthlyFeeCents: number; unitPriceMicros: number; includedUnits: number; currency: string }[];
-        latestVersion: { evaluation: unknown; headlineMetric: MetricFigure | null } | null;
-      };
-    }[];
-  };
-}
 
 type Search = { q?: string; task?: string; after?: string };
 
@@ -44,9 +12,10 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
   const { q = "", task = "", after } = await searchParams;
   const TASK_LABELS = await taskLabels();
   const validTask = task in TASK_LABELS ? task : "";
-  const result = await gqlAsUser<CatalogData>(CATALOG, {
+  const result = await gqlAsUser(CatalogPageDocument, {
     query: q.trim() || null,
-    task: validTask || null,
+    // One of the registry's tasks (checked above), so one of the schema's.
+    task: (validTask || null) as ModelTask | null,
     after: after || null,
   });
   const models = result.data?.models;

@@ -40,6 +40,10 @@ export type SubscriptionStatus =
   | 'CANCELED'
   | 'PAST_DUE';
 
+export type Visibility =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type SessionFieldsFragment = { token: string, user: { id: string, email: string, role: string, tenant: { id: string, slug: string, name: string } } };
 
 export type SignUpMutationVariables = Exact<{
@@ -191,6 +195,32 @@ export type RecommendMutationVariables = Exact<{
 
 
 export type RecommendMutation = { recommend: Array<{ itemId: string, score: number }> };
+
+export type CatalogPageQueryVariables = Exact<{
+  query?: string | null | undefined;
+  task?: ModelTask | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type CatalogPageQuery = { models: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { slug: string, name: string, description: string, task: ModelTask, tags: Array<string>, visibility: Visibility, publisher: { name: string }, plans: Array<{ monthlyFeeCents: number, unitPriceMicros: number, includedUnits: number, currency: string }>, latestVersion: { evaluation: unknown, headlineMetric: { name: string, value: number, unit: string | null } | null } | null } }> } };
+
+export type BillingPageQueryVariables = Exact<{
+  f: string;
+  t: string;
+  pf: string;
+}>;
+
+
+export type BillingPageQuery = { subscriptions: Array<{ id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string } }>, invoices: Array<{ id: string, periodStart: string, periodEnd: string, status: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }>, thisMonth: { grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> }, lastMonth: { grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> } };
+
+export type AuditPageQueryVariables = Exact<{
+  after?: string | null | undefined;
+  action?: string | null | undefined;
+}>;
+
+
+export type AuditPageQuery = { auditLog: { edges: Array<{ node: { id: string, action: string, actor: string, targetType: string, targetId: string, requestId: string | null, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type SubscriptionFieldsFragment = { id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string } };
 
@@ -651,6 +681,129 @@ export const RecommendDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RecommendMutation, RecommendMutationVariables>;
+export const CatalogPageDocument = new TypedDocumentString(`
+    query CatalogPage($query: String, $task: ModelTask, $after: String) {
+  models(query: $query, task: $task, first: 12, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        slug
+        name
+        description
+        task
+        tags
+        visibility
+        publisher {
+          name
+        }
+        plans {
+          monthlyFeeCents
+          unitPriceMicros
+          includedUnits
+          currency
+        }
+        latestVersion {
+          evaluation
+          headlineMetric {
+            name
+            value
+            unit
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CatalogPageQuery, CatalogPageQueryVariables>;
+export const BillingPageDocument = new TypedDocumentString(`
+    query BillingPage($f: DateTime!, $t: DateTime!, $pf: DateTime!) {
+  subscriptions {
+    id
+    status
+    usedUnits
+    spendCapCents
+    currentPeriodStart
+    currentPeriodEnd
+    estimate {
+      overageUnits
+      totalCents
+      currency
+    }
+    model {
+      slug
+      name
+    }
+    plan {
+      name
+      monthlyFeeCents
+      includedUnits
+      unitPriceMicros
+      currency
+    }
+  }
+  invoices {
+    id
+    periodStart
+    periodEnd
+    status
+    currency
+    totalCents
+    lines {
+      description
+      model
+      quantity
+      amountCents
+    }
+  }
+  thisMonth: earnings(from: $f, to: $t) {
+    grossCents
+    netCents
+    models {
+      model
+      calls
+      units
+      grossCents
+      netCents
+    }
+  }
+  lastMonth: earnings(from: $pf, to: $f) {
+    grossCents
+    netCents
+    models {
+      model
+      calls
+      units
+      grossCents
+      netCents
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<BillingPageQuery, BillingPageQueryVariables>;
+export const AuditPageDocument = new TypedDocumentString(`
+    query AuditPage($after: String, $action: String) {
+  auditLog(first: 50, after: $after, action: $action) {
+    edges {
+      node {
+        id
+        action
+        actor
+        targetType
+        targetId
+        requestId
+        createdAt
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditPageQuery, AuditPageQueryVariables>;
 export const SubscribeDocument = new TypedDocumentString(`
     mutation Subscribe($model: String!, $planId: ID!) {
   subscribe(model: $model, planId: $planId) {

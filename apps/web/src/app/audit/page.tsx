@@ -1,3 +1,4 @@
+import { AuditPageDocument } from "@modelmarket/sdk";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable } from "@/components/data-table";
@@ -7,16 +8,6 @@ import { gqlAsUser } from "@/lib/api";
 export const metadata: Metadata = { title: "Audit log" };
 export const dynamic = "force-dynamic";
 
-interface Entry {
-  id: string;
-  action: string;
-  actor: string;
-  targetType: string;
-  targetId: string;
-  requestId: string | null;
-  createdAt: string;
-}
-
 const FAMILIES: [string, string][] = [
   ["", "Everything"],
   ["user.", "Sign-ins"],
@@ -24,15 +15,9 @@ const FAMILIES: [string, string][] = [
   ["subscription.", "Subscriptions"],
   ["model.", "Models"],
   ["plan.", "Plans"],
+  ["member.", "Members"],
   ["tenant.", "Organisation"],
 ];
-
-const AUDIT = `query($after: String, $action: String) {
-  auditLog(first: 50, after: $after, action: $action) {
-    edges { node { id action actor targetType targetId requestId createdAt } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
 
 /** Who in the organisation did what and when, newest first, by family of actions, 50 a page. */
 export default async function AuditPage({
@@ -42,9 +27,7 @@ export default async function AuditPage({
 }) {
   const params = await searchParams;
   const action = FAMILIES.some(([value]) => value === params.action) ? (params.action ?? "") : "";
-  const result = await gqlAsUser<{
-    auditLog: { edges: { node: Entry }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-  }>(AUDIT, { after: params.after ?? null, action: action || null });
+  const result = await gqlAsUser(AuditPageDocument, { after: params.after ?? null, action: action || null });
   const log = result.data?.auditLog;
   const link = (extra: Record<string, string>) =>
     `/audit?${new URLSearchParams({ ...(action ? { action } : {}), ...extra })}`;

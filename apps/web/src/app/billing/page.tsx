@@ -1,3 +1,4 @@
+import { BillingPageDocument } from "@modelmarket/sdk";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable } from "@/components/data-table";
@@ -10,52 +11,21 @@ import { SpendCapForm } from "./spend-cap-form";
 export const metadata: Metadata = { title: "Billing" };
 export const dynamic = "force-dynamic";
 
-interface Subscription {
-  id: string;
-  status: string;
-  usedUnits: number;
-  spendCapCents: number | null;
-  /** Computed by the API with the invoice's own arithmetic (fee + exact overage, rounded once). */
-  estimate: { overageUnits: number; totalCents: number; currency: string };
-  currentPeriodStart: string;
-  currentPeriodEnd: string;
-  model: { slug: string; name: string };
-  plan: { name: string; monthlyFeeCents: number; includedUnits: number; unitPriceMicros: number; currency: string };
-}
-interface Invoice {
-  id: string;
-  periodStart: string;
-  periodEnd: string;
-  status: string;
-  currency: string;
-  totalCents: number;
-  lines: { description: string; model: string | null; quantity: number; amountCents: number }[];
-}
 interface Earnings {
   grossCents: number;
   netCents: number;
   models: { model: string; calls: number; units: number; grossCents: number; netCents: number }[];
 }
 
-const BILLING = `query($f: DateTime!, $t: DateTime!, $pf: DateTime!) {
-  subscriptions { id status usedUnits spendCapCents currentPeriodStart currentPeriodEnd
-    estimate { overageUnits totalCents currency }
-    model { slug name } plan { name monthlyFeeCents includedUnits unitPriceMicros currency } }
-  invoices { id periodStart periodEnd status currency totalCents lines { description model quantity amountCents } }
-  thisMonth: earnings(from: $f, to: $t) { grossCents netCents models { model calls units grossCents netCents } }
-  lastMonth: earnings(from: $pf, to: $f) { grossCents netCents models { model calls units grossCents netCents } }
-}`;
-
 export default async function BillingPage() {
   const now = new Date();
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const previousStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-  const result = await gqlAsUser<{
-    subscriptions: Subscription[];
-    invoices: Invoice[];
-    thisMonth: Earnings;
-    lastMonth: Earnings;
-  }>(BILLING, { f: monthStart.toISOString(), t: now.toISOString(), pf: previousStart.toISOString() });
+  const result = await gqlAsUser(BillingPageDocument, {
+    f: monthStart.toISOString(),
+    t: now.toISOString(),
+    pf: previousStart.toISOString(),
+  });
   if (!result.data) return <LoadError what="billing" errors={result.errors} />;
   const { subscriptions, invoices, thisMonth, lastMonth } = result.data;
   const live = subscriptions.filter((s) => s.status !== "CANCELED");

@@ -1,13 +1,11 @@
 "use client";
+import { CancelSubscriptionDocument, SubscribeDocument } from "@modelmarket/sdk";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { clientGql } from "@/lib/client-gql";
 import { count, money, pricePer1k } from "@/lib/format";
 import type { ModelPlan, MySubscription } from "./page";
-
-const SUBSCRIBE = `mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`;
-const CANCEL = `mutation($id: ID!) { cancelSubscription(id: $id) { id } }`;
 
 export function Plans({
   slug,
@@ -32,14 +30,14 @@ export function Plans({
     setMessage(null);
     // Switching plans: the API keeps one live subscription per model, so cancel first.
     if (subscription) {
-      const canceled = await clientGql(CANCEL, { id: subscription.id });
+      const canceled = await clientGql(CancelSubscriptionDocument, { id: subscription.id });
       if (canceled.errors) {
         setBusy(null);
         setMessage({ ok: false, text: canceled.errors[0]?.message ?? "Could not change plan." });
         return;
       }
     }
-    const result = await clientGql(SUBSCRIBE, { m: slug, p: plan.id });
+    const result = await clientGql(SubscribeDocument, { model: slug, planId: plan.id });
     setBusy(null);
     if (result.errors) setMessage({ ok: false, text: result.errors[0]?.message ?? "Could not subscribe." });
     else setMessage({ ok: true, text: `Subscribed to ${plan.name}.` });
@@ -49,7 +47,7 @@ export function Plans({
   async function cancel() {
     if (!subscription) return;
     setBusy("cancel");
-    const result = await clientGql(CANCEL, { id: subscription.id });
+    const result = await clientGql(CancelSubscriptionDocument, { id: subscription.id });
     setBusy(null);
     setMessage(
       result.errors

@@ -5,6 +5,7 @@ import {
   DetectObjectsDocument,
   EmbedTextValuesDocument,
   RecommendDocument,
+  SubscribeDocument,
 } from "@modelmarket/sdk";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -13,8 +14,6 @@ import { DrawingPad } from "@/components/drawing-pad";
 import { clientGql } from "@/lib/client-gql";
 import { count } from "@/lib/format";
 import type { ModelPlan, MySubscription } from "./page";
-
-const SUBSCRIBE = `mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`;
 
 type Output =
   | { kind: "labels"; scores: { label: string; score: number }[] }
@@ -86,7 +85,7 @@ export function Playground({
 
   async function ensureSubscription(): Promise<boolean> {
     if (subscription || !freePlan) return true;
-    const result = await clientGql(SUBSCRIBE, { m: slug, p: freePlan.id });
+    const result = await clientGql(SubscribeDocument, { model: slug, planId: freePlan.id });
     if (result.errors) {
       setError(result.errors[0]?.message ?? "Could not subscribe to the free plan.");
       return false;
