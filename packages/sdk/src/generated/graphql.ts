@@ -116,10 +116,14 @@ export type ReceiptQueryVariables = Exact<{
 
 export type ReceiptQuery = { receipt: { requestId: string, model: string, version: string, units: number, amountMicros: number, createdAt: string } | null };
 
+export type InvoiceFieldsFragment = { id: string, periodStart: string, periodEnd: string, status: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> };
+
 export type InvoicesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type InvoicesQuery = { invoices: Array<{ id: string, periodStart: string, periodEnd: string, status: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }> };
+
+export type EarningsFieldsFragment = { grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> };
 
 export type SearchModelsQueryVariables = Exact<{
   query?: string | null | undefined;
@@ -212,7 +216,7 @@ export type BillingPageQueryVariables = Exact<{
 }>;
 
 
-export type BillingPageQuery = { subscriptions: Array<{ id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string } }>, invoices: Array<{ id: string, periodStart: string, periodEnd: string, status: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }>, thisMonth: { grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> }, lastMonth: { grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> } };
+export type BillingPageQuery = { subscriptions: Array<{ id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string } }>, invoices: Array<{ id: string, periodStart: string, periodEnd: string, status: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }>, thisMonth: { grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> }, lastMonth: { grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> } };
 
 export type AuditPageQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -341,6 +345,35 @@ export const SessionFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"SessionFields"}) as unknown as TypedDocumentString<SessionFieldsFragment, unknown>;
+export const InvoiceFieldsFragmentDoc = new TypedDocumentString(`
+    fragment InvoiceFields on Invoice {
+  id
+  periodStart
+  periodEnd
+  status
+  currency
+  totalCents
+  lines {
+    description
+    model
+    quantity
+    amountCents
+  }
+}
+    `, {"fragmentName":"InvoiceFields"}) as unknown as TypedDocumentString<InvoiceFieldsFragment, unknown>;
+export const EarningsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment EarningsFields on EarningsReport {
+  grossCents
+  netCents
+  models {
+    model
+    calls
+    units
+    grossCents
+    netCents
+  }
+}
+    `, {"fragmentName":"EarningsFields"}) as unknown as TypedDocumentString<EarningsFieldsFragment, unknown>;
 export const SubscriptionFieldsFragmentDoc = new TypedDocumentString(`
     fragment SubscriptionFields on ModelSubscription {
   id
@@ -537,21 +570,23 @@ export const ReceiptDocument = new TypedDocumentString(`
 export const InvoicesDocument = new TypedDocumentString(`
     query Invoices {
   invoices {
-    id
-    periodStart
-    periodEnd
-    status
-    currency
-    totalCents
-    lines {
-      description
-      model
-      quantity
-      amountCents
-    }
+    ...InvoiceFields
   }
 }
-    `) as unknown as TypedDocumentString<InvoicesQuery, InvoicesQueryVariables>;
+    fragment InvoiceFields on Invoice {
+  id
+  periodStart
+  periodEnd
+  status
+  currency
+  totalCents
+  lines {
+    description
+    model
+    quantity
+    amountCents
+  }
+}`) as unknown as TypedDocumentString<InvoicesQuery, InvoicesQueryVariables>;
 export const SearchModelsDocument = new TypedDocumentString(`
     query SearchModels($query: String, $task: ModelTask, $first: Int, $after: String) {
   models(query: $query, task: $task, first: $first, after: $after) {
@@ -722,67 +757,68 @@ export const CatalogPageDocument = new TypedDocumentString(`
 export const BillingPageDocument = new TypedDocumentString(`
     query BillingPage($f: DateTime!, $t: DateTime!, $pf: DateTime!) {
   subscriptions {
-    id
-    status
-    usedUnits
-    spendCapCents
-    currentPeriodStart
-    currentPeriodEnd
-    estimate {
-      overageUnits
-      totalCents
-      currency
-    }
-    model {
-      slug
-      name
-    }
-    plan {
-      name
-      monthlyFeeCents
-      includedUnits
-      unitPriceMicros
-      currency
-    }
+    ...SubscriptionFields
   }
   invoices {
-    id
-    periodStart
-    periodEnd
-    status
-    currency
-    totalCents
-    lines {
-      description
-      model
-      quantity
-      amountCents
-    }
+    ...InvoiceFields
   }
   thisMonth: earnings(from: $f, to: $t) {
-    grossCents
-    netCents
-    models {
-      model
-      calls
-      units
-      grossCents
-      netCents
-    }
+    ...EarningsFields
   }
   lastMonth: earnings(from: $pf, to: $f) {
-    grossCents
-    netCents
-    models {
-      model
-      calls
-      units
-      grossCents
-      netCents
-    }
+    ...EarningsFields
   }
 }
-    `) as unknown as TypedDocumentString<BillingPageQuery, BillingPageQueryVariables>;
+    fragment InvoiceFields on Invoice {
+  id
+  periodStart
+  periodEnd
+  status
+  currency
+  totalCents
+  lines {
+    description
+    model
+    quantity
+    amountCents
+  }
+}
+fragment EarningsFields on EarningsReport {
+  grossCents
+  netCents
+  models {
+    model
+    calls
+    units
+    grossCents
+    netCents
+  }
+}
+fragment SubscriptionFields on ModelSubscription {
+  id
+  status
+  usedUnits
+  spendCapCents
+  currentPeriodStart
+  currentPeriodEnd
+  estimate {
+    overageUnits
+    totalCents
+    currency
+  }
+  model {
+    slug
+    name
+  }
+  plan {
+    id
+    name
+    monthlyFeeCents
+    includedUnits
+    unitPriceMicros
+    currency
+  }
+}`) as unknown as TypedDocumentString<BillingPageQuery, BillingPageQueryVariables>;
 export const AuditPageDocument = new TypedDocumentString(`
     query AuditPage($after: String, $action: String) {
   auditLog(first: 50, after: $after, action: $action) {

@@ -114,8 +114,29 @@ export class EvaluationMetricInput {
   higherIsBetter?: boolean | null;
 }
 
+/** A version's quality figures: publishModel and publishVersion both take them. */
 @InputType()
-export class PublishModelInput {
+abstract class VersionQualityInput {
+  @Field(() => [EvaluationMetricInput], {
+    nullable: true,
+    description: "The version's quality figures, shown on the model page as a table (docs/publishing.md).",
+  })
+  @IsOptional()
+  @ArrayMaxSize(30)
+  @ValidateNested()
+  metrics?: EvaluationMetricInput[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The metric (by name) that catalog cards show; the first one when omitted.",
+  })
+  @IsOptional()
+  @Length(0, 60)
+  headlineMetric?: string | null;
+}
+
+@InputType()
+export class PublishModelInput extends VersionQualityInput {
   @Field()
   @Length(2, 64)
   name: string;
@@ -167,23 +188,6 @@ export class PublishModelInput {
   })
   examples?: unknown;
 
-  @Field(() => [EvaluationMetricInput], {
-    nullable: true,
-    description: "The version's quality figures, shown on the model page as a table (docs/publishing.md).",
-  })
-  @IsOptional()
-  @ArrayMaxSize(30)
-  @ValidateNested()
-  metrics?: EvaluationMetricInput[] | null;
-
-  @Field(() => String, {
-    nullable: true,
-    description: "The metric (by name) that catalog cards show; the first one when omitted.",
-  })
-  @IsOptional()
-  @Length(0, 60)
-  headlineMetric?: string | null;
-
   @Field(() => [PlanInput])
   @ArrayMinSize(1, { message: "a model needs at least one plan" })
   @ArrayMaxSize(10)
@@ -192,7 +196,7 @@ export class PublishModelInput {
 }
 
 @InputType()
-export class PublishVersionInput {
+export class PublishVersionInput extends VersionQualityInput {
   @Field({ description: "A semantic version higher or lower than the others (1.1.0, 2.0.0-rc.1)." })
   @Matches(/^[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}$/, {
     message: "version must be 1 to 32 letters, digits or . + _ - (e.g. 1.1.0)",
@@ -219,23 +223,6 @@ export class PublishVersionInput {
     description: "Examples checked through the serving path (as in publishModel).",
   })
   examples?: unknown;
-
-  @Field(() => [EvaluationMetricInput], {
-    nullable: true,
-    description: "The version's quality figures, shown on the model page as a table (docs/publishing.md).",
-  })
-  @IsOptional()
-  @ArrayMaxSize(30)
-  @ValidateNested()
-  metrics?: EvaluationMetricInput[] | null;
-
-  @Field(() => String, {
-    nullable: true,
-    description: "The metric (by name) that catalog cards show; the first one when omitted.",
-  })
-  @IsOptional()
-  @Length(0, 60)
-  headlineMetric?: string | null;
 }
 
 @InputType()
