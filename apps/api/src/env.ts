@@ -111,6 +111,7 @@ const schema = z
       .url()
       .default("http://localhost:3000")
       .transform((v) => v.replace(/\/$/, "")),
+    INVITATIONS_MAX_PER_TENANT_PER_HOUR: z.coerce.number().int().positive().default(50),
     INVITATION_TTL_HOURS: z.coerce
       .number()
       .positive()

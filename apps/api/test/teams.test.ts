@@ -166,6 +166,22 @@ describe("teams: invitations", () => {
     expect((await accept(tokenOf(second.url))).body.data?.acceptInvitation.user.role).toBe("billing");
   });
 
+  it("security: invitations per organisation are rate-limited (mail must not become a spam relay)", async () => {
+    const limited = await startTestApi({ INVITATIONS_MAX_PER_TENANT_PER_HOUR: "2" });
+    try {
+      const org = await signUpTenant(limited, "Spammy");
+      for (let i = 0; i < 2; i++) await org.client.request(INVITE, { e: freshEmail(`ok${i}`), r: "DEVELOPER" });
+      const { body } = await org.client.raw(INVITE, { e: freshEmail("third"), r: "DEVELOPER" });
+      expect(errorCode(body)).toBe("RATE_LIMITED");
+      expect(body.errors?.[0]?.extensions?.retryAfterMs).toBeGreaterThan(0);
+      // Another organisation is not affected.
+      const other = await signUpTenant(limited, "Quiet");
+      expect((await other.client.raw(INVITE, { e: freshEmail("fine"), r: "DEVELOPER" })).body.errors).toBeUndefined();
+    } finally {
+      await limited.close();
+    }
+  });
+
   it("security: two acceptances racing for one invitation: exactly one joins", async () => {
     const org = await signUpTenant(api, "Race");
     const { url } = await invite(org.client, freshEmail("race"), "DEVELOPER");

@@ -13,6 +13,7 @@ export class AuthRateLimits {
   private readonly failuresPerAccountAndIp: RateLimiterMemory;
   private readonly failuresPerAccount: RateLimiterMemory;
   private readonly signUpPerIp: RateLimiterMemory;
+  private readonly invitationsPerTenant: RateLimiterMemory;
 
   constructor(env: Env) {
     this.signInPerIp = new RateLimiterMemory({ points: env.SIGNIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE, duration: 60 });
@@ -25,6 +26,15 @@ export class AuthRateLimits {
       duration: 15 * 60,
     });
     this.signUpPerIp = new RateLimiterMemory({ points: env.SIGNUP_MAX_PER_IP_PER_HOUR, duration: 3600 });
+    this.invitationsPerTenant = new RateLimiterMemory({
+      points: env.INVITATIONS_MAX_PER_TENANT_PER_HOUR,
+      duration: 3600,
+    });
+  }
+
+  /** Invitations send mail: an organisation may not turn the platform into a spam relay. */
+  async beforeInvite(tenantId: string): Promise<void> {
+    await consume(this.invitationsPerTenant, tenantId, "Too many invitations from this organisation; retry later.");
   }
 
   async beforeSignIn(ip: string, email: string): Promise<void> {

@@ -23,6 +23,7 @@ export async function inviteMember(
   if (!parsed.success) throw badInput("Enter a valid email address.", "email");
   const to = parsed.data;
   if (input.role === "OWNER") requireOwner(principal, "invite an owner");
+  await services.authRateLimits.beforeInvite(principal.tenantId);
   const { token, hash } = newInvitationToken();
   const { invitation, tenant } = await services.db.$transaction(async (tx) => {
     const member = await tx.membership.findFirst({ where: { tenantId: principal.tenantId, user: { email: to } } });
