@@ -6,15 +6,6 @@ import { DataTable } from "@/components/data-table";
 import { gqlAsUser } from "@/lib/api";
 import { authOptions } from "@/lib/auth-options";
 import { count, date, type MetricFigure, metricValue, qualityHeadline } from "@/lib/format";
-
-interface Metric extends MetricFigure {
-  dataset: string;
-  split: string | null;
-  description: string | null;
-  higherIsBetter: boolean | null;
-  source: string;
-}
-
 import { fetchTasks } from "@/lib/tasks";
 import { webEnv } from "@/lib/web-env";
 import { Plans } from "./plans";
@@ -22,6 +13,15 @@ import { Playground } from "./playground";
 import { Snippets } from "./snippets";
 
 export const dynamic = "force-dynamic";
+
+/** One quality figure of a version (EvaluationMetric in the schema). */
+interface Metric extends MetricFigure {
+  dataset: string;
+  split: string | null;
+  description: string | null;
+  higherIsBetter: boolean | null;
+  source: string;
+}
 
 const MODEL = `query Model($slug: String!) {
   model(slug: $slug) {
