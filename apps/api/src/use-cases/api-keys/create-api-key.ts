@@ -4,6 +4,7 @@ import type { Principal } from "../../auth/principal";
 import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
 import { audit } from "../support/audit";
+import { KEY_INCLUDE, keyView } from "./support/key-view";
 
 const MAX_ACTIVE_KEYS_PER_TENANT = 100;
 
@@ -37,12 +38,12 @@ export async function createApiKey(
         secretHash: hash,
         scopes,
       },
-      include: { createdBy: { select: { email: true } } },
+      include: KEY_INCLUDE,
     });
     await audit(tx, principal, "api_key.created", { type: "api_key", id: key.id }, { name, scopes });
     return key;
   });
-  return { apiKey: { ...apiKey, createdByEmail: apiKey.createdBy?.email ?? null }, secret };
+  return { apiKey: keyView(services, apiKey), secret };
 }
 
 function normaliseScopes(requested: string[] | null | undefined): Scope[] {

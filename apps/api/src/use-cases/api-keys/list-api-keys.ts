@@ -1,7 +1,7 @@
 import type { Principal } from "../../auth/principal";
 import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
-import { withPendingUse } from "./support/with-pending-use";
+import { KEY_INCLUDE, keyView } from "./support/key-view";
 
 /** The caller's tenant's keys, newest first; never their secrets. */
 export async function listApiKeys(services: AppServices, caller: Principal | null) {
@@ -9,7 +9,7 @@ export async function listApiKeys(services: AppServices, caller: Principal | nul
   const keys = await services.db.apiKey.findMany({
     where: { tenantId: principal.tenantId },
     orderBy: { id: "desc" },
-    include: { createdBy: { select: { email: true } } },
+    include: KEY_INCLUDE,
   });
-  return keys.map((k) => withPendingUse(services, { ...k, createdByEmail: k.createdBy?.email ?? null }));
+  return keys.map((k) => keyView(services, k));
 }
