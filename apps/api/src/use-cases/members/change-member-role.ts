@@ -11,14 +11,20 @@ import { assertNotLastOwner, lockOwners, requireOwner } from "./support/owners";
  * every request, and the cached entries of the keys they created are dropped on every instance.
  */
 export async function changeMemberRole(services: AppServices, principal: Principal, userId: string, role: MemberRole) {
-  const { member, keyHashes } = await services.db.$transaction(async (tx) => {
+  const { member, keyHashes, changed } = await services.db.$transaction(async (tx) => {
     const owners = await lockOwners(tx, principal.tenantId);
     const target = await tx.membership.findUnique({
       where: { tenantId_userId: { tenantId: principal.tenantId, userId } },
       include: { user: { select: { email: true } } },
     });
     if (!target) throw notFound("Member");
-    if (target.role === role) return { member: target, keyHashes: [] };
+    // The member's live keys: invalidated below when the role changes, and counted in the answer.
+    const keys = await tx.apiKey.findMany({
+      where: { tenantId: principal.tenantId, createdByUserId: userId, revokedAt: null },
+      select: { secretHash: true },
+    });
+    const keyHashes = keys.map((k) => k.secretHash);
+    if (target.role === role) return { member: target, keyHashes, changed: false };
     if (target.role === "OWNER" || role === "OWNER") requireOwner(principal, "grant or take away the owner role");
     if (target.role === "OWNER") assertNotLastOwner(owners, userId);
     const member = await tx.membership.update({
@@ -33,15 +39,9 @@ export async function changeMemberRole(services: AppServices, principal: Princip
       { type: "user", id: userId },
       { email: target.user.email, from: target.role, to: role },
     );
-    const keys = await tx.apiKey.findMany({
-      where: { tenantId: principal.tenantId, createdByUserId: userId, revokedAt: null },
-      select: { secretHash: true },
-    });
-    return { member, keyHashes: keys.map((k) => k.secretHash) };
+    return { member, keyHashes, changed: true };
   });
-  await invalidateKeys(services, keyHashes);
-  const activeKeys = await services.db.apiKey.count({
-    where: { tenantId: principal.tenantId, createdByUserId: userId, revokedAt: null },
-  });
+  if (changed) await invalidateKeys(services, keyHashes);
+  const activeKeys = keyHashes.length;
   return memberView(member, activeKeys);
 }
