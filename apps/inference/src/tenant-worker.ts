@@ -52,6 +52,9 @@ type Job = {
   solo?: boolean;
 };
 
+/** Why a worker was stopped (the `reason` of inference_runs_stopped_total). */
+type StopReason = "deadline" | "preempted" | "load_timeout" | "gpu_memory";
+
 type Running = {
   id: number;
   jobs: Job[];
@@ -189,12 +192,6 @@ export class TenantWorker {
   }
 
   /**
-   * Stops the worker process in the middle of a run (deadline passed, or the fair scheduler
-   * took the slot back): its jobs fail with INFERENCE_TIMEOUT, the slot is released now, and
-   * the next request starts a fresh process. Not counted as a crash: the model did no wrong
-   * that a restart would hide.
-   */
-  /**
    * Stops the worker: it holds more device memory than the tenant's cap (GpuMemoryWatch). Its
    * running requests fail with UNAVAILABLE saying so; other tenants' workers are untouched.
    */
@@ -203,35 +200,22 @@ export class TenantWorker {
     const message =
       `The model needed more GPU memory than this tenant's cap (${mib(usedBytes)} MiB of ${mib(capBytes)} MiB); ` +
       "its worker was stopped.";
-    if (this.running) {
-      this.abortRunning("gpu_memory", message);
-      return;
-    }
-    const child = this.child;
-    if (!child) return;
-    this.child = null;
-    child.removeAllListeners("message");
-    child.removeAllListeners("exit");
-    child.kill("SIGKILL");
-    this.warm.clear();
-    this.options.metrics.runsStopped.inc({ tenant: this.options.tenantId, reason: "gpu_memory" });
-    this.options.logger.warn({ tenant: this.options.tenantId, pid: child.pid, usedBytes, capBytes }, message);
+    if (this.running) this.abortRunning("gpu_memory", message);
+    else if (this.child) this.killWorker("gpu_memory", { usedBytes, capBytes });
   }
 
-  private abortRunning(reason: "deadline" | "preempted" | "load_timeout" | "gpu_memory", detail?: string): void {
+  /**
+   * Stops the worker process in the middle of a run (deadline passed, the fair scheduler
+   * took the slot back, or its GPU memory cap was passed): its jobs fail, the slot is released
+   * now, and the next request starts a fresh process. Not counted as a crash: the model did no
+   * wrong that a restart would hide.
+   */
+  private abortRunning(reason: StopReason, gpuMessage?: string): void {
     const running = this.running;
-    const child = this.child;
     if (!running) return;
     this.running = null;
-    this.child = null;
     if (running.loadTimer) clearTimeout(running.loadTimer);
-    child?.removeAllListeners("message");
-    child?.removeAllListeners("exit");
-    child?.kill("SIGKILL");
-    this.warm.clear();
-    const { metrics, tenantId, logger } = this.options;
-    metrics.runsStopped.inc({ tenant: tenantId, reason });
-    logger.warn({ tenant: tenantId, pid: child?.pid, reason, model: running.model }, "run stopped; worker replaced");
+    this.killWorker(reason, { model: running.model });
     const message =
       reason === "preempted"
         ? "The model computed for longer than its fair share while other tenants waited; its run was stopped. " +
@@ -243,7 +227,7 @@ export class TenantWorker {
       this.settle(job, () =>
         job.reject(
           reason === "gpu_memory"
-            ? new InferenceError(503, "UNAVAILABLE", detail ?? message)
+            ? new InferenceError(503, "UNAVAILABLE", gpuMessage ?? message)
             : new InferenceError(504, "INFERENCE_TIMEOUT", message),
         ),
       );
@@ -251,6 +235,19 @@ export class TenantWorker {
     this.updateDepth();
     this.pump();
     running.slot.release();
+  }
+
+  /** Kills the worker process (the next request starts a fresh one) and counts why. */
+  private killWorker(reason: StopReason, details: Record<string, unknown>): void {
+    const child = this.child;
+    this.child = null;
+    child?.removeAllListeners("message");
+    child?.removeAllListeners("exit");
+    child?.kill("SIGKILL");
+    this.warm.clear();
+    const { metrics, tenantId, logger } = this.options;
+    metrics.runsStopped.inc({ tenant: tenantId, reason });
+    logger.warn({ tenant: tenantId, pid: child?.pid, reason, ...details }, "run stopped; worker replaced");
   }
 
   private settle(job: Job, action: () => void): void {
