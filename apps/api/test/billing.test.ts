@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closePeriod, monthBounds, previousMonth } from "../src/use-cases/billing/close-period";
 import { reconcileReservations } from "../src/use-cases/billing/reconcile-reservations";
+import { chargeCalls } from "../src/use-cases/billing/support/charge-calls";
 import {
   apiKeyClient,
   errorCode,
@@ -357,6 +358,117 @@ describe("metering", () => {
     for (const e of rows) expect(e.billedUnits).toBeLessThanOrEqual(e.units);
     const sub = await api.db.prisma.subscription.findUniqueOrThrow({ where: { id: subscriptionId } });
     expect(sub.periodUnits).toBe(served);
+  });
+
+  it("happy: once a subscription's room is known, calls run first and are charged after in one statement, billing exactly across included units, overage and a spend cap", async () => {
+    const { model, consumer, key, subscriptionId } = await setUp({
+      includedUnits: 10,
+      unitPriceMicros: 10_000,
+      monthlyFeeCents: 100,
+      rateLimitPerMinute: 1000,
+    });
+    await key.client.request(`mutation($s: ID!) { setSpendCap(subscriptionId: $s, capCents: 110) { id } }`, {
+      s: subscriptionId,
+    });
+    // The first call reserves before it runs and learns the room (19 more units).
+    expect((await call(key, model.slug)).body.errors).toBeUndefined();
+    const sizes = Array.from({ length: 30 }, (_, i) => (i % 3) + 1);
+    const results = await Promise.all(sizes.map((n) => call(key, model.slug, Array(n).fill("hello"))));
+    for (const r of results) if (r.body.errors) expect(errorCode(r.body)).toBe("QUOTA_EXCEEDED");
+    const rows = await events(consumer.tenantId);
+    const served = rows.reduce((sum, e) => sum + e.units, 0);
+    expect(rows).toHaveLength(1 + results.filter((r) => !r.body.errors).length);
+    expect(served).toBeLessThanOrEqual(20);
+    expect(served).toBeGreaterThanOrEqual(18);
+    const billed = rows.reduce((sum, e) => sum + e.billedUnits, 0);
+    expect(billed).toBe(Math.max(0, served - 10));
+    expect(rows.reduce((sum, e) => sum + Number(e.amountMicros), 0)).toBe(billed * 10_000);
+    const sub = await api.db.prisma.subscription.findUniqueOrThrow({ where: { id: subscriptionId } });
+    expect(sub.periodUnits).toBe(served);
+  });
+
+  it("security: a call that ran before it was charged is refused and billed nothing when the database no longer allows it (cap lowered behind the API's back)", async () => {
+    const { model, consumer, key, subscriptionId } = await setUp({
+      includedUnits: 0,
+      unitPriceMicros: 10_000,
+      monthlyFeeCents: 100,
+      rateLimitPerMinute: 1000,
+    });
+    expect((await call(key, model.slug)).body.errors).toBeUndefined(); // room known: unlimited
+    expect((await call(key, model.slug)).body.errors).toBeUndefined(); // ran first, charged after
+    // 100 cents of fee + 2 units of 1 cent: a cap of 102 cents allows nothing more. Written
+    // straight to the database, so this instance still believes the room is unlimited.
+    await api.db.prisma.subscription.update({ where: { id: subscriptionId }, data: { spendCapCents: 102 } });
+    const inference = api.services.inference;
+    const infer = inference.infer.bind(inference);
+    let runs = 0;
+    inference.infer = (...args) => {
+      runs += 1;
+      return infer(...args);
+    };
+    const refused = await call(key, model.slug).finally(() => {
+      inference.infer = infer;
+    });
+    expect(runs).toBe(1); // it ran before it was charged: the wrong guess costs a run, not money
+    expect(errorCode(refused.body)).toBe("QUOTA_EXCEEDED");
+    expect(refused.body.errors?.[0]?.message).toMatch(/spend cap of 102 cents/);
+    const rows = await events(consumer.tenantId);
+    expect(rows.map((e) => [e.units, e.billedUnits, Number(e.amountMicros)])).toEqual([
+      [1, 1, 10_000],
+      [1, 1, 10_000],
+    ]);
+    const sub = await api.db.prisma.subscription.findUniqueOrThrow({ where: { id: subscriptionId } });
+    expect(sub.periodUnits).toBe(2);
+  });
+
+  it("happy: one charge statement serves several subscriptions: each call's overage share in order, a subscription that does not fit untouched", async () => {
+    const a = await setUp({ includedUnits: 3, unitPriceMicros: 1_000, monthlyFeeCents: 0 });
+    const b = await setUp({ includedUnits: 2, unitPriceMicros: 0 });
+    const versionId = (await api.db.prisma.modelVersion.findFirstOrThrow({ where: { model: { slug: a.model.slug } } }))
+      .id;
+    const versionB = (await api.db.prisma.modelVersion.findFirstOrThrow({ where: { model: { slug: b.model.slug } } }))
+      .id;
+    const charge = (tenantId: string, subscriptionId: string, modelVersionId: string, units: number) => ({
+      id: `ev_${crypto.randomUUID()}`,
+      requestId: `req_${crypto.randomUUID()}`,
+      tenantId,
+      apiKeyId: null,
+      subscriptionId,
+      modelVersionId,
+      units,
+      latencyMs: 3,
+      idempotencyKey: null,
+      requestHash: null,
+      response: null,
+      createdAt: new Date(),
+    });
+    const outcomes = await chargeCalls(api.services, [
+      charge(a.consumer.tenantId, a.subscriptionId, versionId, 2),
+      charge(b.consumer.tenantId, b.subscriptionId, versionB, 2),
+      charge(a.consumer.tenantId, a.subscriptionId, versionId, 2),
+      charge(b.consumer.tenantId, b.subscriptionId, versionB, 1),
+      charge(a.consumer.tenantId, a.subscriptionId, versionId, 1),
+    ]);
+    expect(outcomes).toEqual([
+      { status: "charged", billedUnits: 0, room: null },
+      { status: "refused" },
+      { status: "charged", billedUnits: 1, room: null },
+      { status: "refused" },
+      { status: "charged", billedUnits: 1, room: null },
+    ]);
+    const subs = await api.db.prisma.subscription.findMany({
+      where: { id: { in: [a.subscriptionId, b.subscriptionId] } },
+    });
+    expect(Object.fromEntries(subs.map((s) => [s.id, s.periodUnits]))).toEqual({
+      [a.subscriptionId]: 5,
+      [b.subscriptionId]: 0,
+    });
+    expect(await api.db.prisma.usageEvent.count({ where: { tenantId: b.consumer.tenantId } })).toBe(0);
+    const amounts = await api.db.prisma.usageEvent.findMany({
+      where: { tenantId: a.consumer.tenantId },
+      select: { amountMicros: true },
+    });
+    expect(amounts.reduce((sum, e) => sum + Number(e.amountMicros), 0)).toBe(2_000);
   });
 
   it("error: the plan's rate per minute is enforced per subscription with a retry hint", async () => {

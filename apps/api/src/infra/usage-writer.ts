@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@modelmarket/db";
+import { GroupCommit } from "./group-commit";
 import type { Logger } from "./logger";
 
 export interface UsageEventRow {
@@ -19,50 +20,39 @@ export interface UsageEventRow {
   createdAt: Date;
 }
 
-type Pending = { row: UsageEventRow; resolve: (inserted: boolean) => void; reject: (error: unknown) => void };
-
 /**
- * Group commit for usage events: calls that finish together share one multi-row INSERT, so
- * making every billed call durable before its response costs one round trip per batch, not
- * per call. An idle writer commits at once (no added latency); while a commit is in flight
- * the next events gather and go out together when it returns. `maxDelayMs` > 0 also waits
- * that long for company before the first commit. `record` resolves once the row is committed — true when inserted, false when the
+ * Group commit for usage events (GroupCommit): calls that finish together share one multi-row
+ * INSERT. `record` resolves once the row is committed — true when inserted, false when the
  * database already held an event for the same request id or idempotency key (a retry), which
  * the unique constraints guarantee is never counted twice.
  */
 export class UsageWriter {
-  private pending: Pending[] = [];
-  private flushing = false;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly commits: GroupCommit<UsageEventRow, boolean>;
 
   constructor(
     private readonly db: PrismaClient,
-    private readonly logger: Logger,
-    private readonly options: { maxDelayMs: number; maxBatch: number },
-  ) {}
+    logger: Logger,
+    options: { maxDelayMs: number; maxBatch: number },
+  ) {
+    this.commits = new GroupCommit(
+      async (rows) => {
+        const inserted = await this.insert(rows);
+        return rows.map((r) => inserted.has(r.id));
+      },
+      {
+        ...options,
+        onError: (error, events) => logger.error({ err: error, events }, "usage events could not be written"),
+      },
+    );
+  }
 
   record(row: UsageEventRow): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ row, resolve, reject });
-      this.schedule();
-    });
+    return this.commits.submit(row);
   }
 
   /** Waits until everything recorded so far is committed (shutdown, tests). */
-  async drain(): Promise<void> {
-    while (this.pending.length || this.flushing) await new Promise((r) => setTimeout(r, 1));
-  }
-
-  private schedule(): void {
-    if (this.flushing || this.timer) return;
-    if (this.pending.length >= this.options.maxBatch || this.options.maxDelayMs <= 0) {
-      void this.flush();
-      return;
-    }
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.flush();
-    }, this.options.maxDelayMs);
+  drain(): Promise<void> {
+    return this.commits.drain();
   }
 
   /**
@@ -91,26 +81,5 @@ export class UsageWriter {
       ON CONFLICT DO NOTHING
       RETURNING id`;
     return new Set(inserted.map((r) => r.id));
-  }
-
-  private async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    const batch = this.pending.splice(0, this.options.maxBatch);
-    if (!batch.length) return;
-    this.flushing = true;
-    try {
-      const ids = await this.insert(batch.map((p) => p.row));
-      for (const p of batch) p.resolve(ids.has(p.row.id));
-    } catch (error) {
-      this.logger.error({ err: error, events: batch.length }, "usage events could not be written");
-      for (const p of batch) p.reject(error);
-    } finally {
-      this.flushing = false;
-      // What arrived during this commit goes out now, together.
-      if (this.pending.length) void this.flush();
-    }
   }
 }

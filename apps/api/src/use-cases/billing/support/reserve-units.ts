@@ -1,5 +1,6 @@
 import { AppError, billedUnits } from "@modelmarket/domain";
 import type { AppServices } from "../../../services";
+import { noteRoom } from "./subscription-room";
 
 export interface Reservation {
   /** Units of this call beyond the plan's included units (billed at the unit price). */
@@ -7,7 +8,7 @@ export interface Reservation {
   unitPriceMicros: number;
 }
 
-type Row = { after: number | bigint; included: number | bigint; price: number | bigint };
+type Row = { after: number | bigint; included: number | bigint; price: number | bigint; room: number | bigint | null };
 
 type Waiter = { units: number; resolve: (reservation: Reservation) => void; reject: (error: unknown) => void };
 
@@ -70,7 +71,10 @@ async function reserveGroup(services: AppServices, subscriptionId: string, batch
     for (const w of batch) {
       try {
         const single = batch.length === 1 ? null : await tryReserve(services, subscriptionId, w.units);
-        if (!single) throw await refusal(services, subscriptionId, w.units);
+        if (!single) {
+          noteRoom(subscriptionId, 0);
+          throw await refusal(services, subscriptionId, w.units);
+        }
         w.resolve(share(Number(single.after) - w.units, w.units, Number(single.included), Number(single.price)));
       } catch (error) {
         w.reject(error);
@@ -85,6 +89,33 @@ async function reserveGroup(services: AppServices, subscriptionId: string, batch
   }
 }
 
+/**
+ * The reservation's condition on a subscription row `s` and its plan `p` for `units` more
+ * units (an SQL expression): active, within the included units unless the plan has overage,
+ * and the period's cost within the spend cap. Shared with the one-statement charge
+ * (charge-calls.ts), so both refuse exactly the same calls.
+ */
+export function reservationFits(units: string): string {
+  return `s.status = 'ACTIVE'
+      AND (s."periodUnits" + ${units} <= p."includedUnits" OR p."unitPriceMicros" > 0)
+      AND (s."spendCapCents" IS NULL
+        OR p."monthlyFeeCents"::bigint * 10000
+           + GREATEST(0, s."periodUnits" + ${units} - p."includedUnits")::bigint * p."unitPriceMicros"
+           <= s."spendCapCents"::bigint * 10000)`;
+}
+
+/**
+ * Units the subscription can still take this period after the update (an SQL expression over
+ * the updated row `s` and its plan `p`): NULL when unlimited (overage with no spend cap). The
+ * call path uses it to decide whether it may run a call before charging it (charge-calls.ts).
+ */
+export const ROOM_AFTER = `CASE WHEN p."unitPriceMicros" = 0 THEN p."includedUnits" - s."periodUnits"
+      WHEN s."spendCapCents" IS NULL THEN NULL
+      ELSE GREATEST(0, p."includedUnits" - s."periodUnits")
+        + (s."spendCapCents"::bigint * 10000 - p."monthlyFeeCents"::bigint * 10000
+           - GREATEST(0, s."periodUnits" - p."includedUnits")::bigint * p."unitPriceMicros") / p."unitPriceMicros"
+    END`;
+
 /** The UPDATE itself: the new period total, or nothing when quota, cap or status refuse it. */
 async function tryReserve(services: AppServices, subscriptionId: string, units: number): Promise<Row | undefined> {
   // Asynchronous commit: the row lock is not held across a WAL flush, and a served call's
@@ -93,16 +124,14 @@ async function tryReserve(services: AppServices, subscriptionId: string, units: 
   const rows = await services.asyncCommitQuery<Row>(
     `UPDATE "Subscription" AS s SET "periodUnits" = s."periodUnits" + $2::int, "lastReservedAt" = now()
     FROM "Plan" AS p
-    WHERE s.id = $1 AND p.id = s."planId" AND s.status = 'ACTIVE'
-      AND (s."periodUnits" + $2::int <= p."includedUnits" OR p."unitPriceMicros" > 0)
-      AND (s."spendCapCents" IS NULL
-        OR p."monthlyFeeCents"::bigint * 10000
-           + GREATEST(0, s."periodUnits" + $2::int - p."includedUnits")::bigint * p."unitPriceMicros"
-           <= s."spendCapCents"::bigint * 10000)
-    RETURNING s."periodUnits" AS "after", p."includedUnits" AS included, p."unitPriceMicros" AS price`,
+    WHERE s.id = $1 AND p.id = s."planId" AND ${reservationFits("$2::int")}
+    RETURNING s."periodUnits" AS "after", p."includedUnits" AS included, p."unitPriceMicros" AS price,
+      ${ROOM_AFTER} AS room`,
     [subscriptionId, units],
   );
-  return rows[0];
+  const row = rows[0];
+  if (row) noteRoom(subscriptionId, row.room === null ? null : Number(row.room));
+  return row;
 }
 
 /** A call's reservation: its units beyond the included ones, given the period's units before it. */

@@ -3,7 +3,9 @@ import { AppError, badInput, newId, unitsAmountMicros } from "@modelmarket/domai
 import type { Principal } from "../../../auth/principal";
 import { requestScope } from "../../../infra/request-context";
 import type { AppServices } from "../../../services";
-import { releaseUnits, reserveUnits } from "../../billing/support/reserve-units";
+import { type ChargeOutcome, chargeCall } from "../../billing/support/charge-calls";
+import { type Reservation, releaseUnits, reserveUnits } from "../../billing/support/reserve-units";
+import { noteRoom, returnRoom, takeRoom } from "../../billing/support/subscription-room";
 
 /** What an inference operation resolved before calling the model (resolve-callable-version.ts). */
 export interface CallableVersion {
@@ -20,11 +22,13 @@ export interface CallableVersion {
  * 1. rate limit of the plan (per subscription and minute) → RATE_LIMITED + retryAfterMs;
  * 2. an `Idempotency-Key` already used by this tenant: the first result again when the input
  *    is the same (not billed twice), BAD_USER_INPUT when it differs;
- * 3. reserve the units atomically against the plan's included units and the spend cap
- *    (QUOTA_EXCEEDED when neither overage nor the cap allows them);
- * 4. run; on failure release the reservation and count an error (not billed);
- * 5. on success write one usage event and wait until it is committed (group commit)
- *    before answering.
+ * 3. when the subscription's room is known to fit the call (subscription-room.ts): run, then
+ *    reserve the units and write the usage event in one statement (charge-calls.ts, group
+ *    commit) before answering; a refusal there falls through to 4 without running again;
+ * 4. otherwise reserve the units atomically against the plan's included units and the spend
+ *    cap (QUOTA_EXCEEDED when neither overage nor the cap allows them), run, and write one
+ *    usage event, committed (group commit) before answering;
+ * 5. a failed run is never billed: its reservation goes back and an error is counted.
  */
 export async function billedCall<T>(
   services: AppServices,
@@ -56,31 +60,85 @@ export async function billedCall<T>(
     if (earlier) return replay<T>(earlier, requestHash as string);
   }
 
-  let reservation: Awaited<ReturnType<typeof reserveUnits>>;
+  // Room known to fit: run first, then reserve and record in one statement (one database
+  // round trip per call, shared by the calls that finish together).
+  if (subscription.currentPeriodEnd.getTime() > Date.now() && takeRoom(subscription.id, units)) {
+    let result: T;
+    let outcome: ChargeOutcome;
+    const started = Date.now();
+    try {
+      result = await runOrCountError(services, callable, started, run);
+      outcome = await chargeCall(services, {
+        ...baseRow(callable, started),
+        id: newId("usageEvent"),
+        requestId: scope.requestId,
+        units,
+        idempotencyKey: key,
+        requestHash,
+        response: key ? (result as unknown) : null,
+      });
+    } finally {
+      returnRoom(subscription.id, units);
+    }
+    if (outcome.status === "charged") {
+      noteRoom(subscription.id, outcome.room);
+      return result;
+    }
+    if (outcome.status === "duplicate") {
+      await releaseUnits(services, subscription.id, units);
+      return replayConcurrent<T>(services, principal.tenantId, key, requestHash);
+    }
+    // Refused as part of its batch: reserved alone now, which serves it if it fits by itself
+    // and otherwise refuses it with the reason (quota, spend cap, status).
+    const reservation = await reserveOrForget(services, callable, units);
+    return recordServed(services, callable, { reservation, started, units, key, requestHash, result });
+  }
+
+  const reservation = await reserveOrForget(services, callable, units);
+  const started = Date.now();
+  const result = await runOrCountError(services, callable, started, run, units);
+  return recordServed(services, callable, { reservation, started, units, key, requestHash, result });
+}
+
+async function reserveOrForget(services: AppServices, callable: CallableVersion, units: number) {
+  const { principal, subscription } = callable;
   try {
-    reservation = await reserveUnits(services, subscription, units);
+    const reservation = await reserveUnits(services, subscription, units);
+    // A period that just rolled over has a new end: read it again next time.
+    if (subscription.currentPeriodEnd.getTime() <= Date.now()) {
+      services.liveSubscriptions.forget(principal.tenantId, callable.model.id);
+    }
+    return reservation;
   } catch (error) {
     // The database refused what the cached subscription allowed (canceled, past due,
     // switched): the next call reads it again.
     services.liveSubscriptions.forget(principal.tenantId, callable.model.id);
     throw error;
   }
-  // A period that just rolled over has a new end: read it again next time.
-  if (subscription.currentPeriodEnd.getTime() <= Date.now()) {
-    services.liveSubscriptions.forget(principal.tenantId, callable.model.id);
-  }
-  const started = Date.now();
-  let result: T;
+}
+
+/**
+ * Runs the model; a failure is counted as an error for the reports, never billed, and gives
+ * back `reservedUnits` when the call reserved before running.
+ */
+async function runOrCountError<T>(
+  services: AppServices,
+  callable: CallableVersion,
+  started: number,
+  run: () => Promise<T>,
+  reservedUnits = 0,
+): Promise<T> {
   try {
-    result = await run();
+    return await run();
   } catch (error) {
-    await releaseUnits(services, subscription.id, units);
-    // Counted as an error for the reports, never billed; not awaited (nothing to guarantee).
+    if (reservedUnits) await releaseUnits(services, callable.subscription.id, reservedUnits);
+    const scope = requestScope.getStore();
+    // Not awaited: nothing to guarantee.
     services.usage
       .record({
         ...baseRow(callable, started),
         id: newId("usageEvent"),
-        requestId: `${scope.requestId}:error`,
+        requestId: `${scope?.requestId ?? newId("request")}:error`,
         outcome: "ERROR",
         units: 0,
         billedUnits: 0,
@@ -92,27 +150,52 @@ export async function billedCall<T>(
       .catch(() => {});
     throw error;
   }
+}
+
+/** The usage event of a call served after its reservation, committed before it answers. */
+async function recordServed<T>(
+  services: AppServices,
+  callable: CallableVersion,
+  call: {
+    reservation: Reservation;
+    started: number;
+    units: number;
+    key: string | null;
+    requestHash: string | null;
+    result: T;
+  },
+): Promise<T> {
+  const { reservation, units, key } = call;
+  const scope = requestScope.getStore();
   const inserted = await services.usage.record({
-    ...baseRow(callable, started),
+    ...baseRow(callable, call.started),
     id: newId("usageEvent"),
-    requestId: scope.requestId,
+    requestId: scope?.requestId ?? newId("request"),
     outcome: "SUCCESS",
     units,
     billedUnits: reservation.billedUnits,
     amountMicros: unitsAmountMicros(reservation.billedUnits, reservation.unitPriceMicros),
     idempotencyKey: key,
-    requestHash,
-    response: key ? (result as unknown) : null,
+    requestHash: call.requestHash,
+    response: key ? (call.result as unknown) : null,
   });
-  if (!inserted) {
-    // A concurrent retry with the same Idempotency-Key committed first: this call's units
-    // go back, and the caller gets the first result, billed once.
-    await releaseUnits(services, subscription.id, units);
-    const earlier = await findIdempotent(services, principal.tenantId, key as string);
-    if (earlier) return replay<T>(earlier, requestHash as string);
-    throw new Error("usage event neither inserted nor found");
-  }
-  return result;
+  if (inserted) return call.result;
+  // A concurrent retry with the same Idempotency-Key committed first: this call's units
+  // go back, and the caller gets the first result, billed once.
+  await releaseUnits(services, callable.subscription.id, units);
+  return replayConcurrent<T>(services, callable.principal.tenantId, key, call.requestHash);
+}
+
+/** The answer of a concurrent call with the same Idempotency-Key that committed first. */
+async function replayConcurrent<T>(
+  services: AppServices,
+  tenantId: string,
+  key: string | null,
+  requestHash: string | null,
+): Promise<T> {
+  const earlier = key ? await findIdempotent(services, tenantId, key) : null;
+  if (earlier) return replay<T>(earlier, requestHash as string);
+  throw new Error("usage event neither inserted nor found");
 }
 
 function baseRow(callable: CallableVersion, started: number) {

@@ -1,0 +1,128 @@
+import { GroupCommit } from "../../../infra/group-commit";
+import type { UsageEventRow } from "../../../infra/usage-writer";
+import type { AppServices } from "../../../services";
+import { ROOM_AFTER, reservationFits } from "./reserve-units";
+
+/** A served call to charge: its usage event without what the charge works out. */
+export type CallToCharge = Omit<UsageEventRow, "outcome" | "billedUnits" | "amountMicros">;
+
+export type ChargeOutcome =
+  /** Units reserved and the event committed: the call may answer. */
+  | { status: "charged"; billedUnits: number; room: number | null }
+  /** The subscription refused the units (status, quota, cap, an ended period): nothing written. */
+  | { status: "refused" }
+  /** Units reserved but an event with the same request id or idempotency key already existed. */
+  | { status: "duplicate" };
+
+type ResultRow = {
+  id: string;
+  reserved: boolean;
+  inserted: boolean;
+  billed: number | null;
+  room: bigint | number | null;
+};
+
+/**
+ * One group commit of charges per database (API instances in one process, as in tests, each
+ * have their own). Like reserve-units' groups, it lives with the statement it batches.
+ */
+const committers = new WeakMap<AppServices["db"], GroupCommit<CallToCharge, ChargeOutcome>>();
+
+/**
+ * Charges a call that has already run, in ONE statement for every call that finishes
+ * together (group commit): each subscription's units are reserved with exactly the
+ * reservation's conditions (reservationFits) and each call's usage event is inserted with its
+ * share of overage, worked out in order as if the calls had been reserved one by one. The
+ * statement commits synchronously, so the event is durable before the call answers, and
+ * reservation and event commit together (no reservation without its event, nothing to
+ * reconcile). A subscription whose calls do not all fit is left untouched and each of those
+ * calls is `refused`: the caller then goes the reserve-first way, one by one (billed-call.ts).
+ */
+export function chargeCall(services: AppServices, call: CallToCharge): Promise<ChargeOutcome> {
+  let committer = committers.get(services.db);
+  if (!committer) {
+    committer = new GroupCommit((calls) => chargeCalls(services, calls), {
+      maxDelayMs: services.env.USAGE_COMMIT_MAX_DELAY_MS,
+      maxBatch: 500,
+      onError: (error, calls) => services.logger.error({ err: error, calls }, "calls could not be charged"),
+    });
+    committers.set(services.db, committer);
+  }
+  return committer.submit(call);
+}
+
+/** The statement for one batch (exported for its test). */
+export async function chargeCalls(services: AppServices, calls: CallToCharge[]): Promise<ChargeOutcome[]> {
+  const col = <T>(f: (c: CallToCharge) => T) => calls.map(f);
+  const params = [
+    col((c) => c.id),
+    col((c) => c.requestId),
+    col((c) => c.tenantId),
+    col((c) => c.apiKeyId),
+    col((c) => c.subscriptionId),
+    col((c) => c.modelVersionId),
+    col((c) => c.units),
+    col((c) => c.latencyMs),
+    col((c) => c.idempotencyKey),
+    col((c) => c.requestHash),
+    col((c) => (c.response === null || c.response === undefined ? null : JSON.stringify(c.response))),
+    col((c) => c.createdAt.toISOString()),
+  ];
+  // Subscriptions are locked in id order before any is updated, so two instances charging the
+  // same subscriptions in one batch each queue on the first lock instead of deadlocking.
+  const sql = `
+    WITH calls AS MATERIALIZED (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],
+        $8::int[], $9::text[], $10::text[], $11::text[], $12::timestamptz[]) WITH ORDINALITY
+        AS c(id, "requestId", "tenantId", "apiKeyId", "subscriptionId", "modelVersionId", units, "latencyMs",
+             "idempotencyKey", "requestHash", response, "createdAt", ord)
+    ),
+    totals AS (SELECT "subscriptionId" AS id, SUM(units)::int AS total FROM calls GROUP BY "subscriptionId"),
+    locked AS MATERIALIZED (
+      SELECT id FROM "Subscription" WHERE id IN (SELECT id FROM totals) ORDER BY id FOR UPDATE
+    ),
+    reserved AS (
+      UPDATE "Subscription" AS s SET "periodUnits" = s."periodUnits" + t.total, "lastReservedAt" = now()
+      FROM totals AS t, locked AS l, "Plan" AS p
+      WHERE s.id = t.id AND l.id = s.id AND p.id = s."planId" AND s."currentPeriodEnd" > now()
+        AND ${reservationFits("t.total")}
+      RETURNING s.id, s."periodUnits" - t.total AS "before", p."includedUnits" AS included,
+        p."unitPriceMicros" AS price, ${ROOM_AFTER} AS room
+    ),
+    shares AS (
+      SELECT c.*, r.included, r.price,
+        r."before" + COALESCE(SUM(c.units) OVER (PARTITION BY c."subscriptionId" ORDER BY c.ord
+          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)::int AS "unitsBefore"
+      FROM calls AS c JOIN reserved AS r ON r.id = c."subscriptionId"
+    ),
+    inserted AS (
+      INSERT INTO "UsageEvent" ("id", "requestId", "tenantId", "apiKeyId", "subscriptionId", "modelVersionId",
+        "outcome", "units", "billedUnits", "amountMicros", "latencyMs", "idempotencyKey", "requestHash", "response",
+        "createdAt")
+      SELECT id, "requestId", "tenantId", "apiKeyId", "subscriptionId", "modelVersionId", 'SUCCESS', units,
+        billed, billed::bigint * price, "latencyMs", "idempotencyKey", "requestHash", response::jsonb, "createdAt"
+      FROM (SELECT *, GREATEST(0, "unitsBefore" + units - included) - GREATEST(0, "unitsBefore" - included) AS billed
+            FROM shares) AS priced
+      ON CONFLICT DO NOTHING
+      RETURNING id, "billedUnits"
+    )
+    SELECT c.id, r.id IS NOT NULL AS reserved, i.id IS NOT NULL AS inserted, i."billedUnits" AS billed, r.room
+    FROM calls AS c LEFT JOIN reserved AS r ON r.id = c."subscriptionId" LEFT JOIN inserted AS i ON i.id = c.id
+    ORDER BY c.ord`;
+  const rows = await withDeadlockRetry(() => services.db.$queryRawUnsafe<ResultRow[]>(sql, ...params));
+  return rows.map((row): ChargeOutcome => {
+    if (!row.reserved) return { status: "refused" };
+    if (!row.inserted) return { status: "duplicate" };
+    return { status: "charged", billedUnits: Number(row.billed), room: row.room === null ? null : Number(row.room) };
+  });
+}
+
+/** A deadlock with another transaction (one is chosen to fail) is retried once: nothing was written. */
+async function withDeadlockRetry<T>(statement: () => Promise<T>): Promise<T> {
+  try {
+    return await statement();
+  } catch (error) {
+    if (!/40P01|deadlock detected/.test(String((error as { message?: string })?.message ?? error))) throw error;
+    return statement();
+  }
+}
