@@ -53,6 +53,7 @@ export function createServices(
     env,
     db,
     asyncCommitQuery: database.asyncCommitQuery,
+    durableQuery: database.durableQuery,
     logger,
     lastUsed,
     cacheBus,

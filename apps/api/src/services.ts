@@ -21,6 +21,8 @@ export interface AppServices {
   db: PrismaClient;
   /** Hot single statements whose commit may be asynchronous (Database.asyncCommitQuery). */
   asyncCommitQuery: SqlQuery;
+  /** Hot single statements committed synchronously, outside Prisma (Database.durableQuery). */
+  durableQuery: SqlQuery;
   logger: Logger;
   authenticator: Authenticator;
   lastUsed: LastUsedTracker;

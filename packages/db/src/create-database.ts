@@ -21,6 +21,13 @@ export interface Database {
    * per-query overhead. On PGlite: the Prisma client (one embedded connection).
    */
   asyncCommitQuery: SqlQuery;
+  /**
+   * For hot single statements that must be durable when they return (synchronous commit),
+   * without Prisma's per-query cost: a small pool of plain `pg` connections on PostgreSQL,
+   * PGlite's own query on the embedded database (it waits while a Prisma transaction holds the
+   * connection, so it never lands inside one).
+   */
+  durableQuery: SqlQuery;
   /** The embedded database, when there is one (tests replay migrations through it). */
   pglite?: PGlite;
   close(): Promise<void>;
@@ -37,13 +44,20 @@ export async function createDatabase(config: DatabaseConfig = databaseConfigFrom
     });
     // An idle connection dropped by the server must not crash the process; the next query reconnects.
     fast.on("error", () => {});
+    const durable = new pg.Pool({
+      connectionString: config.connectionString,
+      max: Math.max(2, Math.ceil(config.poolSize / 2)),
+    });
+    durable.on("error", () => {});
     return {
       prisma,
       kind: "postgres",
       asyncCommitQuery: async <T>(text: string, params: unknown[]) => (await fast.query(text, params)).rows as T[],
+      durableQuery: async <T>(text: string, params: unknown[]) => (await durable.query(text, params)).rows as T[],
       async close() {
         await prisma.$disconnect();
         await fast.end();
+        await durable.end();
       },
     };
   }
@@ -60,6 +74,7 @@ export function createDatabaseOnPglite(pglite: PGlite): Database {
     pglite,
     // Through Prisma: direct PGlite queries could interleave with a Prisma transaction on its one connection.
     asyncCommitQuery: <T>(text: string, params: unknown[]) => prisma.$queryRawUnsafe<T[]>(text, ...params),
+    durableQuery: async <T>(text: string, params: unknown[]) => (await pglite.query<T>(text, params)).rows,
     async close() {
       await prisma.$disconnect();
       if (!pglite.closed) await pglite.close();

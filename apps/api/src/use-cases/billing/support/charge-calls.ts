@@ -1,7 +1,6 @@
 import { GroupCommit } from "../../../infra/group-commit";
 import type { UsageEventRow } from "../../../infra/usage-writer";
 import type { AppServices } from "../../../services";
-import { ROOM_AFTER, reservationFits } from "./reserve-units";
 
 /** A served call to charge: its usage event without what the charge works out. */
 export type CallToCharge = Omit<UsageEventRow, "outcome" | "billedUnits" | "amountMicros">;
@@ -31,7 +30,7 @@ const committers = new WeakMap<AppServices["db"], GroupCommit<CallToCharge, Char
 /**
  * Charges a call that has already run, in ONE statement for every call that finishes
  * together (group commit): each subscription's units are reserved with exactly the
- * reservation's conditions (reservationFits) and each call's usage event is inserted with its
+ * reservation's rules (the database function reservation_fits) and each call's usage event is inserted with its
  * share of overage, worked out in order as if the calls had been reserved one by one. The
  * statement commits synchronously, so the event is durable before the call answers, and
  * reservation and event commit together (no reservation without its event, nothing to
@@ -68,48 +67,11 @@ export async function chargeCalls(services: AppServices, calls: CallToCharge[]):
     col((c) => (c.response === null || c.response === undefined ? null : JSON.stringify(c.response))),
     col((c) => c.createdAt.toISOString()),
   ];
-  // Subscriptions are locked in id order before any is updated, so two instances charging the
-  // same subscriptions in one batch each queue on the first lock instead of deadlocking.
-  const sql = `
-    WITH calls AS MATERIALIZED (
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],
-        $8::int[], $9::text[], $10::text[], $11::text[], $12::timestamptz[]) WITH ORDINALITY
-        AS c(id, "requestId", "tenantId", "apiKeyId", "subscriptionId", "modelVersionId", units, "latencyMs",
-             "idempotencyKey", "requestHash", response, "createdAt", ord)
-    ),
-    totals AS (SELECT "subscriptionId" AS id, SUM(units)::int AS total FROM calls GROUP BY "subscriptionId"),
-    locked AS MATERIALIZED (
-      SELECT id FROM "Subscription" WHERE id IN (SELECT id FROM totals) ORDER BY id FOR UPDATE
-    ),
-    reserved AS (
-      UPDATE "Subscription" AS s SET "periodUnits" = s."periodUnits" + t.total, "lastReservedAt" = now()
-      FROM totals AS t, locked AS l, "Plan" AS p
-      WHERE s.id = t.id AND l.id = s.id AND p.id = s."planId" AND s."currentPeriodEnd" > now()
-        AND ${reservationFits("t.total")}
-      RETURNING s.id, s."periodUnits" - t.total AS "before", p."includedUnits" AS included,
-        p."unitPriceMicros" AS price, ${ROOM_AFTER} AS room
-    ),
-    shares AS (
-      SELECT c.*, r.included, r.price,
-        r."before" + COALESCE(SUM(c.units) OVER (PARTITION BY c."subscriptionId" ORDER BY c.ord
-          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)::int AS "unitsBefore"
-      FROM calls AS c JOIN reserved AS r ON r.id = c."subscriptionId"
-    ),
-    inserted AS (
-      INSERT INTO "UsageEvent" ("id", "requestId", "tenantId", "apiKeyId", "subscriptionId", "modelVersionId",
-        "outcome", "units", "billedUnits", "amountMicros", "latencyMs", "idempotencyKey", "requestHash", "response",
-        "createdAt")
-      SELECT id, "requestId", "tenantId", "apiKeyId", "subscriptionId", "modelVersionId", 'SUCCESS', units,
-        billed, billed::bigint * price, "latencyMs", "idempotencyKey", "requestHash", response::jsonb, "createdAt"
-      FROM (SELECT *, GREATEST(0, "unitsBefore" + units - included) - GREATEST(0, "unitsBefore" - included) AS billed
-            FROM shares) AS priced
-      ON CONFLICT DO NOTHING
-      RETURNING id, "billedUnits"
-    )
-    SELECT c.id, r.id IS NOT NULL AS reserved, i.id IS NOT NULL AS inserted, i."billedUnits" AS billed, r.room
-    FROM calls AS c LEFT JOIN reserved AS r ON r.id = c."subscriptionId" LEFT JOIN inserted AS i ON i.id = c.id
-    ORDER BY c.ord`;
-  const rows = await withDeadlockRetry(() => services.db.$queryRawUnsafe<ResultRow[]>(sql, ...params));
+  // The statement is the database function charge_calls (migration 20261202040000): its plan
+  // is kept by the session, and the reservation rules are the ones reserve-units.ts uses.
+  const sql = `SELECT * FROM charge_calls($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+    $7::int[], $8::int[], $9::text[], $10::text[], $11::text[], $12::timestamptz[])`;
+  const rows = await withDeadlockRetry(() => services.durableQuery<ResultRow>(sql, params));
   return rows.map((row): ChargeOutcome => {
     if (!row.reserved) return { status: "refused" };
     if (!row.inserted) return { status: "duplicate" };

@@ -20,7 +20,8 @@ type Waiter = { units: number; resolve: (reservation: Reservation) => void; reje
 const groups = new Map<string, Waiter[]>();
 
 /**
- * Reserves `units` of the subscription's current period in one conditional UPDATE, so that
+ * Reserves `units` of the subscription's current period in one conditional UPDATE (the rules
+ * are the database function reservation_fits, shared with charge_calls), so that
  * with a quota of N exactly N units are served under any concurrency: the row lock makes
  * concurrent reservations queue, and each sees the units of the ones before it. A period
  * that has ended rolls over first (usage counter back to 0).
@@ -89,33 +90,6 @@ async function reserveGroup(services: AppServices, subscriptionId: string, batch
   }
 }
 
-/**
- * The reservation's condition on a subscription row `s` and its plan `p` for `units` more
- * units (an SQL expression): active, within the included units unless the plan has overage,
- * and the period's cost within the spend cap. Shared with the one-statement charge
- * (charge-calls.ts), so both refuse exactly the same calls.
- */
-export function reservationFits(units: string): string {
-  return `s.status = 'ACTIVE'
-      AND (s."periodUnits" + ${units} <= p."includedUnits" OR p."unitPriceMicros" > 0)
-      AND (s."spendCapCents" IS NULL
-        OR p."monthlyFeeCents"::bigint * 10000
-           + GREATEST(0, s."periodUnits" + ${units} - p."includedUnits")::bigint * p."unitPriceMicros"
-           <= s."spendCapCents"::bigint * 10000)`;
-}
-
-/**
- * Units the subscription can still take this period after the update (an SQL expression over
- * the updated row `s` and its plan `p`): NULL when unlimited (overage with no spend cap). The
- * call path uses it to decide whether it may run a call before charging it (charge-calls.ts).
- */
-export const ROOM_AFTER = `CASE WHEN p."unitPriceMicros" = 0 THEN p."includedUnits" - s."periodUnits"
-      WHEN s."spendCapCents" IS NULL THEN NULL
-      ELSE GREATEST(0, p."includedUnits" - s."periodUnits")
-        + (s."spendCapCents"::bigint * 10000 - p."monthlyFeeCents"::bigint * 10000
-           - GREATEST(0, s."periodUnits" - p."includedUnits")::bigint * p."unitPriceMicros") / p."unitPriceMicros"
-    END`;
-
 /** The UPDATE itself: the new period total, or nothing when quota, cap or status refuse it. */
 async function tryReserve(services: AppServices, subscriptionId: string, units: number): Promise<Row | undefined> {
   // Asynchronous commit: the row lock is not held across a WAL flush, and a served call's
@@ -124,9 +98,9 @@ async function tryReserve(services: AppServices, subscriptionId: string, units: 
   const rows = await services.asyncCommitQuery<Row>(
     `UPDATE "Subscription" AS s SET "periodUnits" = s."periodUnits" + $2::int, "lastReservedAt" = now()
     FROM "Plan" AS p
-    WHERE s.id = $1 AND p.id = s."planId" AND ${reservationFits("$2::int")}
+    WHERE s.id = $1 AND p.id = s."planId" AND reservation_fits(s, p, $2::int)
     RETURNING s."periodUnits" AS "after", p."includedUnits" AS included, p."unitPriceMicros" AS price,
-      ${ROOM_AFTER} AS room`,
+      subscription_room(s, p) AS room`,
     [subscriptionId, units],
   );
   const row = rows[0];
