@@ -85,12 +85,19 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  const guard = (req: Request, _res: Response, next: NextFunction) => {
+  /** The shared secret and the tenant the call is for. */
+  const callerGuard = (req: Request, _res: Response, next: NextFunction) => {
     if (!authenticated(req)) return next(new InferenceError(401, "UNAUTHENTICATED", "Unknown caller."));
     const tenant = req.headers[TIER_HEADERS.tenant];
     if (typeof tenant !== "string" || !TENANT_ID.test(tenant)) {
       return next(new InferenceError(400, "BAD_USER_INPUT", "X-Tenant-Id must be a tenant id."));
     }
+    next();
+  };
+  /** callerGuard, then the named model (and version) exist. */
+  const guard = (req: Request, res: Response, next: NextFunction) =>
+    callerGuard(req, res, (error?: unknown) => (error ? next(error) : modelGuard(req, res, next)));
+  const modelGuard = (req: Request, _res: Response, next: NextFunction) => {
     const name = req.params.name as string;
     if (!MODEL_NAME.test(name)) return next(new InferenceError(404, "NOT_FOUND", "Unknown model."));
     if (req.params.version !== undefined && req.params.version !== "1") {
@@ -155,6 +162,38 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
   };
   app.get("/v2/models/:name/ready", guard, ready);
   app.get("/v2/models/:name/versions/:version/ready", guard, ready);
+
+  // The model repository extension, for the calling tenant: the index lists the models loaded
+  // in its worker (READY; any stored model can be loaded by name), and load warms a model ahead
+  // of its first call, answering once it is loaded. Unloading is not offered: a tenant's models
+  // leave its worker when the worker's session cache needs the room (docs/deploy.md).
+  app.post("/v2/repository/index", callerGuard, express.json({ limit: "4kb" }), (req, res) => {
+    const worker = workers.get(req.headers[TIER_HEADERS.tenant] as string);
+    const names = (worker?.warmModels() ?? []).map((file) => path.basename(file)).sort();
+    res.json(names.map((name) => ({ name, version: "1", state: "READY", reason: "" })));
+  });
+  app.post("/v2/repository/models/:name/load", guard, async (req, res, next) => {
+    try {
+      const name = req.params.name as string;
+      const reply = await workerFor(req.headers[TIER_HEADERS.tenant] as string).submit(
+        { type: "metadata", modelPath: modelPath(name) },
+        { model: name.slice(0, 12), deadlineMs: deadlineOf(req) },
+      );
+      if (reply.type === "error") throw new InferenceError(422, "BAD_USER_INPUT", reply.message);
+      res.json({});
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.post("/v2/repository/models/:name/unload", guard, (_req, _res, next) => {
+    next(
+      new InferenceError(
+        400,
+        "BAD_USER_INPUT",
+        "Unloading is not offered: a tenant's models leave its worker when its session cache needs the room.",
+      ),
+    );
+  });
 
   const infer = async (req: Request, res: Response, next: NextFunction) => {
     const tenant = req.headers[TIER_HEADERS.tenant] as string;

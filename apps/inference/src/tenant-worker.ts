@@ -117,6 +117,11 @@ export class TenantWorker {
     return this.warm.has(modelPath);
   }
 
+  /** The models this worker has loaded (the repository index). */
+  warmModels(): string[] {
+    return [...this.warm];
+  }
+
   submit(work: WorkRequest, options: SubmitOptions): Promise<WorkerReply> {
     const { metrics, tenantId, queueLimit } = this.options;
     if (this.depth >= queueLimit) {

@@ -146,11 +146,16 @@ describe("KServe v2 protocol", () => {
 
 describe("tenant isolation", () => {
   it("happy: a tenant flooding its queue is refused at once (RATE_LIMITED + retry hint) while another tenant is served", async () => {
-    const flood = Array.from({ length: 8 }, () => infer(SLOW, [slowInput], { tenant: TENANT_A }));
+    let servedA = 0;
+    const flood = Array.from({ length: 8 }, () =>
+      infer(SLOW, [slowInput], { tenant: TENANT_A }).then((r) => {
+        if (r.status === 200) servedA += 1;
+        return r;
+      }),
+    );
     await new Promise((r) => setTimeout(r, 50));
-    const started = Date.now();
     const other = await infer(TOPK, topkInputs([4, 3, 2, 1]), { tenant: TENANT_B });
-    const otherMs = Date.now() - started;
+    const servedABeforeB = servedA;
     const results = await Promise.all(flood);
     expect(other.status).toBe(200);
     expect(results.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(3);
@@ -158,8 +163,9 @@ describe("tenant isolation", () => {
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[0]?.body).toMatchObject({ code: "RATE_LIMITED" });
     expect(refused[0]?.body.retryAfterMs).toBeGreaterThan(0);
-    // B did not wait for A's backlog (several seconds of compute).
-    expect(otherMs).toBeLessThan(2_000);
+    // B did not wait for A's backlog: it was answered while A's accepted calls were still
+    // queued (an order, not a time: how long B waits is a figure of `npm run bench`).
+    expect(servedABeforeB).toBeLessThan(results.filter((r) => r.status === 200).length);
   });
 
   it("security: kill -9 of one tenant's worker fails only that tenant's in-flight call, then it recovers", async () => {

@@ -1,7 +1,7 @@
 // Conformance of the tier to the Open Inference Protocol (KServe v2, HTTP/REST), written from
 // the protocol's text rather than from our client: health, server and model metadata, model
 // readiness, inference with JSON tensors (flat or nested data, requested outputs) and the
-// binary tensor extension in both directions. A standard client of the protocol can call it.
+// binary tensor extension in both directions, and the model repository extension's index and load. A standard client of the protocol can call it.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -142,11 +142,7 @@ describe("Open Inference Protocol: health and metadata", () => {
   });
 
   it("error: an unknown endpoint or model answers a JSON error object, not a page", async () => {
-    for (const url of [
-      "/v2/repository/index",
-      `/v2/models/${SCALE}/versions/1/nothing`,
-      `/v2/models/${"0".repeat(64)}`,
-    ]) {
+    for (const url of ["/v2/nothing", `/v2/models/${SCALE}/versions/1/nothing`, `/v2/models/${"0".repeat(64)}`]) {
       const res = await fetch(`${tier.url}${url}`, { headers: auth });
       expect(res.status).toBe(404);
       expect(res.headers.get("content-type")).toMatch(/json/);
@@ -316,5 +312,54 @@ describe("Open Inference Protocol: binary tensor extension", () => {
     expect(((await short.json()) as { error: string }).error).toMatch(/not 3 × 4 bytes/);
     const badLength = await send(header, header.length + 5);
     expect(badLength.status).toBe(400);
+  });
+});
+
+describe("Open Inference Protocol: model repository extension", () => {
+  // y = x: a model no other test loads, so it starts cold.
+  const LOADABLE = storeModel(
+    dataDir,
+    buildOnnxModel({
+      inputs: [{ name: "x", elemType: "FLOAT", shape: [1] }],
+      outputs: [{ name: "y", elemType: "FLOAT", shape: [1] }],
+      nodes: [{ opType: "Identity", inputs: ["x"], outputs: ["y"] }],
+    }),
+  );
+  const ready = () => fetch(`${tier.url}/v2/models/${LOADABLE}/ready`, { headers: auth });
+
+  it("happy: POST /v2/repository/index lists the tenant's models with their state; load makes a cold model ready and listed", async () => {
+    const before = await postJson("/v2/repository/index", {});
+    expect(before.status).toBe(200);
+    expect(Array.isArray(before.body)).toBe(true);
+    expect(before.body.map((m: { name: string }) => m.name)).not.toContain(LOADABLE);
+    expect((await ready()).status).toBeGreaterThanOrEqual(400);
+
+    const load = await postJson(`/v2/repository/models/${LOADABLE}/load`, {});
+    expect(load.status).toBe(200);
+    expect((await ready()).status).toBe(200);
+    const after = await postJson("/v2/repository/index", { ready: true });
+    expect(after.body).toContainEqual({ name: LOADABLE, version: "1", state: "READY", reason: "" });
+    for (const item of after.body as unknown as Record<string, unknown>[]) {
+      expect(item).toMatchObject({
+        name: expect.any(String),
+        state: expect.stringMatching(/^(UNKNOWN|READY|UNAVAILABLE|LOADING|UNLOADING)$/),
+        reason: expect.any(String),
+      });
+    }
+  });
+
+  it("error: loading an unknown model is a JSON 404; unload is refused saying why; the repository needs the shared secret", async () => {
+    const unknown = await postJson(`/v2/repository/models/${"0".repeat(64)}/load`, {});
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ error: expect.any(String) });
+    const unload = await postJson(`/v2/repository/models/${LOADABLE}/unload`, {});
+    expect(unload.status).toBe(400);
+    expect(unload.body.error).toMatch(/not offered/);
+    const anonymous = await fetch(`${tier.url}/v2/repository/index`, {
+      method: "POST",
+      headers: { "x-tenant-id": TENANT, "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(anonymous.status).toBe(401);
   });
 });
