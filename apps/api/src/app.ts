@@ -72,7 +72,6 @@ export function createServices(
       env.API_TENANT_CONCURRENT_CALLS,
       env.API_ADMISSION_MAX_WAIT_MS,
       1_000,
-      { contendedPerTenant: env.API_TENANT_CONTENDED_CALLS },
     ),
     usage: new UsageWriter(db, logger, { maxDelayMs: env.USAGE_COMMIT_MAX_DELAY_MS, maxBatch: 1000 }),
     inferenceRateLimits: new InferenceRateLimits(env.INFERENCE_RATE_LIMITS === "on", redis),

@@ -91,8 +91,6 @@ const schema = z
     API_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(0).default(64),
     /** Of those, at most this many for one tenant; its excess waits behind its own calls. */
     API_TENANT_CONCURRENT_CALLS: z.coerce.number().int().positive().default(16),
-    /** While several tenants called within the last second, at most this many each (contention). */
-    API_TENANT_CONTENDED_CALLS: z.coerce.number().int().positive().default(4),
     /** How long a call may wait for a place before RATE_LIMITED with a retry hint. */
     API_ADMISSION_MAX_WAIT_MS: z.coerce.number().int().positive().default(5_000),
     USAGE_COMMIT_MAX_DELAY_MS: z.coerce.number().int().min(0).max(100).default(0),

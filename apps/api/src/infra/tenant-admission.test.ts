@@ -62,37 +62,4 @@ describe("tenant admission", () => {
     held();
     expect(admission.stats().running).toBe(0);
   });
-
-  it("happy: while another tenant called within the last second, a tenant runs at most its contended share; alone it gets its full limit again", async () => {
-    let now = 0;
-    const admission = new TenantAdmission(64, 16, 5_000, 100, { contendedPerTenant: 2, now: () => now });
-    // Alone: the flood runs 5 at once.
-    const alone = await Promise.all(Array.from({ length: 5 }, () => admission.acquire("flood")));
-    for (const release of alone) release();
-    // A sequential caller arrives: from now on the flood's excess waits in its own queue.
-    (await admission.acquire("victim"))();
-    let started = 0;
-    const flood = Array.from({ length: 5 }, () =>
-      admission.acquire("flood").then((release) => {
-        started++;
-        return release;
-      }),
-    );
-    await tick();
-    expect(started).toBe(2);
-    expect(admission.stats()).toMatchObject({ running: 2, waiting: 3 });
-    // Between the victim's calls (nothing of it in flight) the limit stays: it called recently.
-    now += 500;
-    const first = await flood[0];
-    first?.();
-    await tick();
-    expect(started).toBe(3);
-    // A second later with no call from the victim, the flood is alone again: all run.
-    now += 1_001;
-    (await flood[1])?.();
-    await tick();
-    expect(started).toBe(5);
-    for (const p of flood.slice(2)) (await p)();
-    expect(admission.stats()).toEqual({ running: 0, waiting: 0, tenantsWaiting: 0 });
-  });
 });

@@ -10,14 +10,6 @@ type Waiter = { admit: () => void; fail: (error: Error) => void; timer: NodeJS.T
  * flooding the API delays its own calls, not everyone's: while the flood holds its share,
  * another tenant's call starts at once, and with every place taken it waits for one at most.
  *
- * Contention: while more than one tenant has called this process within `recentMs`, each may
- * run at most `contendedPerTenant` calls at once. The API's CPU work (tokenising, tensors,
- * serialising answers) runs on one event loop in arrival order; a flood with many calls in
- * flight puts its work ahead of every other tenant's next step. Holding the flood's excess in
- * its own queue keeps that line short, so a sequential caller waits behind a few of the
- * flood's steps, not dozens. Alone, a tenant may run up to `perTenant`. "Recently" rather than
- * "right now" because a sequential caller has nothing in flight between its calls.
- *
  * A call waits at most `maxWaitMs`, then gets RATE_LIMITED with a retry hint (nothing was
  * reserved or billed yet), and a tenant may queue at most `maxQueuedPerTenant` calls.
  */
@@ -27,28 +19,17 @@ export class TenantAdmission {
   private readonly queues = new Map<string, Waiter[]>();
   /** Tenants with waiting calls, in the order they get the next free place. */
   private readonly turn: string[] = [];
-  /** When each tenant last asked for a place, oldest first (Map keeps insertion order). */
-  private readonly lastSeen = new Map<string, number>();
-  private readonly contendedPerTenant: number;
-  private readonly recentMs: number;
-  private readonly now: () => number;
 
   constructor(
     private readonly capacity: number,
     private readonly perTenant: number,
     private readonly maxWaitMs: number,
     private readonly maxQueuedPerTenant: number,
-    options: { contendedPerTenant?: number; recentMs?: number; now?: () => number } = {},
-  ) {
-    this.contendedPerTenant = Math.min(perTenant, options.contendedPerTenant ?? perTenant);
-    this.recentMs = options.recentMs ?? 1_000;
-    this.now = options.now ?? Date.now;
-  }
+  ) {}
 
   /** Resolves with `release` once the call may run; call `release` exactly once when it ends. */
   async acquire(tenantId: string): Promise<() => void> {
     if (this.capacity <= 0) return () => {};
-    this.seen(tenantId);
     let queue = this.queues.get(tenantId);
     // Whoever waits is waiting for a place this tenant cannot take (admitNext hands out every
     // free place at once), so a tenant with nothing queued starts when its limit allows.
@@ -81,22 +62,7 @@ export class TenantAdmission {
   }
 
   private mayStart(tenantId: string): boolean {
-    return this.running < this.capacity && (this.runningByTenant.get(tenantId) ?? 0) < this.tenantLimit();
-  }
-
-  /** A tenant's limit now: its contended share while other tenants called recently. */
-  private tenantLimit(): number {
-    const cutoff = this.now() - this.recentMs;
-    for (const [tenantId, at] of this.lastSeen) {
-      if (at >= cutoff || this.runningByTenant.has(tenantId) || this.queues.has(tenantId)) break;
-      this.lastSeen.delete(tenantId);
-    }
-    return this.lastSeen.size > 1 ? this.contendedPerTenant : this.perTenant;
-  }
-
-  private seen(tenantId: string): void {
-    this.lastSeen.delete(tenantId);
-    this.lastSeen.set(tenantId, this.now());
+    return this.running < this.capacity && (this.runningByTenant.get(tenantId) ?? 0) < this.perTenant;
   }
 
   private start(tenantId: string): () => void {
