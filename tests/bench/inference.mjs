@@ -2,7 +2,7 @@
 // (the per-call overhead against session.run is measured at the same pace in callpath.mjs)
 // - batching: embedText throughput at 32 concurrent single-sentence calls, batching on vs
 //   off (the tier restarted with INFERENCE_BATCHING=off), target ≥ 1.5×;
-// - noisy neighbour: tenant A's p99 while tenant B floods vs A alone, target ≤ 2×.
+// - noisy neighbour: tenant A's p99 while tenant B floods vs A alone, target ≤ 1.5× (issue 14).
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -151,7 +151,7 @@ export async function runInference({ url, dataDir, restart, settings, inferenceU
   );
   console.log(
     `  noisy neighbour: A's p99 ${neighbour.contendedP99Ms} ms while B floods (${neighbour.floodReqPerSec} req/s of 16 sentences)` +
-      ` vs ${neighbour.aloneP99Ms} ms alone → ${neighbour.p99Ratio}× (target <= 2) ${neighbour.p99Ratio <= 2 ? "MET" : "MISSED"};` +
+      ` vs ${neighbour.aloneP99Ms} ms alone → ${neighbour.p99Ratio}× (target <= 1.5) ${neighbour.p99Ratio <= 1.5 ? "MET" : "MISSED"};` +
       ` p50 ${neighbour.contendedP50Ms} vs ${neighbour.aloneP50Ms} ms`,
   );
   return { part: "inference", batching, neighbour };
