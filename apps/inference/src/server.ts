@@ -136,16 +136,21 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
     return Number.isFinite(asked) && asked > 0 ? Math.min(asked, env.INFERENCE_DEADLINE_MS) : env.INFERENCE_DEADLINE_MS;
   };
 
+  /** The named model's inputs and outputs, from the tenant's worker (which loads it if cold). */
+  const modelMetadata = async (req: Request) => {
+    const name = req.params.name as string;
+    const reply = await workerFor(req.headers[TIER_HEADERS.tenant] as string).submit(
+      { type: "metadata", modelPath: modelPath(name) },
+      { model: name.slice(0, 12), deadlineMs: deadlineOf(req) },
+    );
+    if (reply.type === "error") throw new InferenceError(422, "BAD_USER_INPUT", reply.message);
+    if (reply.type !== "metadata") throw new Error("unexpected worker reply");
+    return { name, inputs: reply.inputs, outputs: reply.outputs };
+  };
   const metadata = async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const name = req.params.name as string;
-      const reply = await workerFor(req.headers[TIER_HEADERS.tenant] as string).submit(
-        { type: "metadata", modelPath: modelPath(name) },
-        { model: name.slice(0, 12), deadlineMs: deadlineOf(req) },
-      );
-      if (reply.type === "error") throw new InferenceError(422, "BAD_USER_INPUT", reply.message);
-      if (reply.type !== "metadata") throw new Error("unexpected worker reply");
-      res.json({ name, versions: ["1"], platform: "onnxruntime_onnx", inputs: reply.inputs, outputs: reply.outputs });
+      const { name, inputs, outputs } = await modelMetadata(req);
+      res.json({ name, versions: ["1"], platform: "onnxruntime_onnx", inputs, outputs });
     } catch (error) {
       next(error);
     }
@@ -166,7 +171,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
   // The model repository extension, for the calling tenant: the index lists the models loaded
   // in its worker (READY; any stored model can be loaded by name), and load warms a model ahead
   // of its first call, answering once it is loaded. Unloading is not offered: a tenant's models
-  // leave its worker when the worker's session cache needs the room (docs/deploy.md).
+  // leave its worker when the worker's session cache needs the room (INFERENCE_SESSION_CACHE_BYTES).
   app.post("/v2/repository/index", callerGuard, express.json({ limit: "4kb" }), (req, res) => {
     const worker = workers.get(req.headers[TIER_HEADERS.tenant] as string);
     const names = (worker?.warmModels() ?? []).map((file) => path.basename(file)).sort();
@@ -174,12 +179,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
   });
   app.post("/v2/repository/models/:name/load", guard, async (req, res, next) => {
     try {
-      const name = req.params.name as string;
-      const reply = await workerFor(req.headers[TIER_HEADERS.tenant] as string).submit(
-        { type: "metadata", modelPath: modelPath(name) },
-        { model: name.slice(0, 12), deadlineMs: deadlineOf(req) },
-      );
-      if (reply.type === "error") throw new InferenceError(422, "BAD_USER_INPUT", reply.message);
+      await modelMetadata(req);
       res.json({});
     } catch (error) {
       next(error);

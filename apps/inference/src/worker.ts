@@ -113,6 +113,14 @@ function io(names: readonly string[], metadata: readonly ort.InferenceSession.Va
   });
 }
 
+/**
+ * Replies to the tier. Once the tier has gone (shutdown, crash) there is nobody to tell: a
+ * send error goes to the callback instead of crashing this process with EPIPE on its way out.
+ */
+function send(reply: WorkerReply): void {
+  if (process.connected) process.send?.(reply, undefined, undefined, () => {});
+}
+
 /** Requests canceled while their model was loading. */
 const canceled = new Set<number>();
 
@@ -120,7 +128,7 @@ async function handle(request: Exclude<WorkerRequest, { type: "cancel" }>): Prom
   try {
     const { session: s, loadMs } = await session(request.modelPath);
     if (canceled.delete(request.id)) return { type: "canceled", id: request.id };
-    if (request.announceLoad) process.send?.({ type: "loaded", id: request.id } satisfies WorkerReply);
+    if (request.announceLoad) send({ type: "loaded", id: request.id });
     if (request.type === "metadata") {
       return {
         type: "metadata",
@@ -167,6 +175,6 @@ process.on("message", (request: WorkerRequest) => {
     canceled.add(request.id);
     return;
   }
-  void handle(request).then((reply) => process.send?.(reply));
+  void handle(request).then(send);
 });
 process.on("disconnect", () => process.exit(0));
