@@ -333,34 +333,12 @@ describe("metering", () => {
     expect((await call(key, model.slug, ["hello"])).body.errors).toBeUndefined();
   });
 
-  it("happy: concurrent calls of 1–3 units across the included units, overage and a spend cap bill exactly (group reservations)", async () => {
-    const { model, consumer, key, subscriptionId } = await setUp({
-      includedUnits: 10,
-      unitPriceMicros: 10_000,
-      monthlyFeeCents: 100,
-      rateLimitPerMinute: 1000,
-    });
-    // Fee 100 cents + at most 10 overage units of 1 cent: at most 20 units in the period.
-    await key.client.request(`mutation($s: ID!) { setSpendCap(subscriptionId: $s, capCents: 110) { id } }`, {
-      s: subscriptionId,
-    });
-    const sizes = Array.from({ length: 30 }, (_, i) => (i % 3) + 1);
-    const results = await Promise.all(sizes.map((n) => call(key, model.slug, Array(n).fill("hello"))));
-    for (const r of results) if (r.body.errors) expect(errorCode(r.body)).toBe("QUOTA_EXCEEDED");
-    const rows = await events(consumer.tenantId);
-    const served = rows.reduce((sum, e) => sum + e.units, 0);
-    expect(rows).toHaveLength(results.filter((r) => !r.body.errors).length);
-    expect(served).toBeLessThanOrEqual(20);
-    expect(served).toBeGreaterThanOrEqual(18);
-    const billed = rows.reduce((sum, e) => sum + e.billedUnits, 0);
-    expect(billed).toBe(Math.max(0, served - 10));
-    expect(rows.reduce((sum, e) => sum + Number(e.amountMicros), 0)).toBe(billed * 10_000);
-    for (const e of rows) expect(e.billedUnits).toBeLessThanOrEqual(e.units);
-    const sub = await api.db.prisma.subscription.findUniqueOrThrow({ where: { id: subscriptionId } });
-    expect(sub.periodUnits).toBe(served);
-  });
-
-  it("happy: once a subscription's room is known, calls run first and are charged after in one statement, billing exactly across included units, overage and a spend cap", async () => {
+  /**
+   * 30 concurrent calls of 1–3 units against 10 included units, overage at 1 cent and a cap of
+   * 110 cents (fee 100 + at most 10 overage units: at most 20 units in the period). With
+   * `learnRoomFirst`, one call goes first so the rest may run before they are charged.
+   */
+  async function concurrentCallsBillExactly(learnRoomFirst: boolean) {
     const { model, consumer, key, subscriptionId } = await setUp({
       includedUnits: 10,
       unitPriceMicros: 10_000,
@@ -371,21 +349,28 @@ describe("metering", () => {
       s: subscriptionId,
     });
     // The first call reserves before it runs and learns the room (19 more units).
-    expect((await call(key, model.slug)).body.errors).toBeUndefined();
+    if (learnRoomFirst) expect((await call(key, model.slug)).body.errors).toBeUndefined();
     const sizes = Array.from({ length: 30 }, (_, i) => (i % 3) + 1);
     const results = await Promise.all(sizes.map((n) => call(key, model.slug, Array(n).fill("hello"))));
     for (const r of results) if (r.body.errors) expect(errorCode(r.body)).toBe("QUOTA_EXCEEDED");
     const rows = await events(consumer.tenantId);
     const served = rows.reduce((sum, e) => sum + e.units, 0);
-    expect(rows).toHaveLength(1 + results.filter((r) => !r.body.errors).length);
+    expect(rows).toHaveLength((learnRoomFirst ? 1 : 0) + results.filter((r) => !r.body.errors).length);
     expect(served).toBeLessThanOrEqual(20);
     expect(served).toBeGreaterThanOrEqual(18);
     const billed = rows.reduce((sum, e) => sum + e.billedUnits, 0);
     expect(billed).toBe(Math.max(0, served - 10));
     expect(rows.reduce((sum, e) => sum + Number(e.amountMicros), 0)).toBe(billed * 10_000);
+    for (const e of rows) expect(e.billedUnits).toBeLessThanOrEqual(e.units);
     const sub = await api.db.prisma.subscription.findUniqueOrThrow({ where: { id: subscriptionId } });
     expect(sub.periodUnits).toBe(served);
-  });
+  }
+
+  it("happy: concurrent calls of 1–3 units across the included units, overage and a spend cap bill exactly (group reservations)", () =>
+    concurrentCallsBillExactly(false));
+
+  it("happy: once a subscription's room is known, calls run first and are charged after in one statement, billing exactly across included units, overage and a spend cap", () =>
+    concurrentCallsBillExactly(true));
 
   it("security: a call that ran before it was charged is refused and billed nothing when the database no longer allows it (cap lowered behind the API's back)", async () => {
     const { model, consumer, key, subscriptionId } = await setUp({
