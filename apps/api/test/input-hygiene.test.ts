@@ -39,6 +39,19 @@ describe("input hygiene", () => {
     expect(errorLogs).toBe(before);
   });
 
+  it("security: an id longer than 200 characters is BAD_USER_INPUT naming it, as a variable or a literal, also in a query already seen with a short id", async () => {
+    const tenant = await signUpTenant(api, "Long Ids");
+    const byVariable = `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`;
+    // The first time with a short id: NOT_FOUND, and the document's checks are now cached.
+    expect(errorCode((await tenant.client.raw(byVariable, { id: "key_unknown" })).body)).toBe("NOT_FOUND");
+    const long = await tenant.client.raw(byVariable, { id: "k".repeat(201) });
+    expect(errorCode(long.body)).toBe("BAD_USER_INPUT");
+    expect(long.body.errors?.[0]?.extensions?.field).toBe("id");
+    const literal = await tenant.client.raw(`mutation { revokeApiKey(id: "${"k".repeat(201)}") { id } }`);
+    expect(errorCode(literal.body)).toBe("BAD_USER_INPUT");
+    expect(literal.body.errors?.[0]?.message).toMatch(/is not an id/);
+  });
+
   it("security: an automatic persisted query whose hash does not match is BAD_USER_INPUT", async () => {
     const before = errorLogs;
     const res = await fetch(`${api.url}/graphql`, {

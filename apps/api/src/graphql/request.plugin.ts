@@ -128,20 +128,42 @@ function unrepresentableString(value: unknown, path: string): string | null {
 
 const MAX_ID_LENGTH = 200;
 
+/** What a document alone decides (cached per parsed document: clients repeat their queries). */
+interface DocumentFacts {
+  unfitLiteral: string | null;
+  longIdLiteral: string | null;
+  /** Variables declared with the ID type (their values are checked on every request). */
+  idVariables: string[];
+}
+
+// Apollo hands the same DocumentNode to every request with the same query text (its document
+// cache), so the walk below runs once per distinct query, not once per request.
+const documentFacts = new WeakMap<DocumentNode, DocumentFacts>();
+
 /**
- * One pass over the document (it runs on every request): the argument name of the first
- * string literal that is not valid text, and the name of the first ID-typed variable or
- * argument literal longer than MAX_ID_LENGTH.
+ * The argument name of the first string literal that is not valid text, and the name of the
+ * first ID-typed variable or argument literal longer than MAX_ID_LENGTH.
  */
 function checkDocument(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown>,
 ): { unfitLiteral: string | null; longId: string | null } {
-  const tooLong = (v: unknown): boolean =>
-    typeof v === "string" ? v.length > MAX_ID_LENGTH : Array.isArray(v) ? v.some(tooLong) : false;
-  let unfitLiteral: string | null = null;
-  let longId: string | null = null;
+  let facts = documentFacts.get(document);
+  if (!facts) {
+    facts = documentFactsOf(schema, document);
+    documentFacts.set(document, facts);
+  }
+  const longVariable = facts.idVariables.find((name) => tooLong(variables[name])) ?? null;
+  return { unfitLiteral: facts.unfitLiteral, longId: longVariable ?? facts.longIdLiteral };
+}
+
+const tooLong = (v: unknown): boolean =>
+  typeof v === "string" ? v.length > MAX_ID_LENGTH : Array.isArray(v) ? v.some(tooLong) : false;
+
+/** One pass over the document with its types. */
+function documentFactsOf(schema: GraphQLSchema, document: DocumentNode): DocumentFacts {
+  const facts: DocumentFacts = { unfitLiteral: null, longIdLiteral: null, idVariables: [] };
   let argument = "query";
   const typeInfo = new TypeInfo(schema);
   visit(
@@ -150,20 +172,19 @@ function checkDocument(
       VariableDefinition(node) {
         let type = node.type;
         while (type.kind !== Kind.NAMED_TYPE) type = type.type;
-        if (!longId && type.name.value === "ID" && tooLong(variables[node.variable.name.value]))
-          longId = node.variable.name.value;
+        if (type.name.value === "ID") facts.idVariables.push(node.variable.name.value);
       },
       Argument(node) {
         argument = node.name.value;
         const arg = typeInfo.getArgument();
-        if (!longId && arg && getNamedType(arg.type).name === "ID" && node.value.kind === Kind.STRING) {
-          if (tooLong(node.value.value)) longId = node.name.value;
+        if (!facts.longIdLiteral && arg && getNamedType(arg.type).name === "ID" && node.value.kind === Kind.STRING) {
+          if (tooLong(node.value.value)) facts.longIdLiteral = node.name.value;
         }
       },
       StringValue(node) {
-        if (!unfitLiteral && UNFIT.test(node.value)) unfitLiteral = argument;
+        if (!facts.unfitLiteral && UNFIT.test(node.value)) facts.unfitLiteral = argument;
       },
     }),
   );
-  return { unfitLiteral, longId };
+  return facts;
 }
