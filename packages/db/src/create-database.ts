@@ -72,7 +72,8 @@ export function createDatabaseOnPglite(pglite: PGlite): Database {
     prisma,
     kind: "pglite",
     pglite,
-    // Through Prisma: direct PGlite queries could interleave with a Prisma transaction on its one connection.
+    // Through Prisma, like the rest of the API's statements (PGlite's own query, as in
+    // durableQuery, would be safe too: it waits while a Prisma transaction holds the connection).
     asyncCommitQuery: <T>(text: string, params: unknown[]) => prisma.$queryRawUnsafe<T[]>(text, ...params),
     durableQuery: async <T>(text: string, params: unknown[]) => (await pglite.query<T>(text, params)).rows,
     async close() {

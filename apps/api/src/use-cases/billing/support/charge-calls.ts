@@ -18,7 +18,8 @@ type ResultRow = {
   reserved: boolean;
   inserted: boolean;
   billed: number | null;
-  room: bigint | number | null;
+  /** int8: a string from node-postgres, a number from PGlite. */
+  room: string | number | null;
 };
 
 /**

@@ -8,7 +8,7 @@ export interface Reservation {
   unitPriceMicros: number;
 }
 
-type Row = { after: number | bigint; included: number | bigint; price: number | bigint; room: number | bigint | null };
+type Row = { after: number | bigint; included: number | bigint; price: number | bigint; room: number | string | null };
 
 type Waiter = { units: number; resolve: (reservation: Reservation) => void; reject: (error: unknown) => void };
 

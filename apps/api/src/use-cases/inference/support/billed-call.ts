@@ -67,7 +67,7 @@ export async function billedCall<T>(
     let outcome: ChargeOutcome;
     const started = Date.now();
     try {
-      result = await runOrCountError(services, callable, started, run);
+      result = await runOrCountError(services, callable, scope.requestId, started, run);
       outcome = await chargeCall(services, {
         ...baseRow(callable, started),
         id: newId("usageEvent"),
@@ -91,13 +91,13 @@ export async function billedCall<T>(
     // Refused as part of its batch: reserved alone now, which serves it if it fits by itself
     // and otherwise refuses it with the reason (quota, spend cap, status).
     const reservation = await reserveOrForget(services, callable, units);
-    return recordServed(services, callable, { reservation, started, units, key, requestHash, result });
+    return recordServed(services, callable, scope.requestId, { reservation, started, units, key, requestHash, result });
   }
 
   const reservation = await reserveOrForget(services, callable, units);
   const started = Date.now();
-  const result = await runOrCountError(services, callable, started, run, units);
-  return recordServed(services, callable, { reservation, started, units, key, requestHash, result });
+  const result = await runOrCountError(services, callable, scope.requestId, started, run, units);
+  return recordServed(services, callable, scope.requestId, { reservation, started, units, key, requestHash, result });
 }
 
 async function reserveOrForget(services: AppServices, callable: CallableVersion, units: number) {
@@ -124,6 +124,7 @@ async function reserveOrForget(services: AppServices, callable: CallableVersion,
 async function runOrCountError<T>(
   services: AppServices,
   callable: CallableVersion,
+  requestId: string,
   started: number,
   run: () => Promise<T>,
   reservedUnits = 0,
@@ -132,13 +133,12 @@ async function runOrCountError<T>(
     return await run();
   } catch (error) {
     if (reservedUnits) await releaseUnits(services, callable.subscription.id, reservedUnits);
-    const scope = requestScope.getStore();
     // Not awaited: nothing to guarantee.
     services.usage
       .record({
         ...baseRow(callable, started),
         id: newId("usageEvent"),
-        requestId: `${scope?.requestId ?? newId("request")}:error`,
+        requestId: `${requestId}:error`,
         outcome: "ERROR",
         units: 0,
         billedUnits: 0,
@@ -156,6 +156,7 @@ async function runOrCountError<T>(
 async function recordServed<T>(
   services: AppServices,
   callable: CallableVersion,
+  requestId: string,
   call: {
     reservation: Reservation;
     started: number;
@@ -166,11 +167,10 @@ async function recordServed<T>(
   },
 ): Promise<T> {
   const { reservation, units, key } = call;
-  const scope = requestScope.getStore();
   const inserted = await services.usage.record({
     ...baseRow(callable, call.started),
     id: newId("usageEvent"),
-    requestId: scope?.requestId ?? newId("request"),
+    requestId,
     outcome: "SUCCESS",
     units,
     billedUnits: reservation.billedUnits,
