@@ -9,6 +9,7 @@ import type { Database } from "@modelmarket/db";
 import cors from "cors";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import { Redis } from "ioredis";
+import sharp from "sharp";
 import { AuthRateLimits } from "./auth/auth-rate-limits";
 import { Authenticator } from "./auth/authenticator";
 import { LastUsedTracker } from "./auth/last-used-tracker";
@@ -25,6 +26,7 @@ import { stripeWebhookRoute } from "./http/stripe-webhook.route";
 import { LocalArtifactStore } from "./infra/artifact-store";
 import { CacheBus } from "./infra/cache-bus";
 import { CatalogCache } from "./infra/catalog-cache";
+import { DecodeGate } from "./infra/decode-gate";
 import { HttpInferenceClient } from "./infra/inference-client";
 import { InferenceRateLimits } from "./infra/inference-rate-limits";
 import { LiveSubscriptionCache } from "./infra/live-subscription-cache";
@@ -49,6 +51,8 @@ export function createServices(
   redis?.on("error", (error) => logger.warn({ err: error }, "Redis connection error"));
   const cacheBus = new CacheBus(redis, logger);
   const router = new TenantRouter(db, env.INFERENCE_URL, cacheBus, env.ROUTING_CACHE_TTL_MS);
+  // libvips threads per decode (process-wide): the DecodeGate bounds how many decodes run.
+  sharp.concurrency(env.IMAGE_DECODE_THREADS);
   return {
     env,
     db,
@@ -72,6 +76,11 @@ export function createServices(
       env.API_TENANT_CONCURRENT_CALLS,
       env.API_ADMISSION_MAX_WAIT_MS,
       1_000,
+    ),
+    decodeGate: new DecodeGate(
+      env.IMAGE_DECODE_MAX_PIXELS ?? env.IMAGE_MAX_PIXELS,
+      env.API_ADMISSION_MAX_WAIT_MS * 2,
+      env.API_TENANT_CONCURRENT_CALLS * (env.IMAGE_DECODE_MAX_PIXELS ?? env.IMAGE_MAX_PIXELS),
     ),
     usage: new UsageWriter(db, logger, { maxDelayMs: env.USAGE_COMMIT_MAX_DELAY_MS, maxBatch: 1000 }),
     inferenceRateLimits: new InferenceRateLimits(env.INFERENCE_RATE_LIMITS === "on", redis),

@@ -78,6 +78,10 @@ const schema = z
       .positive()
       .default(10 * 1024 * 1024),
     IMAGE_MAX_PIXELS: z.coerce.number().int().positive().default(40_000_000),
+    /** Pixels this process decodes at once (infra/decode-gate.ts); unset = IMAGE_MAX_PIXELS. */
+    IMAGE_DECODE_MAX_PIXELS: z.coerce.number().int().positive().optional(),
+    /** libvips threads per decode: 1 keeps one large decode to one core. */
+    IMAGE_DECODE_THREADS: z.coerce.number().int().positive().default(1),
     MAX_INPUTS_PER_CALL: z.coerce.number().int().positive().default(64),
     TEXT_MAX_CHARS: z.coerce.number().int().positive().default(10_000),
     INFERENCE_URL: z.string().url().default("http://127.0.0.1:4001"),
@@ -85,6 +89,8 @@ const schema = z
     INFERENCE_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),
     REDIS_URL: z.string().url().optional(),
     INFERENCE_RATE_LIMITS: z.enum(["on", "off"]).default("on"),
+    /** previewVersion calls per organisation per minute (it runs examples and decodes unbilled). */
+    PREVIEW_MAX_PER_MINUTE: z.coerce.number().int().positive().default(30),
     /** off: inference is neither metered nor billed — only to measure metering's cost. */
     METERING: z.enum(["on", "off"]).default("on"),
     /** Inference calls running at once in this API process (tenant-admission.ts); 0 = no limit. */

@@ -7,6 +7,7 @@ import type { Env } from "./env";
 import type { ArtifactStore } from "./infra/artifact-store";
 import type { CacheBus } from "./infra/cache-bus";
 import type { CatalogCache } from "./infra/catalog-cache";
+import type { DecodeGate } from "./infra/decode-gate";
 import type { InferenceClient } from "./infra/inference-client";
 import type { InferenceRateLimits } from "./infra/inference-rate-limits";
 import type { LiveSubscriptionCache } from "./infra/live-subscription-cache";
@@ -36,6 +37,8 @@ export interface AppServices {
   inference: InferenceClient;
   /** Per-tenant fair admission of inference calls into this process. */
   admission: TenantAdmission;
+  /** Image decoding admitted by pixels, tenant by tenant, off most of libuv's pool. */
+  decodeGate: DecodeGate;
   usage: UsageWriter;
   inferenceRateLimits: InferenceRateLimits;
   /** null without STRIPE_SECRET_KEY. */

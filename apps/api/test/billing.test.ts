@@ -110,6 +110,37 @@ describe("subscription churn", () => {
     expect(served._sum.units).toBe(included);
   });
 
+  it("security: re-subscribing after partial use, again and again, never refills the period's included units", async () => {
+    // The review's loop: use 2, cancel; then subscribe → use until QUOTA_EXCEEDED → cancel, repeated.
+    // Every re-subscription shares the period's end, so the one continued must be the latest, not the oldest.
+    const included = 6;
+    const { model, consumer, key, subscriptionId } = await setUp({ includedUnits: included });
+    const planId = model.plans[0]?.id;
+    for (let i = 0; i < 2; i++) expect((await call(key, model.slug)).body.errors).toBeUndefined();
+    let previous = subscriptionId;
+    let served = 2;
+    for (let cycle = 0; cycle < 4; cycle++) {
+      await key.client.request(CANCEL, { id: previous });
+      const again = await key.client.request<{ subscribe: Sub }>(SUBSCRIBE, { model: model.slug, planId });
+      expect(again.subscribe.usedUnits).toBe(Math.min(served, included));
+      for (let i = 0; i < included + 1; i++) {
+        const res = await call(key, model.slug);
+        if (res.body.errors) {
+          expect(errorCode(res.body)).toBe("QUOTA_EXCEEDED");
+          break;
+        }
+        served++;
+      }
+      previous = again.subscribe.id;
+    }
+    expect(served).toBe(included);
+    const events = await api.db.prisma.usageEvent.aggregate({
+      _sum: { units: true },
+      where: { tenantId: consumer.tenantId, outcome: "SUCCESS" },
+    });
+    expect(events._sum.units).toBe(included);
+  });
+
   it("security: the call path's cached subscription never serves what the database refuses", async () => {
     const { model, key, subscriptionId } = await setUp({ includedUnits: 50 });
     const planId = model.plans[0]?.id;

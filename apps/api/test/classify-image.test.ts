@@ -131,6 +131,40 @@ describe("classifyImage", () => {
     expect(errorCode(bomb.body)).toBe("PAYLOAD_TOO_LARGE");
   });
 
+  it("security: decoding another tenant's large images does not stall a session-token request (decoded one at a time, by pixels)", async () => {
+    // The review's attack, scaled down: PNGs of a few hundred KB that decode to 25 million 16-bit
+    // pixels each, several calls at once. They used to decode all at once on libuv's pool,
+    // where session-token verification queues too.
+    const heavy = await sharp({
+      create: { width: 5_000, height: 5_000, channels: 3, background: { r: 10, g: 200, b: 30 } },
+    })
+      .toColourspace("rgb16")
+      .png({ compressionLevel: 9 })
+      .toBuffer();
+    expect(heavy.length).toBeLessThan(300_000);
+    const images = Array(4).fill({ base64: heavy.toString("base64") });
+    const victim = await signUpTenant(api, "Bystander");
+    let attackDone = 0;
+    const attack = [1, 2].map(() =>
+      consumer.client.raw(CLASSIFY, { model: slug, images }).then((res) => {
+        attackDone++;
+        return res;
+      }),
+    );
+    // Wait until the gate holds the attack's images (one decoding, the rest waiting their turn).
+    while (api.services.decodeGate.stats().waiting === 0 && attackDone === 0)
+      await new Promise((r) => setTimeout(r, 5));
+    const me = await victim.client.raw(`{ me { id } }`);
+    expect(me.body.errors).toBeUndefined();
+    // Answered while the attack's images were still queued behind each other, not after them.
+    const gate = api.services.decodeGate.stats();
+    expect(attackDone).toBe(0);
+    expect(gate.inFlightPixels).toBeLessThanOrEqual(25_000_000);
+    expect(gate.waiting).toBeGreaterThan(0);
+    for (const res of await Promise.all(attack)) expect(res.body.errors).toBeUndefined();
+    expect(api.services.decodeGate.stats()).toEqual({ inFlightPixels: 0, waiting: 0, tenantsWaiting: 0 });
+  });
+
   it("error: classifyImage on a text model is a task mismatch", async () => {
     const owner = await signUpTenant(api);
     const text = await publishTinyModel(owner);

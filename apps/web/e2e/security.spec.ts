@@ -90,7 +90,16 @@ test("security: after signing in, only this portal's own paths are followed (no 
   });
   const portal = new URL(test.info().project.use.baseURL as string).origin;
   // As the review sent them: callbackUrl=%2F%5C127…, %2F%09%2F…, %2F%0A%2F… (decoded here).
-  for (const evil of ["/\\127.0.0.1:3299/c", "/\t/127.0.0.1:3299/c", "/\n/127.0.0.1:3299/c", "//evil.example/x"]) {
+  // And dot segments that resolve to a protocol-relative path: /.//host, /a/..//host, /%2e//host.
+  for (const evil of [
+    "/\\127.0.0.1:3299/c",
+    "/\t/127.0.0.1:3299/c",
+    "/\n/127.0.0.1:3299/c",
+    "//evil.example/x",
+    "/.//127.0.0.1:3299/c",
+    "/a/..//127.0.0.1:3299/c",
+    "/%2e//127.0.0.1:3299/c",
+  ]) {
     await page.context().clearCookies();
     await page.goto(`/signin?callbackUrl=${encodeURIComponent(evil)}`);
     await signInWithForm(page, email, PASSWORD);

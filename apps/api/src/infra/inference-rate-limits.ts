@@ -15,6 +15,18 @@ export class InferenceRateLimits {
   ) {}
 
   async consume(subscriptionId: string, perMinute: number): Promise<void> {
+    await this.take(`sub:${subscriptionId}`, perMinute, `The plan allows ${perMinute} calls per minute; retry later.`);
+  }
+
+  /**
+   * previewVersion runs a publisher's examples and decodes its sample image unbilled, so it is
+   * limited per organisation like a call is per subscription.
+   */
+  async consumePreview(tenantId: string, perMinute: number): Promise<void> {
+    await this.take(`preview:${tenantId}`, perMinute, `At most ${perMinute} previews per minute; retry later.`);
+  }
+
+  private async take(key: string, perMinute: number, refusal: string): Promise<void> {
     // INFERENCE_RATE_LIMITS=off: for load tests that measure the tier, never in production.
     if (!this.enabled) return;
     let limiter = this.limiters.get(perMinute);
@@ -32,10 +44,10 @@ export class InferenceRateLimits {
       this.limiters.set(perMinute, limiter);
     }
     try {
-      await limiter.consume(subscriptionId, 1);
+      await limiter.consume(key, 1);
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
-      throw new AppError("RATE_LIMITED", `The plan allows ${perMinute} calls per minute; retry later.`, {
+      throw new AppError("RATE_LIMITED", refusal, {
         retryAfterMs: Math.max(1, error.msBeforeNext),
       });
     }

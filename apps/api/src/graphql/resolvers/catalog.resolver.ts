@@ -6,6 +6,7 @@ import { publishModel } from "../../use-cases/catalog/publish-model";
 import { encodeCursor, searchModels } from "../../use-cases/catalog/search-models";
 import type { ModelView } from "../../use-cases/catalog/support/model-view";
 import { Access } from "../access";
+import { Admitted } from "../admitted";
 import { PublishModelInput } from "../inputs/publish-model.input";
 import { Model, ModelConnection } from "../types/catalog.type";
 import { ModelTask } from "../types/enums";
@@ -37,6 +38,7 @@ export class CatalogResolver {
   }
 
   @Access("models:write")
+  @Admitted()
   @Mutation(() => Model)
   publishModel(@Arg("input", () => PublishModelInput) input: PublishModelInput, @Ctx() ctx: GraphQLContext) {
     return publishModel(ctx.services, ctx.principal, input);

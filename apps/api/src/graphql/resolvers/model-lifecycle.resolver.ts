@@ -9,6 +9,7 @@ import { setVersionStatus } from "../../use-cases/catalog/set-version-status";
 import { unpublishModel } from "../../use-cases/catalog/unpublish-model";
 import { updateModel } from "../../use-cases/catalog/update-model";
 import { Access } from "../access";
+import { Admitted } from "../admitted";
 import { PlanInput, PreviewVersionInput, PublishVersionInput, UpdateModelInput } from "../inputs/publish-model.input";
 import { Model, PublishedModel, VersionPreview } from "../types/catalog.type";
 
@@ -22,6 +23,7 @@ export class ModelLifecycleResolver {
   }
 
   @Access("models:write")
+  @Admitted()
   @Mutation(() => VersionPreview, {
     description:
       "Checks an uploaded model against its task and runs its examples (and a sample image) as published versions run; stores nothing.",
@@ -34,6 +36,7 @@ export class ModelLifecycleResolver {
   }
 
   @Access("models:write")
+  @Admitted()
   @Mutation(() => Model, { description: "A new version of your model; the highest one not yanked becomes the latest." })
   publishVersion(
     @Arg("model") model: string,

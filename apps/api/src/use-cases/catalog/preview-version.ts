@@ -12,7 +12,8 @@ import { prepareNewVersion } from "./support/new-version";
  * What a version would do, before it is published: the graph and assets checked against the
  * task, the examples' answers through the serving path, and — for image tasks — the image as
  * the model will receive it (resized, letterboxed or cropped as declared), to compare with
- * what the publisher's own pipeline feeds it. Nothing is stored.
+ * what the publisher's own pipeline feeds it. Nothing is stored. Unbilled, so it is rate
+ * limited per organisation (PREVIEW_MAX_PER_MINUTE) and admitted like a call (its resolver).
  */
 export async function previewVersion(
   services: AppServices,
@@ -25,6 +26,7 @@ export async function previewVersion(
     image?: { base64: string } | null;
   },
 ): Promise<{ modelInput: string | null; examples: ExampleResult[] }> {
+  await services.inferenceRateLimits.consumePreview(principal.tenantId, services.env.PREVIEW_MAX_PER_MINUTE);
   const version = await prepareNewVersion(services, principal.tenantId, input.task, {
     version: "0.0.0-preview",
     artifactId: input.artifactId,
@@ -38,7 +40,7 @@ export async function previewVersion(
     if (playground !== "image-labels" && playground !== "image-boxes") {
       throw badInput(`A preview image needs an image task, not ${input.task}.`, "image");
     }
-    const prepared = await prepareImages(services, version, [input.image]);
+    const prepared = await prepareImages(services, principal.tenantId, version, [input.image]);
     const { target } = prepared;
     const image = prepared.decoded[0];
     if (image) {

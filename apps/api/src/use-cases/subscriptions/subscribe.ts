@@ -23,10 +23,12 @@ export async function subscribe(services: AppServices, caller: Principal | null,
   await refuseWhileUnpaid(services, principal.tenantId, model.publisherTenantId, plan);
   // Included units are per tenant, model and period: a re-subscription while an earlier
   // subscription's period is still running continues that period and its used units, so
-  // cancel + subscribe cannot refill a quota.
+  // cancel + subscribe cannot refill a quota. Every re-subscription copies its period, so
+  // several earlier ones share currentPeriodEnd: the one that continues is the one that used the
+  // most (each carries all before it), never whichever the tie happens to return first.
   const earlier = await services.db.subscription.findFirst({
     where: { tenantId: principal.tenantId, modelId: model.id, status: "CANCELED", currentPeriodEnd: { gt: now } },
-    orderBy: { currentPeriodEnd: "desc" },
+    orderBy: [{ currentPeriodEnd: "desc" }, { periodUnits: "desc" }, { createdAt: "desc" }],
   });
   try {
     const subscription = await services.db.$transaction(async (tx) => {

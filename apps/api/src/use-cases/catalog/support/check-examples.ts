@@ -111,7 +111,7 @@ export async function runExamples(
         const [answer] = textClassifications(await infer(tensors, { batching }), labels, 1);
         ({ ok, answered } = judgeLabel(ex, answer?.scores.map((s) => s.label) ?? []));
       } else {
-        const prepared = await prepareImages(services, version, [{ base64: ex.image as string }]);
+        const prepared = await prepareImages(services, principal.tenantId, version, [{ base64: ex.image as string }]);
         const image = prepared.decoded[0] as (typeof prepared.decoded)[number];
         const outputs = await prepared.run(image.pixels, infer);
         if (task === "IMAGE_CLASSIFICATION") {

@@ -73,6 +73,8 @@ export function planResize(
  * normalised as its `preprocessing` declares (default: RGB scaled to 0..1).
  * Oversized bytes or pixel counts are PAYLOAD_TOO_LARGE; anything that is not a PNG or JPEG
  * is BAD_USER_INPUT. Transparent areas become black (the canvas of stroke models).
+ * The header is read first; the decode itself waits for `admit(pixels)` (the process's
+ * DecodeGate, by the image's pixel count) and gives its place back when done.
  */
 export async function decodeImage(
   base64: string,
@@ -80,6 +82,7 @@ export async function decodeImage(
   target: ImageLayout,
   limits: { maxBytes: number; maxPixels: number },
   preprocessing: ImagePreprocessing,
+  admit: (pixels: number) => Promise<() => void>,
 ): Promise<{ pixels: Float32Array; width: number; height: number; geometry: ImageGeometry; resized: Buffer }> {
   const field = `images.${index}`;
   if (base64.length > Math.ceil((limits.maxBytes * 4) / 3) + 4) {
@@ -108,6 +111,7 @@ export async function decodeImage(
   const shownWidth = (oriented ? meta.height : meta.width) ?? 0;
   const shownHeight = (oriented ? meta.width : meta.height) ?? 0;
   const plan = planResize(shownWidth, shownHeight, target, preprocessing);
+  const release = await admit(shownWidth * shownHeight);
   try {
     let pipeline = image
       .rotate()
@@ -135,6 +139,8 @@ export async function decodeImage(
     raw = await pipeline.raw().toBuffer();
   } catch (error) {
     throw imageError(error, index, field, limits.maxPixels);
+  } finally {
+    release();
   }
   const { channels, height, width } = target;
   const plane = height * width;

@@ -29,7 +29,7 @@ export async function prepareImageCall(
     throw payloadTooLarge(`At most ${env.MAX_INPUTS_PER_CALL} images per call.`);
   }
   const callable = await resolveCallableVersion(services, caller, input.model, task, operation, input.version);
-  const prepared = await prepareImages(services, callable.version, input.images);
+  const prepared = await prepareImages(services, callable.principal.tenantId, callable.version, input.images);
   const run = (pixels: Float32Array) =>
     prepared.run(pixels, (inputs, options) =>
       services.inference.infer(callable.principal.tenantId, callable.version.sha256, inputs, {
@@ -46,10 +46,13 @@ export type Infer = (inputs: WireTensor[], options: { batching: BatchingPolicy |
 /**
  * A version's images as its model takes them (the serving path, also used to check a new
  * version's examples before it is published): its labels and preprocessing, every image
- * decoded, and how one image goes through the model.
+ * decoded, and how one image goes through the model. Images are decoded one after another,
+ * each admitted by its pixels on behalf of `tenantId` (infra/decode-gate.ts): a call with many
+ * large images holds one decode's worth of memory and thread pool at a time, not all of them.
  */
 export async function prepareImages(
   services: AppServices,
+  tenantId: string,
   version: { assets: unknown; signature: unknown },
   images: { base64: string }[],
 ) {
@@ -61,7 +64,11 @@ export async function prepareImages(
   const target = imageLayoutOf(image.shape, preprocessing.inputSize);
   const labels = await readLabels(services, version.assets);
   const limits = { maxBytes: env.IMAGE_MAX_BYTES, maxPixels: env.IMAGE_MAX_PIXELS };
-  const decoded = await Promise.all(images.map((img, i) => decodeImage(img.base64, i, target, limits, preprocessing)));
+  const admit = (pixels: number) => services.decodeGate.acquire(tenantId, pixels);
+  const decoded: Awaited<ReturnType<typeof decodeImage>>[] = [];
+  for (const [i, img] of images.entries()) {
+    decoded.push(await decodeImage(img.base64, i, target, limits, preprocessing, admit));
+  }
   const batching = batchingPolicy("image", signature, preprocessing.batching);
   /** One image through the model (models with a fixed batch of 1 take one at a time). */
   const run = (pixels: Float32Array, infer: Infer): Promise<WireTensor[]> => {
