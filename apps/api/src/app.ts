@@ -7,7 +7,7 @@ import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { Database } from "@modelmarket/db";
 import cors from "cors";
-import express, { type ErrorRequestHandler, type RequestHandler } from "express";
+import express, { type ErrorRequestHandler } from "express";
 import { Redis } from "ioredis";
 import sharp from "sharp";
 import { AuthRateLimits } from "./auth/auth-rate-limits";
@@ -21,6 +21,7 @@ import { requestPlugin } from "./graphql/request.plugin";
 import { buildApiSchema } from "./graphql/schema";
 import { artifactUploadRoute } from "./http/artifact-upload.route";
 import { clientAddress } from "./http/client-address";
+import { graphqlRequestShape } from "./http/graphql-request-shape.middleware";
 import { requestIdMiddleware } from "./http/request-id.middleware";
 import { stripeWebhookRoute } from "./http/stripe-webhook.route";
 import { LocalArtifactStore } from "./infra/artifact-store";
@@ -184,7 +185,7 @@ export async function startApi(services: AppServices, port: number, host: string
   app.use(
     "/graphql",
     express.json({ limit: env.GRAPHQL_MAX_BODY_BYTES }),
-    rejectBatches,
+    graphqlRequestShape,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => ({
         requestId: res.locals.requestId as string,
@@ -215,21 +216,6 @@ export async function startApi(services: AppServices, port: number, host: string
     },
   };
 }
-
-/** Batched operations are off: one array of operations would dodge the per-operation limits. */
-const rejectBatches: RequestHandler = (req, res, next) => {
-  if (!Array.isArray(req.body)) return next();
-  res.status(400).json({
-    errors: [
-      {
-        message:
-          "Batched operations are not supported: each request is one operation with its own request id, which is the receipt of its billed call; send one operation per request.",
-        extensions: { code: "BAD_USER_INPUT", requestId: res.locals.requestId },
-      },
-    ],
-    extensions: { requestId: res.locals.requestId },
-  });
-};
 
 /** Body-parser failures on /graphql, answered in GraphQL's error shape with a contract code. */
 function bodyErrorHandler(logger: Logger, limitBytes: number): ErrorRequestHandler {

@@ -7,7 +7,14 @@ import os from "node:os";
 import path from "node:path";
 import { ALL_SCOPES, ERROR_CODES } from "@modelmarket/domain";
 import fc from "fast-check";
-import { type GraphQLArgument, type GraphQLSchema, getNamedType, isListType, isNonNullType } from "graphql";
+import {
+  type GraphQLArgument,
+  type GraphQLSchema,
+  getIntrospectionQuery,
+  getNamedType,
+  isListType,
+  isNonNullType,
+} from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mathSymbols } from "../../../packages/model-zoo/src/math-symbols/math-symbols";
 import { declaredAccess } from "../src/graphql/access";
@@ -168,6 +175,110 @@ describe("attack suite: HTTP routes", () => {
     const unsigned = await fetch(`${api.url}/webhooks/stripe`, { method: "POST", body: "{}" });
     expect(unsigned.status).toBeGreaterThanOrEqual(400);
     expect(unsigned.status).toBeLessThan(500);
+  });
+});
+
+describe("attack suite: request shapes", () => {
+  type Answer = { status: number; body: { errors?: { message: string; extensions?: { code?: string } }[] } };
+  const post = async (body: string, token?: string): Promise<Answer> => {
+    const res = await fetch(`${api.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body,
+    });
+    return { status: res.status, body: (await res.json()) as Answer["body"] };
+  };
+  const get = async (params: Record<string, string>): Promise<Answer> => {
+    const res = await fetch(`${api.url}/graphql?${new URLSearchParams(params)}`, {
+      headers: { "apollo-require-preflight": "true" },
+    });
+    return { status: res.status, body: (await res.json()) as Answer["body"] };
+  };
+  const refused = (answer: Answer, what: string) => {
+    expect(answer.status, what).toBe(400);
+    expect(answer.body.errors?.[0]?.extensions?.code, what).toBe("BAD_USER_INPUT");
+  };
+
+  it("security: an operationName the document does not define is BAD_USER_INPUT, never INTERNAL (no credentials needed)", async () => {
+    refused(await post(JSON.stringify({ query: "query A { __typename }", operationName: "B" })), "unknown name");
+    refused(
+      await post(JSON.stringify({ query: "query A { __typename } query C { __typename }", operationName: "B" })),
+      "unknown among several",
+    );
+    refused(await post(JSON.stringify({ query: "query A { __typename } query C { __typename }" })), "no name, several");
+    refused(await get({ query: "query A { __typename }", operationName: "B" }), "GET");
+    // A catalog query (the response cache's path) with an unknown name, signed in.
+    refused(
+      await post(JSON.stringify({ query: "query A { models { totalCount } }", operationName: "Z" }), owner.token),
+      "catalog",
+    );
+  });
+
+  it("security: variables nested 5,000 deep are BAD_USER_INPUT before anything walks them (no stack overflow)", async () => {
+    // Written by hand: JSON.stringify itself would overflow on such a value.
+    const object = `${'{"a":'.repeat(5_000)}"x"${"}".repeat(5_000)}`;
+    const list = `${"[".repeat(5_000)}"x"${"]".repeat(5_000)}`;
+    const cases = [
+      `{"query":"query($v: String) { __typename }","variables":{"v":${object}}}`,
+      `{"query":"mutation($i: SignUpInput!) { signUp(input: $i) { token } }","variables":{"i":{"email":${object}}}}`,
+      `{"query":"mutation($v: [String!]!) { classifyText(model: \\"a/b\\", inputs: $v) { label } }","variables":{"v":${list}}}`,
+      `{"query":"{ __typename }","extensions":${object}}`,
+    ];
+    for (const body of cases) {
+      refused(await post(body), body.slice(0, 60));
+      refused(await post(body, owner.token), `${body.slice(0, 60)} signed in`);
+    }
+    // In a GET's query string (as deep as a URL can carry).
+    const inUrl = `{"v":${'{"a":'.repeat(200)}"x"${"}".repeat(200)}}`;
+    refused(await get({ query: "query($v: String) { __typename }", variables: inUrl }), "GET");
+  });
+
+  it("security: a document of thousands of repeated fields is refused before validation (no quadratic CPU)", async () => {
+    const repeated = [
+      `{ ${"__typename ".repeat(990)} }`,
+      `{ ${"me { id } ".repeat(990)} }`,
+      `{ ${Array.from({ length: 990 }, (_, i) => `a${i}: __typename`).join(" ")} }`,
+      `query { models { edges { node { ${"slug ".repeat(500)} } } } }`,
+    ];
+    for (const query of repeated) {
+      const answer = await post(JSON.stringify({ query }));
+      refused(answer, query.slice(0, 40));
+      expect(answer.body.errors?.[0]?.message).toMatch(/at most 300/);
+    }
+    // The largest real documents still pass: a full introspection query.
+    const introspection = await post(JSON.stringify({ query: getIntrospectionQuery({ descriptions: true }) }));
+    expect(introspection.status).toBe(200);
+  });
+
+  it("security: NUL, control characters, repeats and over-long values in every REST parameter are BAD_USER_INPUT before a byte is stored", async () => {
+    const { secret } = await apiKeyClient(api, owner, ["models:write"]);
+    const upload = (query: string) =>
+      fetch(`${api.url}/v1/artifacts?${query}`, {
+        method: "POST",
+        body: "{}",
+        headers: { authorization: `Bearer ${secret}` },
+      });
+    const before = await api.db.prisma.artifact.count();
+    for (const query of [
+      "kind=asset&filename=a%00b.json",
+      "kind=asset&filename=a%0Ab.json",
+      "kind=asset&filename=a%1Bb.json",
+      `kind=asset&filename=${"x".repeat(5_000)}`,
+      "kind=asset&filename=a.json&filename=b.json",
+      "kind=as%00set",
+      "kind=asset&kind=model",
+    ]) {
+      const res = await upload(query);
+      expect(res.status, query.slice(0, 60)).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code, query.slice(0, 60)).toBe("BAD_USER_INPUT");
+    }
+    expect(await api.db.prisma.artifact.count()).toBe(before);
+    // A 255-character name is kept whole, not cut.
+    const name = `${"n".repeat(250)}.json`;
+    const ok = await upload(`kind=asset&filename=${name}`);
+    expect(ok.status).toBe(201);
+    const { id } = (await ok.json()) as { id: string };
+    expect((await api.db.prisma.artifact.findUniqueOrThrow({ where: { id } })).fileName).toBe(name);
   });
 });
 

@@ -77,7 +77,7 @@ export const catalogResponseCachePlugin: ApolloServerPlugin<GraphQLContext> = {
     let key: string | null = null;
     return {
       async responseForOperation({ operation, document, schema, request, contextValue }) {
-        if (!isCatalogQuery(schema, document, operation)) return null;
+        if (!operation || !isCatalogQuery(schema, document, operation)) return null;
         key = JSON.stringify([
           "response",
           contextValue.principal?.tenantId ?? "-",

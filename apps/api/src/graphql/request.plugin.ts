@@ -24,6 +24,17 @@ export const requestPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ contextValue, operation, document, request, schema }) {
+        // An operationName that the document does not define (or none with several operations).
+        if (!operation) {
+          throw toGraphQLError(
+            badInput(
+              request.operationName
+                ? `The document has no operation named "${request.operationName}".`
+                : "The document has several operations: name the one to run in `operationName`.",
+              "operationName",
+            ),
+          );
+        }
         // Text that no database or log can hold is refused here, for every field alike.
         const variables = request.variables ?? {};
         const { unfitLiteral, longId } = checkDocument(schema, document, variables);
@@ -39,7 +50,7 @@ export const requestPlugin: ApolloServerPlugin<GraphQLContext> = {
             badInput(`\`${longId}\` is not an id (ids are at most ${MAX_ID_LENGTH} characters).`, longId),
           );
         // One billed inference call per request, refused before anything runs or is billed.
-        if (operation?.operation === "mutation") {
+        if (operation.operation === "mutation") {
           const fragments = new Map(
             document.definitions
               .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)

@@ -19,12 +19,13 @@ export function artifactUploadRoute(services: AppServices) {
         await services.authenticator.authenticate(req.headers.authorization),
         "models:write",
       );
+      const fileName = uploadFileName(req.query.filename);
       const length = req.headers["content-length"];
       const artifact = await uploadArtifact(services, principal, {
         body: req,
         kind: kind as ArtifactKindName,
         declaredLength: length === undefined ? undefined : Number(length),
-        fileName: typeof req.query.filename === "string" ? req.query.filename : undefined,
+        fileName,
         contentType: req.headers["content-type"],
       });
       res.status(201).json({
@@ -41,4 +42,24 @@ export function artifactUploadRoute(services: AppServices) {
       sendError(res, services.logger, error);
     }
   };
+}
+
+const MAX_FILE_NAME = 255;
+
+/**
+ * The optional `filename`, checked before a byte of the body is stored: given once, at most
+ * 255 characters (a file system's limit; never silently cut), and printable text (no NUL,
+ * control characters or unpaired surrogates, which no database column or log line can hold).
+ */
+function uploadFileName(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") throw badInput("`filename` must be given once, as text.", "filename");
+  if (value.length > MAX_FILE_NAME) {
+    throw badInput(`\`filename\` is longer than ${MAX_FILE_NAME} characters.`, "filename");
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (/[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) {
+    throw badInput("`filename` contains a control character or invalid text.", "filename");
+  }
+  return value;
 }

@@ -51,7 +51,7 @@ export async function uploadArtifact(services: AppServices, caller: Principal | 
         kind: cmd.kind === "model" ? "MODEL" : "ASSET",
         sha256: staged.sha256,
         sizeBytes: BigInt(staged.sizeBytes),
-        fileName: cmd.fileName?.slice(0, 200) ?? null,
+        fileName: cmd.fileName ?? null,
         contentType: cmd.contentType?.slice(0, 100) ?? null,
         inspection: (inspection ?? undefined) as Prisma.InputJsonValue | undefined,
       },
