@@ -1,3 +1,4 @@
+import { buildOnnxModel } from "@modelmarket/onnx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   apiKeyClient,
@@ -113,6 +114,62 @@ describe("classifyText", () => {
     // The tiny model scores by length: [CLS] hello [SEP] is 3 tokens, [CLS] hello world ##s [SEP] is 5.
     expect(data.classifyText).toHaveLength(2);
     expect(data.classifyText[0]?.scores).not.toEqual(data.classifyText[1]?.scores);
+  });
+});
+
+/**
+ * A text model that passes the upload's trial run (one token) but fails inside its graph on
+ * longer texts: it looks its scores up in an 8-row table by the text's token count.
+ */
+function modelFailingOnLongTexts(): Uint8Array {
+  return buildOnnxModel({
+    inputs: [
+      { name: "input_ids", elemType: "INT64", shape: ["batch", "sequence"] },
+      { name: "attention_mask", elemType: "INT64", shape: ["batch", "sequence"] },
+    ],
+    outputs: [{ name: "logits", elemType: "FLOAT", shape: ["batch", 3] }],
+    initializers: [
+      { name: "axes", dims: [1], int64Data: [1] },
+      { name: "table", dims: [8, 3], floatData: Array.from({ length: 24 }, (_, i) => i / 24) },
+    ],
+    nodes: [
+      {
+        opType: "ReduceSum",
+        inputs: ["attention_mask", "axes"],
+        outputs: ["length"],
+        attributes: [{ name: "keepdims", type: 2, i: 0 }],
+      },
+      { opType: "Gather", inputs: ["table", "length"], outputs: ["logits"] },
+    ],
+  });
+}
+
+describe("a publisher's model that fails while running", () => {
+  it("error: is MODEL_ERROR naming the model, without onnxruntime's internals, and bills nothing", async () => {
+    const publisher = await signUpTenant(api, "Broken Models");
+    const upload = await publisher.client.uploadArtifact(modelFailingOnLongTexts(), { fileName: "broken.onnx" });
+    expect(upload.status).toBe(201);
+    const model = await publishTinyModel(publisher, { artifactId: upload.body.id });
+    const tenant = await signUpTenant(api, "Caller");
+    await subscribeTo(tenant, model.slug, model.plans[0]?.id);
+    const key = await apiKeyClient(api, tenant, ["inference"]);
+    const short = await key.client.raw<Classified>(CLASSIFY, { model: model.slug, inputs: ["hello"] });
+    expect(short.body.errors).toBeUndefined();
+    const long = await key.client.raw<Classified>(CLASSIFY, {
+      model: model.slug,
+      inputs: ["hello world hello world hello world hello world"],
+    });
+    expect(errorCode(long.body)).toBe("MODEL_ERROR");
+    const message = long.body.errors?.[0]?.message ?? "";
+    expect(message).toContain(`"${model.slug}"`);
+    expect(message).not.toMatch(/\.cc\b|\.h:\d|onnxruntime::|\[ONNXRuntimeError\]|\/onnxruntime/);
+    const served = await api.db.prisma.usageEvent.groupBy({
+      by: ["outcome"],
+      where: { tenantId: tenant.tenantId },
+      _sum: { billedUnits: true, units: true },
+    });
+    const byOutcome = Object.fromEntries(served.map((g) => [g.outcome, g._sum.units]));
+    expect(byOutcome).toEqual({ SUCCESS: 1, ERROR: 0 });
   });
 });
 

@@ -227,7 +227,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
       if (reply.type === "error") {
         throw reply.badInput
           ? new InferenceError(400, "BAD_USER_INPUT", reply.message)
-          : new InferenceError(500, "INTERNAL_SERVER_ERROR", reply.message);
+          : new InferenceError(502, "MODEL_ERROR", `The model failed while running this input (${reply.message}).`);
       }
       if (reply.type !== "result") throw new Error("unexpected worker reply");
       metrics.requests.inc({ tenant, model, outcome: "ok" });

@@ -1,9 +1,11 @@
 // One tenant's worker process (started by tenant-worker.ts under an address-space cap):
 // holds that tenant's onnxruntime sessions and runs its requests. Messages come over IPC.
+
 import fs from "node:fs";
 import { halfToNumber, numberToHalf } from "@modelmarket/kserve";
 import { LRUCache } from "lru-cache";
 import * as ort from "onnxruntime-node";
+import { runtimeMessage } from "./runtime-message";
 import { KSERVE_TO_ORT, ORT_TO_KSERVE, type WireTensor } from "./tensors";
 import { workerSettingsFrom } from "./worker-settings";
 
@@ -26,7 +28,7 @@ export type WorkerReply =
   | { type: "canceled"; id: number }
   | { type: "result"; id: number; outputs: WireTensor[]; computeMs: number; loadMs: number }
   | { type: "metadata"; id: number; inputs: ModelIo[]; outputs: ModelIo[]; loadMs: number }
-  | { type: "error"; id: number; message: string; badInput: boolean };
+  | { type: "error"; id: number; message: string; badInput: boolean; modelError?: boolean };
 
 export interface ModelIo {
   name: string;
@@ -163,10 +165,11 @@ async function handle(request: Exclude<WorkerRequest, { type: "cancel" }>): Prom
     const outputs = wanted.filter((n) => result[n]).map((n) => toWire(n, result[n] as ort.Tensor));
     return { type: "result", id: request.id, outputs, computeMs: Date.now() - started, loadMs };
   } catch (error) {
-    const message = (error as Error).message.split("\n")[0]?.slice(0, 500) ?? "inference failed";
-    // onnxruntime reports shape and type mismatches of the feeds as errors of the call.
-    const badInput = /shape|dimension|type|Got invalid|expected/i.test(message);
-    return { type: "error", id: request.id, message, badInput };
+    const message = runtimeMessage((error as Error).message);
+    // onnxruntime reports mismatches of the feeds against the graph's inputs as "invalid"
+    // arguments (the caller's tensors are wrong); anything else failed inside the graph.
+    const badInput = /^Got invalid|invalid (dimensions|rank|input|shape)|Unexpected input data type/i.test(message);
+    return { type: "error", id: request.id, message, badInput, modelError: !badInput };
   }
 }
 

@@ -13,6 +13,9 @@ export const ERROR_CODES = [
   "INFERENCE_TIMEOUT",
   "UNAVAILABLE",
   "INTERNAL_SERVER_ERROR",
+  // A published model failed while running a well-formed input (its graph, not the caller):
+  // the message names the model; the publisher's to fix, not worth retrying.
+  "MODEL_ERROR",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -89,6 +89,9 @@ export class HttpInferenceClient implements InferenceClient {
         throw new AppError("INFERENCE_TIMEOUT", body.error ?? "The model did not answer in time.");
       case 400:
         throw new AppError("BAD_USER_INPUT", body.error ?? "The model refused the input.");
+      case 502:
+        // The tier's MODEL_ERROR: billedCall names the model (the tier only knows its hash).
+        throw new AppError("MODEL_ERROR", body.error ?? "The model failed while running this input.");
       case 503:
         throw new AppError("UNAVAILABLE", body.error ?? "The model is unavailable; retry shortly.", retry);
       default:

@@ -44,7 +44,7 @@ export async function billedCall<T>(
     throw badInput("One inference call per request: the request id is the call's receipt. Send the others separately.");
   }
   scope.billed = true;
-  if (services.env.METERING === "off") return run();
+  if (services.env.METERING === "off") return run().catch((error) => Promise.reject(naming(callable, error)));
   const { principal, subscription, version } = callable;
   await services.inferenceRateLimits.consume(subscription.id, subscription.plan.rateLimitPerMinute);
 
@@ -148,8 +148,18 @@ async function runOrCountError<T>(
         response: null,
       })
       .catch(() => {});
-    throw error;
+    throw naming(callable, error);
   }
+}
+
+/** A model's own failure names the model and says whose it is (the tier knows only its hash). */
+function naming(callable: CallableVersion, error: unknown): unknown {
+  if (!(error instanceof AppError) || error.code !== "MODEL_ERROR") return error;
+  return new AppError(
+    "MODEL_ERROR",
+    `Model "${callable.model.slug}" failed while running your input; its publisher has to fix the model (you were not billed). ${error.message}`,
+    error.extensions,
+  );
 }
 
 /** The usage event of a call served after its reservation, committed before it answers. */
