@@ -7,6 +7,8 @@ export class InferenceError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly retryAfterMs?: number,
+    /** "run": the model itself failed on the input (onnxruntime's run), not the protocol. */
+    readonly failedIn?: "run",
   ) {
     super(message);
   }

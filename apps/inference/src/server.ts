@@ -226,7 +226,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
       );
       if (reply.type === "error") {
         throw reply.badInput
-          ? new InferenceError(400, "BAD_USER_INPUT", reply.message)
+          ? new InferenceError(400, "BAD_USER_INPUT", reply.message, undefined, reply.runFailed ? "run" : undefined)
           : new InferenceError(502, "MODEL_ERROR", `The model failed while running this input (${reply.message}).`);
       }
       if (reply.type !== "result") throw new Error("unexpected worker reply");
@@ -256,7 +256,12 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof InferenceError) {
       if (error.retryAfterMs) res.setHeader("Retry-After", String(Math.ceil(error.retryAfterMs / 1000)));
-      res.status(error.status).json({ error: error.message, code: error.code, retryAfterMs: error.retryAfterMs });
+      res.status(error.status).json({
+        error: error.message,
+        code: error.code,
+        retryAfterMs: error.retryAfterMs,
+        ...(error.failedIn ? { failedIn: error.failedIn } : {}),
+      });
       return;
     }
     const tooLarge = (error as { type?: string })?.type === "entity.too.large";

@@ -28,7 +28,7 @@ export type WorkerReply =
   | { type: "canceled"; id: number }
   | { type: "result"; id: number; outputs: WireTensor[]; computeMs: number; loadMs: number }
   | { type: "metadata"; id: number; inputs: ModelIo[]; outputs: ModelIo[]; loadMs: number }
-  | { type: "error"; id: number; message: string; badInput: boolean; modelError?: boolean };
+  | { type: "error"; id: number; message: string; badInput: boolean; runFailed?: boolean };
 
 export interface ModelIo {
   name: string;
@@ -166,10 +166,12 @@ async function handle(request: Exclude<WorkerRequest, { type: "cancel" }>): Prom
     return { type: "result", id: request.id, outputs, computeMs: Date.now() - started, loadMs };
   } catch (error) {
     const message = runtimeMessage((error as Error).message);
-    // onnxruntime reports mismatches of the feeds against the graph's inputs as "invalid"
-    // arguments (the caller's tensors are wrong); anything else failed inside the graph.
-    const badInput = /^Got invalid|invalid (dimensions|rank|input|shape)|Unexpected input data type/i.test(message);
-    return { type: "error", id: request.id, message, badInput, modelError: !badInput };
+    // onnxruntime reports shape and type mismatches of the feeds as errors of the call: to a
+    // client of the tier, tensors that disagree are its own mistake (400); anything else failed
+    // inside the graph (502 MODEL_ERROR). Either way the run failed (runFailed): the API, which
+    // built the tensors to the model's checked convention, answers its callers MODEL_ERROR.
+    const badInput = /shape|dimension|type|Got invalid|expected/i.test(message);
+    return { type: "error", id: request.id, message, badInput, runFailed: true };
   }
 }
 

@@ -98,6 +98,7 @@ describe("dynamic batching", () => {
     ];
     const replies = await Promise.all([infer(textInputs([4]), POLICY), infer(bad, POLICY)]);
     expect(replies.map((r) => r.status)).toEqual([200, 400]);
+    expect(replies[1]?.body.failedIn).toBe("run");
   });
 
   it("happy: without a policy (or with batching off) each request runs alone", async () => {
@@ -113,7 +114,8 @@ describe("dynamic batching", () => {
       infer(textInputs([3, 5000]), POLICY),
       infer(textInputs([7]), POLICY),
     ]);
-    expect(replies.map((r) => r.status)).toEqual([200, 500, 200]);
+    // The model failing inside its graph is the model's error (MODEL_ERROR, 502), not the tier's.
+    expect(replies.map((r) => r.status)).toEqual([200, 502, 200]);
     expect(replies[0]?.body.outputs[0].data).toEqual([10]);
     expect(replies[2]?.body.outputs[0].data).toEqual([7]);
   });

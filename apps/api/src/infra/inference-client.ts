@@ -77,6 +77,7 @@ export class HttpInferenceClient implements InferenceClient {
       outputs?: WireTensor[];
       error?: string;
       code?: string;
+      failedIn?: string;
       retryAfterMs?: number;
     };
     const ok = res.status >= 200 && res.status < 300;
@@ -88,6 +89,11 @@ export class HttpInferenceClient implements InferenceClient {
       case 504:
         throw new AppError("INFERENCE_TIMEOUT", body.error ?? "The model did not answer in time.");
       case 400:
+        // The API built the tensors to the model's checked convention: a run that refuses them
+        // is the model's failure, not the caller's.
+        if (body.failedIn === "run") {
+          throw new AppError("MODEL_ERROR", `The model failed while running this input (${body.error}).`);
+        }
         throw new AppError("BAD_USER_INPUT", body.error ?? "The model refused the input.");
       case 502:
         // The tier's MODEL_ERROR: billedCall names the model (the tier only knows its hash).
