@@ -121,6 +121,40 @@ describe("model lifecycle", () => {
     expect(last.errors?.[0]?.message).toMatch(/only one left/);
   });
 
+  it("security: yanking the last two versions at once, or retiring the last two plans at once, leaves one of each (every round)", async () => {
+    for (let round = 0; round < 4; round++) {
+      const { model, consumer } = await setUp([FREE_PLAN, { ...FREE_PLAN, name: "Starter" }]);
+      await newVersion(model.slug, "1.1.0");
+      const yanks = await Promise.all(
+        ["1.0.0", "1.1.0"].map((v) =>
+          publisher.client.raw(`mutation($m: String!, $v: String!) { yankVersion(model: $m, version: $v) { id } }`, {
+            m: model.slug,
+            v,
+          }),
+        ),
+      );
+      expect(yanks.filter((r) => !(r.body as Body).errors)).toHaveLength(1);
+      expect((yanks.find((r) => (r.body as Body).errors)?.body as Body).errors?.[0]?.message).toMatch(/only one left/);
+      const retires = await Promise.all(
+        model.plans.map((p) =>
+          publisher.client.raw(`mutation($m: String!, $p: ID!) { retirePlan(model: $m, planId: $p) { id } }`, {
+            m: model.slug,
+            p: p.id,
+          }),
+        ),
+      );
+      expect(retires.filter((r) => !(r.body as Body).errors)).toHaveLength(1);
+      const view = await api.client.request<{ model: { latestVersion: { version: string } | null; plans: unknown[] } }>(
+        MODEL,
+        { s: model.slug },
+      );
+      expect(view.model.latestVersion).not.toBeNull();
+      expect(view.model.plans).toHaveLength(1);
+      // And it is still served.
+      expect(((await consumer.client.raw(CLASSIFY, { m: model.slug })).body as Body).errors).toBeUndefined();
+    }
+  });
+
   it("happy: a retired plan keeps its subscribers on the same terms; new subscribers cannot pick it", async () => {
     const { model, consumer } = await setUp([FREE_PLAN, { ...FREE_PLAN, name: "Starter", includedUnits: 50 }]);
     const free = model.plans.find((p) => p.name === "Free")?.id as string;

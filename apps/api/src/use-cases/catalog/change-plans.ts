@@ -3,6 +3,7 @@ import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
 import { audit } from "../support/audit";
 import { findOwnModel } from "./support/find-own-model";
+import { lockModel } from "./support/lock-model";
 import { MODEL_INCLUDE, type ModelView, toModelView } from "./support/model-view";
 
 const MAX_LIVE_PLANS = 10;
@@ -45,9 +46,14 @@ export async function retirePlan(
   const model = await findOwnModel(services, principal, slug);
   const plan = model.plans.find((p) => p.id === planId);
   if (!plan) throw notFound(`Plan "${planId}" of model "${model.slug}"`);
-  if (model.plans.length === 1)
-    throw badInput("A model needs at least one plan: add another before retiring this one.", "planId");
+  const lastPlan = () => badInput("A model needs at least one plan: add another before retiring this one.", "planId");
+  if (model.plans.length === 1) throw lastPlan();
   const row = await services.db.$transaction(async (tx) => {
+    // Two retirements at once must not both see "another plan is left": the model's row
+    // lock orders them, and the count is made again under it.
+    await lockModel(tx, model.id);
+    const left = await tx.plan.count({ where: { modelId: model.id, archivedAt: null, id: { not: plan.id } } });
+    if (left === 0) throw lastPlan();
     await tx.plan.update({ where: { id: plan.id }, data: { archivedAt: new Date() } });
     await audit(tx, principal, "plan.retired", { type: "plan", id: plan.id }, { model: model.slug, name: plan.name });
     return tx.model.findUniqueOrThrow({ where: { id: model.id }, include: MODEL_INCLUDE });

@@ -3,6 +3,7 @@ import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
 import { audit } from "../support/audit";
 import { findOwnModel, versionOf } from "./support/find-own-model";
+import { lockModel } from "./support/lock-model";
 import { MODEL_INCLUDE, type ModelView, toModelView } from "./support/model-view";
 
 /**
@@ -21,20 +22,24 @@ export async function setVersionStatus(
   const model = await findOwnModel(services, principal, slug);
   const version = versionOf(model, versionName);
   const note = change.note?.trim().slice(0, 500) || null;
-  if (change.kind === "yank" && !change.undo) {
-    const others = model.versions.filter((v) => v.id !== version.id && v.yankedAt === null);
-    if (!others.length) {
-      throw badInput(
-        `Version ${versionName} is the only one left; publish another first, or unpublish the model.`,
-        "version",
-      );
-    }
-  }
+  const yanking = change.kind === "yank" && !change.undo;
+  const onlyOneLeft = () =>
+    badInput(`Version ${versionName} is the only one left; publish another first, or unpublish the model.`, "version");
+  if (yanking && !model.versions.some((v) => v.id !== version.id && v.yankedAt === null)) throw onlyOneLeft();
   const data =
     change.kind === "deprecate"
       ? { deprecatedAt: change.undo ? null : new Date(), deprecationNote: change.undo ? null : note }
       : { yankedAt: change.undo ? null : new Date(), yankReason: change.undo ? null : note };
   const row = await services.db.$transaction(async (tx) => {
+    if (yanking) {
+      // Two yanks at once must not both see "another version is left": the model's row lock
+      // orders them, and the count is made again under it.
+      await lockModel(tx, model.id);
+      const left = await tx.modelVersion.count({
+        where: { modelId: model.id, yankedAt: null, id: { not: version.id } },
+      });
+      if (left === 0) throw onlyOneLeft();
+    }
     await tx.modelVersion.update({ where: { id: version.id }, data });
     await audit(
       tx,
