@@ -5,8 +5,11 @@ import { ALL_SCOPES, MEMBER_ROLES, type MemberRole, ROLE_SCOPES } from "@modelma
 import type { GraphQLSchema } from "graphql";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Principal } from "../src/auth/principal";
 import { declaredAccess } from "../src/graphql/access";
 import { buildApiSchema } from "../src/graphql/schema";
+import { changeMemberRole } from "../src/use-cases/members/change-member-role";
+import { removeMember } from "../src/use-cases/members/remove-member";
 import { errorCode, signUpTenant, startTestApi, type TestApi, type TestTenant } from "./harness";
 import { call, codeOf, rootFields } from "./schema-operations";
 
@@ -359,6 +362,26 @@ describe("teams: roles", () => {
       );
     expect(members.filter((m) => m.role === "OWNER")).toHaveLength(1);
     expect(codes.filter((c) => c === undefined)).toHaveLength(1);
+  });
+
+  it("security: an owner demoted a moment ago cannot demote or remove a third owner with the role read before (owners' lock decides)", async () => {
+    const org = await signUpTenant(api, "Three Owners");
+    const second = await addMember(org, "OWNER");
+    const third = await addMember(org, "OWNER");
+    // org's request authenticated while still an owner (the race window: authentication, then the lock)...
+    const stale = await api.services.authenticator.authenticate(`Bearer ${org.token}`);
+    expect(stale?.role).toBe("OWNER");
+    // ...and meanwhile the second owner demotes it.
+    await second.client.request(`mutation($u: ID!) { changeMemberRole(userId: $u, role: ADMIN) { role } }`, {
+      u: org.userId,
+    });
+    const attempts = [
+      () => changeMemberRole(api.services, stale as Principal, third.userId, "ADMIN"),
+      () => removeMember(api.services, stale as Principal, third.userId),
+    ];
+    for (const attempt of attempts) await expect(attempt()).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const owners = await api.db.prisma.membership.count({ where: { tenantId: org.tenantId, role: "OWNER" } });
+    expect(owners).toBe(2);
   });
 
   it("security: another organisation's members and invitations are NOT_FOUND, and never listed", async () => {

@@ -25,7 +25,8 @@ export async function changeMemberRole(services: AppServices, principal: Princip
     });
     const keyHashes = keys.map((k) => k.secretHash);
     if (target.role === role) return { member: target, keyHashes, changed: false };
-    if (target.role === "OWNER" || role === "OWNER") requireOwner(principal, "grant or take away the owner role");
+    if (target.role === "OWNER" || role === "OWNER")
+      requireOwner(principal, "grant or take away the owner role", owners);
     if (target.role === "OWNER") assertNotLastOwner(owners, userId);
     const member = await tx.membership.update({
       where: { id: target.id },

@@ -20,7 +20,15 @@ export function assertNotLastOwner(owners: string[], userId: string): void {
   }
 }
 
-/** What only an owner may do (grant or take away the OWNER role, remove an owner, reassign keys). */
-export function requireOwner(principal: Principal, what: string): void {
-  if (principal.role !== "OWNER") throw forbidden(`Only an owner can ${what}.`);
+/**
+ * What only an owner may do (grant or take away the OWNER role, remove an owner, reassign keys).
+ * Inside a transaction that holds lockOwners, pass the locked owners: the caller's role as
+ * read at authentication may already be stale (another owner demoted them a moment ago), and
+ * only the locked list decides races between owners.
+ */
+export function requireOwner(principal: Principal, what: string, lockedOwners?: string[]): void {
+  const isOwner = lockedOwners
+    ? principal.userId !== null && lockedOwners.includes(principal.userId)
+    : principal.role === "OWNER";
+  if (!isOwner) throw forbidden(`Only an owner can ${what}.`);
 }

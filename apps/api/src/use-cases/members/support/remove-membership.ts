@@ -32,10 +32,10 @@ export async function removeMembership(
     });
     if (!target) throw notFound("Member");
     const leaving = principal.userId === userId;
-    if (target.role === "OWNER" && !leaving) requireOwner(principal, "remove an owner");
+    if (target.role === "OWNER" && !leaving) requireOwner(principal, "remove an owner", owners);
     assertNotLastOwner(owners, userId);
     if (reassignKeysTo) {
-      requireOwner(principal, "reassign a leaving member's API keys");
+      requireOwner(principal, "reassign a leaving member's API keys", owners);
       const heir = await tx.membership.findUnique({
         where: { tenantId_userId: { tenantId: principal.tenantId, userId: reassignKeysTo } },
       });
