@@ -134,7 +134,8 @@ describe("model lifecycle", () => {
         ),
       );
       expect(yanks.filter((r) => !(r.body as Body).errors)).toHaveLength(1);
-      expect((yanks.find((r) => (r.body as Body).errors)?.body as Body).errors?.[0]?.message).toMatch(/only one left/);
+      const loser = yanks.find((r) => (r.body as Body).errors)?.body as Body | undefined;
+      expect(loser?.errors?.[0]?.message).toMatch(/only one left/);
       const retires = await Promise.all(
         model.plans.map((p) =>
           publisher.client.raw(`mutation($m: String!, $p: ID!) { retirePlan(model: $m, planId: $p) { id } }`, {

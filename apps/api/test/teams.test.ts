@@ -448,9 +448,29 @@ describe("teams: removing a member", () => {
     const key = api.client.withToken(createApiKey.secret);
     expect((await key.raw(`{ me { email } }`)).body.data?.me).toEqual({ email: admin.email });
     // The organisation's key list says who holds each key now.
-    const { apiKeys } = await org.client.request<{ apiKeys: { name: string; createdByEmail: string | null }[] }>(
-      `{ apiKeys { name createdByEmail } }`,
-    );
-    expect(apiKeys).toEqual([{ name: "ci", createdByEmail: admin.email }]);
+    // ...and that the one who left may still know the secret: rotate it.
+    const { apiKeys } = await org.client.request<{
+      apiKeys: { name: string; createdByEmail: string | null; handedOverFromEmail: string | null }[];
+    }>(`{ apiKeys { name createdByEmail handedOverFromEmail } }`);
+    expect(apiKeys).toEqual([{ name: "ci", createdByEmail: admin.email, handedOverFromEmail: dev.email }]);
+  });
+
+  it("security: keys are managed per holder: a developer revokes its own keys, not the owner's or another member's", async () => {
+    const org = await signUpTenant(api, "Key Holders");
+    const dev = await addMember(org, "DEVELOPER");
+    const admin = await addMember(org, "ADMIN");
+    const create = `mutation($n: String!) { createApiKey(name: $n, scopes: ["billing:read"]) { apiKey { id } } }`;
+    const revoke = `mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`;
+    type Created = { createApiKey: { apiKey: { id: string } } };
+    const ownerKey = (await org.client.request<Created>(create, { n: "billing" })).createApiKey.apiKey.id;
+    const devKey = (await dev.client.request<Created>(create.replace("billing:read", "inference"), { n: "dev" }))
+      .createApiKey.apiKey.id;
+    const refused = await dev.client.raw(revoke, { id: ownerKey });
+    expect(errorCode(refused.body)).toBe("FORBIDDEN");
+    expect(refused.body.errors?.[0]?.message).toContain(org.email);
+    expect((await api.db.prisma.apiKey.findUniqueOrThrow({ where: { id: ownerKey } })).revokedAt).toBeNull();
+    // Its own key, yes; an admin (members:write) may revoke anyone's.
+    expect((await dev.client.raw(revoke, { id: devKey })).body.errors).toBeUndefined();
+    expect((await admin.client.raw(revoke, { id: ownerKey })).body.errors).toBeUndefined();
   });
 });

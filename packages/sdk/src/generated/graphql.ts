@@ -92,7 +92,7 @@ export type CreateApiKeyMutation = { createApiKey: { secret: string, apiKey: { i
 export type ApiKeysQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ApiKeysQuery = { apiKeys: Array<{ id: string, name: string, prefix: string, scopes: Array<string>, createdAt: string, lastUsedAt: string | null, revokedAt: string | null, createdByEmail: string | null }>, me: { scopes: Array<string> } | null };
+export type ApiKeysQuery = { apiKeys: Array<{ id: string, name: string, prefix: string, scopes: Array<string>, createdAt: string, lastUsedAt: string | null, revokedAt: string | null, createdByEmail: string | null, handedOverFromEmail: string | null }>, me: { scopes: Array<string> } | null };
 
 export type RevokeApiKeyMutationVariables = Exact<{
   id: string | number;
@@ -524,6 +524,7 @@ export const ApiKeysDocument = new TypedDocumentString(`
     lastUsedAt
     revokedAt
     createdByEmail
+    handedOverFromEmail
   }
   me {
     scopes

@@ -15,6 +15,12 @@ export class ApiKey {
     description: "The member who created it (or holds it after a hand-over); null when that account is gone.",
   })
   createdByEmail: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Set when the member who created this key left and it was handed to another member: the secret may still be known to them (their address); create a replacement and revoke this key.",
+  })
+  handedOverFromEmail: string | null;
 }
 
 @ObjectType()

@@ -110,7 +110,17 @@ export function ApiKeys({ keys, grantable }: { keys: ApiKeyRow[]; grantable: str
             k.name,
             <code key="prefix">{k.prefix}…</code>,
             k.scopes.join(", "),
-            k.createdByEmail ?? "—",
+            k.handedOverFromEmail && !k.revokedAt ? (
+              <span key="holder">
+                {k.createdByEmail ?? "—"}
+                <br />
+                <span className="warn-text">
+                  Rotate: handed over from {k.handedOverFromEmail}, who left and may still know the secret
+                </span>
+              </span>
+            ) : (
+              (k.createdByEmail ?? "—")
+            ),
             date(k.createdAt),
             k.lastUsedAt ? date(k.lastUsedAt) : "never",
             k.revokedAt ? (

@@ -49,7 +49,11 @@ export async function removeMembership(
     });
     const ids = keys.map((k) => k.id);
     if (reassignKeysTo) {
-      await tx.apiKey.updateMany({ where: { id: { in: ids } }, data: { createdByUserId: reassignKeysTo } });
+      // The one who left may still know these secrets: the key list asks for a rotation.
+      await tx.apiKey.updateMany({
+        where: { id: { in: ids } },
+        data: { createdByUserId: reassignKeysTo, handedOverFromEmail: target.user.email, handedOverAt: new Date() },
+      });
     } else {
       await tx.apiKey.updateMany({ where: { id: { in: ids } }, data: { revokedAt: new Date() } });
       for (const id of ids)
