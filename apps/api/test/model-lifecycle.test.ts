@@ -253,6 +253,27 @@ describe("model lifecycle", () => {
     expect((await stranger.client.raw(MODEL, { s: draft.slug })).body.errors).toBeUndefined();
   });
 
+  it("security: a model with subscribers cannot be made private behind their backs (unpublish is the way); the audit log says what changed", async () => {
+    const { model, consumerTenant, consumer } = await setUp();
+    const update = `mutation($m: String!, $i: UpdateModelInput!) { updateModel(model: $m, input: $i) { visibility } }`;
+    const refused = await publisher.client.raw(update, { m: model.slug, i: { visibility: "PRIVATE" } });
+    expect(errorCode(refused.body)).toBe("BAD_USER_INPUT");
+    expect(refused.body.errors?.[0]?.message).toMatch(/1 other organisation subscribes.*Unpublish it instead/);
+    // Still listed and still served.
+    expect((await api.client.raw(MODEL, { s: model.slug })).body.errors).toBeUndefined();
+    expect(((await consumer.client.raw(CLASSIFY, { m: model.slug })).body as Body).errors).toBeUndefined();
+    // Once nobody else subscribes, it may go private; the audit log records the change itself.
+    const sub = await api.db.prisma.subscription.findFirstOrThrow({ where: { tenantId: consumerTenant.tenantId } });
+    await consumer.client.request(`mutation($id: ID!) { cancelSubscription(id: $id) { id } }`, { id: sub.id });
+    const done = await publisher.client.raw(update, { m: model.slug, i: { visibility: "PRIVATE" } });
+    expect(done.body.errors).toBeUndefined();
+    const entry = await api.db.prisma.auditLog.findFirstOrThrow({
+      where: { action: "model.updated", targetId: model.id },
+      orderBy: { createdAt: "desc" },
+    });
+    expect(entry.metadata).toEqual({ changes: { visibility: { from: "PUBLIC", to: "PRIVATE" } } });
+  });
+
   it("security: another tenant can do none of it: every lifecycle mutation is NOT_FOUND, and nothing changes", async () => {
     const { model } = await setUp();
     const other = await signUpTenant(api, "Other Publisher");

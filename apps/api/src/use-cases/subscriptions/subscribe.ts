@@ -32,6 +32,13 @@ export async function subscribe(services: AppServices, caller: Principal | null,
   });
   try {
     const subscription = await services.db.$transaction(async (tx) => {
+      // Made private or unpublished since it was read: under a share lock of the model's row
+      // (update-model.ts counts subscribers under its exclusive lock), check again.
+      const [current] = await tx.$queryRaw<{ visibility: string; unpublishedAt: Date | null }[]>`
+        SELECT visibility::text AS visibility, "unpublishedAt" FROM "Model" WHERE id = ${model.id} FOR SHARE`;
+      const own = model.publisherTenantId === principal.tenantId;
+      if (!current || (!own && (current.visibility === "PRIVATE" || current.unpublishedAt)))
+        throw notFound(`Model "${model.slug}"`);
       const created = await tx.subscription.create({
         data: {
           id: newId("subscription"),
