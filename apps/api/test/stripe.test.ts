@@ -206,6 +206,16 @@ describe("Stripe webhooks", () => {
     );
     // Another publisher's free plan owes nothing to this debt.
     expect((await consumer.client.raw(SUB, { m: otherPaid.slug, p: planOf("Free") })).body.errors).toBeUndefined();
+    // A new organisation of the same owner is no way out: same paid plan refused there too,
+    // naming the organisation that owes; that organisation's other members are not its owners.
+    const fresh = await consumer.client.request<{ createOrganisation: { token: string } }>(
+      `mutation { createOrganisation(name: "Fresh Start") { token } }`,
+    );
+    const escape = api.client.withToken(fresh.createOrganisation.token);
+    const escaped = await escape.raw(SUB, { m: model.slug, p: model.plans[0]?.id });
+    expect(errorCode(escaped.body)).toBe("FORBIDDEN");
+    expect(escaped.body.errors?.[0]?.message).toContain(`of your organisation "${consumer.tenantSlug}"`);
+    expect(errorCode((await escape.raw(SUB, { m: otherPaid.slug, p: planOf("Metered") })).body)).toBe("FORBIDDEN");
     // Paid (also after the cancellation): subscribing works again.
     expect((await webhook(invoiceEvent("invoice.paid"))).body.outcome).toBe("applied");
     expect((await consumer.client.raw(SUB, { m: model.slug, p: model.plans[0]?.id })).body.errors).toBeUndefined();

@@ -20,7 +20,7 @@ export async function subscribe(services: AppServices, caller: Principal | null,
   });
   if (live) throw alreadySubscribed(model.slug);
   const now = new Date();
-  await refuseWhileUnpaid(services, principal.tenantId, model.publisherTenantId, plan);
+  await refuseWhileUnpaid(services, principal, model.publisherTenantId, plan);
   // Included units are per tenant, model and period: a re-subscription while an earlier
   // subscription's period is still running continues that period and its used units, so
   // cancel + subscribe cannot refill a quota. Every re-subscription copies its period, so
@@ -75,29 +75,36 @@ export async function subscribe(services: AppServices, caller: Principal | null,
 }
 
 /**
- * Unpaid debt follows the tenant, not the subscription: while any of its invoices is unpaid
- * (even on a subscription it canceled since) it may not subscribe to that publisher's models,
- * nor to any paid plan.
+ * Unpaid debt follows the tenant, not the subscription, and the people who own it: while any
+ * invoice of this organisation, or of any organisation the caller owns, is unpaid (even on a
+ * subscription canceled since) the caller may not subscribe to that publisher's models, nor to
+ * any paid plan, so a new organisation is no way out of a debt.
  */
 async function refuseWhileUnpaid(
   services: AppServices,
-  tenantId: string,
+  principal: Principal,
   publisherTenantId: string,
   plan: { monthlyFeeCents: number; unitPriceMicros: number },
 ): Promise<void> {
   const paid = plan.monthlyFeeCents > 0 || plan.unitPriceMicros > 0;
+  const owned = principal.userId
+    ? await services.db.membership.findMany({
+        where: { userId: principal.userId, role: "OWNER" },
+        select: { tenantId: true },
+      })
+    : [];
   const unpaid = await services.db.subscription.findFirst({
     where: {
-      tenantId,
+      tenantId: { in: [principal.tenantId, ...owned.map((m) => m.tenantId)] },
       unpaidSince: { not: null },
       ...(paid ? {} : { model: { publisherTenantId } }),
     },
-    include: { model: { select: { slug: true } } },
+    include: { model: { select: { slug: true } }, tenant: { select: { slug: true } } },
   });
   if (!unpaid) return;
   throw new AppError(
     "FORBIDDEN",
-    `An invoice for "${unpaid.model.slug}" is unpaid since ${unpaid.unpaidSince?.toISOString()}; ` +
+    `An invoice ${unpaid.tenantId === principal.tenantId ? "" : `of your organisation "${unpaid.tenant.slug}" `}for "${unpaid.model.slug}" is unpaid since ${unpaid.unpaidSince?.toISOString()}; ` +
       "pay it (update the payment method) before subscribing to a paid plan or to this publisher's models.",
   );
 }
