@@ -103,7 +103,7 @@ const schema = z
     PLATFORM_FEE_PERCENT: z.coerce.number().min(0).max(100).default(20),
     BILLING_CLOSE_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
     /** How often units reserved by calls that never finished (a crash) are given back; 0 = never. */
-    RESERVATION_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
+    RESERVATION_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
     /** Stripe: unset = the internal ledger is the whole billing system. */
     STRIPE_SECRET_KEY: z.string().min(1).optional(),
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),

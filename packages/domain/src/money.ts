@@ -13,6 +13,11 @@ export function microsToCents(micros: bigint): number {
   return Number((micros + per / 2n) / per);
 }
 
+/** An amount of cents as people read it in its currency: 900, "usd" → "$9.00"; 1250, "chf" → "CHF 12.50". */
+export function formatCents(cents: number, currency: string): string {
+  return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
+}
+
 /** Micros as a decimal number of cents, exact (Stripe's `unit_amount_decimal`): 333_333 → "33.3333". */
 export function microsToCentsDecimal(micros: number): string {
   const whole = Math.floor(micros / MICROS_PER_CENT);

@@ -1,4 +1,5 @@
 import type { AppServices } from "../../services";
+import { reconcileQuietMs } from "./support/reserve-units";
 
 /**
  * Gives back units reserved by calls that never finished (an instance killed mid-call holds
@@ -37,8 +38,7 @@ export async function reconcileReservations(services: AppServices, quietMs: numb
 export function scheduleReservationReconcile(services: AppServices): NodeJS.Timeout | undefined {
   const every = services.env.RESERVATION_RECONCILE_INTERVAL_MS;
   if (!every) return undefined;
-  // Longer than any call can hold a reservation: the tier's deadline, the client's margin, slack.
-  const quietMs = 2 * services.env.INFERENCE_DEADLINE_MS + 30_000;
+  const quietMs = reconcileQuietMs(services.env);
   const run = async () => {
     try {
       const fixed = await reconcileReservations(services, quietMs);

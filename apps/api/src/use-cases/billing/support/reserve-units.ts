@@ -1,4 +1,5 @@
-import { AppError, billedUnits } from "@modelmarket/domain";
+import { AppError, billedUnits, formatCents } from "@modelmarket/domain";
+import type { Env } from "../../../env";
 import type { AppServices } from "../../../services";
 import { noteRoom } from "./subscription-room";
 
@@ -140,16 +141,49 @@ async function refusal(services: AppServices, subscriptionId: string, units: num
     return new AppError("FORBIDDEN", "The subscription is not active; subscribe again to call this model.");
   }
   const left = Math.max(0, s.plan.includedUnits - s.periodUnits);
+  const held = await heldUnits(services, s);
   if (s.plan.unitPriceMicros === 0) {
     return new AppError(
       "QUOTA_EXCEEDED",
       `The plan "${s.plan.name}" includes ${s.plan.includedUnits} units per period; ${left} left, this call needs ${units}. ` +
-        `It renews on ${s.currentPeriodEnd.toISOString()}, or switch to a plan with overage.`,
+        `${held}It renews on ${s.currentPeriodEnd.toISOString()}, or switch to a plan with overage.`,
     );
   }
   return new AppError(
     "QUOTA_EXCEEDED",
-    `This call would take the period's cost past the subscription's spend cap of ${s.spendCapCents} cents; ` +
-      "raise the cap or wait for the next period.",
+    `This call would take the period's cost past the subscription's spend cap of ${formatCents(s.spendCapCents ?? 0, s.plan.currency)}; ` +
+      `${held}raise the cap or wait for the next period.`,
   );
+}
+
+/**
+ * Units counted against the period but not (yet) by a served call: calls still running, or
+ * calls of an API instance that stopped mid-call, whose units reconciliation gives back. Said
+ * in the refusal, so that it does not contradict a usage report that counts served calls only.
+ */
+async function heldUnits(
+  services: AppServices,
+  s: { id: string; periodUnits: number; carriedUnits: number; currentPeriodStart: Date },
+): Promise<string> {
+  const served = await services.db.usageEvent.aggregate({
+    _sum: { units: true },
+    where: { subscriptionId: s.id, outcome: "SUCCESS", createdAt: { gte: s.currentPeriodStart } },
+  });
+  const held = s.periodUnits - s.carriedUnits - (served._sum.units ?? 0);
+  if (held <= 0) return "";
+  const within = Math.ceil(
+    reconcileQuietMs(services.env) / 1000 + services.env.RESERVATION_RECONCILE_INTERVAL_MS / 1000,
+  );
+  return (
+    `${held} of the period's units are held by calls not finished (still running, or cut off by a restart: ` +
+    `those are given back within about ${within} s). `
+  );
+}
+
+/**
+ * Longer than any call can hold a reservation: the tier's deadline, the inference client's
+ * 2 s guard beyond it, and slack for the charge's commit. reconcile-reservations.ts gives back what is held longer.
+ */
+export function reconcileQuietMs(env: Pick<Env, "INFERENCE_DEADLINE_MS">): number {
+  return env.INFERENCE_DEADLINE_MS + 10_000;
 }
