@@ -377,6 +377,12 @@ describe("metering", () => {
       totalCents: 101,
       currency: "usd",
     });
+    // A cap below the fee (charged every period) is refused, in the currency's units.
+    const low = await key.client.raw(`mutation($s: ID!) { setSpendCap(subscriptionId: $s, capCents: 99) { id } }`, {
+      s: subscriptionId,
+    });
+    expect(errorCode(low.body)).toBe("BAD_USER_INPUT");
+    expect(low.body.errors?.[0]?.message).toMatch(/\$0\.99 is below the plan's monthly fee of \$1\.00/);
     // Fee 100 cents + 4 overage units (1 cent) = 101; a cap of 101 cents allows no further unit.
     const set = await key.client.request<{ setSpendCap: { spendCapCents: number | null } }>(
       `mutation($s: ID!) { setSpendCap(subscriptionId: $s, capCents: 101) { spendCapCents } }`,

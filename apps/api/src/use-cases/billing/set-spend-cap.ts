@@ -1,4 +1,4 @@
-import { badInput, notFound } from "@modelmarket/domain";
+import { badInput, formatCents, notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
@@ -22,8 +22,21 @@ export async function setSpendCap(
     throw badInput(`\`capCents\` must be 0 to ${MAX_CAP_CENTS}, or null for no cap.`, "capCents");
   }
   const subscription = await services.db.$transaction(async (tx) => {
-    const existing = await tx.subscription.findFirst({ where: { id, tenantId: principal.tenantId } });
+    const existing = await tx.subscription.findFirst({
+      where: { id, tenantId: principal.tenantId },
+      include: { plan: { select: { monthlyFeeCents: true, currency: true } } },
+    });
     if (!existing) throw notFound("Subscription");
+    // The fee alone is charged every period: a cap below it would refuse every call while the
+    // fee is still invoiced.
+    const { monthlyFeeCents, currency } = existing.plan;
+    if (capCents !== null && capCents < monthlyFeeCents) {
+      throw badInput(
+        `A spend cap of ${formatCents(capCents, currency)} is below the plan's monthly fee of ${formatCents(monthlyFeeCents, currency)}, ` +
+          "which every period costs: every call would be refused. Set at least the fee, or choose a cheaper plan.",
+        "capCents",
+      );
+    }
     const updated = await tx.subscription.update({
       where: { id },
       data: { spendCapCents: capCents },
