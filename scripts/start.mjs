@@ -129,7 +129,17 @@ const api = run("api", [path.join(root, "apps", "api", "dist", "main.js")], {
 function startPortal() {
   return run(
     "portal",
-    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(webPort), "-H", host],
+    [
+      // The visitor's address from the socket and a body cap on next-auth's routes (docs/security.md).
+      "--require",
+      path.join(webDir, "server-guard.cjs"),
+      path.join(root, "node_modules", "next", "dist", "bin", "next"),
+      "start",
+      "-p",
+      String(webPort),
+      "-H",
+      host,
+    ],
     {
       API_URL: env.API_URL ?? `http://${host}:${apiPort}`,
       PUBLIC_API_URL: env.PUBLIC_API_URL ?? `http://localhost:${apiPort}`,

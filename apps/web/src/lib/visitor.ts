@@ -3,19 +3,15 @@ import { webEnv } from "./web-env";
 /**
  * Headers that tell the API who the visitor is, so its per-address limits apply to each
  * visitor and not to the portal as a whole. The API believes X-Forwarded-For only with the
- * proxy secret (PROXY_SHARED_SECRET). The visitor's address is the X-Forwarded-For entry
- * WEB_TRUSTED_PROXY_HOPS from the right: Next's server sets the socket's address when the
- * header is absent, and an ingress in front of the portal appends it (then set the hops to 1).
+ * proxy secret (PROXY_SHARED_SECRET). The address is the one the portal's server guard
+ * (apps/web/server-guard.cjs) took from the socket and WEB_TRUSTED_PROXY_HOPS, never a
+ * client's own X-Forwarded-For; without the guard none is forwarded.
  */
 export function visitorHeaders(headers: Headers): Record<string, string> {
-  const { proxySecret, trustedProxyHops } = webEnv();
-  if (!proxySecret) return {};
-  const chain = (headers.get("x-forwarded-for") ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const address = chain[chain.length - 1 - trustedProxyHops] ?? chain[0];
-  return address ? { "x-forwarded-for": address, "x-proxy-secret": proxySecret } : {};
+  const { proxySecret } = webEnv();
+  const address = headers.get("x-modelmarket-visitor");
+  if (!proxySecret || !address) return {};
+  return { "x-forwarded-for": address, "x-proxy-secret": proxySecret };
 }
 
 /**

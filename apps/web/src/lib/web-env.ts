@@ -15,7 +15,7 @@ const schema = z.object({
     .default(12 * 3600),
   /** Shared with the API: lets the portal forward its visitor's address (lib/visitor.ts). */
   PROXY_SHARED_SECRET: z.string().min(32).optional(),
-  /** Proxies in front of the portal that append to X-Forwarded-For (an ingress: 1). */
+  /** Proxies in front of the portal that append to X-Forwarded-For (an ingress: 1); read by server-guard.cjs, checked here. */
   WEB_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Largest GraphQL body /api/graphql forwards; refused while streaming past it. */
   WEB_MAX_BODY_BYTES: z.coerce
@@ -31,7 +31,6 @@ type WebEnv = {
   nextAuthSecret?: string;
   sessionTtlSeconds: number;
   proxySecret?: string;
-  trustedProxyHops: number;
   maxBodyBytes: number;
 };
 
@@ -50,7 +49,6 @@ export function webEnv(): WebEnv {
     nextAuthSecret: parsed.data.NEXTAUTH_SECRET,
     sessionTtlSeconds: parsed.data.SESSION_TTL_SECONDS,
     proxySecret: parsed.data.PROXY_SHARED_SECRET,
-    trustedProxyHops: parsed.data.WEB_TRUSTED_PROXY_HOPS,
     maxBodyBytes: parsed.data.WEB_MAX_BODY_BYTES,
   };
   return cached;
