@@ -23,6 +23,10 @@ const schema = z
       .positive()
       .default(1024 ** 3),
     INFERENCE_QUEUE_LIMIT: z.coerce.number().int().positive().default(64),
+    /** A tenant's worker process with nothing to do for this long is stopped (worker-pool.ts). */
+    INFERENCE_WORKER_IDLE_MS: z.coerce.number().int().positive().default(120_000),
+    /** Most tenant worker processes alive on this node; past it the least recently used idle one goes. */
+    INFERENCE_MAX_WORKERS: z.coerce.number().int().positive().default(32),
     /** session.run calls at a time across all tenants; default: cores / INFERENCE_THREADS. */
     INFERENCE_CONCURRENCY: z.coerce.number().int().positive().optional(),
     INFERENCE_BATCHING: z.enum(["on", "off"]).default("on"),

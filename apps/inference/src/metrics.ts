@@ -64,6 +64,23 @@ export function createMetrics() {
       labelNames: ["tenant"],
       registers: [registry],
     }),
+    workers: new Gauge({
+      name: "inference_workers",
+      help: "Tenant worker processes alive on this node (capped by INFERENCE_MAX_WORKERS)",
+      registers: [registry],
+    }),
+    workerMemoryBytes: new Gauge({
+      name: "inference_worker_memory_bytes",
+      help: "Resident memory of each tenant's worker process (from /proc)",
+      labelNames: ["tenant"],
+      registers: [registry],
+    }),
+    workersEvicted: new Counter({
+      name: "inference_workers_evicted_total",
+      help: "Idle tenant workers stopped: idle past INFERENCE_WORKER_IDLE_MS, or least recently used at the cap",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
     workerRestarts: new Counter({
       name: "inference_worker_restarts_total",
       help: "Tenant worker processes that exited and were replaced",

@@ -23,6 +23,7 @@ import { InferenceError } from "./inference-error";
 import { createMetrics } from "./metrics";
 import { TenantWorker } from "./tenant-worker";
 import { checkWireTensor, type WireTensor } from "./tensors";
+import { WorkerPool } from "./worker-pool";
 import { WORKER_SETTINGS_VARIABLE, type WorkerSettings } from "./worker-settings";
 
 const MODEL_NAME = /^[0-9a-f]{64}$/;
@@ -44,7 +45,6 @@ export interface RunningInference {
  */
 export async function startInference(env: InferenceEnv, logger: Logger): Promise<RunningInference> {
   const metrics = createMetrics();
-  const workers = new Map<string, TenantWorker>();
   // About one session.run per core at a time, shared fairly among tenants; while several
   // tenants are active, none fills the last INFERENCE_RESERVED_SLOTS.
   const scheduler = new FairScheduler(
@@ -109,10 +109,11 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
     next();
   };
 
-  const workerFor = (tenantId: string) => {
-    let worker = workers.get(tenantId);
-    if (!worker) {
-      worker = new TenantWorker({
+  // One worker process per tenant while it calls; idle ones stopped, at most
+  // INFERENCE_MAX_WORKERS per node (worker-pool.ts).
+  const pool = new WorkerPool<TenantWorker>({
+    create: (tenantId) =>
+      new TenantWorker({
         tenantId,
         memoryBytes: env.INFERENCE_WORKER_MEMORY_BYTES,
         queueLimit: env.INFERENCE_QUEUE_LIMIT,
@@ -125,10 +126,20 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
         maxBatchRows: env.maxBatchRows,
         // On a GPU pool: only the pool's device is visible, with this tenant's limits (gpu.ts).
         env: env.gpu ? { ...workerEnv, ...tenantGpuEnv(env.gpu, tenantId) } : workerEnv,
-      });
-      workers.set(tenantId, worker);
+      }),
+    idleMs: env.INFERENCE_WORKER_IDLE_MS,
+    maxWorkers: env.INFERENCE_MAX_WORKERS,
+    metrics,
+  });
+  pool.start(Math.min(10_000, Math.max(100, Math.floor(env.INFERENCE_WORKER_IDLE_MS / 4))));
+  const workers = pool.workers;
+  /** Work for the tenant's worker; its idle time counts from when the work ends. */
+  const submitTo = async (tenantId: string, ...args: Parameters<TenantWorker["submit"]>) => {
+    try {
+      return await pool.get(tenantId).submit(...args);
+    } finally {
+      pool.touch(tenantId);
     }
-    return worker;
   };
 
   const deadlineOf = (req: Request) => {
@@ -139,7 +150,8 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
   /** The named model's inputs and outputs, from the tenant's worker (which loads it if cold). */
   const modelMetadata = async (req: Request) => {
     const name = req.params.name as string;
-    const reply = await workerFor(req.headers[TIER_HEADERS.tenant] as string).submit(
+    const reply = await submitTo(
+      req.headers[TIER_HEADERS.tenant] as string,
       { type: "metadata", modelPath: modelPath(name) },
       { model: name.slice(0, 12), deadlineMs: deadlineOf(req) },
     );
@@ -215,7 +227,8 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
       } catch (error) {
         throw new InferenceError(400, "BAD_USER_INPUT", (error as Error).message);
       }
-      const reply = await workerFor(tenant).submit(
+      const reply = await submitTo(
+        tenant,
         { type: "infer", modelPath: modelPath(name), inputs, outputs: body.outputs?.map((o) => o.name) },
         {
           model,
@@ -304,7 +317,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
     scheduler,
     async close() {
       gpuWatch?.stop();
-      for (const worker of workers.values()) worker.stop();
+      pool.stop();
       await new Promise((resolve) => server.close(resolve));
     },
   };
