@@ -55,6 +55,39 @@ describe("auditLog", () => {
     expect(entries.every((e) => e.requestId?.startsWith("req_"))).toBe(true);
   });
 
+  it("security: failed sign-ins and the lockout they cause, artifact uploads and organisation switches are in the log", async () => {
+    const owner = await signUpTenant(api, "Watched");
+    const SIGN_IN = `mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }`;
+    for (let i = 0; i < 11; i++) await api.client.raw(SIGN_IN, { e: owner.email, p: `wrong-${i}` });
+    await owner.client.uploadArtifact(Buffer.from("{}"), { kind: "asset", fileName: "labels.json" });
+    const second = await owner.client.request<{ createOrganisation: { token: string } }>(
+      `mutation { createOrganisation(name: "Second Watched") { token } }`,
+    );
+    await api.client
+      .withToken(second.createOrganisation.token)
+      .request(`mutation($t: String!) { switchOrganisation(tenant: $t) { token } }`, { t: owner.tenantSlug });
+    const log = await owner.client.request<{
+      auditLog: { edges: { node: Entry & { metadata: string | null } }[] };
+    }>(`{ auditLog(first: 50) { edges { node { action actor targetId metadata } } } }`);
+    const entries = log.auditLog.edges.map((e) => e.node);
+    const count = (action: string) => entries.filter((e) => e.action === action).length;
+    // Ten failures lock the account for this address; the eleventh is refused before it is tried.
+    expect(count("user.sign_in_failed")).toBe(10);
+    expect(count("user.locked_out")).toBe(1);
+    const failure = entries.find((e) => e.action === "user.sign_in_failed");
+    expect(failure?.actor).toBe("anonymous visitor");
+    expect(failure?.targetId).toBe(owner.userId);
+    expect(JSON.parse(failure?.metadata ?? "{}")).toMatchObject({ email: owner.email });
+    const upload = entries.find((e) => e.action === "artifact.uploaded");
+    expect(JSON.parse(upload?.metadata ?? "{}")).toMatchObject({
+      kind: "ASSET",
+      fileName: "labels.json",
+      sizeBytes: 2,
+    });
+    const switched = entries.find((e) => e.action === "user.switched_organisation");
+    expect(switched?.actor).toBe(owner.email);
+  });
+
   it("happy: filtered by an action family and paged by cursor, every entry exactly once", async () => {
     const owner = await signUpTenant(api, "Paged");
     for (let i = 0; i < 5; i++) {

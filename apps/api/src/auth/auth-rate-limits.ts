@@ -50,9 +50,14 @@ export class AuthRateLimits {
     }
   }
 
-  async signInFailed(ip: string, email: string): Promise<void> {
-    await this.failuresPerAccountAndIp.penalty(`${email}|${ip}`, 1);
-    await this.failuresPerAccount.penalty(email, 1);
+  /** Counts a failure; true when it is the one that locks the account (for this address or everywhere). */
+  async signInFailed(ip: string, email: string): Promise<boolean> {
+    const here = await this.failuresPerAccountAndIp.penalty(`${email}|${ip}`, 1);
+    const everywhere = await this.failuresPerAccount.penalty(email, 1);
+    return (
+      here.consumedPoints === this.failuresPerAccountAndIp.points ||
+      everywhere.consumedPoints === this.failuresPerAccount.points
+    );
   }
 
   async signInSucceeded(ip: string, email: string): Promise<void> {

@@ -23,7 +23,9 @@ export async function signIn(
   });
   const ok = await verifyPassword(user?.passwordHash ?? (await DECOY_HASH_PROMISE), cmd.password);
   if (!user || !ok) {
-    await services.authRateLimits.signInFailed(cmd.clientIp, email);
+    const lockedNow = await services.authRateLimits.signInFailed(cmd.clientIp, email);
+    // An account's organisations see the attempts on it (an unknown email has none to tell).
+    if (user) await recordFailure(services, user, cmd.clientIp, lockedNow);
     throw unauthenticated(WRONG_CREDENTIALS);
   }
   await services.authRateLimits.signInSucceeded(cmd.clientIp, email);
@@ -40,4 +42,24 @@ export async function signIn(
     });
   });
   return openSession(services, user, membership);
+}
+
+/**
+ * A wrong password for a known account, in the audit log of each of its organisations, and the
+ * lockout when this failure started one (once per lockout, not per refused attempt after it).
+ */
+async function recordFailure(
+  services: AppServices,
+  user: { id: string; email: string; memberships: { tenantId: string }[] },
+  clientIp: string,
+  lockedNow: boolean,
+): Promise<void> {
+  await services.db.$transaction(async (tx) => {
+    for (const { tenantId } of user.memberships) {
+      const actor = { tenantId, userId: null };
+      const target = { type: "user", id: user.id };
+      await audit(tx, actor, "user.sign_in_failed", target, { email: user.email, clientIp });
+      if (lockedNow) await audit(tx, actor, "user.locked_out", target, { email: user.email, clientIp });
+    }
+  });
 }

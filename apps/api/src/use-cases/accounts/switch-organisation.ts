@@ -1,6 +1,7 @@
 import { forbidden, notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
+import { audit } from "../support/audit";
 import { openSession, type SessionResult } from "./support/session";
 
 /**
@@ -19,6 +20,16 @@ export async function switchOrganisation(
     include: { tenant: true, user: { select: { id: true, email: true } } },
   });
   if (!membership) throw notFound("Organisation");
-  await services.db.membership.update({ where: { id: membership.id }, data: { lastActiveAt: new Date() } });
+  await services.db.$transaction(async (tx) => {
+    await tx.membership.update({ where: { id: membership.id }, data: { lastActiveAt: new Date() } });
+    // In the organisation switched to: who came in, and from which one.
+    await audit(
+      tx,
+      { tenantId: membership.tenantId, userId: principal.userId },
+      "user.switched_organisation",
+      { type: "user", id: principal.userId },
+      { from: principal.tenantId },
+    );
+  });
   return openSession(services, membership.user, membership);
 }

@@ -7,6 +7,7 @@ import type { Principal } from "../../auth/principal";
 import { requirePrincipal } from "../../auth/require-scope";
 import { ArtifactTooLargeError, type StagedBlob } from "../../infra/artifact-store";
 import type { AppServices } from "../../services";
+import { audit } from "../support/audit";
 
 export type ArtifactKindName = "model" | "asset";
 
@@ -44,17 +45,27 @@ export async function uploadArtifact(services: AppServices, caller: Principal | 
     if (staged.sizeBytes === 0) throw badInput("The request body is empty; send the file as the raw body.");
     const inspection = cmd.kind === "model" ? await inspectModel(services, staged.path) : null;
     await staged.commit();
-    return await services.db.artifact.create({
-      data: {
-        id: newId("artifact"),
-        tenantId: principal.tenantId,
-        kind: cmd.kind === "model" ? "MODEL" : "ASSET",
-        sha256: staged.sha256,
-        sizeBytes: BigInt(staged.sizeBytes),
-        fileName: cmd.fileName ?? null,
-        contentType: cmd.contentType?.slice(0, 100) ?? null,
-        inspection: (inspection ?? undefined) as Prisma.InputJsonValue | undefined,
-      },
+    return await services.db.$transaction(async (tx) => {
+      const artifact = await tx.artifact.create({
+        data: {
+          id: newId("artifact"),
+          tenantId: principal.tenantId,
+          kind: cmd.kind === "model" ? "MODEL" : "ASSET",
+          sha256: staged.sha256,
+          sizeBytes: BigInt(staged.sizeBytes),
+          fileName: cmd.fileName ?? null,
+          contentType: cmd.contentType?.slice(0, 100) ?? null,
+          inspection: (inspection ?? undefined) as Prisma.InputJsonValue | undefined,
+        },
+      });
+      await audit(
+        tx,
+        principal,
+        "artifact.uploaded",
+        { type: "artifact", id: artifact.id },
+        { kind: artifact.kind, sha256: artifact.sha256, sizeBytes: staged.sizeBytes, fileName: artifact.fileName },
+      );
+      return artifact;
     });
   } finally {
     await staged.discard();

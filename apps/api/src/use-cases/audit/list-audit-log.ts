@@ -66,7 +66,7 @@ export async function listAuditLog(services: AppServices, caller: Principal | nu
         actor:
           (r.actorApiKeyId ? key.get(r.actorApiKeyId) : null) ??
           (r.actorUserId ? email.get(r.actorUserId) : null) ??
-          "system",
+          (r.action.startsWith("user.") ? "anonymous visitor" : "system"),
         targetType: r.targetType,
         targetId: r.targetId,
         requestId: r.requestId,

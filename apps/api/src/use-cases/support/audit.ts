@@ -6,6 +6,10 @@ import { currentRequestId } from "../../infra/request-context";
 export type AuditAction =
   | "tenant.created"
   | "user.signed_in"
+  | "user.sign_in_failed"
+  | "user.locked_out"
+  | "user.switched_organisation"
+  | "artifact.uploaded"
   | "api_key.created"
   | "api_key.revoked"
   | "model.published"
@@ -30,7 +34,8 @@ export type AuditAction =
 /** Writes an audit entry; always called with the transaction of the action it records. */
 export async function audit(
   tx: Prisma.TransactionClient,
-  actor: Principal | { tenantId: string; userId: string },
+  /** userId null: nobody signed in (a failed sign-in names its account in the target). */
+  actor: Principal | { tenantId: string; userId: string | null },
   action: AuditAction,
   target: { type: string; id: string },
   metadata?: Prisma.InputJsonValue,
