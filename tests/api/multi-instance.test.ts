@@ -321,7 +321,19 @@ describe("several API and inference instances behave as one", () => {
 
   it("happy: two period closes racing on different processes create each invoice once", async (ctx) => {
     if (!servicesUp) return ctx.skip();
-    const period = new Date().toISOString().slice(0, 7);
+    // The month still running cannot be closed: its calls are still being served.
+    const current = new Date().toISOString().slice(0, 7);
+    const refused = await runApiCli("billing-close", ["--period", current], sharedEnv());
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain("has not ended");
+    expect(Number((await query<{ n: string }>(`SELECT count(*) AS n FROM "Invoice"`))[0]?.n)).toBe(0);
+    // As if a month had passed: this file's subscriptions and calls move to last month, which is closed.
+    await query(`UPDATE "Subscription" SET "createdAt" = "createdAt" - interval '1 month',
+      "canceledAt" = "canceledAt" - interval '1 month'`);
+    await query(`UPDATE "UsageEvent" SET "createdAt" = "createdAt" - interval '1 month'`);
+    const now = new Date();
+    const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    const period = `${last.getUTCFullYear()}-${String(last.getUTCMonth() + 1).padStart(2, "0")}`;
     const runs = await Promise.all([0, 1].map(() => runApiCli("billing-close", ["--period", period], sharedEnv())));
     for (const run of runs) expect(run.code, run.out).toBe(0);
     const created = runs.map((r) => Number(/(\d+) invoice\(s\) created/.exec(r.out)?.[1]));

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `npm run bench`: figures as ratios against a baseline measured in the same run on the same
-// server, since these machines are shared and noisy. `--part foundation|callpath|inference|metering|portal`
+// server, since these machines are shared and noisy. `--part foundation|callpath|inference|metering|portal|decode`
 // runs one; BENCH_DATABASE_URL runs the product on PostgreSQL instead of the embedded PGlite.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runCallPath } from "./callpath.mjs";
+import { runDecode } from "./decode.mjs";
 import { runFoundation } from "./foundation.mjs";
 import { runInference } from "./inference.mjs";
 import { runMetering } from "./metering.mjs";
@@ -20,7 +21,8 @@ const settings = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
 };
 const partArg = process.argv.indexOf("--part");
-const parts = partArg > 0 ? [process.argv[partArg + 1]] : ["foundation", "callpath", "inference", "metering", "portal"];
+const parts =
+  partArg > 0 ? [process.argv[partArg + 1]] : ["foundation", "callpath", "inference", "metering", "portal", "decode"];
 
 const port = await freePort();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-bench-"));
@@ -59,6 +61,7 @@ try {
       productPid: server.pid,
     });
   }
+  if (parts.includes("decode")) results.decode = await runDecode({ url, settings });
   if (parts.includes("metering")) results.metering = await runMetering({ url, restart, settings });
   if (parts.includes("inference")) {
     results.inference = await runInference({

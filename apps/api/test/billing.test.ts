@@ -582,7 +582,10 @@ describe("invoices", () => {
       s: subB.subscribe.id,
     });
 
-    const first = await closePeriod(api.services, period);
+    // Not before the month has ended: its calls are still being served and counted.
+    await expect(closePeriod(api.services, period)).rejects.toThrow(/has not ended/);
+    expect(await api.db.prisma.invoice.count({ where: { tenantId: a.consumer.tenantId } })).toBe(0);
+    const first = await closePeriod(api.services, period, monthBounds(period).end);
     expect(first.invoices).toBeGreaterThanOrEqual(1);
     const invoices = await a.key.client.request<{
       invoices: {
@@ -641,7 +644,7 @@ describe("invoices", () => {
     });
 
     // Closing again creates nothing and pays nothing twice.
-    const second = await closePeriod(api.services, period);
+    const second = await closePeriod(api.services, period, monthBounds(period).end);
     expect(second.invoices).toBe(0);
     const again = await a.key.client.request<{ invoices: unknown[] }>(`{ invoices { id } }`);
     expect(again.invoices).toHaveLength(1);
@@ -725,7 +728,7 @@ describe("invoices", () => {
     await spread(subs.c2a, mid);
     await api.db.prisma.subscription.update({ where: { id: subs.c2a }, data: { status: "CANCELED", canceledAt: mid } });
 
-    const closed = await closePeriod(api.services, period);
+    const closed = await closePeriod(api.services, period, monthBounds(period).end);
     expect(closed.invoices).toBe(2);
     const events = await api.db.prisma.usageEvent.findMany({
       where: { subscriptionId: { in: Object.values(subs) }, outcome: "SUCCESS" },
@@ -773,6 +776,6 @@ describe("invoices", () => {
       expect(p.feeCents).toBe(Math.round(p.grossCents * 0.2));
     }
     // Closing again changes nothing.
-    expect((await closePeriod(api.services, period)).invoices).toBe(0);
+    expect((await closePeriod(api.services, period, monthBounds(period).end)).invoices).toBe(0);
   });
 });

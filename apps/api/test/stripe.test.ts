@@ -1,7 +1,7 @@
 import { microsToCentsDecimal } from "@modelmarket/domain";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closePeriod } from "../src/use-cases/billing/close-period";
+import { closePeriod, monthBounds } from "../src/use-cases/billing/close-period";
 import { syncStripe } from "../src/use-cases/billing/stripe/sync-stripe";
 import { FakeStripe } from "./fake-stripe";
 import {
@@ -285,7 +285,7 @@ describe("Stripe Connect payouts", () => {
     expect(fake.to("POST", "/v1/accounts")).toHaveLength(1);
 
     const period = new Date().toISOString().slice(0, 7);
-    await closePeriod(api.services, period);
+    await closePeriod(api.services, period, monthBounds(period).end);
     const owed = await api.db.prisma.payoutEntry.aggregate({
       where: { publisherTenantId: publisher.tenantId },
       _sum: { netCents: true },

@@ -40,9 +40,19 @@ type Line = {
  *
  * Idempotent and single-runner: one transaction under a PostgreSQL advisory lock, and a tenant
  * that already has the period's invoice is skipped (the unique key makes a second one impossible).
+ *
+ * Only a month that has ended can be closed: calls of an open month are still being served
+ * and counted, and an invoice made before its end would leave them out (or bill them twice).
+ * `asOf` is the moment of the close (tests pass the month's end, as if it had come).
  */
-export async function closePeriod(services: AppServices, period: string): Promise<ClosedPeriod> {
+export async function closePeriod(services: AppServices, period: string, asOf = new Date()): Promise<ClosedPeriod> {
   const { start, end } = monthBounds(period);
+  if (end.getTime() > asOf.getTime()) {
+    throw new Error(
+      `Period ${period} has not ended (it ends ${end.toISOString()}): its calls are still being served and counted. ` +
+        "Close it after it ends (a running API closes the previous month within BILLING_CLOSE_INTERVAL_MS).",
+    );
+  }
   const feePercent = services.env.PLATFORM_FEE_PERCENT;
   return services.db.$transaction(
     async (tx) => {
