@@ -559,6 +559,42 @@ describe("metering", () => {
 });
 
 describe("invoices", () => {
+  it("happy: after switching plans within the month (free → paid → free, then cancel), the estimate and the closed invoice agree to the cent", async () => {
+    const period = new Date().toISOString().slice(0, 7);
+    const model = await publishTinyModel(publisher, {
+      plans: [
+        { ...FREE_PLAN, name: "Free", includedUnits: 2 },
+        { ...FREE_PLAN, name: "Paid", monthlyFeeCents: 900, includedUnits: 1, unitPriceMicros: 12_345 },
+      ],
+    });
+    const [free, paid] = model.plans.map((p) => p.id);
+    const consumer = await signUpTenant(api, "Switcher");
+    const key = await apiKeyClient(api, consumer, ["inference", "billing:read", "billing:write"]);
+    let current: string | null = null;
+    const switchTo = async (planId: string | undefined) => {
+      if (current) await key.client.request(CANCEL, { id: current });
+      current = (await key.client.request<{ subscribe: Sub }>(SUBSCRIBE, { model: model.slug, planId })).subscribe.id;
+    };
+    await switchTo(free);
+    await call(key, model.slug);
+    await switchTo(paid);
+    for (let i = 0; i < 3; i++) await call(key, model.slug, ["hello", "world"]);
+    await switchTo(free);
+    await key.client.request(CANCEL, { id: current });
+    const UPCOMING = `{ upcomingInvoices { currency totalCents lines { description quantity amountCents } } }`;
+    type Upcoming = { upcomingInvoices: { currency: string; totalCents: number; lines: { amountCents: number }[] }[] };
+    const estimate = (await key.client.request<Upcoming>(UPCOMING)).upcomingInvoices;
+    expect(estimate).toHaveLength(1);
+    // The paid plan's fee is in it although that subscription is canceled: $9.00 plus overage.
+    expect(estimate[0]?.totalCents).toBeGreaterThan(900);
+    await closePeriod(api.services, period, monthBounds(period).end);
+    const { invoices } = await key.client.request<{
+      invoices: { totalCents: number; currency: string; lines: { amountCents: number }[] }[];
+    }>(`{ invoices { totalCents currency lines { amountCents } } }`);
+    expect(invoices.map((i) => [i.currency, i.totalCents])).toEqual(estimate.map((e) => [e.currency, e.totalCents]));
+    expect(invoices[0]?.lines.map((l) => l.amountCents)).toEqual(estimate[0]?.lines.map((l) => l.amountCents));
+  });
+
   it("happy: a month closes into invoices that reconcile to the unit, pay the publisher net of the fee, and closing twice changes nothing", async () => {
     const period = new Date().toISOString().slice(0, 7);
     const { start, end } = monthBounds(period);

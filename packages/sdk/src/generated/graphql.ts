@@ -123,6 +123,13 @@ export type InvoicesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type InvoicesQuery = { invoices: Array<{ id: string, periodStart: string, periodEnd: string, status: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }> };
 
+export type UpcomingInvoiceFieldsFragment = { periodStart: string, periodEnd: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> };
+
+export type UpcomingInvoicesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UpcomingInvoicesQuery = { upcomingInvoices: Array<{ periodStart: string, periodEnd: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }> };
+
 export type EarningsFieldsFragment = { grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> };
 
 export type SearchModelsQueryVariables = Exact<{
@@ -216,7 +223,7 @@ export type BillingPageQueryVariables = Exact<{
 }>;
 
 
-export type BillingPageQuery = { subscriptions: Array<{ id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string } }>, invoices: Array<{ id: string, periodStart: string, periodEnd: string, status: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }>, thisMonth: { grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> }, lastMonth: { grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> } };
+export type BillingPageQuery = { subscriptions: Array<{ id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string } }>, invoices: Array<{ id: string, periodStart: string, periodEnd: string, status: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }>, upcomingInvoices: Array<{ periodStart: string, periodEnd: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }>, thisMonth: { grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> }, lastMonth: { grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> } };
 
 export type AuditPageQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -361,6 +368,20 @@ export const InvoiceFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"InvoiceFields"}) as unknown as TypedDocumentString<InvoiceFieldsFragment, unknown>;
+export const UpcomingInvoiceFieldsFragmentDoc = new TypedDocumentString(`
+    fragment UpcomingInvoiceFields on UpcomingInvoice {
+  periodStart
+  periodEnd
+  currency
+  totalCents
+  lines {
+    description
+    model
+    quantity
+    amountCents
+  }
+}
+    `, {"fragmentName":"UpcomingInvoiceFields"}) as unknown as TypedDocumentString<UpcomingInvoiceFieldsFragment, unknown>;
 export const EarningsFieldsFragmentDoc = new TypedDocumentString(`
     fragment EarningsFields on EarningsReport {
   grossCents
@@ -588,6 +609,24 @@ export const InvoicesDocument = new TypedDocumentString(`
     amountCents
   }
 }`) as unknown as TypedDocumentString<InvoicesQuery, InvoicesQueryVariables>;
+export const UpcomingInvoicesDocument = new TypedDocumentString(`
+    query UpcomingInvoices {
+  upcomingInvoices {
+    ...UpcomingInvoiceFields
+  }
+}
+    fragment UpcomingInvoiceFields on UpcomingInvoice {
+  periodStart
+  periodEnd
+  currency
+  totalCents
+  lines {
+    description
+    model
+    quantity
+    amountCents
+  }
+}`) as unknown as TypedDocumentString<UpcomingInvoicesQuery, UpcomingInvoicesQueryVariables>;
 export const SearchModelsDocument = new TypedDocumentString(`
     query SearchModels($query: String, $task: ModelTask, $first: Int, $after: String) {
   models(query: $query, task: $task, first: $first, after: $after) {
@@ -763,6 +802,9 @@ export const BillingPageDocument = new TypedDocumentString(`
   invoices {
     ...InvoiceFields
   }
+  upcomingInvoices {
+    ...UpcomingInvoiceFields
+  }
   thisMonth: earnings(from: $f, to: $t) {
     ...EarningsFields
   }
@@ -775,6 +817,18 @@ export const BillingPageDocument = new TypedDocumentString(`
   periodStart
   periodEnd
   status
+  currency
+  totalCents
+  lines {
+    description
+    model
+    quantity
+    amountCents
+  }
+}
+fragment UpcomingInvoiceFields on UpcomingInvoice {
+  periodStart
+  periodEnd
   currency
   totalCents
   lines {

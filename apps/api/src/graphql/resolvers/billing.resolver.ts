@@ -5,9 +5,17 @@ import { listInvoices } from "../../use-cases/billing/list-invoices";
 import { receipt } from "../../use-cases/billing/receipt";
 import { setSpendCap } from "../../use-cases/billing/set-spend-cap";
 import { connectPayoutAccount } from "../../use-cases/billing/stripe/connect-payout-account";
+import { upcomingInvoices } from "../../use-cases/billing/upcoming-invoices";
 import { usageReport } from "../../use-cases/billing/usage-report";
 import { Access } from "../access";
-import { EarningsReport, Invoice, PayoutOnboarding, UsageReceipt, UsageReport } from "../types/billing.type";
+import {
+  EarningsReport,
+  Invoice,
+  PayoutOnboarding,
+  UpcomingInvoice,
+  UsageReceipt,
+  UsageReport,
+} from "../types/billing.type";
 import { DateTimeScalar } from "../types/scalars";
 import { ModelSubscription } from "../types/subscription.type";
 
@@ -27,6 +35,15 @@ export class BillingResolver {
   @Query(() => [Invoice], { description: "The caller's invoices, newest first (scope billing:read)." })
   invoices(@Ctx() ctx: GraphQLContext) {
     return listInvoices(ctx.services, ctx.principal);
+  }
+
+  @Access("billing:read")
+  @Query(() => [UpcomingInvoice], {
+    description:
+      "The current month so far, per currency, as its invoice will say (canceled and switched subscriptions pay their fee too) (scope billing:read).",
+  })
+  upcomingInvoices(@Ctx() ctx: GraphQLContext) {
+    return upcomingInvoices(ctx.services, ctx.principal);
   }
 
   @Access("billing:read")

@@ -38,6 +38,18 @@ export class Invoice {
   @Field(() => [InvoiceLine]) lines: InvoiceLine[];
 }
 
+@ObjectType({
+  description:
+    "What closing the current month would invoice if it ended now: computed exactly as the close computes the invoice.",
+})
+export class UpcomingInvoice {
+  @Field(() => DateTimeScalar) periodStart: Date;
+  @Field(() => DateTimeScalar) periodEnd: Date;
+  @Field() currency: string;
+  @Field(() => Int) totalCents: number;
+  @Field(() => [InvoiceLine]) lines: InvoiceLine[];
+}
+
 @ObjectType({ description: "The receipt of one billed call." })
 export class UsageReceipt {
   @Field(() => ID) requestId: string;

@@ -1,5 +1,6 @@
-import { microsToCents, newId, platformFeeCents } from "@modelmarket/domain";
+import { newId, platformFeeCents } from "@modelmarket/domain";
 import type { AppServices } from "../../services";
+import { draftInvoices } from "./support/draft-invoices";
 
 export interface ClosedPeriod {
   period: string;
@@ -20,15 +21,6 @@ export function previousMonth(now: Date): string {
   const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
 }
-
-type Line = {
-  description: string;
-  modelId: string;
-  subscriptionId: string;
-  quantity: number;
-  amountCents: number;
-  publisherTenantId: string;
-};
 
 /**
  * Closes a calendar month: one invoice per consumer tenant and currency, with a line per
@@ -57,61 +49,7 @@ export async function closePeriod(services: AppServices, period: string, asOf = 
   return services.db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(74651)`;
-      const subscriptions = await tx.subscription.findMany({
-        where: { createdAt: { lt: end }, OR: [{ canceledAt: null }, { canceledAt: { gte: start } }] },
-        include: { plan: true, model: { select: { id: true, slug: true, publisherTenantId: true } } },
-      });
-      const usage = await tx.usageEvent.groupBy({
-        by: ["subscriptionId"],
-        where: { outcome: "SUCCESS", createdAt: { gte: start, lt: end } },
-        _sum: { units: true, billedUnits: true, amountMicros: true },
-      });
-      const usageBySubscription = new Map(usage.map((u) => [u.subscriptionId, u._sum]));
-      // Events of subscriptions not live this month (cannot happen, but never drop units).
-      const missing = usage.filter((u) => !subscriptions.some((s) => s.id === u.subscriptionId));
-      if (missing.length) {
-        subscriptions.push(
-          ...(await tx.subscription.findMany({
-            where: { id: { in: missing.map((m) => m.subscriptionId) } },
-            include: { plan: true, model: { select: { id: true, slug: true, publisherTenantId: true } } },
-          })),
-        );
-      }
-
-      const invoices = new Map<string, { tenantId: string; currency: string; lines: Line[] }>();
-      for (const s of subscriptions) {
-        const key = `${s.tenantId}:${s.plan.currency}`;
-        const invoice = invoices.get(key) ?? { tenantId: s.tenantId, currency: s.plan.currency, lines: [] };
-        invoices.set(key, invoice);
-        const base = { modelId: s.model.id, subscriptionId: s.id, publisherTenantId: s.model.publisherTenantId };
-        if (s.createdAt < end && (s.canceledAt === null || s.canceledAt >= start)) {
-          invoice.lines.push({
-            ...base,
-            description: `${s.model.slug} — ${s.plan.name} plan, monthly fee`,
-            quantity: 1,
-            amountCents: s.plan.monthlyFeeCents,
-          });
-        }
-        const used = usageBySubscription.get(s.id);
-        const units = used?.units ?? 0;
-        const billed = used?.billedUnits ?? 0;
-        if (units - billed > 0) {
-          invoice.lines.push({
-            ...base,
-            description: `${s.model.slug} — included units`,
-            quantity: units - billed,
-            amountCents: 0,
-          });
-        }
-        if (billed > 0) {
-          invoice.lines.push({
-            ...base,
-            description: `${s.model.slug} — units beyond the plan at ${s.plan.unitPriceMicros} micros each`,
-            quantity: billed,
-            amountCents: microsToCents(used?.amountMicros ?? 0n),
-          });
-        }
-      }
+      const invoices = await draftInvoices(tx, { start, end });
 
       let created = 0;
       let alreadyClosed = 0;

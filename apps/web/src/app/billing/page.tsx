@@ -27,29 +27,41 @@ export default async function BillingPage() {
     pf: previousStart.toISOString(),
   });
   if (!result.data) return <LoadError what="billing" errors={result.errors} />;
-  const { subscriptions, invoices, thisMonth, lastMonth } = result.data;
+  const { subscriptions, invoices, upcomingInvoices, thisMonth, lastMonth } = result.data;
   const live = subscriptions.filter((s) => s.status !== "CANCELED");
-  const byCurrency = new Map<string, number>();
-  for (const s of live) {
-    byCurrency.set(s.estimate.currency, (byCurrency.get(s.estimate.currency) ?? 0) + s.estimate.totalCents);
-  }
   return (
     <>
       <h1>Billing</h1>
       <section aria-labelledby="estimate-title">
         <h2 id="estimate-title">Current period estimate</h2>
+        {upcomingInvoices.length ? (
+          // The API computes this exactly as the month's invoice will be computed.
+          <>
+            <p data-testid="estimate-total">
+              <strong>{upcomingInvoices.map((u) => money(u.totalCents, u.currency)).join(" + ")}</strong>{" "}
+              <span className="muted">
+                so far this month, as its invoice will say (every plan held this month pays its monthly fee, also one
+                canceled or switched since).
+              </span>
+            </p>
+            <details>
+              <summary>What makes it up</summary>
+              {upcomingInvoices.map((u) => (
+                <DataTable
+                  key={u.currency}
+                  columns={["Line", "Quantity", "Amount"]}
+                  rows={u.lines.map((l) => [l.description, count(l.quantity), money(l.amountCents, u.currency)])}
+                />
+              ))}
+            </details>
+          </>
+        ) : null}
         {live.length === 0 ? (
           <p className="muted">
             No active subscription. <Link href="/">Find a model</Link> to subscribe.
           </p>
         ) : (
           <>
-            <p data-testid="estimate-total">
-              <strong>{[...byCurrency.entries()].map(([c, cents]) => money(cents, c)).join(" + ")}</strong>{" "}
-              <span className="muted">
-                so far this period (fees plus overage; subscriptions canceled this month still pay their fee).
-              </span>
-            </p>
             <DataTable
               columns={["Model", "Plan", "Units used / included", "Estimate", "Spend cap", "Period ends"]}
               rowTestId={(i) => `subscription-${live[i]?.model.slug}`}
