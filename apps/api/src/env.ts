@@ -89,6 +89,8 @@ const schema = z
     INFERENCE_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),
     REDIS_URL: z.string().url().optional(),
     INFERENCE_RATE_LIMITS: z.enum(["on", "off"]).default("on"),
+    /** Calls per minute an organisation may make to its own models without a subscription (not billed). */
+    OWN_MODEL_CALLS_PER_MINUTE: z.coerce.number().int().positive().default(60),
     /** previewVersion calls per organisation per minute (it runs examples and decodes unbilled). */
     PREVIEW_MAX_PER_MINUTE: z.coerce.number().int().positive().default(30),
     /** off: inference is neither metered nor billed — only to measure metering's cost. */

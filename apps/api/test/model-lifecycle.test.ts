@@ -237,6 +237,13 @@ describe("model lifecycle", () => {
     const draft = await publishTinyModel(publisher, { visibility: "PRIVATE", description: "A draft" });
     const stranger = await signUpTenant(api, "Stranger");
     expect(errorCode((await stranger.client.raw(MODEL, { s: draft.slug })).body)).toBe("NOT_FOUND");
+    // The publisher calls its own draft without subscribing (own use): served, neither metered nor billed.
+    const tries = await publisher.client.raw(CLASSIFY, { m: draft.slug });
+    expect((tries.body as Body).errors).toBeUndefined();
+    const events = await api.db.prisma.usageEvent.count({ where: { tenantId: publisher.tenantId } });
+    expect(events).toBe(0);
+    expect(await api.db.prisma.subscription.count({ where: { tenantId: publisher.tenantId } })).toBe(0);
+    expect(errorCode((await stranger.client.raw(CLASSIFY, { m: draft.slug })).body)).toBe("NOT_FOUND");
     const { body } = await publisher.client.raw(
       `mutation($m: String!, $i: UpdateModelInput!) { updateModel(model: $m, input: $i) { visibility description tags card { license } } }`,
       {

@@ -138,14 +138,17 @@ test("happy: the detection playground draws boxes over the uploaded photo, and t
   expect(problems).toEqual([]);
 });
 
-test("happy: the handwriting playground takes a drawing: white strokes on black, used like an upload", async ({
+test("happy: the handwriting playground takes the drawing on screen: white strokes on black, Run uses it", async ({
   page,
 }) => {
   const problems = watchConsole(page);
   await signUpInPortal(page, "Sketcher");
   await page.goto("/models/modelmarket/math-symbols");
   const pad = page.getByRole("img", { name: /Drawing area/ });
-  await expect(page.getByRole("button", { name: "Use this drawing" })).toBeDisabled();
+  // An empty Run asks for an image and subscribes to nothing.
+  await page.getByRole("button", { name: "Run" }).click();
+  await expect(page.getByText("Choose an image first.")).toBeVisible();
+  await expect(page.getByText(/Your first try subscribes you/)).toBeVisible();
   const box = await pad.boundingBox();
   if (!box) throw new Error("no drawing area");
   // A × across the middle of the pad, in two strokes.
@@ -161,7 +164,7 @@ test("happy: the handwriting playground takes a drawing: white strokes on black,
     }
     await page.mouse.up();
   }
-  await page.getByRole("button", { name: "Use this drawing" }).click();
+  // No extra step: the finished strokes are the image.
   await expect(page.getByRole("img", { name: /Your image, 280×280 pixels/ })).toBeVisible();
   await page.getByRole("button", { name: "Run" }).click();
   await expect(page.getByText("× times").first()).toBeVisible();

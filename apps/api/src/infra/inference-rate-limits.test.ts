@@ -29,6 +29,17 @@ describe("plan rate limits", () => {
     });
   });
 
+  it("error: own use (a publisher's calls to its own model without a subscription) has its own per-minute limit, said so", async () => {
+    const limits = new InferenceRateLimits(true, null);
+    for (let i = 0; i < 3; i++) await limits.consumeOwnUse("tnt_own", 3);
+    await expect(limits.consumeOwnUse("tnt_own", 3)).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+      message: expect.stringContaining("OWN_MODEL_CALLS_PER_MINUTE"),
+    });
+    // Another organisation's budget is its own.
+    await limits.consumeOwnUse("tnt_other", 3);
+  });
+
   it("happy: with Redis, two API instances share one budget per subscription", async (ctx) => {
     if (!redis) return ctx.skip();
     const key = `sub_shared_${Date.now()}`;

@@ -26,6 +26,15 @@ export class InferenceRateLimits {
     await this.take(`preview:${tenantId}`, perMinute, `At most ${perMinute} previews per minute; retry later.`);
   }
 
+  /** A publisher calling its own model without a subscription (own use): not billed, so limited. */
+  async consumeOwnUse(tenantId: string, perMinute: number): Promise<void> {
+    await this.take(
+      `own:${tenantId}`,
+      perMinute,
+      `Calls to your own models without a subscription are limited to ${perMinute} per minute (OWN_MODEL_CALLS_PER_MINUTE); subscribe to one of its plans for more.`,
+    );
+  }
+
   private async take(key: string, perMinute: number, refusal: string): Promise<void> {
     // INFERENCE_RATE_LIMITS=off: for load tests that measure the tier, never in production.
     if (!this.enabled) return;

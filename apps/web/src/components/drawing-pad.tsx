@@ -5,9 +5,10 @@ import { useEffect, useRef, useState } from "react";
  * A square canvas to draw on with a mouse, a pen or a finger (pointer events), for image
  * models that read handwriting. Models of the shipped convention read white strokes on black,
  * which is the default; the ink can be switched for models trained the other way round.
- * "Use this drawing" hands a PNG of the canvas to the playground like an uploaded file.
+ * Every finished stroke hands a PNG of the canvas to the playground like an uploaded file, so
+ * Run uses what is on screen; Clear takes it back (null).
  */
-export function DrawingPad({ onDrawing, size = 280 }: { onDrawing: (file: File) => void; size?: number }) {
+export function DrawingPad({ onDrawing, size = 280 }: { onDrawing: (file: File | null) => void; size?: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const drawing = useRef(false);
   const [inverted, setInverted] = useState(false);
@@ -35,6 +36,13 @@ export function DrawingPad({ onDrawing, size = 280 }: { onDrawing: (file: File) 
     c.fillStyle = paper;
     c.fillRect(0, 0, size, size);
     setEmpty(true);
+    onDrawing(null);
+  }
+
+  function handOver() {
+    canvas.current?.toBlob((blob) => {
+      if (blob) onDrawing(new File([blob], "drawing.png", { type: "image/png" }));
+    }, "image/png");
   }
 
   function point(event: React.PointerEvent<HTMLCanvasElement>) {
@@ -74,9 +82,11 @@ export function DrawingPad({ onDrawing, size = 280 }: { onDrawing: (file: File) 
           c?.stroke();
         }}
         onPointerUp={() => {
+          if (drawing.current) handOver();
           drawing.current = false;
         }}
         onPointerLeave={() => {
+          if (drawing.current) handOver();
           drawing.current = false;
         }}
       />
@@ -88,18 +98,7 @@ export function DrawingPad({ onDrawing, size = 280 }: { onDrawing: (file: File) 
           <input type="checkbox" checked={inverted} onChange={(e) => setInverted(e.target.checked)} />
           <span>Black ink on white (for models trained that way)</span>
         </label>
-        <button
-          type="button"
-          className="small"
-          disabled={empty}
-          onClick={() =>
-            canvas.current?.toBlob((blob) => {
-              if (blob) onDrawing(new File([blob], "drawing.png", { type: "image/png" }));
-            }, "image/png")
-          }
-        >
-          Use this drawing
-        </button>
+        <span className="muted">{empty ? "Draw a symbol: Run uses the drawing." : "Run uses this drawing."}</span>
       </div>
     </div>
   );

@@ -12,8 +12,12 @@ export interface CallableVersion {
   principal: Principal;
   model: { id: string; slug: string };
   version: { id: string; sha256: string };
-  subscription: { id: string; currentPeriodEnd: Date; plan: { rateLimitPerMinute: number } };
+  /** null: the publisher's own model, called by its organisation without a subscription (own use). */
+  subscription: { id: string; currentPeriodEnd: Date; plan: { rateLimitPerMinute: number } } | null;
 }
+
+/** A call billed to a subscription. */
+type SubscribedCall = CallableVersion & { subscription: NonNullable<CallableVersion["subscription"]> };
 
 /**
  * THE seam between inference and billing: every inference operation runs its model call
@@ -29,6 +33,10 @@ export interface CallableVersion {
  *    cap (QUOTA_EXCEEDED when neither overage nor the cap allows them), run, and write one
  *    usage event, committed (group commit) before answering;
  * 5. a failed run is never billed: its reservation goes back and an error is counted.
+ *
+ * A publisher's own model called by its own organisation without a subscription (own use:
+ * trying a private draft, checking a new version) is neither metered nor billed, within
+ * OWN_MODEL_CALLS_PER_MINUTE.
  */
 export async function billedCall<T>(
   services: AppServices,
@@ -44,7 +52,26 @@ export async function billedCall<T>(
     throw badInput("One inference call per request: the request id is the call's receipt. Send the others separately.");
   }
   scope.billed = true;
-  if (services.env.METERING === "off") return run().catch((error) => Promise.reject(naming(callable, error)));
+  if (services.env.METERING === "off" || callable.subscription === null) {
+    if (callable.subscription === null) {
+      await services.inferenceRateLimits.consumeOwnUse(
+        callable.principal.tenantId,
+        services.env.OWN_MODEL_CALLS_PER_MINUTE,
+      );
+    }
+    return run().catch((error) => Promise.reject(naming(callable, error)));
+  }
+  return subscribedCall(services, callable as SubscribedCall, scope, units, run, fingerprint);
+}
+
+async function subscribedCall<T>(
+  services: AppServices,
+  callable: SubscribedCall,
+  scope: NonNullable<ReturnType<typeof requestScope.getStore>>,
+  units: number,
+  run: () => Promise<T>,
+  fingerprint: unknown,
+): Promise<T> {
   const { principal, subscription, version } = callable;
   await services.inferenceRateLimits.consume(subscription.id, subscription.plan.rateLimitPerMinute);
 
@@ -100,7 +127,7 @@ export async function billedCall<T>(
   return recordServed(services, callable, scope.requestId, { reservation, started, units, key, requestHash, result });
 }
 
-async function reserveOrForget(services: AppServices, callable: CallableVersion, units: number) {
+async function reserveOrForget(services: AppServices, callable: SubscribedCall, units: number) {
   const { principal, subscription } = callable;
   try {
     const reservation = await reserveUnits(services, subscription, units);
@@ -123,7 +150,7 @@ async function reserveOrForget(services: AppServices, callable: CallableVersion,
  */
 async function runOrCountError<T>(
   services: AppServices,
-  callable: CallableVersion,
+  callable: SubscribedCall,
   requestId: string,
   started: number,
   run: () => Promise<T>,
@@ -165,7 +192,7 @@ function naming(callable: CallableVersion, error: unknown): unknown {
 /** The usage event of a call served after its reservation, committed before it answers. */
 async function recordServed<T>(
   services: AppServices,
-  callable: CallableVersion,
+  callable: SubscribedCall,
   requestId: string,
   call: {
     reservation: Reservation;
@@ -208,7 +235,7 @@ async function replayConcurrent<T>(
   throw new Error("usage event neither inserted nor found");
 }
 
-function baseRow(callable: CallableVersion, started: number) {
+function baseRow(callable: SubscribedCall, started: number) {
   return {
     tenantId: callable.principal.tenantId,
     apiKeyId: callable.principal.kind === "apiKey" ? callable.principal.apiKeyId : null,

@@ -11,7 +11,7 @@ import { MODEL_INCLUDE, type ModelView, toModelView } from "../../catalog/suppor
 /**
  * What every inference operation checks first: the key may call models, the model exists
  * for the caller and has the operation's task, the version exists, and the caller's tenant
- * holds an active subscription to the model.
+ * holds an active subscription to the model (or publishes it: own use, `subscription` null).
  */
 export async function resolveCallableVersion(
   services: AppServices,
@@ -81,6 +81,11 @@ export async function resolveCallableVersion(
     );
   }
   if (!subscription) {
+    // A publisher tries its own models (a private draft, a new version) without subscribing:
+    // own use, neither metered nor billed, within OWN_MODEL_CALLS_PER_MINUTE (billed-call.ts).
+    if (model.publisherTenantId === principal.tenantId) {
+      return { principal, model, version: chosen, subscription: null, weight: 1 };
+    }
     throw forbidden(`No active subscription to "${model.slug}": subscribe to one of its plans first.`);
   }
   // Paying subscribers get twice a free caller's share of the tier under contention.

@@ -170,6 +170,7 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
             subscription={subscription}
             userIds={mine?.model?.playgroundUserIds ?? []}
             freePlan={model.plans.find((p) => p.monthlyFeeCents === 0 && p.unitPriceMicros === 0) ?? null}
+            ownModel={ownModel}
           />
         </div>
         <div>

@@ -39,6 +39,7 @@ export function Playground({
   subscription,
   freePlan,
   userIds,
+  ownModel = false,
 }: {
   slug: string;
   /** The task's playground kind, from the API's task registry (`tasks { playground }`). */
@@ -52,6 +53,8 @@ export function Playground({
   freePlan: ModelPlan | null;
   /** Recommenders: users the model knows (shown once the caller subscribes). */
   userIds: string[];
+  /** The signed-in organisation publishes this model: it calls it without a subscription (own use). */
+  ownModel?: boolean;
 }) {
   const router = useRouter();
   const [version, setVersion] = useState("");
@@ -79,12 +82,12 @@ export function Playground({
       </p>
     );
   }
-  if (!subscription && !freePlan) {
+  if (!subscription && !freePlan && !ownModel) {
     return <p className="card">This model has no free plan: subscribe to a plan to try it.</p>;
   }
 
   async function ensureSubscription(): Promise<boolean> {
-    if (subscription || !freePlan) return true;
+    if (subscription || !freePlan || ownModel) return true;
     const result = await clientGql(SubscribeDocument, { model: slug, planId: freePlan.id });
     if (result.errors) {
       setError(result.errors[0]?.message ?? "Could not subscribe to the free plan.");
@@ -93,7 +96,23 @@ export function Playground({
     return true;
   }
 
+  /** What is missing before a call can be made: nothing is subscribed or billed for an empty Run. */
+  function missingInput(preset?: { text?: string; image?: string }): string | null {
+    if (preset?.text || preset?.image) return null;
+    if (kind === "text-labels" && !text.trim()) return "Type a text first.";
+    if (kind === "text-similarity" && (!text.trim() || !text2.trim())) return "Type both texts first.";
+    if ((kind === "image-labels" || kind === "image-boxes") && !image && !fileInput.current?.files?.[0]) {
+      return "Choose an image first.";
+    }
+    return null;
+  }
+
   async function run(preset?: { text?: string; image?: string }) {
+    const missing = missingInput(preset);
+    if (missing) {
+      setError(missing);
+      return;
+    }
     setBusy(true);
     setError(null);
     setOutput(null);
@@ -270,8 +289,8 @@ export function Playground({
       ) : null}
       {kind === "image-labels" ? (
         <fieldset className="stack" style={{ border: "none", padding: 0, margin: 0 }}>
-          <legend style={{ fontWeight: 500 }}>Draw, then use the drawing</legend>
-          <DrawingPad onDrawing={(file) => void pickImage(file)} />
+          <legend style={{ fontWeight: 500 }}>Draw</legend>
+          <DrawingPad onDrawing={(file) => (file ? void pickImage(file) : setImage(null))} />
         </fieldset>
       ) : null}
       {kind === "image-labels" || kind === "image-boxes" ? (
@@ -351,7 +370,9 @@ export function Playground({
       <p className="muted" style={{ margin: 0 }}>
         {subscription
           ? `Each input is one unit of your ${subscription.plan.name} plan (${count(subscription.usedUnits)} of ${count(subscription.plan.includedUnits)} used this period).`
-          : `Your first try subscribes you to the free plan (${count(freePlan?.includedUnits ?? 0)} units a month).`}
+          : ownModel
+            ? "Your organisation publishes this model: your calls are own use, neither metered nor billed (up to 60 a minute)."
+            : `Your first try subscribes you to the free plan (${count(freePlan?.includedUnits ?? 0)} units a month).`}
       </p>
       <button type="submit" disabled={busy}>
         {busy ? "Running…" : "Run"}
