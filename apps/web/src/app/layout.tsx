@@ -43,7 +43,12 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             <Link href="/" className="brand">
               Modelmarket
             </Link>
-            <ul>
+            {/* Phones: the links fold into a menu (a checkbox toggles it; no script needed). */}
+            <input type="checkbox" id="nav-toggle" className="nav-toggle" aria-label="Show the menu" />
+            <label htmlFor="nav-toggle" className="nav-toggle-label button secondary small">
+              Menu
+            </label>
+            <ul className="nav-links">
               <li>
                 <Link href="/">Catalog</Link>
               </li>
@@ -55,6 +60,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                     </li>
                   ))}
                   <li className="nav-user" title={`Signed in as ${session.user.email ?? ""}`}>
+                    <span className="nav-email" data-testid="signed-in-as">
+                      {session.user.email}
+                    </span>
                     {me ? (
                       <OrganisationSwitcher
                         session={session}

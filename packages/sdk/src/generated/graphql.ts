@@ -130,7 +130,7 @@ export type UpcomingInvoicesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type UpcomingInvoicesQuery = { upcomingInvoices: Array<{ periodStart: string, periodEnd: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }> };
 
-export type EarningsFieldsFragment = { grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> };
+export type EarningsFieldsFragment = { payoutsAvailable: boolean, grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> };
 
 export type SearchModelsQueryVariables = Exact<{
   query?: string | null | undefined;
@@ -223,7 +223,7 @@ export type BillingPageQueryVariables = Exact<{
 }>;
 
 
-export type BillingPageQuery = { subscriptions: Array<{ id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string } }>, invoices: Array<{ id: string, periodStart: string, periodEnd: string, status: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }>, upcomingInvoices: Array<{ periodStart: string, periodEnd: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }>, thisMonth: { grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> }, lastMonth: { grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> } };
+export type BillingPageQuery = { subscriptions: Array<{ id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string } }>, invoices: Array<{ id: string, periodStart: string, periodEnd: string, status: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }>, upcomingInvoices: Array<{ periodStart: string, periodEnd: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }>, thisMonth: { payoutsAvailable: boolean, grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> }, lastMonth: { payoutsAvailable: boolean, grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> } };
 
 export type AuditPageQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -384,6 +384,7 @@ export const UpcomingInvoiceFieldsFragmentDoc = new TypedDocumentString(`
     `, {"fragmentName":"UpcomingInvoiceFields"}) as unknown as TypedDocumentString<UpcomingInvoiceFieldsFragment, unknown>;
 export const EarningsFieldsFragmentDoc = new TypedDocumentString(`
     fragment EarningsFields on EarningsReport {
+  payoutsAvailable
   grossCents
   netCents
   models {
@@ -839,6 +840,7 @@ fragment UpcomingInvoiceFields on UpcomingInvoice {
   }
 }
 fragment EarningsFields on EarningsReport {
+  payoutsAvailable
   grossCents
   netCents
   models {

@@ -77,6 +77,11 @@ export class EarningsReport {
   @Field(() => Int) grossCents: number;
   @Field(() => Int) netCents: number;
   @Field(() => [ModelEarnings]) models: ModelEarnings[];
+  @Field({
+    description:
+      "Whether earnings can be paid out to a Stripe account here (false when the platform runs without Stripe: they stay in the ledger).",
+  })
+  payoutsAvailable: boolean;
 }
 
 @ObjectType({ description: "Where a publisher finishes (or resumes) Stripe Connect onboarding to receive payouts." })

@@ -54,5 +54,6 @@ export async function earnings(services: AppServices, caller: Principal | null, 
     grossCents: list.reduce((s, m) => s + m.grossCents, 0),
     netCents: list.reduce((s, m) => s + m.netCents, 0),
     models: list,
+    payoutsAvailable: services.stripe !== null,
   };
 }

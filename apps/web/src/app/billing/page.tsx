@@ -128,7 +128,14 @@ export default async function BillingPage() {
         <p className="muted">
           Each closed month, your models' invoiced amounts minus the platform fee are paid out to your Stripe account.
         </p>
-        <PayoutButton />
+        {thisMonth.payoutsAvailable ? (
+          <PayoutButton />
+        ) : (
+          <p className="muted" data-testid="payouts-unavailable">
+            Payouts to a bank account are not set up on this platform (no Stripe): your earnings are kept in the ledger
+            below.
+          </p>
+        )}
         {[
           ["This month (closed periods only are paid out)", thisMonth],
           ["Last month", lastMonth],

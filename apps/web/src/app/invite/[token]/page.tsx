@@ -1,6 +1,7 @@
 import { InvitationPreviewDocument, type InvitationStatus } from "@modelmarket/sdk";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { gql } from "@/lib/api";
 import { authOptions } from "@/lib/auth-options";
@@ -24,14 +25,14 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
     getServerSession(authOptions),
   ]);
   const invitation = result.data?.invitation;
+  // An unknown link is a 404 (./not-found.tsx says what to do), not a page that looks fine.
+  if (!invitation && result.errors?.[0]?.extensions?.code === "NOT_FOUND") notFound();
   if (!invitation) {
     return (
       <section className="stack" style={{ maxWidth: 520, margin: "2rem auto" }}>
         <h1>Invitation</h1>
         <p className="error-box" role="status">
-          {result.errors?.[0]?.extensions?.code === "NOT_FOUND"
-            ? "This invitation link is not valid: check that it was copied whole."
-            : `Could not load the invitation: ${result.errors?.[0]?.message}`}
+          Could not load the invitation: {result.errors?.[0]?.message}
         </p>
       </section>
     );

@@ -36,7 +36,7 @@ const MODEL = `query Model($slug: String!) {
 }`;
 // Not cached by the API (it names `subscriptions`), so it reflects a subscription made a moment ago.
 const MINE = `query Mine($slug: String!) {
-  subscriptions { id status usedUnits model { slug } plan { id name includedUnits } }
+  subscriptions { id status usedUnits model { slug } plan { id name includedUnits monthlyFeeCents currency } }
   model(slug: $slug) { playgroundUserIds }
 }`;
 
@@ -97,7 +97,7 @@ export interface MySubscription {
   status: string;
   usedUnits: number;
   model: { slug: string };
-  plan: { id: string; name: string; includedUnits: number };
+  plan: { id: string; name: string; includedUnits: number; monthlyFeeCents: number; currency: string };
 }
 
 type Params = { publisher: string; name: string };

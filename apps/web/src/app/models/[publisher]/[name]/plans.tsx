@@ -21,8 +21,17 @@ export function Plans({
   const router = useRouter();
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  // A paid plan is confirmed with its price first: one click never charges a fee.
-  const [confirming, setConfirming] = useState<ModelPlan | null>(null);
+  // A paid plan, a switch and a cancellation are confirmed first, saying what they cost and
+  // end: one click never charges a fee or stops an integration.
+  const [confirming, setConfirming] = useState<ModelPlan | "cancel" | null>(null);
+  // What ending the current plan means for this month's invoice (no proration: docs, README).
+  const ending = subscription
+    ? `your ${subscription.plan.name} plan ends now${
+        subscription.plan.monthlyFeeCents > 0
+          ? ` (its ${money(subscription.plan.monthlyFeeCents, subscription.plan.currency)} fee for this month stays on this month's invoice)`
+          : ""
+      }`
+    : "";
 
   async function choose(plan: ModelPlan) {
     setConfirming(null);
@@ -46,6 +55,7 @@ export function Plans({
 
   async function cancel() {
     if (!subscription) return;
+    setConfirming(null);
     setBusy("cancel");
     const result = await clientGql(CancelSubscriptionDocument, { id: subscription.id });
     setBusy(null);
@@ -89,25 +99,49 @@ export function Plans({
               >
                 Sign in to subscribe
               </Link>
+            ) : current && confirming === "cancel" ? (
+              <fieldset className="stack" style={{ border: "none", padding: 0, margin: 0 }}>
+                <legend className="visually-hidden">Confirm cancelling {plan.name}</legend>
+                <p style={{ margin: 0 }}>
+                  Calls to this model stop at once: {ending}. Programs using it get FORBIDDEN until you subscribe again.
+                </p>
+                <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>
+                  <button type="button" className="danger small" onClick={cancel} disabled={busy !== null}>
+                    {busy === "cancel" ? "Canceling…" : "Confirm: cancel"}
+                  </button>
+                  <button type="button" className="secondary small" onClick={() => setConfirming(null)}>
+                    Keep it
+                  </button>
+                </div>
+              </fieldset>
             ) : current ? (
-              <button type="button" className="secondary small" onClick={cancel} disabled={busy !== null}>
-                {busy === "cancel" ? "Canceling…" : "Cancel subscription"}
+              <button
+                type="button"
+                className="secondary small"
+                onClick={() => setConfirming("cancel")}
+                disabled={busy !== null}
+              >
+                Cancel subscription
               </button>
-            ) : confirming?.id === plan.id ? (
+            ) : confirming !== "cancel" && confirming?.id === plan.id ? (
               <fieldset className="stack" style={{ border: "none", padding: 0, margin: 0 }}>
                 <legend className="visually-hidden">Confirm {plan.name}</legend>
                 <p style={{ margin: 0 }}>
-                  {money(plan.monthlyFeeCents, plan.currency)} is charged for this month and each month after
+                  {plan.monthlyFeeCents > 0
+                    ? `${money(plan.monthlyFeeCents, plan.currency)} is charged for this month and each month after`
+                    : `${plan.name} has no monthly fee; its ${count(plan.includedUnits)} units a month include what you already used this month`}
                   {plan.unitPriceMicros > 0
                     ? `, plus ${pricePer1k(plan.unitPriceMicros, plan.currency)} beyond the included units`
                     : ""}
-                  {subscription ? `; your ${subscription.plan.name} plan ends now` : ""}.
+                  {subscription ? `; ${ending}` : ""}.
                 </p>
                 <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>
                   <button type="button" className="small" onClick={() => choose(plan)} disabled={busy !== null}>
                     {busy === plan.id
                       ? "Subscribing…"
-                      : `Confirm: ${money(plan.monthlyFeeCents, plan.currency)} / month`}
+                      : plan.monthlyFeeCents > 0
+                        ? `Confirm: ${money(plan.monthlyFeeCents, plan.currency)} / month`
+                        : `Confirm: switch to ${plan.name}`}
                   </button>
                   <button type="button" className="secondary small" onClick={() => setConfirming(null)}>
                     Not now
@@ -118,7 +152,7 @@ export function Plans({
               <button
                 type="button"
                 className="small"
-                onClick={() => (plan.monthlyFeeCents > 0 ? setConfirming(plan) : choose(plan))}
+                onClick={() => (plan.monthlyFeeCents > 0 || subscription ? setConfirming(plan) : choose(plan))}
                 disabled={busy !== null}
               >
                 {busy === plan.id
