@@ -1,6 +1,6 @@
 # Modelmarket inference tier for GPU pools: CUDA 12 + cuDNN 9 runtime, onnxruntime-node with its
 # CUDA execution provider (downloaded by onnxruntime-node's install script at image build; the
-# repository's .npmrc skips it everywhere else). Not built by the tests: these machines have no
+# root package.json's allowScripts denies that script everywhere else). Not built by the tests: these machines have no
 # GPU and no registry but npm's. Same entry point, user and health check as the CPU image.
 #   docker build -f infra/docker/inference-gpu.Dockerfile -t modelmarket/inference-gpu .
 # Run with the NVIDIA container runtime (the device plugin on Kubernetes) and
@@ -8,9 +8,9 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY . .
-# ONNXRUNTIME_NODE_INSTALL overrides .npmrc's onnxruntime-node-install=skip for this build only.
+# allowScripts denies onnxruntime-node's install script; this build runs it by hand, for CUDA 12.
 RUN npm ci --no-audit --no-fund \
- && ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node \
+ && ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js \
  && test -f node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so \
  && npx tsc -b && npm prune --omit=dev
 
