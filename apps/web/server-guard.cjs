@@ -37,15 +37,23 @@ function refusedAuthBody(req, res) {
   const status =
     declared === undefined ? (req.headers["transfer-encoding"] ? 411 : 0) : Number(declared) > authBodyLimit ? 413 : 0;
   if (!status) return false;
-  res.writeHead(status, { "content-type": "application/json", connection: "close" });
+  res.writeHead(status, { "content-type": "application/json" });
   res.end(
     JSON.stringify({
       error: status === 413 ? `The body is larger than ${authBodyLimit} bytes.` : "A Content-Length is required here.",
     }),
   );
-  req.resume();
+  // The answer is sent; the rest of the body is read and dropped (never kept), so the client
+  // reads the answer instead of a reset, up to DRAIN_BYTES, past which the connection is cut.
+  let drained = 0;
+  req.on("data", (chunk) => {
+    drained += chunk.length;
+    if (drained > DRAIN_BYTES) req.socket.destroy();
+  });
   return true;
 }
+
+const DRAIN_BYTES = 16 * 1024 * 1024;
 
 const emit = http.Server.prototype.emit;
 http.Server.prototype.emit = function guardedEmit(event, req, res, ...rest) {

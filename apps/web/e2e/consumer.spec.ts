@@ -149,6 +149,8 @@ test("happy: the handwriting playground takes the drawing on screen: white strok
   await page.getByRole("button", { name: "Run" }).click();
   await expect(page.getByText("Choose an image first.")).toBeVisible();
   await expect(page.getByText(/Your first try subscribes you/)).toBeVisible();
+  // The Run above scrolled the page: bring the pad back into view before drawing on it.
+  await pad.scrollIntoViewIfNeeded();
   const box = await pad.boundingBox();
   if (!box) throw new Error("no drawing area");
   // A × across the middle of the pad, in two strokes.

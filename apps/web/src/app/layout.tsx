@@ -44,7 +44,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               Modelmarket
             </Link>
             {/* Phones: the links fold into a menu (a checkbox toggles it; no script needed). */}
-            <input type="checkbox" id="nav-toggle" className="nav-toggle" aria-label="Show the menu" />
+            <input type="checkbox" id="nav-toggle" className="nav-toggle" aria-label="Navigation menu" />
             <label htmlFor="nav-toggle" className="nav-toggle-label button secondary small">
               Menu
             </label>

@@ -231,7 +231,7 @@ export type AuditPageQueryVariables = Exact<{
 }>;
 
 
-export type AuditPageQuery = { auditLog: { edges: Array<{ node: { id: string, action: string, actor: string, targetType: string, targetId: string, requestId: string | null, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type AuditPageQuery = { auditLog: { edges: Array<{ node: { id: string, action: string, actor: string, targetType: string, targetId: string, targetName: string | null, metadata: string | null, requestId: string | null, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type SubscriptionFieldsFragment = { id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string } };
 
@@ -886,6 +886,8 @@ export const AuditPageDocument = new TypedDocumentString(`
         actor
         targetType
         targetId
+        targetName
+        metadata
         requestId
         createdAt
       }

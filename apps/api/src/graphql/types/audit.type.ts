@@ -10,6 +10,11 @@ export class AuditEntry {
   @Field({ description: "Who: a user's email, an API key's name and prefix, or \"system\"." }) actor: string;
   @Field() targetType: string;
   @Field() targetId: string;
+  @Field(() => String, {
+    nullable: true,
+    description: "What people call the target: a model's slug, a person's email, a key's name (null when it is gone).",
+  })
+  targetName: string | null;
   @Field(() => String, { nullable: true, description: "The request that did it (its receipt in the logs)." })
   requestId: string | null;
   @Field(() => String, { nullable: true, description: "Details as a JSON object, when there are any." })

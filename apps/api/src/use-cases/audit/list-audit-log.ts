@@ -57,6 +57,7 @@ export async function listAuditLog(services: AppServices, caller: Principal | nu
   ]);
   const email = new Map(users.map((u) => [u.id, u.email]));
   const key = new Map(keys.map((k) => [k.id, `API key "${k.name}" (${k.prefix}…)`]));
+  const names = await targetNames(services, principal.tenantId, page);
   return {
     edges: page.map((r) => ({
       cursor: encodeAuditCursor(r.createdAt, r.id),
@@ -69,6 +70,7 @@ export async function listAuditLog(services: AppServices, caller: Principal | nu
           (r.action.startsWith("user.") ? "anonymous visitor" : "system"),
         targetType: r.targetType,
         targetId: r.targetId,
+        targetName: names.get(`${r.targetType}:${r.targetId}`) ?? null,
         requestId: r.requestId,
         metadata: r.metadata === null ? null : JSON.stringify(r.metadata),
         createdAt: r.createdAt,
@@ -81,6 +83,52 @@ export async function listAuditLog(services: AppServices, caller: Principal | nu
         : null,
     },
   };
+}
+
+/**
+ * What people call each target (a model's slug, a person's email, a key's name…), read in one
+ * query per kind for the whole page; null for one that is gone. Only this organisation's keys,
+ * plans' models, subscriptions, artifacts and invitations are named.
+ */
+async function targetNames(
+  services: AppServices,
+  tenantId: string,
+  rows: { targetType: string; targetId: string }[],
+): Promise<Map<string, string>> {
+  const ids = (type: string) => [...new Set(rows.filter((r) => r.targetType === type).map((r) => r.targetId))];
+  const [models, users, keys, plans, subscriptions, artifacts, invitations] = await Promise.all([
+    services.db.model.findMany({ where: { id: { in: ids("model") } }, select: { id: true, slug: true } }),
+    services.db.user.findMany({ where: { id: { in: ids("user") } }, select: { id: true, email: true } }),
+    services.db.apiKey.findMany({
+      where: { id: { in: ids("api_key") }, tenantId },
+      select: { id: true, name: true, prefix: true },
+    }),
+    services.db.plan.findMany({
+      where: { id: { in: ids("plan") } },
+      select: { id: true, name: true, model: { select: { slug: true } } },
+    }),
+    services.db.subscription.findMany({
+      where: { id: { in: ids("subscription") }, tenantId },
+      select: { id: true, model: { select: { slug: true } }, plan: { select: { name: true } } },
+    }),
+    services.db.artifact.findMany({
+      where: { id: { in: ids("artifact") }, tenantId },
+      select: { id: true, fileName: true, kind: true },
+    }),
+    services.db.invitation.findMany({
+      where: { id: { in: ids("invitation") }, tenantId },
+      select: { id: true, email: true },
+    }),
+  ]);
+  return new Map<string, string>([
+    ...models.map((m) => [`model:${m.id}`, m.slug] as const),
+    ...users.map((u) => [`user:${u.id}`, u.email] as const),
+    ...keys.map((k) => [`api_key:${k.id}`, `"${k.name}" (${k.prefix}…)`] as const),
+    ...plans.map((p) => [`plan:${p.id}`, `${p.model.slug}: ${p.name}`] as const),
+    ...subscriptions.map((s) => [`subscription:${s.id}`, `${s.model.slug} (${s.plan.name})`] as const),
+    ...artifacts.map((a) => [`artifact:${a.id}`, a.fileName ?? `${a.kind.toLowerCase()} ${a.id}`] as const),
+    ...invitations.map((i) => [`invitation:${i.id}`, i.email] as const),
+  ]);
 }
 
 function encodeAuditCursor(createdAt: Date, id: string): string {

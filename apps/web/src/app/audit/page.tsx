@@ -61,13 +61,20 @@ export default async function AuditPage({
         <>
           <DataTable
             caption="Audit log entries, newest first"
-            columns={["When (UTC)", "Who", "Action", "Target", "Request id"]}
+            columns={["When (UTC)", "Who", "Action", "Target", "Details", "Request id"]}
             rowTestId={(i) => `audit-${log.edges[i]?.node.action}`}
             rows={log.edges.map(({ node }) => [
               node.createdAt.replace("T", " ").slice(0, 19),
               node.actor,
               <code key="action">{node.action}</code>,
-              `${node.targetType} ${node.targetId}`,
+              node.targetName ? (
+                <span key="target" title={`${node.targetType} ${node.targetId}`}>
+                  {node.targetName}
+                </span>
+              ) : (
+                `${node.targetType} ${node.targetId}`
+              ),
+              details(node.metadata),
               node.requestId ? <code key="request">{node.requestId}</code> : "—",
             ])}
           />
@@ -81,4 +88,27 @@ export default async function AuditPage({
       )}
     </>
   );
+}
+
+/** An entry's details in words: what changed (before → after), else its other facts. */
+function details(metadata: string | null): string {
+  if (!metadata) return "—";
+  let facts: Record<string, unknown>;
+  try {
+    facts = JSON.parse(metadata) as Record<string, unknown>;
+  } catch {
+    return "—";
+  }
+  const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+  const changes = facts.changes as Record<string, { from?: unknown; to?: unknown } | string> | undefined;
+  if (changes && typeof changes === "object") {
+    const said = Object.entries(changes).map(([field, c]) =>
+      typeof c === "object" && c !== null ? `${field}: ${show(c.from)} → ${show(c.to)}` : `${field} ${c}`,
+    );
+    return said.length ? said.join("; ") : "nothing changed";
+  }
+  return Object.entries(facts)
+    .filter(([, v]) => v !== null && v !== undefined)
+    .map(([k, v]) => `${k}: ${show(v)}`)
+    .join("; ");
 }
