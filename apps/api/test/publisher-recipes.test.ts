@@ -561,3 +561,93 @@ describe("text recipes", () => {
     expect(errorCode({ errors: noLabels.errors as never })).toBe("BAD_USER_INPUT");
   });
 });
+
+describe("examples with expected scores", () => {
+  it("error: an expected score with a tolerance refuses a version declared with the wrong channel order, which labels alone let through", async () => {
+    // R + 5·G against B: the green channel decides the label whatever the order of R and B,
+    // so only the score tells RGB from BGR.
+    const model = buildOnnxModel({
+      inputs: [{ name: "input", elemType: "FLOAT", shape: [1, 3, 16, 16] }],
+      outputs: [{ name: "logits", elemType: "FLOAT", shape: [1, 2] }],
+      initializers: [{ name: "W", dims: [3, 2], floatData: [1, 0, 5, 0, 0, 1] }],
+      nodes: [
+        {
+          opType: "ReduceMean",
+          inputs: ["input"],
+          outputs: ["means"],
+          attributes: [
+            { name: "axes", type: 7, ints: [2, 3] },
+            { name: "keepdims", type: 2, i: 0 },
+          ],
+        },
+        { opType: "MatMul", inputs: ["means", "W"], outputs: ["logits"] },
+      ],
+    });
+    const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 200, g: 100, b: 50 } } })
+      .png()
+      .toBuffer();
+    // The exporter's run: RGB, scaled to 0..1.
+    const rgb = new Float32Array(3 * 256);
+    [200, 100, 50].forEach((v, c) => rgb.fill(v / 255, c * 256, (c + 1) * 256));
+    const logits = (await runDirect(model, { input: new ort.Tensor("float32", rgb, [1, 3, 16, 16]) })).logits
+      ?.data as Float32Array;
+    const score = 1 / (1 + Math.exp((logits[1] as number) - (logits[0] as number)));
+    const upload = await publisher.client.uploadArtifact(model, { fileName: "colour.onnx" });
+    const asset = async (content: string) =>
+      (await publisher.client.uploadArtifact(Buffer.from(content), { kind: "asset" })).body.id as string;
+    const labels = await asset('["greenish","blueish"]');
+    const publishWith = async (channelOrder: string, expectation: Record<string, unknown>) =>
+      publisher.client.raw(`mutation($i: PublishModelInput!) { publishModel(input: $i) { slug } }`, {
+        i: {
+          name: `colour ${channelOrder} ${Object.keys(expectation).join(" ")}`,
+          description: "Scores depend on the channel order",
+          task: "IMAGE_CLASSIFICATION",
+          artifactId: upload.body.id,
+          version: "1.0.0",
+          assets: { labels, preprocessing: await asset(JSON.stringify({ channelOrder })) },
+          examples: [{ name: "orange", image: png.toString("base64"), expect: { label: "greenish", ...expectation } }],
+          plans: ROOMY,
+        },
+      });
+    // A label alone is answered the same either way: the wrong declaration would pass.
+    expect((await publishWith("BGR", {})).body.errors).toBeUndefined();
+    const refused = await publishWith("BGR", { score, tolerance: 0.01 });
+    expect(errorCode(refused.body)).toBe("BAD_USER_INPUT");
+    expect(refused.body.errors?.[0]?.message).toMatch(
+      /example "orange" expected "greenish" with score 0\.9\d* ± 0\.01/,
+    );
+    expect((await publishWith("RGB", { score, tolerance: 0.01 })).body.errors).toBeUndefined();
+
+    // The check before publishing says what the examples cannot catch, and shows the tensor
+    // as the model receives it (here BGR: channel 0 is the blue 50/255).
+    type Preview = {
+      previewVersion: {
+        warnings: string[];
+        modelInputChannels: { channel: number; min: number; max: number; mean: number }[];
+      };
+    };
+    const preview = await publisher.client.request<Preview>(
+      `mutation($i: PreviewVersionInput!) { previewVersion(input: $i) { warnings modelInputChannels { channel min max mean } } }`,
+      {
+        i: {
+          task: "IMAGE_CLASSIFICATION",
+          artifactId: upload.body.id,
+          assets: { labels, preprocessing: await asset(JSON.stringify({ channelOrder: "BGR" })) },
+          examples: [{ image: png.toString("base64"), expect: { label: "greenish" } }],
+          imageBase64: png.toString("base64"),
+        },
+      },
+    );
+    expect(preview.previewVersion.warnings.join(" ")).toMatch(/Only 1 example/);
+    expect(preview.previewVersion.modelInputChannels.map((c) => Number(c.mean.toFixed(3)))).toEqual([
+      Number((50 / 255).toFixed(3)),
+      Number((100 / 255).toFixed(3)),
+      Number((200 / 255).toFixed(3)),
+    ]);
+    const none = await publisher.client.request<Preview>(
+      `mutation($i: PreviewVersionInput!) { previewVersion(input: $i) { warnings modelInputChannels { channel } } }`,
+      { i: { task: "IMAGE_CLASSIFICATION", artifactId: upload.body.id, assets: { labels } } },
+    );
+    expect(none.previewVersion.warnings.join(" ")).toMatch(/No examples/);
+  });
+});

@@ -1,15 +1,11 @@
 "use client";
+import { type ModelTask, PreviewVersionDocument, type PreviewVersionMutation } from "@modelmarket/sdk";
 import { useState } from "react";
 import { clientGql } from "@/lib/client-gql";
 import type { TaskInfo } from "@/lib/tasks";
 import { uploadVersionFiles } from "@/lib/upload-version-files";
 
-const PREVIEW = `mutation($i: PreviewVersionInput!) { previewVersion(input: $i) { modelInput examples { name ok expected answered } } }`;
-
-interface Preview {
-  modelInput: string | null;
-  examples: { name: string; ok: boolean; expected: string; answered: string }[];
-}
+type Preview = PreviewVersionMutation["previewVersion"];
 
 /**
  * "Check before publishing": uploads the enclosing form's files, and shows what the model
@@ -37,9 +33,9 @@ export function VersionPreview({ task }: { task: TaskInfo }) {
       }
       const sample = data.get("sample") as File | null;
       const imageBase64 = sample && sample.size > 0 ? await toBase64(sample) : null;
-      const result = await clientGql<{ previewVersion: Preview }>(PREVIEW, {
+      const result = await clientGql(PreviewVersionDocument, {
         i: {
-          task: task.task,
+          task: task.task as ModelTask,
           artifactId: files.artifactId,
           assets: files.assets,
           examples: files.examples,
@@ -70,7 +66,19 @@ export function VersionPreview({ task }: { task: TaskInfo }) {
         {error ? <p className="error-box">{error}</p> : null}
         {preview ? (
           <div className="card stack" data-testid="version-preview">
-            <p className="ok-box">The model fits the task {task.displayName.toLowerCase()}.</p>
+            <p className="ok-box">
+              The graph fits the conventions of {task.displayName.toLowerCase()}
+              {preview.examples.length
+                ? preview.examples.every((x) => x.ok)
+                  ? ", and it answers every example as declared."
+                  : ", but not every example is answered as declared (below)."
+                : "."}
+            </p>
+            {preview.warnings.map((w) => (
+              <p key={w} className="warn-box">
+                {w}
+              </p>
+            ))}
             {preview.modelInput ? (
               <figure style={{ margin: 0 }}>
                 {/* biome-ignore lint/performance/noImgElement: a data URL from the API, nothing to optimise */}
@@ -79,8 +87,33 @@ export function VersionPreview({ task }: { task: TaskInfo }) {
                   alt="Your sample as the model receives it"
                   style={{ imageRendering: "pixelated", maxWidth: "100%", border: "1px solid #ccc" }}
                 />
-                <figcaption className="muted">What the model receives (before scaling and normalisation).</figcaption>
+                <figcaption className="muted">
+                  The sample resized as declared (before scaling and normalisation).
+                </figcaption>
               </figure>
+            ) : null}
+            {preview.modelInputChannels.length ? (
+              <table data-testid="model-input-channels">
+                <caption>What the model receives after scaling and normalisation, per channel</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Channel</th>
+                    <th scope="col">Min</th>
+                    <th scope="col">Mean</th>
+                    <th scope="col">Max</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {preview.modelInputChannels.map((c) => (
+                    <tr key={c.channel}>
+                      <td>{c.channel}</td>
+                      <td>{c.min.toFixed(3)}</td>
+                      <td>{c.mean.toFixed(3)}</td>
+                      <td>{c.max.toFixed(3)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             ) : null}
             {preview.examples.map((x) => (
               <p key={x.name} className={x.ok ? "ok-box" : "error-box"}>

@@ -29,6 +29,15 @@ export type ModelTask =
   | 'TEXT_CLASSIFICATION'
   | 'TEXT_EMBEDDING';
 
+export type PreviewVersionInput = {
+  artifactId: string | number;
+  assets?: unknown;
+  examples?: unknown;
+  /** Image tasks: a sample PNG or JPEG (base64) to see as the model will. */
+  imageBase64?: string | null | undefined;
+  task: ModelTask;
+};
+
 export type SignUpInput = {
   email: string;
   password: string;
@@ -148,6 +157,13 @@ export type ModelPlansQueryVariables = Exact<{
 
 
 export type ModelPlansQuery = { model: { slug: string, name: string, task: ModelTask, plans: Array<{ id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string, rateLimitPerMinute: number }>, latestVersion: { version: string } | null } | null };
+
+export type PreviewVersionMutationVariables = Exact<{
+  i: PreviewVersionInput;
+}>;
+
+
+export type PreviewVersionMutation = { previewVersion: { modelInput: string | null, warnings: Array<string>, modelInputChannels: Array<{ channel: number, min: number, max: number, mean: number }>, examples: Array<{ name: string, ok: boolean, expected: string, answered: string }> } };
 
 export type ClassifyTextMutationVariables = Exact<{
   model: string;
@@ -682,6 +698,26 @@ export const ModelPlansDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ModelPlansQuery, ModelPlansQueryVariables>;
+export const PreviewVersionDocument = new TypedDocumentString(`
+    mutation PreviewVersion($i: PreviewVersionInput!) {
+  previewVersion(input: $i) {
+    modelInput
+    modelInputChannels {
+      channel
+      min
+      max
+      mean
+    }
+    examples {
+      name
+      ok
+      expected
+      answered
+    }
+    warnings
+  }
+}
+    `) as unknown as TypedDocumentString<PreviewVersionMutation, PreviewVersionMutationVariables>;
 export const ClassifyTextDocument = new TypedDocumentString(`
     mutation ClassifyText($model: String!, $inputs: [String!]!, $version: String) {
   classifyText(model: $model, inputs: $inputs, version: $version) {

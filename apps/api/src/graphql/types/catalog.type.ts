@@ -133,5 +133,23 @@ export class VersionPreview {
       "Image tasks: the sample image as the model receives it (PNG, base64), before scaling and normalisation.",
   })
   modelInput: string | null;
+  @Field(() => [ChannelStats], {
+    description:
+      "Image tasks: the sample image's tensor as the model receives it, after scaling and normalisation: each channel's range and mean (in the model's channel order).",
+  })
+  modelInputChannels: ChannelStats[];
   @Field(() => [ExampleResult]) examples: ExampleResult[];
+  @Field(() => [String], {
+    description:
+      "What the examples cannot catch: none or too few, or answers too confident to tell a subtle preprocessing mistake, with no expected score.",
+  })
+  warnings: string[];
+}
+
+@ObjectType({ description: "One channel of an image tensor as the model receives it." })
+export class ChannelStats {
+  @Field(() => Int) channel: number;
+  @Field(() => Float) min: number;
+  @Field(() => Float) max: number;
+  @Field(() => Float) mean: number;
 }

@@ -5,7 +5,7 @@ import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
 import { taskModule } from "../../tasks/registry";
 import { prepareImages } from "../inference/support/image-call";
-import { type ExampleResult, runExamples } from "./support/check-examples";
+import { type ExampleResult, exampleWarnings, runExamples } from "./support/check-examples";
 import { prepareNewVersion } from "./support/new-version";
 
 /**
@@ -25,7 +25,12 @@ export async function previewVersion(
     examples?: unknown;
     image?: { base64: string } | null;
   },
-): Promise<{ modelInput: string | null; examples: ExampleResult[] }> {
+): Promise<{
+  modelInput: string | null;
+  modelInputChannels: { channel: number; min: number; max: number; mean: number }[];
+  examples: ExampleResult[];
+  warnings: string[];
+}> {
   await services.inferenceRateLimits.consumePreview(principal.tenantId, services.env.PREVIEW_MAX_PER_MINUTE);
   const version = await prepareNewVersion(services, principal.tenantId, input.task, {
     version: "0.0.0-preview",
@@ -35,6 +40,7 @@ export async function previewVersion(
   });
   const examples = await runExamples(services, principal, input.task, version);
   let modelInput: string | null = null;
+  let modelInputChannels: { channel: number; min: number; max: number; mean: number }[] = [];
   if (input.image) {
     const playground = taskModule(input.task).playground;
     if (playground !== "image-labels" && playground !== "image-boxes") {
@@ -50,7 +56,25 @@ export async function previewVersion(
         .png()
         .toBuffer();
       modelInput = png.toString("base64");
+      modelInputChannels = channelStats(image.pixels, target);
     }
   }
-  return { modelInput, examples };
+  return { modelInput, modelInputChannels, examples, warnings: exampleWarnings(input.examples, examples) };
+}
+
+/** Each channel of the normalised tensor: what the model receives after every step. */
+function channelStats(pixels: Float32Array, target: { layout: "NCHW" | "NHWC"; channels: number }) {
+  const plane = pixels.length / target.channels;
+  return Array.from({ length: target.channels }, (_, c) => {
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    let sum = 0;
+    for (let p = 0; p < plane; p++) {
+      const v = pixels[target.layout === "NCHW" ? c * plane + p : p * target.channels + c] as number;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+    }
+    return { channel: c, min, max, mean: sum / plane };
+  });
 }

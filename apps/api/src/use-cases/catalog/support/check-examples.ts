@@ -19,24 +19,38 @@ const box = z.strictObject({
   height: z.number().positive(),
 });
 
+const probability = z.number().min(0).max(1);
+/** How far a score may be from the expected one (default: 0.02). */
+const tolerance = probability.optional();
+
 /**
  * A publisher's example: an input and what the model must answer — the best label, a label
- * among the top k, or objects (each matched by label and a box overlapping by IoU ≥ 0.5).
+ * among the top k, or objects (each matched by label and a box overlapping by IoU ≥ 0.5) — and,
+ * optionally, the score the exporter's own run gives it, within `tolerance`. Labels alone do not
+ * catch subtle mistakes (BGR for RGB, a pad off by a few pixels) on confident examples; scores do.
  */
 const example = z.strictObject({
   name: z.string().trim().min(1).max(80).optional(),
   text: z.string().min(1).max(2000).optional(),
   image: z.string().min(1).optional(),
   expect: z.union([
-    z.strictObject({ label: z.string().min(1), withinTop: z.number().int().min(1).max(50).optional() }),
+    z.strictObject({
+      label: z.string().min(1),
+      withinTop: z.number().int().min(1).max(50).optional(),
+      score: probability.optional(),
+      tolerance,
+    }),
     z.strictObject({
       objects: z
-        .array(z.strictObject({ label: z.string().min(1), box: box.optional() }))
+        .array(z.strictObject({ label: z.string().min(1), box: box.optional(), score: probability.optional() }))
         .min(1)
         .max(50),
+      tolerance,
     }),
   ]),
 });
+
+const DEFAULT_TOLERANCE = 0.02;
 
 export type ModelExample = z.infer<typeof example>;
 
@@ -71,6 +85,8 @@ export interface ExampleResult {
   ok: boolean;
   expected: string;
   answered: string;
+  /** The model's score for its best answer (the least confident object's, for detection). */
+  confidence: number;
 }
 
 /** Each example through the serving path, with what was expected and what the model answered. */
@@ -104,22 +120,20 @@ export async function runExamples(
     }
     let answered: string;
     let ok: boolean;
+    let confidence = 0;
     try {
       if (task === "TEXT_CLASSIFICATION") {
         const { tensors, batching } = await textTensors(services, version, [ex.text as string]);
         const labels = await readLabels(services, version.assets);
         const [answer] = textClassifications(await infer(tensors, { batching }), labels, 1);
-        ({ ok, answered } = judgeLabel(ex, answer?.scores.map((s) => s.label) ?? []));
+        ({ ok, answered, confidence } = judgeLabel(ex, answer?.scores ?? []));
       } else {
         const prepared = await prepareImages(services, principal.tenantId, version, [{ base64: ex.image as string }]);
         const image = prepared.decoded[0] as (typeof prepared.decoded)[number];
         const outputs = await prepared.run(image.pixels, infer);
         if (task === "IMAGE_CLASSIFICATION") {
-          const answer = imageClassification(outputs, prepared.labels, 50);
-          ({ ok, answered } = judgeLabel(
-            ex,
-            answer.top.map((t) => t.label),
-          ));
+          const answer = imageClassification(outputs, prepared.labels, Number.MAX_SAFE_INTEGER);
+          ({ ok, answered, confidence } = judgeLabel(ex, answer.top));
         } else {
           const objects = detectionsOf(
             outputs[0],
@@ -129,7 +143,7 @@ export async function runExamples(
             prepared.labels,
             0.3,
           );
-          ({ ok, answered } = judgeObjects(ex, objects));
+          ({ ok, answered, confidence } = judgeObjects(ex, objects));
         }
       }
     } catch (error) {
@@ -138,26 +152,47 @@ export async function runExamples(
       }
       throw error;
     }
-    results.push({ name, ok, expected: describe(ex.expect), answered });
+    results.push({ name, ok, expected: describe(ex.expect), answered, confidence });
   }
   return results;
 }
 
-function judgeLabel(ex: ModelExample, ranked: string[]): { ok: boolean; answered: string } {
-  const expect = ex.expect as { label: string; withinTop?: number };
-  const top = ranked.slice(0, expect.withinTop ?? 1);
-  return { ok: top.includes(expect.label), answered: `"${ranked[0] ?? "nothing"}"` };
+function judgeLabel(
+  ex: ModelExample,
+  ranked: { label: string; score: number }[],
+): { ok: boolean; answered: string; confidence: number } {
+  const expect = ex.expect as { label: string; withinTop?: number; score?: number; tolerance?: number };
+  const top = ranked.slice(0, expect.withinTop ?? 1).map((r) => r.label);
+  const best = ranked[0];
+  const confidence = best?.score ?? 0;
+  let answered = best ? `"${best.label}" (${best.score.toFixed(3)})` : '"nothing"';
+  let ok = top.includes(expect.label);
+  if (expect.score !== undefined) {
+    const got = ranked.find((r) => r.label === expect.label)?.score ?? 0;
+    ok &&= Math.abs(got - expect.score) <= (expect.tolerance ?? DEFAULT_TOLERANCE);
+    if (best?.label !== expect.label) answered += `, "${expect.label}" ${got.toFixed(3)}`;
+  }
+  return { ok, answered, confidence };
 }
 
 function judgeObjects(
   ex: ModelExample,
-  found: { label: string; box: { x: number; y: number; width: number; height: number } }[],
-): { ok: boolean; answered: string } {
-  const wanted = (ex.expect as { objects: { label: string; box?: z.infer<typeof box> }[] }).objects;
+  found: { label: string; score: number; box: { x: number; y: number; width: number; height: number } }[],
+): { ok: boolean; answered: string; confidence: number } {
+  const expect = ex.expect as {
+    objects: { label: string; box?: z.infer<typeof box>; score?: number }[];
+    tolerance?: number;
+  };
+  const tol = expect.tolerance ?? DEFAULT_TOLERANCE;
   const left = [...found];
   let ok = true;
-  for (const w of wanted) {
-    const at = left.findIndex((f) => f.label === w.label && (!w.box || iou(f.box, w.box) >= 0.5));
+  for (const w of expect.objects) {
+    const at = left.findIndex(
+      (f) =>
+        f.label === w.label &&
+        (!w.box || iou(f.box, w.box) >= 0.5) &&
+        (w.score === undefined || Math.abs(f.score - w.score) <= tol),
+    );
     if (at < 0) ok = false;
     else left.splice(at, 1);
   }
@@ -165,15 +200,47 @@ function judgeObjects(
     ? found
         .map(
           (f) =>
-            `${f.label} at (${Math.round(f.box.x)}, ${Math.round(f.box.y)}, ${Math.round(f.box.width)}×${Math.round(f.box.height)})`,
+            `${f.label} ${f.score.toFixed(3)} at (${Math.round(f.box.x)}, ${Math.round(f.box.y)}, ${Math.round(f.box.width)}×${Math.round(f.box.height)})`,
         )
         .join(", ")
     : "no object";
-  return { ok, answered };
+  return { ok, answered, confidence: Math.min(1, ...found.map((f) => f.score)) };
 }
 
 function describe(expect: ModelExample["expect"]): string {
-  if ("label" in expect)
-    return expect.withinTop ? `"${expect.label}" in the top ${expect.withinTop}` : `"${expect.label}"`;
-  return expect.objects.map((o) => o.label).join(", ");
+  const tol = expect.tolerance ?? DEFAULT_TOLERANCE;
+  if ("label" in expect) {
+    const label = expect.withinTop ? `"${expect.label}" in the top ${expect.withinTop}` : `"${expect.label}"`;
+    return expect.score === undefined ? label : `${label} with score ${expect.score} ± ${tol}`;
+  }
+  return expect.objects.map((o) => (o.score === undefined ? o.label : `${o.label} ${o.score} ± ${tol}`)).join(", ");
+}
+
+/**
+ * What the examples cannot catch, said before publishing: none or too few of them, or answers
+ * so confident that a subtle preprocessing mistake (channel order, normalisation, padding)
+ * would give the same labels, when no example checks a score.
+ */
+export function exampleWarnings(examples: unknown, results: ExampleResult[]): string[] {
+  const given = Array.isArray(examples) ? (examples as ModelExample[]) : [];
+  if (!given.length) {
+    return [
+      "No examples: nothing checks that the declared preprocessing matches your exporter's. Add a few (examples[]), with the scores your own run gives (expect.score).",
+    ];
+  }
+  const warnings: string[] = [];
+  if (given.length < 3) {
+    warnings.push(
+      `Only ${given.length} example${given.length === 1 ? "" : "s"}: give at least 3, of different classes, so that a wrong preprocessing is caught.`,
+    );
+  }
+  const scored = given.some((ex) =>
+    "label" in ex.expect ? ex.expect.score !== undefined : ex.expect.objects.some((o) => o.score !== undefined),
+  );
+  if (!scored && results.length && results.every((r) => r.confidence >= 0.95)) {
+    warnings.push(
+      "Every example is answered with 95% confidence or more and none checks a score: a subtle preprocessing mistake (BGR for RGB, a wrong mean/std, padding) would give the same labels. Add the scores your exporter's run gives (expect.score, expect.tolerance).",
+    );
+  }
+  return warnings;
 }
