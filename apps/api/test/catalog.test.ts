@@ -326,6 +326,19 @@ describe("task conventions", () => {
       ["IMAGE_CLASSIFICATION", imageModel(3), { labels: ["a", "b"] }, /3 classes but the labels asset has 2/],
       ["IMAGE_CLASSIFICATION", imageModel(3), {}, /needs a "labels" asset/],
       ["IMAGE_CLASSIFICATION", imageModel(3), { labels: { not: "a list" } }, /must be a JSON array/],
+      // A preset made for another graph: ImageNet's 3-channel normalisation on a 1-channel model.
+      [
+        "IMAGE_CLASSIFICATION",
+        imageModel(3, [1, 1, 8, 8]),
+        { labels: ["a", "b", "c"], preprocessing: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } },
+        /preprocessing.mean has 3 values but input "\w+" has 1 channel/,
+      ],
+      [
+        "IMAGE_CLASSIFICATION",
+        imageModel(3, [1, 1, 8, 8]),
+        { labels: ["a", "b", "c"], preprocessing: { channelOrder: "BGR" } },
+        /"BGR" needs a 3-channel input/,
+      ],
       ["RECOMMENDATION", tinyOnnx(), { users: [], items: [] }, /must take inputs user_index, exclude_mask and k/],
       ["RECOMMENDATION", recommenderModel("FLOAT"), { users: [], items: [] }, /"user_index".*must be int64, not float/],
       [

@@ -588,7 +588,7 @@ describe("examples with expected scores", () => {
       .toBuffer();
     // The exporter's run: RGB, scaled to 0..1.
     const rgb = new Float32Array(3 * 256);
-    [200, 100, 50].forEach((v, c) => rgb.fill(v / 255, c * 256, (c + 1) * 256));
+    for (const [c, v] of [200, 100, 50].entries()) rgb.fill(v / 255, c * 256, (c + 1) * 256);
     const logits = (await runDirect(model, { input: new ort.Tensor("float32", rgb, [1, 3, 16, 16]) })).logits
       ?.data as Float32Array;
     const score = 1 / (1 + Math.exp((logits[1] as number) - (logits[0] as number)));

@@ -211,11 +211,11 @@ describe("Stripe webhooks", () => {
     const fresh = await consumer.client.request<{ createOrganisation: { token: string } }>(
       `mutation { createOrganisation(name: "Fresh Start") { token } }`,
     );
-    const escape = api.client.withToken(fresh.createOrganisation.token);
-    const escaped = await escape.raw(SUB, { m: model.slug, p: model.plans[0]?.id });
+    const elsewhere = api.client.withToken(fresh.createOrganisation.token);
+    const escaped = await elsewhere.raw(SUB, { m: model.slug, p: model.plans[0]?.id });
     expect(errorCode(escaped.body)).toBe("FORBIDDEN");
     expect(escaped.body.errors?.[0]?.message).toContain(`of your organisation "${consumer.tenantSlug}"`);
-    expect(errorCode((await escape.raw(SUB, { m: otherPaid.slug, p: planOf("Metered") })).body)).toBe("FORBIDDEN");
+    expect(errorCode((await elsewhere.raw(SUB, { m: otherPaid.slug, p: planOf("Metered") })).body)).toBe("FORBIDDEN");
     // Paid (also after the cancellation): subscribing works again.
     expect((await webhook(invoiceEvent("invoice.paid"))).body.outcome).toBe("applied");
     expect((await consumer.client.raw(SUB, { m: model.slug, p: model.plans[0]?.id })).body.errors).toBeUndefined();

@@ -30,6 +30,19 @@ export async function checkImageInput(c: ConventionCheck): Promise<ImagePreproce
     );
   }
   const size = imageLayoutOf(image.shape, pre.inputSize);
+  // A preset made for another graph (ImageNet's 3-channel mean on a 1-channel model) is refused,
+  // never applied halfway: one value for every channel, or one per channel.
+  for (const key of ["mean", "std"] as const) {
+    const values = pre[key];
+    if (values && values.length !== 1 && values.length !== size.channels) {
+      throw c.misfit(
+        `preprocessing.${key} has ${values.length} values but input "${image.name}" has ${size.channels} channel${size.channels === 1 ? "" : "s"}: give one value, or one per channel`,
+      );
+    }
+  }
+  if (pre.channelOrder === "BGR" && size.channels === 1) {
+    throw c.misfit(`preprocessing.channelOrder "BGR" needs a 3-channel input; "${image.name}" has 1 channel`);
+  }
   if (pre.inputSize && !hasSymbolicSize(image.shape)) {
     if (pre.inputSize.height !== size.height || pre.inputSize.width !== size.width) {
       throw c.misfit(

@@ -3,7 +3,8 @@ import type { TaskInfo } from "@/lib/tasks";
 
 /**
  * The files of a model version, as the task registry says the task needs them: the .onnx
- * file, each asset, the preprocessing declaration (pre-filled with the task's example) and
+ * file, each asset, the preprocessing declaration (empty unless the publisher writes one: the
+ * task's example is only a placeholder, never applied) and
  * the examples the platform checks through the serving path before accepting the version.
  */
 export function VersionFiles({
@@ -52,11 +53,13 @@ export function VersionFiles({
         </label>
       ))}
       <label>
-        Preprocessing (JSON; see the recipes in docs/publishing.md)
+        Preprocessing (JSON, optional; empty = the platform's defaults: RGB, or grey for a 1-channel model, scaled to
+        0..1 and stretched to the model's size; see the recipes in docs/publishing.md)
         <textarea
           name="preprocessing"
           rows={3}
           value={preprocessing}
+          placeholder={task.preprocessingExample ? `e.g. ${task.preprocessingExample}` : undefined}
           onChange={(e) => onPreprocessingChange(e.target.value)}
           aria-describedby={described("preprocessing")}
         />

@@ -61,41 +61,34 @@ export default async function BillingPage() {
             No active subscription. <Link href="/">Find a model</Link> to subscribe.
           </p>
         ) : (
-          <>
-            <DataTable
-              columns={["Model", "Plan", "Units used / included", "Estimate", "Spend cap", "Period ends"]}
-              rowTestId={(i) => `subscription-${live[i]?.model.slug}`}
-              rows={live.map((s) => {
-                const e = s.estimate;
-                return [
-                  <>
-                    <Link href={`/models/${s.model.slug}`}>{s.model.name}</Link>
-                    {s.status === "PAST_DUE" ? (
-                      <p className="field-error">Past due: calls are stopped until paid.</p>
-                    ) : null}
-                  </>,
-                  s.plan.name,
-                  <>
-                    <span data-testid="used-units">{count(s.usedUnits)}</span> / {count(s.plan.includedUnits)}
-                    <progress
-                      max={Math.max(1, s.plan.includedUnits)}
-                      value={Math.min(s.usedUnits, s.plan.includedUnits)}
-                      aria-label={`${s.model.name}: included units used`}
-                    />
-                    {e.overageUnits ? <span className="muted">{count(e.overageUnits)} overage units</span> : null}
-                  </>,
-                  money(e.totalCents, e.currency),
-                  <SpendCapForm
-                    key="cap"
-                    subscriptionId={s.id}
-                    capCents={s.spendCapCents}
-                    currency={s.plan.currency}
-                  />,
-                  date(s.currentPeriodEnd),
-                ];
-              })}
-            />
-          </>
+          <DataTable
+            columns={["Model", "Plan", "Units used / included", "Estimate", "Spend cap", "Period ends"]}
+            rowTestId={(i) => `subscription-${live[i]?.model.slug}`}
+            rows={live.map((s) => {
+              const e = s.estimate;
+              return [
+                <>
+                  <Link href={`/models/${s.model.slug}`}>{s.model.name}</Link>
+                  {s.status === "PAST_DUE" ? (
+                    <p className="field-error">Past due: calls are stopped until paid.</p>
+                  ) : null}
+                </>,
+                s.plan.name,
+                <>
+                  <span data-testid="used-units">{count(s.usedUnits)}</span> / {count(s.plan.includedUnits)}
+                  <progress
+                    max={Math.max(1, s.plan.includedUnits)}
+                    value={Math.min(s.usedUnits, s.plan.includedUnits)}
+                    aria-label={`${s.model.name}: included units used`}
+                  />
+                  {e.overageUnits ? <span className="muted">{count(e.overageUnits)} overage units</span> : null}
+                </>,
+                money(e.totalCents, e.currency),
+                <SpendCapForm key="cap" subscriptionId={s.id} capCents={s.spendCapCents} currency={s.plan.currency} />,
+                date(s.currentPeriodEnd),
+              ];
+            })}
+          />
         )}
       </section>
 

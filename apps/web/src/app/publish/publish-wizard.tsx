@@ -6,6 +6,7 @@ import { type MetricDraft, MetricsEditor, metricsInput } from "@/components/metr
 import { VersionFiles } from "@/components/version-files";
 import { VersionPreview } from "@/components/version-preview";
 import { clientGql, fieldErrors } from "@/lib/client-gql";
+import { initialPreprocessing } from "@/lib/preprocessing-start";
 import type { TaskInfo } from "@/lib/tasks";
 import { uploadVersionFiles } from "@/lib/upload-version-files";
 
@@ -24,7 +25,7 @@ export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
   const router = useRouter();
   const [task, setTask] = useState(tasks[0]?.task ?? "");
   const taskInfo = tasks.find((t) => t.task === task) as TaskInfo;
-  const [preprocessing, setPreprocessing] = useState(tasks[0]?.preprocessingExample ?? "");
+  const [preprocessing, setPreprocessing] = useState(initialPreprocessing(tasks[0]));
   const [plans, setPlans] = useState<PlanDraft[]>([
     { name: "Free", monthlyFee: "0", includedUnits: "1000", pricePer1k: "0", rateLimitPerMinute: "60" },
   ]);
@@ -123,7 +124,7 @@ export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
             value={task}
             onChange={(e) => {
               setTask(e.target.value);
-              setPreprocessing(tasks.find((t) => t.task === e.target.value)?.preprocessingExample ?? "");
+              setPreprocessing(initialPreprocessing(tasks.find((t) => t.task === e.target.value)));
             }}
             aria-describedby={described("task")}
           >

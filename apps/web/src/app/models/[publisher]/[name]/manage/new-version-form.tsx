@@ -4,6 +4,7 @@ import { useState } from "react";
 import { VersionFiles } from "@/components/version-files";
 import { VersionPreview } from "@/components/version-preview";
 import { clientGql, fieldErrors } from "@/lib/client-gql";
+import { initialPreprocessing } from "@/lib/preprocessing-start";
 import type { TaskInfo } from "@/lib/tasks";
 import { uploadVersionFiles } from "@/lib/upload-version-files";
 
@@ -12,7 +13,7 @@ const PUBLISH_VERSION = `mutation($m: String!, $i: PublishVersionInput!) { publi
 /** A new version: its own file, assets, preprocessing, notes and examples (checked before it is accepted). */
 export function NewVersionForm({ slug, task }: { slug: string; task: TaskInfo }) {
   const router = useRouter();
-  const [preprocessing, setPreprocessing] = useState(task.preprocessingExample);
+  const [preprocessing, setPreprocessing] = useState(initialPreprocessing(task));
   const [progress, setProgress] = useState<Record<string, number>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
