@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 
-const GUARD = path.resolve(import.meta.dirname, "..", "..", "server-guard.cjs");
+const GUARD = path.resolve(__dirname, "..", "..", "server-guard.cjs");
 // A plain HTTP server standing in for Next: it answers with the visitor header it was given.
 const SERVER = `
 const http = require("node:http");
@@ -52,7 +52,7 @@ describe("the portal's server guard", () => {
 
   it("security: next-auth's routes refuse bodies over the cap (413) and bodies without a length (411); others pass", async () => {
     const url = await start({ WEB_AUTH_MAX_BODY_BYTES: "1000" });
-    const post = (route: string, body: BodyInit) =>
+    const post = (route: string, body: string | ReadableStream<Uint8Array>) =>
       fetch(`${url}${route}`, { method: "POST", body, duplex: "half" } as RequestInit);
     expect((await post("/api/auth/callback/credentials", "x".repeat(1001))).status).toBe(413);
     expect((await post("/api/auth/callback/credentials", "x".repeat(1000))).status).toBe(200);
