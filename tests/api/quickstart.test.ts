@@ -5,7 +5,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { lengthTextClassifier, maskEmbeddingModel, runawayTextClassifier } from "@modelmarket/onnx";
+import { maskEmbeddingModel, runawayTextClassifier } from "@modelmarket/onnx";
 import { ModelmarketClient } from "@modelmarket/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { concatenatedJson, runShell, shellBlocks } from "../support/readme-examples";
@@ -331,23 +331,19 @@ describe("quick start", () => {
     const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
     const blocks = shellBlocks(readme, "## Using the API", "## Configuration");
     expect(blocks.length).toBeGreaterThanOrEqual(10);
-    // The reader's folder: the files the publishing example names, and the repository's
-    // node_modules (the detection example reads a photo shipped there).
+    // The reader's folder, beside the repository's node_modules and packages (the examples read
+    // a photo and sharp from node_modules, and build their tiny model from packages/onnx).
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "mm-readme-"));
-    fs.writeFileSync(path.join(cwd, "model.onnx"), lengthTextClassifier(3));
-    fs.writeFileSync(path.join(cwd, "vocab.txt"), ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "refund", "crash"].join("\n"));
     fs.symlinkSync(path.join(root, "node_modules"), path.join(cwd, "node_modules"));
-    // One shell session for the reader: API (set in the first block) stays set.
+    fs.symlinkSync(path.join(root, "packages"), path.join(cwd, "packages"));
+    // One shell session for the reader: what it sets (API, the loop's PLAN) stays set, and the
+    // values it pastes from answers ("KEY=...   # the secret") come from those answers.
     const env: Record<string, string> = { API: `http://127.0.0.1:${port}` };
-    const filled = new Map<string, string>();
-    const fill = (block: string) => {
-      let text = block
+    const pasted = ["TOKEN", "KEY", "PLAN", "SUB", "MODEL", "REQ"];
+    const fill = (block: string) =>
+      block
         .replaceAll("http://127.0.0.1:4000", `http://127.0.0.1:${port}`)
-        // "TOKEN=...   # the token from the answer": the reader pastes it; here env carries it.
-        .replace(/^(TOKEN|KEY|PLAN)=\S*\.\.\..*$/gm, "");
-      for (const [placeholder, value] of filled) text = text.replaceAll(placeholder, value);
-      return text;
-    };
+        .replace(new RegExp(`^(${pasted.join("|")})=\\S*\\.\\.\\..*$`, "gm"), "");
     const run = (block: string) => {
       const values = concatenatedJson(runShell(fill(block), env, cwd));
       for (const v of values) {
@@ -356,54 +352,37 @@ describe("quick start", () => {
       }
       return values;
     };
+    const seen = new Set<string>();
     for (const block of blocks) {
-      if (block.includes("signUp(input")) {
-        env.TOKEN = run(block)[0]?.data.signUp.token;
-      } else if (block.includes("createApiKey(")) {
-        env.KEY = run(block)[0]?.data.createApiKey.secret;
-        // "Subscribe to the free plan of each demo model first": the examples below need them.
-        const key = api().withToken(env.KEY);
-        for (const slug of [
-          "modelmarket/sentence-encoder",
-          "modelmarket/object-detector",
-          "modelmarket/food-recommender",
-        ]) {
-          await key.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
-            m: slug,
-            p: await freePlanOf(slug),
-          });
-        }
-        filled.set("pln_...", await freePlanOf("modelmarket/sentiment"));
-      } else if (block.includes("models(query:")) {
-        const [search] = run(block);
-        const math = search?.data.models.edges.find((e: any) => e.node.slug === "modelmarket/math-symbols");
-        env.PLAN = math.node.plans.find((p: any) => p.monthlyFeeCents === 0).id;
-      } else if (block.includes("subscribe(model: $m")) {
-        filled.set("sub_...", run(block)[0]?.data.subscribe.id);
-      } else if (block.includes("art_model...")) {
-        // Two steps, as a reader does: upload, then paste the ids into publishModel.
-        const lines = block.split("\n");
-        const publishAt = lines.findLastIndex((l) => l.startsWith("curl -s $API/graphql"));
-        const ids = run(lines.slice(0, publishAt).join("\n")).map((u) => u.id as string);
-        expect(ids).toHaveLength(4);
-        let publish = lines
-          .slice(publishAt)
-          .join("\n")
-          .replace("art_model...", ids[0] as string);
-        for (const id of ids.slice(1)) publish = publish.replace("art_...", id);
-        const published = run(publish)[0]?.data.publishModel;
-        expect(published.latestVersion.signature.inputs[0].name).toBe("input_ids");
-        filled.set("acme/ticket-router", published.slug);
-      } else {
-        const values = run(block);
-        const requestId = values.find((v) => v.data?.classifyText)?.extensions?.requestId;
-        if (requestId && !filled.has("req_...")) filled.set("req_...", requestId);
-        if (block.includes("detectObjects")) {
-          expect(values[0]?.data.detectObjects[0].objects.map((o: { label: string }) => o.label)).toContain("boat");
-        }
+      const values = run(block);
+      if (block.includes("signUp(input")) env.TOKEN = values[0]?.data.signUp.token;
+      if (block.includes("createApiKey(")) env.KEY = values[0]?.data.createApiKey.secret;
+      if (block.includes("models(first:")) {
+        const sentiment = values[0]?.data.models.edges.find((e: any) => e.node.slug === "modelmarket/sentiment");
+        env.PLAN = sentiment.node.plans.find((p: any) => p.name === "Free").id;
+        seen.add("PLAN");
       }
+      if (/^SUB=/m.test(block)) env.SUB = values[0]?.data.subscribe.id;
+      if (/^MODEL=/m.test(block)) {
+        const published = values.at(-1)?.data.publishModel;
+        expect(published.latestVersion.signature.inputs[0].name).toBe("input_ids");
+        env.MODEL = published.slug;
+      }
+      if (/^REQ=/m.test(block)) env.REQ = values[0]?.extensions.requestId;
+      if (block.includes("detectObjects")) {
+        expect(values[0]?.data.detectObjects[0].objects.map((o: { label: string }) => o.label)).toContain("boat");
+        // The hand-drawn ×, classified by the demo's symbol model.
+        expect(values[1]?.data.classifyImage[0].top.map((t: { label: string }) => t.label)).toContain("× times");
+        seen.add("images");
+      }
+      if (block.includes("receipt(requestId")) {
+        expect(values.find((v) => v.data?.receipt)?.data.receipt.units).toBe(1);
+        seen.add("receipt");
+      }
+      if (block.includes("classifyText(model: $m")) seen.add("own use");
     }
-    expect([...filled.keys()].sort()).toEqual(["acme/ticket-router", "pln_...", "req_...", "sub_..."]);
+    for (const name of pasted) expect(env[name], name).toBeTruthy();
+    expect([...seen].sort()).toEqual(["PLAN", "images", "own use", "receipt"]);
     fs.rmSync(cwd, { recursive: true, force: true });
   }, 180_000);
 

@@ -227,13 +227,17 @@ describe("metering", () => {
     );
     expect(receipt.receipt).toEqual({ requestId, model: model.slug, version: "1.0.0", units: 3, amountMicros: 0 });
     const other = await apiKeyClient(api, await signUpTenant(api, "Snoop"), ["billing:read"]);
-    const snoop = await other.client.request<{ receipt: unknown }>(
-      `query($r: ID!) { receipt(requestId: $r) { units } }`,
-      {
-        r: requestId,
-      },
-    );
-    expect(snoop.receipt).toBeNull();
+    // Another tenant's call, and an id that was never issued: NOT_FOUND alike, saying where ids come from.
+    for (const r of [requestId, "req_never_issued"]) {
+      const snoop = await other.client.raw<{ receipt: unknown }>(
+        `query($r: ID!) { receipt(requestId: $r) { units } }`,
+        {
+          r,
+        },
+      );
+      expect(errorCode(snoop.body)).toBe("NOT_FOUND");
+      expect(snoop.body.errors?.[0]?.message).toMatch(/extensions\.requestId/);
+    }
   });
 
   it("security: one inference call per request, refused before anything runs or is billed", async () => {
