@@ -1,6 +1,6 @@
 // Black-box: the product as a newcomer gets it from the README — `npm start` on an empty
 // data folder — driven over HTTP with nothing but the public contract.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -383,6 +383,27 @@ describe("quick start", () => {
     }
     for (const name of pasted) expect(env[name], name).toBeTruthy();
     expect([...seen].sort()).toEqual(["PLAN", "images", "own use", "receipt"]);
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }, 180_000);
+
+  it("happy: the SDK README's example runs as written (saved as example.mjs, run with node)", async () => {
+    const readme = fs.readFileSync(path.join(root, "packages", "sdk", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## From sign-up to every kind of call"));
+    const code = /```js\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    expect(code).toContain("ModelmarketClient");
+    // The reader's folder: the repository's node_modules (the SDK, the photo) beside example.mjs.
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "mm-sdk-example-"));
+    fs.symlinkSync(path.join(root, "node_modules"), path.join(cwd, "node_modules"));
+    fs.writeFileSync(
+      path.join(cwd, "example.mjs"),
+      code.replaceAll("http://127.0.0.1:4000", `http://127.0.0.1:${port}`),
+    );
+    const out = execFileSync(process.execPath, ["example.mjs"], { cwd, encoding: "utf8", timeout: 120_000 });
+    const lines = out.trim().split("\n");
+    expect(lines[0]).toMatch(/^positive — receipt req_/);
+    expect(lines[1]).toMatch(/^\d+ dimensions/);
+    expect(lines[3]).toContain("boat");
+    expect(lines.at(-1)).toMatch(/^1 unit\(s\), 0 micros$/);
     fs.rmSync(cwd, { recursive: true, force: true });
   }, 180_000);
 
