@@ -99,6 +99,11 @@ test("happy: the catalog is server-rendered, filters by task and pages through r
   expect(await response.text()).toContain("object-detector");
   await page.goto("/?task=TEXT_EMBEDDING");
   await expect(page.getByRole("link", { name: "sentence-encoder" })).toBeVisible();
+  // Picking a task filters at once, without pressing Search.
+  await page.getByLabel("Task").selectOption("OBJECT_DETECTION");
+  await expect(page).toHaveURL(/task=OBJECT_DETECTION/);
+  await expect(page.getByRole("link", { name: "object-detector" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "sentence-encoder" })).toHaveCount(0);
   await expect(page.getByRole("link", { name: "sentiment" })).toHaveCount(0);
   await page.setViewportSize({ width: 375, height: 740 });
   await page.goto("/");

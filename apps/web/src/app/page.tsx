@@ -1,5 +1,6 @@
 import { CatalogPageDocument, type ModelTask } from "@modelmarket/sdk";
 import Link from "next/link";
+import { SubmitOnChangeSelect } from "@/components/submit-on-change-select";
 import { gqlAsUser } from "@/lib/api";
 import { priceFrom, qualityHeadline } from "@/lib/format";
 import { taskLabels } from "@/lib/tasks";
@@ -37,14 +38,14 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
             placeholder="Search by name, description or tag"
             aria-label="Search models"
           />
-          <select name="task" defaultValue={validTask} aria-label="Task">
+          <SubmitOnChangeSelect name="task" defaultValue={validTask} aria-label="Task">
             <option value="">All tasks</option>
             {Object.entries(TASK_LABELS).map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
               </option>
             ))}
-          </select>
+          </SubmitOnChangeSelect>
           <button type="submit">Search</button>
         </form>
       </search>
