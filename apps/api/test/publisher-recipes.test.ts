@@ -8,6 +8,7 @@ import { buildOnnxModel } from "@modelmarket/onnx";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RESAMPLERS } from "../src/use-cases/inference/support/resamplers";
 import {
   apiKeyClient,
   errorCode,
@@ -68,6 +69,12 @@ async function publish(
   const published = body.data?.publishModel as { slug: string; plans: { id: string }[] };
   await subscribeTo(consumerTenant, published.slug, published.plans[0]?.id);
   return { slug: published.slug };
+}
+
+/** Python's round(): ties to even (torchvision's CenterCrop uses it). */
+function pythonRound(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 async function runDirect(model: Uint8Array, feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
@@ -216,7 +223,7 @@ describe("image recipes", () => {
     });
     const mean = [0.485, 0.456, 0.406];
     const std = [0.229, 0.224, 0.225];
-    const preprocessing = { resize: "shorter-side-crop", shorterSide: 256, interpolation: "bilinear", mean, std };
+    const preprocessing = { resize: "shorter-side-crop", shorterSide: 256, interpolation: "pil-bilinear", mean, std };
     const { slug, errors } = await publish(
       model,
       "IMAGE_CLASSIFICATION",
@@ -235,14 +242,14 @@ describe("image recipes", () => {
       const frame = `rgb(${colour()},${colour()},${colour()})`;
       const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="${frame}"/><circle cx="${width * (0.3 + next() * 0.4)}" cy="${height * (0.3 + next() * 0.4)}" r="${Math.min(width, height) * 0.25}" fill="${blob}"/></svg>`;
       const jpeg = await sharp(Buffer.from(svg)).jpeg({ quality: 95 }).toBuffer();
-      // torchvision: Resize(256) on the shorter side, CenterCrop(224), Normalize(mean, std).
-      const s = 256 / Math.min(width, height);
-      const w = Math.round(width * s);
-      const h = Math.round(height * s);
-      const raw = await sharp(jpeg)
-        .resize(w, h, { fit: "fill", kernel: "linear" })
-        .extract({ left: Math.round((w - 224) / 2), top: Math.round((h - 224) / 2), width: 224, height: 224 })
-        .removeAlpha()
+      // torchvision on a PIL image: Resize(256) (the longer side int(256 · long / short), Pillow's
+      // antialiased bilinear), CenterCrop(224) (corner round((size − 224) / 2)), Normalize(mean, std).
+      const w = width <= height ? 256 : Math.trunc((256 * width) / height);
+      const h = width <= height ? Math.trunc((256 * height) / width) : 256;
+      const decoded = await sharp(jpeg).removeAlpha().raw().toBuffer();
+      const resized = RESAMPLERS["pil-bilinear"](new Uint8Array(decoded), width, height, 3, w, h);
+      const raw = await sharp(Buffer.from(resized), { raw: { width: w, height: h, channels: 3 } })
+        .extract({ left: pythonRound((w - 224) / 2), top: pythonRound((h - 224) / 2), width: 224, height: 224 })
         .raw()
         .toBuffer();
       const feeds = { input: new ort.Tensor("float32", toChw(raw, 224, 224, mean, std), [1, 3, 224, 224]) };
@@ -286,9 +293,11 @@ describe("image recipes", () => {
         { opType: "Add", inputs: ["head", "nothing"], outputs: ["output0"] },
       ],
     });
+    // docs/publishing.md's Ultralytics recipe, as written there.
     const preprocessing = {
       resize: "letterbox",
       letterbox: { pad: 114, align: "center" },
+      interpolation: "opencv-linear",
       detectionFormat: "yolo",
       iouThreshold: 0.45,
     };
@@ -649,5 +658,83 @@ describe("examples with expected scores", () => {
       { i: { task: "IMAGE_CLASSIFICATION", artifactId: upload.body.id, assets: { labels } } },
     );
     expect(none.previewVersion.warnings.join(" ")).toMatch(/No examples/);
+  });
+});
+
+describe("OCR-style recognisers: fixed height, padded or squeezed to the width", () => {
+  it("happy: a model with a symbolic width answers like the direct run (PaddleOCR's resize_norm_img) on lines from 1:1 to 12:1", async () => {
+    // Features that see every pixel, the padding included: the mean and the mean square.
+    const reduce = (input: string, output: string) => ({
+      opType: "ReduceMean",
+      inputs: [input],
+      outputs: [output],
+      attributes: [
+        { name: "axes", type: 7, ints: [1, 2, 3] },
+        { name: "keepdims", type: 2, i: 1 },
+      ],
+    });
+    const model = buildOnnxModel({
+      inputs: [{ name: "x", elemType: "FLOAT", shape: [1, 3, 32, "width"] }],
+      outputs: [{ name: "logits", elemType: "FLOAT", shape: [1, 2] }],
+      nodes: [
+        reduce("x", "m4"),
+        { opType: "Mul", inputs: ["x", "x"], outputs: ["sq"] },
+        reduce("sq", "s4"),
+        { opType: "Flatten", inputs: ["m4"], outputs: ["m"] },
+        { opType: "Flatten", inputs: ["s4"], outputs: ["s"] },
+        { opType: "Concat", inputs: ["m", "s"], outputs: ["logits"], attributes: [{ name: "axis", type: 2, i: 1 }] },
+      ],
+    });
+    const preprocessing = {
+      inputSize: { height: 32, width: 128 },
+      resize: "fixed-height",
+      interpolation: "opencv-linear",
+      channelOrder: "BGR",
+      mean: [0.5],
+      std: [0.5],
+    };
+    const { slug, errors } = await publish(
+      model,
+      "IMAGE_CLASSIFICATION",
+      { labels: '["mean","square"]', preprocessing: JSON.stringify(preprocessing) },
+      "ocr line",
+    );
+    expect(errors).toBeUndefined();
+    const next = random(29);
+    for (let ratio = 1; ratio <= 12; ratio++) {
+      const h = 24 + Math.floor(next() * 40);
+      const w = Math.round(h * ratio);
+      // Dark "glyphs" on a light line, as a scanned text line.
+      const glyphs = Array.from({ length: ratio * 3 }, (_, i) => {
+        const x = (i + next() * 0.5) * (w / (ratio * 3));
+        return `<rect x="${x.toFixed(1)}" y="${(h * 0.2).toFixed(1)}" width="${(w / (ratio * 6)).toFixed(1)}" height="${(h * (0.4 + next() * 0.4)).toFixed(1)}" fill="rgb(${Math.floor(next() * 80)},${Math.floor(next() * 80)},${Math.floor(next() * 80)})"/>`;
+      }).join("");
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="100%" height="100%" fill="rgb(235,230,220)"/>${glyphs}</svg>`;
+      const png = await sharp(Buffer.from(svg)).png().toBuffer();
+      // PaddleOCR, written out: cv2 reads BGR; resize to height 32 and ceil(32·w/h) wide (at most
+      // 128) with INTER_LINEAR; (x/255 − 0.5)/0.5; zeros on the right up to 128.
+      const { data } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const resizedWidth = Math.min(128, Math.ceil((32 * w) / h));
+      const resized = RESAMPLERS["opencv-linear"](new Uint8Array(data), w, h, 3, resizedWidth, 32);
+      const chw = new Float32Array(3 * 32 * 128);
+      for (let c = 0; c < 3; c++) {
+        for (let y = 0; y < 32; y++) {
+          for (let x = 0; x < resizedWidth; x++) {
+            const rgb = resized[(y * resizedWidth + x) * 3 + (2 - c)] as number; // BGR
+            chw[c * 32 * 128 + y * 128 + x] = (rgb / 255 - 0.5) / 0.5;
+          }
+        }
+      }
+      const logits = (await runDirect(model, { x: new ort.Tensor("float32", chw, [1, 3, 32, 128]) })).logits
+        ?.data as Float32Array;
+      const expected = 1 / (1 + Math.exp((logits[1] as number) - (logits[0] as number)));
+      const { body } = await consumer.client.raw<{ classifyImage: { top: { label: string; score: number }[] }[] }>(
+        `mutation($m: String!, $i: [ImageInput!]!) { classifyImage(model: $m, images: $i) { top { label score } } }`,
+        { m: slug, i: [{ base64: png.toString("base64") }] },
+      );
+      expect(body.errors, `ratio ${ratio}:1`).toBeUndefined();
+      const mean = body.data?.classifyImage[0]?.top.find((t) => t.label === "mean")?.score as number;
+      expect(mean, `ratio ${ratio}:1 (${w}×${h})`).toBeCloseTo(expected, 5);
+    }
   });
 });

@@ -39,9 +39,14 @@ export const imagePreprocessing = z.strictObject({
   /**
    * How an image becomes the input size: `stretch` (ignore the aspect ratio), `letterbox`
    * (keep it, pad the rest), `shorter-side-crop` (resize the shorter side to `shorterSide`,
-   * then crop the centre: torchvision's ImageNet recipe, resize 256 + crop 224).
+   * then crop the centre: torchvision's ImageNet recipe, resize 256 + crop 224),
+   * `fixed-height` (OCR recognisers, PaddleOCR and CRNN: the input's height, the width that
+   * keeps the aspect ratio, padded on the right up to the input's width with `fixedHeight.padValue`,
+   * and lines wider than that squeezed to it).
    */
-  resize: z.enum(["stretch", "letterbox", "shorter-side-crop"]).default("stretch"),
+  resize: z.enum(["stretch", "letterbox", "shorter-side-crop", "fixed-height"]).default("stretch"),
+  /** fixed-height: the value the padding has in the model's input (after scaling and normalisation). */
+  fixedHeight: z.strictObject({ padValue: z.number().finite().default(0) }).default({ padValue: 0 }),
   /** letterbox: the padding's value (0..255, before scaling) and where the image sits. */
   letterbox: z
     .strictObject({
@@ -51,8 +56,15 @@ export const imagePreprocessing = z.strictObject({
     .default({ pad: 0, align: "center" }),
   /** shorter-side-crop: the shorter side before the crop (default: crop ÷ 0.875, 224 → 256). */
   shorterSide: side.optional(),
-  /** Resampling: lanczos3 (the default, as before), bilinear, bicubic or nearest. */
-  interpolation: z.enum(["lanczos3", "bilinear", "bicubic", "nearest"]).default("lanczos3"),
+  /**
+   * Resampling. As exporters resize: `opencv-linear` (cv2.resize INTER_LINEAR: Ultralytics YOLO,
+   * PaddleOCR, most OpenCV pipelines), `opencv-area` (INTER_AREA), `pil-bilinear` / `pil-bicubic`
+   * (Pillow's Image.resize, antialiased: torchvision's Resize on PIL images). sharp's own kernels:
+   * lanczos3 (the default, as before), bilinear, bicubic, nearest — they smooth when shrinking.
+   */
+  interpolation: z
+    .enum(["lanczos3", "bilinear", "bicubic", "nearest", "opencv-linear", "opencv-area", "pil-bilinear", "pil-bicubic"])
+    .default("lanczos3"),
   /** Range the 0..255 pixel values are scaled to before mean/std. */
   pixelRange: z.tuple([z.literal(0), z.union([z.literal(1), z.literal(255)])]).default([0, 1]),
   mean: channelValues.optional(),

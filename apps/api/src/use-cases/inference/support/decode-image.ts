@@ -1,6 +1,7 @@
 import { badInput, payloadTooLarge } from "@modelmarket/domain";
 import sharp from "sharp";
 import type { ImagePreprocessing } from "../../catalog/support/preprocessing";
+import { RESAMPLERS } from "./resamplers";
 
 export interface ImageLayout {
   layout: "NCHW" | "NHWC";
@@ -20,7 +21,14 @@ export interface ImageGeometry {
   offsetY: number;
 }
 
+/** sharp's own kernels; the other interpolations are exporters' resamplers (resamplers.ts). */
 const KERNEL = { lanczos3: "lanczos3", bilinear: "linear", bicubic: "cubic", nearest: "nearest" } as const;
+
+/** Python's round(): to nearest, ties to even. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
 
 /** The resize of `preprocessing` for an image of width × height into `target`. */
 export function planResize(
@@ -36,6 +44,15 @@ export function planResize(
 } {
   const W = target.width;
   const H = target.height;
+  if (preprocessing.resize === "fixed-height") {
+    // PaddleOCR's resize_norm_img: ceil(H · w / h), at most the input's width (wider lines are squeezed).
+    const w = Math.max(1, Math.min(W, Math.ceil((H * width) / height)));
+    return {
+      resizeTo: { width: w, height: H },
+      geometry: { scaleX: w / width, scaleY: H / height, offsetX: 0, offsetY: 0 },
+      pad: { left: 0, top: 0 },
+    };
+  }
   if (preprocessing.resize === "letterbox") {
     const s = Math.min(W / width, H / height);
     const w = Math.max(1, Math.min(W, Math.round(width * s)));
@@ -50,12 +67,14 @@ export function planResize(
     };
   }
   if (preprocessing.resize === "shorter-side-crop") {
+    // torchvision's Resize(shorter) + CenterCrop: the longer side int(shorter · long / short),
+    // truncated, and the crop's corner round((size − crop) / 2), ties to even (Python's round).
     const shorter = preprocessing.shorterSide ?? Math.round(Math.max(W, H) / 0.875);
-    const s = shorter / Math.min(width, height);
-    const w = Math.max(W, Math.round(width * s));
-    const h = Math.max(H, Math.round(height * s));
-    const left = Math.round((w - W) / 2);
-    const top = Math.round((h - H) / 2);
+    const longer = (long: number, short: number) => Math.trunc((shorter * long) / short);
+    const w = Math.max(W, width <= height ? shorter : longer(width, height));
+    const h = Math.max(H, width <= height ? longer(height, width) : shorter);
+    const left = roundHalfEven((w - W) / 2);
+    const top = roundHalfEven((h - H) / 2);
     return {
       resizeTo: { width: w, height: h },
       geometry: { scaleX: w / width, scaleY: h / height, offsetX: -left, offsetY: -top },
@@ -112,11 +131,63 @@ export async function decodeImage(
   const shownHeight = (oriented ? meta.width : meta.height) ?? 0;
   const plan = planResize(shownWidth, shownHeight, target, preprocessing);
   const release = await admit(shownWidth * shownHeight);
+  const interpolation = preprocessing.interpolation;
   try {
+    if (interpolation in RESAMPLERS) {
+      // An exporter's resampler: the whole image as 8-bit pixels, resized here, then placed.
+      const upright = image.rotate().flatten({ background: "#000000" });
+      const { data, info } = await (target.channels === 1
+        ? upright.toColourspace("b-w")
+        : upright.toColourspace("srgb")
+      )
+        .raw({ depth: "uchar" })
+        .toBuffer({ resolveWithObject: true });
+      const resample = RESAMPLERS[interpolation as keyof typeof RESAMPLERS];
+      const resized = resample(data, info.width, info.height, info.channels, plan.resizeTo.width, plan.resizeTo.height);
+      raw = place(resized, info.channels, plan, target, preprocessing.letterbox.pad);
+    } else raw = await sharpPipeline(image, plan, target, preprocessing);
+  } catch (error) {
+    throw imageError(error, index, field, limits.maxPixels);
+  } finally {
+    release();
+  }
+  const { channels, height, width } = target;
+  const plane = height * width;
+  const pixels = new Float32Array(plane * channels);
+  const scale = preprocessing.pixelRange[1] / 255;
+  const bgr = channels === 3 && preprocessing.channelOrder === "BGR";
+  const mean = (c: number) => preprocessing.mean?.[c] ?? preprocessing.mean?.[0] ?? 0;
+  const std = (c: number) => preprocessing.std?.[c] ?? preprocessing.std?.[0] ?? 1;
+  // fixed-height: the columns right of the line are padding, at the value the exporter feeds.
+  const padFrom = preprocessing.resize === "fixed-height" ? plan.resizeTo.width : width;
+  const padValue = preprocessing.fixedHeight.padValue;
+  for (let p = 0; p < plane; p++) {
+    const padded = p % width >= padFrom;
+    for (let c = 0; c < channels; c++) {
+      const source = bgr ? 2 - c : c;
+      const value = padded ? padValue : ((raw[p * channels + source] as number) * scale - mean(c)) / std(c);
+      pixels[target.layout === "NCHW" ? c * plane + p : p * channels + c] = value;
+    }
+  }
+  // `resized`: the model's input as 8-bit pixels before scaling (what a preview shows).
+  return { pixels, width: shownWidth, height: shownHeight, geometry: plan.geometry, resized: raw };
+}
+
+/** The resize, pad and crop of `plan` with sharp's own kernels. */
+async function sharpPipeline(
+  image: sharp.Sharp,
+  plan: ReturnType<typeof planResize>,
+  target: ImageLayout,
+  preprocessing: ImagePreprocessing,
+): Promise<Buffer> {
+  {
     let pipeline = image
       .rotate()
       .flatten({ background: "#000000" })
-      .resize(plan.resizeTo.width, plan.resizeTo.height, { fit: "fill", kernel: KERNEL[preprocessing.interpolation] });
+      .resize(plan.resizeTo.width, plan.resizeTo.height, {
+        fit: "fill",
+        kernel: KERNEL[preprocessing.interpolation as keyof typeof KERNEL],
+      });
     if (plan.pad) {
       const pad = preprocessing.letterbox.pad;
       pipeline = pipeline.extend({
@@ -136,28 +207,35 @@ export async function decodeImage(
       });
     }
     pipeline = target.channels === 1 ? pipeline.toColourspace("b-w") : pipeline.toColourspace("srgb");
-    raw = await pipeline.raw().toBuffer();
-  } catch (error) {
-    throw imageError(error, index, field, limits.maxPixels);
-  } finally {
-    release();
+    return pipeline.raw().toBuffer();
   }
-  const { channels, height, width } = target;
-  const plane = height * width;
-  const pixels = new Float32Array(plane * channels);
-  const scale = preprocessing.pixelRange[1] / 255;
-  const bgr = channels === 3 && preprocessing.channelOrder === "BGR";
-  const mean = (c: number) => preprocessing.mean?.[c] ?? preprocessing.mean?.[0] ?? 0;
-  const std = (c: number) => preprocessing.std?.[c] ?? preprocessing.std?.[0] ?? 1;
-  for (let p = 0; p < plane; p++) {
-    for (let c = 0; c < channels; c++) {
-      const source = bgr ? 2 - c : c;
-      const value = ((raw[p * channels + source] as number) * scale - mean(c)) / std(c);
-      pixels[target.layout === "NCHW" ? c * plane + p : p * channels + c] = value;
+}
+
+/** Resized pixels placed on the model's canvas: padded (letterbox, fixed-height) or cropped. */
+function place(
+  resized: Uint8Array,
+  channels: number,
+  plan: ReturnType<typeof planResize>,
+  target: ImageLayout,
+  pad: number,
+): Buffer {
+  const { width: W, height: H } = target;
+  const { width: w, height: h } = plan.resizeTo;
+  if (!plan.pad && !plan.crop) return Buffer.from(resized.buffer, resized.byteOffset, resized.byteLength);
+  const out = Buffer.alloc(W * H * channels, plan.pad ? pad : 0);
+  const left = plan.pad?.left ?? -(plan.crop?.left ?? 0);
+  const top = plan.pad?.top ?? -(plan.crop?.top ?? 0);
+  for (let y = 0; y < h; y++) {
+    const ty = y + top;
+    if (ty < 0 || ty >= H) continue;
+    for (let x = 0; x < w; x++) {
+      const tx = x + left;
+      if (tx < 0 || tx >= W) continue;
+      for (let c = 0; c < channels; c++)
+        out[(ty * W + tx) * channels + c] = resized[(y * w + x) * channels + c] as number;
     }
   }
-  // `resized`: the model's input as 8-bit pixels before scaling (what a preview shows).
-  return { pixels, width: shownWidth, height: shownHeight, geometry: plan.geometry, resized: raw };
+  return out;
 }
 
 function imageError(error: unknown, index: number, field: string, maxPixels: number) {

@@ -102,7 +102,7 @@ function opencvLinear(area: boolean): Resampler {
       for (let i = 0; i < toWidth * channels; i++) {
         // OpenCV's VResizeLinear for 8 bits: ((b0·(r0 >> 4)) >> 16) + ((b1·(r1 >> 4)) >> 16), + 2 >> 2.
         const v = (((b0 * ((r0[i] as number) >> 4)) >> 16) + ((b1 * ((r1[i] as number) >> 4)) >> 16) + 2) >> 2;
-        out[d * toWidth * channels + i] = v < 0 ? 0 : v > 255 ? 255 : v;
+        out[d * toWidth * channels + i] = Math.max(0, Math.min(255, v));
       }
       if (rows.size > 4) for (const key of rows.keys()) if (key < s) rows.delete(key);
     }
@@ -197,7 +197,7 @@ function pilAxis(from: number, to: number, filter: (typeof PIL_FILTERS)[keyof ty
 
 const clip8 = (v: number) => {
   const shifted = Math.floor((v + (1 << (PIL_PRECISION_BITS - 1))) / (1 << PIL_PRECISION_BITS));
-  return shifted < 0 ? 0 : shifted > 255 ? 255 : shifted;
+  return Math.max(0, Math.min(255, shifted));
 };
 
 /** Pillow's Image.resize with BILINEAR or BICUBIC: horizontal pass to 8 bits, then vertical. */
