@@ -120,6 +120,7 @@ const schema = z
       .default("http://localhost:3000")
       .transform((v) => v.replace(/\/$/, "")),
     INVITATIONS_MAX_PER_TENANT_PER_HOUR: z.coerce.number().int().positive().default(50),
+    PASSWORD_RESETS_PER_IP_PER_HOUR: z.coerce.number().int().positive().default(10),
     INVITATION_TTL_HOURS: z.coerce
       .number()
       .positive()

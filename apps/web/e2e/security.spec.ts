@@ -247,3 +247,22 @@ test("security: next-auth's routes refuse large or unsized bodies before reading
   expect(sent).toBeLessThan(40);
   expect((await page.request.get("/icon.svg")).ok()).toBe(true);
 });
+
+test("security: a forgotten password is reset by a mailed link; the portal never says whether an address has an account", async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await page.goto("/signin");
+  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await expect(page.getByRole("heading", { name: "Forgot your password" })).toBeVisible();
+  await page.getByLabel("Email").fill(uniqueEmail("nobody"));
+  await page.getByRole("button", { name: "Mail me a reset link" }).click();
+  await expect(page.getByRole("status")).toContainText("If ");
+  await expect(page.getByRole("status")).toContainText("has an account, a link to choose a new password is on its way");
+  // A link that matches no reset says so, and changes nothing.
+  await page.goto("/reset-password/mmr_not_a_real_token");
+  await page.getByLabel(/^New password/).fill("fresh-granite-orbit-91");
+  await page.getByRole("button", { name: "Set the new password" }).click();
+  await expect(page.getByRole("status")).toContainText("not valid any more");
+  expect(problems).toEqual([]);
+});

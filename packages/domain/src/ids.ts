@@ -7,6 +7,7 @@ export const ID_PREFIX = {
   user: "usr",
   membership: "mbr",
   invitation: "ivt",
+  passwordReset: "pwr",
   apiKey: "key",
   artifact: "art",
   model: "mdl",

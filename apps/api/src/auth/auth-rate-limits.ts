@@ -14,6 +14,8 @@ export class AuthRateLimits {
   private readonly failuresPerAccount: RateLimiterMemory;
   private readonly signUpPerIp: RateLimiterMemory;
   private readonly invitationsPerTenant: RateLimiterMemory;
+  private readonly resetsPerIp: RateLimiterMemory;
+  private readonly resetsPerAccount: RateLimiterMemory;
 
   constructor(env: Env) {
     this.signInPerIp = new RateLimiterMemory({ points: env.SIGNIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE, duration: 60 });
@@ -26,6 +28,8 @@ export class AuthRateLimits {
       duration: 15 * 60,
     });
     this.signUpPerIp = new RateLimiterMemory({ points: env.SIGNUP_MAX_PER_IP_PER_HOUR, duration: 3600 });
+    this.resetsPerIp = new RateLimiterMemory({ points: env.PASSWORD_RESETS_PER_IP_PER_HOUR, duration: 3600 });
+    this.resetsPerAccount = new RateLimiterMemory({ points: 3, duration: 3600 });
     this.invitationsPerTenant = new RateLimiterMemory({
       points: env.INVITATIONS_MAX_PER_TENANT_PER_HOUR,
       duration: 3600,
@@ -62,6 +66,22 @@ export class AuthRateLimits {
 
   async signInSucceeded(ip: string, email: string): Promise<void> {
     await this.failuresPerAccountAndIp.delete(`${email}|${ip}`);
+  }
+
+  /**
+   * Password reset requests: per client address (RATE_LIMITED past it), and per account at most
+   * 3 mails an hour — past that the request is answered the same but no mail goes out (false),
+   * so nobody can flood an address with reset mail, nor learn whether it has an account.
+   */
+  async beforePasswordReset(ip: string, email: string): Promise<boolean> {
+    await consume(this.resetsPerIp, ip, "Too many password reset requests from this address; retry later.");
+    try {
+      await this.resetsPerAccount.consume(email);
+      return true;
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return false;
+      throw error;
+    }
   }
 
   async beforeSignUp(ip: string): Promise<void> {

@@ -83,9 +83,14 @@ export class Authenticator {
     // power on their very next request, on every instance.
     const membership = await this.db.membership.findUnique({
       where: { tenantId_userId: { tenantId: claims.tenantId, userId: claims.userId } },
-      select: { role: true },
+      select: { role: true, user: { select: { sessionsValidFrom: true } } },
     });
     if (!membership) throw unauthenticated("Invalid or expired session token; sign in again.");
+    // A password reset ends every session issued before it.
+    const validFrom = membership.user.sessionsValidFrom?.getTime();
+    if (validFrom && (claims.issuedAt ?? 0) < validFrom) {
+      throw unauthenticated("This session ended when the account's password was reset; sign in again.");
+    }
     return {
       kind: "user",
       userId: claims.userId,

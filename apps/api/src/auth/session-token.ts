@@ -6,11 +6,15 @@ const AUDIENCE = "modelmarket-api";
 export interface SessionClaims {
   userId: string;
   tenantId: string;
+  /** When it was issued (ms since the epoch). */
+  issuedAt?: number;
 }
 
 /** A signed, expiring session token (HS256 JWT); the portal reuses it as its API credential. */
 export function issueSessionToken(claims: SessionClaims, secret: Uint8Array, ttlSeconds: number): Promise<string> {
-  return new SignJWT({ tid: claims.tenantId })
+  // iatMs: the issue time to the millisecond (iat has whole seconds), so that a password reset
+  // ends the sessions issued before it and not the one signed in right after it.
+  return new SignJWT({ tid: claims.tenantId, iatMs: Date.now() })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
@@ -25,7 +29,8 @@ export async function verifySessionToken(token: string, secret: Uint8Array): Pro
   try {
     const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"] });
     if (typeof payload.sub !== "string" || typeof payload.tid !== "string") return null;
-    return { userId: payload.sub, tenantId: payload.tid };
+    const issuedAt = typeof payload.iatMs === "number" ? payload.iatMs : (payload.iat ?? 0) * 1000;
+    return { userId: payload.sub, tenantId: payload.tid, issuedAt };
   } catch {
     return null;
   }

@@ -90,6 +90,21 @@ export type CreateOrganisationMutationVariables = Exact<{
 
 export type CreateOrganisationMutation = { createOrganisation: { token: string, user: { id: string, email: string, role: string, tenant: { id: string, slug: string, name: string } } } };
 
+export type RequestPasswordResetMutationVariables = Exact<{
+  email: string;
+}>;
+
+
+export type RequestPasswordResetMutation = { requestPasswordReset: boolean };
+
+export type ResetPasswordMutationVariables = Exact<{
+  token: string;
+  password: string;
+}>;
+
+
+export type ResetPasswordMutation = { resetPassword: string };
+
 export type CreateApiKeyMutationVariables = Exact<{
   name: string;
   scopes?: Array<string> | string | null | undefined;
@@ -538,6 +553,16 @@ export const CreateOrganisationDocument = new TypedDocumentString(`
     }
   }
 }`) as unknown as TypedDocumentString<CreateOrganisationMutation, CreateOrganisationMutationVariables>;
+export const RequestPasswordResetDocument = new TypedDocumentString(`
+    mutation RequestPasswordReset($email: String!) {
+  requestPasswordReset(email: $email)
+}
+    `) as unknown as TypedDocumentString<RequestPasswordResetMutation, RequestPasswordResetMutationVariables>;
+export const ResetPasswordDocument = new TypedDocumentString(`
+    mutation ResetPassword($token: String!, $password: String!) {
+  resetPassword(token: $token, password: $password)
+}
+    `) as unknown as TypedDocumentString<ResetPasswordMutation, ResetPasswordMutationVariables>;
 export const CreateApiKeyDocument = new TypedDocumentString(`
     mutation CreateApiKey($name: String!, $scopes: [String!]) {
   createApiKey(name: $name, scopes: $scopes) {

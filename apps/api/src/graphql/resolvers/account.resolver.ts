@@ -5,6 +5,8 @@ import type { GraphQLContext } from "../../context";
 import { createOrganisation } from "../../use-cases/accounts/create-organisation";
 import { getMe } from "../../use-cases/accounts/get-me";
 import { listMemberships } from "../../use-cases/accounts/list-memberships";
+import { requestPasswordReset } from "../../use-cases/accounts/request-password-reset";
+import { resetPassword } from "../../use-cases/accounts/reset-password";
 import { signIn } from "../../use-cases/accounts/sign-in";
 import { signUp } from "../../use-cases/accounts/sign-up";
 import type { SessionUser } from "../../use-cases/accounts/support/session";
@@ -42,6 +44,24 @@ export class AccountResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     return signIn(ctx.services, { email, password, tenant, clientIp: ctx.clientIp });
+  }
+
+  @Access("public")
+  @Mutation(() => Boolean, {
+    description:
+      "Mails a password reset link (one use, an hour) to the address if it has an account; answers true either way.",
+  })
+  requestPasswordReset(@Arg("email") email: string, @Ctx() ctx: GraphQLContext) {
+    return requestPasswordReset(ctx.services, { email, clientIp: ctx.clientIp });
+  }
+
+  @Access("public")
+  @Mutation(() => String, {
+    description:
+      "Sets a new password with a reset link's token and answers the account's email; every earlier session ends. Then sign in.",
+  })
+  async resetPassword(@Arg("token") token: string, @Arg("password") password: string, @Ctx() ctx: GraphQLContext) {
+    return (await resetPassword(ctx.services, { token, password })).email;
   }
 
   @Access("signedIn")

@@ -8,6 +8,7 @@ export type AuditAction =
   | "user.signed_in"
   | "user.sign_in_failed"
   | "user.locked_out"
+  | "user.password_reset"
   | "user.switched_organisation"
   | "artifact.uploaded"
   | "api_key.created"

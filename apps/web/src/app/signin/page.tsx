@@ -19,6 +19,9 @@ export default async function SignInPage({
       {expired ? <p className="warn-box">Your session expired; sign in again.</p> : null}
       <SignInForm callbackUrl={next} />
       <p>
+        <Link href="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p>
         New here? <Link href="/signup">Create an account</Link>
       </p>
     </section>
