@@ -352,31 +352,48 @@ describe("quick start", () => {
       }
       return values;
     };
+    // What a reader pastes from the answer just above each "NAME=...   # …" line.
+    const pick: Record<string, (values: Record<string, any>[]) => string> = {
+      TOKEN: (v) => v[0]?.data.signUp.token,
+      KEY: (v) => v[0]?.data.createApiKey.secret,
+      SUB: (v) => v[0]?.data.subscribe.id,
+      MODEL: (v) => {
+        const published = v.at(-1)?.data.publishModel;
+        expect(published.latestVersion.signature.inputs[0].name).toBe("input_ids");
+        return published.slug;
+      },
+      REQ: (v) => v[0]?.extensions.requestId,
+    };
     const seen = new Set<string>();
     for (const block of blocks) {
-      const values = run(block);
-      if (block.includes("signUp(input")) env.TOKEN = values[0]?.data.signUp.token;
-      if (block.includes("createApiKey(")) env.KEY = values[0]?.data.createApiKey.secret;
+      // A block runs up to each paste line, as a reader runs it, then on with the value pasted.
+      const chunks: { code: string; paste?: string }[] = [{ code: "" }];
+      for (const line of block.split("\n")) {
+        const paste = /^([A-Z]+)=\S*\.\.\./.exec(line)?.[1];
+        if (paste && paste in pick) {
+          (chunks.at(-1) as { paste?: string }).paste = paste;
+          chunks.push({ code: "" });
+        } else (chunks.at(-1) as { code: string }).code += `${line}\n`;
+      }
+      const all: Record<string, any>[] = [];
+      for (const chunk of chunks) {
+        const values = chunk.code.trim() ? run(chunk.code) : [];
+        all.push(...values);
+        if (chunk.paste) env[chunk.paste] = (pick[chunk.paste] as (v: Record<string, any>[]) => string)(values);
+      }
       if (block.includes("models(first:")) {
-        const sentiment = values[0]?.data.models.edges.find((e: any) => e.node.slug === "modelmarket/sentiment");
+        const sentiment = all[0]?.data.models.edges.find((e: any) => e.node.slug === "modelmarket/sentiment");
         env.PLAN = sentiment.node.plans.find((p: any) => p.name === "Free").id;
         seen.add("PLAN");
       }
-      if (/^SUB=/m.test(block)) env.SUB = values[0]?.data.subscribe.id;
-      if (/^MODEL=/m.test(block)) {
-        const published = values.at(-1)?.data.publishModel;
-        expect(published.latestVersion.signature.inputs[0].name).toBe("input_ids");
-        env.MODEL = published.slug;
-      }
-      if (/^REQ=/m.test(block)) env.REQ = values[0]?.extensions.requestId;
       if (block.includes("detectObjects")) {
-        expect(values[0]?.data.detectObjects[0].objects.map((o: { label: string }) => o.label)).toContain("boat");
+        expect(all[0]?.data.detectObjects[0].objects.map((o: { label: string }) => o.label)).toContain("boat");
         // The hand-drawn ×, classified by the demo's symbol model.
-        expect(values[1]?.data.classifyImage[0].top.map((t: { label: string }) => t.label)).toContain("× times");
+        expect(all[1]?.data.classifyImage[0].top.map((t: { label: string }) => t.label)).toContain("× times");
         seen.add("images");
       }
       if (block.includes("receipt(requestId")) {
-        expect(values.find((v) => v.data?.receipt)?.data.receipt.units).toBe(1);
+        expect(all.find((v) => v.data?.receipt)?.data.receipt.units).toBe(1);
         seen.add("receipt");
       }
       if (block.includes("classifyText(model: $m")) seen.add("own use");
