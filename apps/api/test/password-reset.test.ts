@@ -1,10 +1,8 @@
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCode, signUpTenant, startTestApi, type TestApi } from "./harness";
+import { startTestSmtp } from "./test-smtp";
 
-/** Mail the test SMTP server received. */
-const inbox: { to: string; raw: string }[] = [];
-let smtp: SMTPServer;
+let smtp: Awaited<ReturnType<typeof startTestSmtp>>;
 let api: TestApi;
 
 const REQUEST = `mutation($e: String!) { requestPasswordReset(email: $e) }`;
@@ -12,27 +10,12 @@ const RESET = `mutation($t: String!, $p: String!) { resetPassword(token: $t, pas
 const SIGN_IN = `mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }`;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onData(stream, session, callback) {
-      let raw = "";
-      stream.on("data", (chunk: Buffer) => {
-        raw += chunk.toString("utf8");
-      });
-      stream.on("end", () => {
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address).join(","), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  const port = (smtp.server.address() as { port: number }).port;
-  api = await startTestApi({ SMTP_URL: `smtp://127.0.0.1:${port}`, PORTAL_URL: "https://portal.example.com" });
+  smtp = await startTestSmtp();
+  api = await startTestApi({ SMTP_URL: smtp.url, PORTAL_URL: "https://portal.example.com" });
 }, 60_000);
 afterAll(async () => {
   await api?.close();
-  await new Promise((resolve) => smtp.close(() => resolve(undefined)));
+  await smtp?.close();
 });
 
 const linkIn = (raw: string) =>
@@ -44,7 +27,7 @@ describe("password reset", () => {
     expect(
       (await api.client.request<{ requestPasswordReset: boolean }>(REQUEST, { e: owner.email })).requestPasswordReset,
     ).toBe(true);
-    const mail = inbox.find((m) => m.to === owner.email);
+    const mail = smtp.inbox.find((m) => m.to === owner.email);
     const token = linkIn(mail?.raw ?? "");
     expect(token).toBeDefined();
     const done = await api.client.request<{ resetPassword: string }>(RESET, { t: token, p: "fresh-granite-orbit-91" });
@@ -68,16 +51,16 @@ describe("password reset", () => {
   });
 
   it("security: an unknown address gets the same answer and no mail; a mistyped token and a weak password are refused", async () => {
-    const before = inbox.length;
+    const before = smtp.inbox.length;
     const unknown = await api.client.request<{ requestPasswordReset: boolean }>(REQUEST, { e: "nobody@example.com" });
     expect(unknown.requestPasswordReset).toBe(true);
-    expect(inbox.length).toBe(before);
+    expect(smtp.inbox.length).toBe(before);
     expect(errorCode((await api.client.raw(RESET, { t: "mmr_not_a_token", p: "fresh-granite-orbit-91" })).body)).toBe(
       "BAD_USER_INPUT",
     );
     const owner = await signUpTenant(api, "Weak");
     await api.client.request(REQUEST, { e: owner.email });
-    const token = linkIn(inbox.find((m) => m.to === owner.email)?.raw ?? "");
+    const token = linkIn(smtp.inbox.find((m) => m.to === owner.email)?.raw ?? "");
     const weak = await api.client.raw(RESET, { t: token, p: "short" });
     expect(errorCode(weak.body)).toBe("BAD_USER_INPUT");
     // Only the hash is stored.
@@ -88,6 +71,6 @@ describe("password reset", () => {
   it("security: an address gets at most 3 reset mails an hour, however often it is asked for (answers stay the same)", async () => {
     const owner = await signUpTenant(api, "Flooded");
     for (let i = 0; i < 6; i++) await api.client.request(REQUEST, { e: owner.email });
-    expect(inbox.filter((m) => m.to === owner.email)).toHaveLength(3);
+    expect(smtp.inbox.filter((m) => m.to === owner.email)).toHaveLength(3);
   });
 });

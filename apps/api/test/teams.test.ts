@@ -3,7 +3,6 @@
 import crypto from "node:crypto";
 import { ALL_SCOPES, MEMBER_ROLES, type MemberRole, ROLE_SCOPES } from "@modelmarket/domain";
 import type { GraphQLSchema } from "graphql";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../src/auth/principal";
 import { declaredAccess } from "../src/graphql/access";
@@ -12,6 +11,7 @@ import { changeMemberRole } from "../src/use-cases/members/change-member-role";
 import { removeMember } from "../src/use-cases/members/remove-member";
 import { errorCode, signUpTenant, startTestApi, type TestApi, type TestTenant } from "./harness";
 import { call, codeOf, rootFields } from "./schema-operations";
+import { startTestSmtp } from "./test-smtp";
 
 const PASSWORD = "quartz-meadow-signal-93";
 const INVITE = `mutation($e: String!, $r: MemberRole!) {
@@ -23,9 +23,9 @@ const ACCEPT = `mutation($t: String!, $p: String!) {
 
 let api: TestApi;
 let schema: GraphQLSchema;
+let smtp: Awaited<ReturnType<typeof startTestSmtp>>;
 /** Mail the test SMTP server received. */
-const inbox: { to: string; raw: string }[] = [];
-let smtp: SMTPServer;
+let inbox: { to: string; raw: string }[] = [];
 
 const tokenOf = (url: string) => url.slice(url.lastIndexOf("/") + 1);
 const freshEmail = (what: string) => `${what}-${crypto.randomBytes(4).toString("hex")}@example.com`;
@@ -54,24 +54,10 @@ async function addMember(org: TestTenant, role: MemberRole) {
 }
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onData(stream, session, callback) {
-      let raw = "";
-      stream.on("data", (chunk: Buffer) => {
-        raw += chunk.toString("utf8");
-      });
-      stream.on("end", () => {
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address).join(","), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  const port = (smtp.server.address() as { port: number }).port;
+  smtp = await startTestSmtp();
+  inbox = smtp.inbox;
   api = await startTestApi({
-    SMTP_URL: `smtp://127.0.0.1:${port}`,
+    SMTP_URL: smtp.url,
     MAIL_FROM: "Modelmarket <invites@example.com>",
     PORTAL_URL: "https://portal.example.com/",
   });
@@ -79,7 +65,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await api?.close();
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await smtp?.close();
 });
 
 describe("teams: invitations", () => {
