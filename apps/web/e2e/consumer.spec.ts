@@ -100,7 +100,7 @@ test("happy: the catalog is server-rendered, filters by task and pages through r
   await page.goto("/?task=TEXT_EMBEDDING");
   await expect(page.getByRole("link", { name: "sentence-encoder" })).toBeVisible();
   // Picking a task filters at once, without pressing Search.
-  await page.getByLabel("Task").selectOption("OBJECT_DETECTION");
+  await page.getByLabel("Task", { exact: true }).selectOption("OBJECT_DETECTION");
   await expect(page).toHaveURL(/task=OBJECT_DETECTION/);
   await expect(page.getByRole("link", { name: "object-detector" })).toBeVisible();
   await expect(page.getByRole("link", { name: "sentence-encoder" })).toHaveCount(0);
