@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { newId } from "@modelmarket/domain";
+import { badInput, newId } from "@modelmarket/domain";
 import type { AppServices } from "../../services";
 
 const RESET_TTL_MS = 60 * 60 * 1000;
@@ -21,6 +21,8 @@ export async function requestPasswordReset(
   cmd: { email: string; clientIp: string },
 ): Promise<boolean> {
   const email = cmd.email.trim().toLowerCase();
+  // An address is at most 254 characters (RFC 5321); a longer one is a mistake, said so.
+  if (email.length > 254) throw badInput("`email` is longer than 254 characters.", "email");
   const send = await services.authRateLimits.beforePasswordReset(cmd.clientIp, email);
   const user = await services.db.user.findUnique({ where: { email }, select: { id: true, email: true } });
   if (!user || !send) return true;
