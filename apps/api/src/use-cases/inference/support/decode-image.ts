@@ -1,7 +1,7 @@
 import { badInput, payloadTooLarge } from "@modelmarket/domain";
 import sharp from "sharp";
 import type { ImagePreprocessing } from "../../catalog/support/preprocessing";
-import { RESAMPLERS } from "./resamplers";
+import { RESAMPLERS, roundEven } from "./resamplers";
 
 export interface ImageLayout {
   layout: "NCHW" | "NHWC";
@@ -23,12 +23,6 @@ export interface ImageGeometry {
 
 /** sharp's own kernels; the other interpolations are exporters' resamplers (resamplers.ts). */
 const KERNEL = { lanczos3: "lanczos3", bilinear: "linear", bicubic: "cubic", nearest: "nearest" } as const;
-
-/** Python's round(): to nearest, ties to even. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /** The resize of `preprocessing` for an image of width × height into `target`. */
 export function planResize(
@@ -73,8 +67,8 @@ export function planResize(
     const longer = (long: number, short: number) => Math.trunc((shorter * long) / short);
     const w = Math.max(W, width <= height ? shorter : longer(width, height));
     const h = Math.max(H, width <= height ? longer(height, width) : shorter);
-    const left = roundHalfEven((w - W) / 2);
-    const top = roundHalfEven((h - H) / 2);
+    const left = roundEven((w - W) / 2);
+    const top = roundEven((h - H) / 2);
     return {
       resizeTo: { width: w, height: h },
       geometry: { scaleX: w / width, scaleY: h / height, offsetX: -left, offsetY: -top },

@@ -18,8 +18,8 @@ export type Resampler = (
 const COEF_BITS = 11;
 const COEF_SCALE = 1 << COEF_BITS;
 
-/** cvRound: to nearest, ties to even (as the x86 conversion OpenCV uses). */
-function roundEven(x: number): number {
+/** To nearest, ties to even: OpenCV's cvRound (the x86 conversion) and Python's round(). */
+export function roundEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
