@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 
 // Workspace packages resolve to their TypeScript sources, so tests need no build first.
 const alias = Object.fromEntries(
-  ["domain", "kserve", "db", "onnx", "sdk", "model-zoo", "tokenizers"].map((name) => [
+  ["domain", "kserve", "db", "onnx", "sdk", "model-zoo", "tokenizers", "tasks"].map((name) => [
     `@modelmarket/${name}`,
     path.resolve(import.meta.dirname, "packages", name, "src", "index.ts"),
   ]),

@@ -18,7 +18,6 @@ import type { Env } from "./env";
 import { catalogResponseCachePlugin } from "./graphql/catalog-response-cache.plugin";
 import { createFormatError } from "./graphql/format-error";
 import { requestPlugin } from "./graphql/request.plugin";
-import { buildApiSchema } from "./graphql/schema";
 import { artifactUploadRoute } from "./http/artifact-upload.route";
 import { clientAddress } from "./http/client-address";
 import { graphqlRequestShape } from "./http/graphql-request-shape.middleware";
@@ -34,9 +33,12 @@ import { LiveSubscriptionCache } from "./infra/live-subscription-cache";
 import { createLogger, type Logger } from "./infra/logger";
 import { Mailer } from "./infra/mailer";
 import { createStripe } from "./infra/stripe-client";
+import { TaskAssetCache } from "./infra/task-asset-cache";
 import { TenantAdmission } from "./infra/tenant-admission";
 import { TenantRouter } from "./infra/tenant-router";
 import { UsageWriter } from "./infra/usage-writer";
+import { MeteringState } from "./metering/metering-state";
+import { buildApiSchema } from "./schema";
 import type { AppServices } from "./services";
 
 export function createServices(
@@ -84,6 +86,8 @@ export function createServices(
       env.API_TENANT_CONCURRENT_CALLS * (env.IMAGE_DECODE_MAX_PIXELS ?? env.IMAGE_MAX_PIXELS),
     ),
     usage: new UsageWriter(db, logger, { maxDelayMs: env.USAGE_COMMIT_MAX_DELAY_MS, maxBatch: 1000 }),
+    metering: new MeteringState(),
+    taskAssets: new TaskAssetCache(),
     inferenceRateLimits: new InferenceRateLimits(env.INFERENCE_RATE_LIMITS === "on", redis),
     stripe: createStripe(env),
     mailer: env.SMTP_URL ? new Mailer(env.SMTP_URL, env.MAIL_FROM, logger) : null,

@@ -13,8 +13,10 @@ import type { InferenceRateLimits } from "./infra/inference-rate-limits";
 import type { LiveSubscriptionCache } from "./infra/live-subscription-cache";
 import type { Logger } from "./infra/logger";
 import type { Mailer } from "./infra/mailer";
+import type { TaskAssetCache } from "./infra/task-asset-cache";
 import type { TenantAdmission } from "./infra/tenant-admission";
 import type { UsageWriter } from "./infra/usage-writer";
+import type { MeteringState } from "./metering/metering-state";
 
 /** Everything a use case may need, built once at start-up (see app.ts). */
 export interface AppServices {
@@ -40,6 +42,10 @@ export interface AppServices {
   /** Image decoding admitted by pixels, tenant by tenant, off most of libuv's pool. */
   decodeGate: DecodeGate;
   usage: UsageWriter;
+  /** Metering's state between calls: known rooms, reservations in flight, the charge group commit. */
+  metering: MeteringState;
+  /** Parsed assets and tokenizers of the versions served (immutable, content-addressed). */
+  taskAssets: TaskAssetCache;
   inferenceRateLimits: InferenceRateLimits;
   /** null without STRIPE_SECRET_KEY. */
   stripe: Stripe | null;

@@ -2,10 +2,12 @@
 // HTTP route, generated from the schema itself so that a new operation is covered without
 // writing its checks by hand, plus property-based inputs for the text, image and
 // idempotency paths. A new root field without a declared access rule fails here.
+
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ALL_SCOPES, ERROR_CODES } from "@modelmarket/domain";
+import { mathSymbols } from "@modelmarket/model-zoo";
 import fc from "fast-check";
 import {
   type GraphQLArgument,
@@ -16,9 +18,8 @@ import {
   isNonNullType,
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mathSymbols } from "../../../packages/model-zoo/src/math-symbols/math-symbols";
 import { declaredAccess } from "../src/graphql/access";
-import { buildApiSchema } from "../src/graphql/schema";
+import { buildApiSchema } from "../src/schema";
 import {
   apiKeyClient,
   FREE_PLAN,

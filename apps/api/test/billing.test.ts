@@ -1,8 +1,8 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chargeCalls } from "../src/metering/charge-calls";
 import { closePeriod, monthBounds, previousMonth } from "../src/use-cases/billing/close-period";
 import { reconcileReservations } from "../src/use-cases/billing/reconcile-reservations";
-import { chargeCalls } from "../src/use-cases/billing/support/charge-calls";
 import {
   apiKeyClient,
   errorCode,

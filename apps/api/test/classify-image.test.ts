@@ -2,10 +2,9 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { CANVAS_SIZE, drawStrokes, mathSymbols, type Stroke } from "@modelmarket/model-zoo";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CANVAS_SIZE, drawStrokes, type Stroke } from "../../../packages/model-zoo/src/math-symbols/draw-strokes";
-import { mathSymbols } from "../../../packages/model-zoo/src/math-symbols/math-symbols";
 import {
   apiKeyClient,
   errorCode,

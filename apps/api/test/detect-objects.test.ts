@@ -1,7 +1,7 @@
 import fs from "node:fs";
+import { sanityPhotoPath } from "@modelmarket/model-zoo";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sanityPhotoPath } from "../../../packages/model-zoo/src/object-detector/evaluate-detector";
 import {
   apiKeyClient,
   errorCode,

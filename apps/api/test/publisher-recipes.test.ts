@@ -8,7 +8,7 @@ import { buildOnnxModel } from "@modelmarket/onnx";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RESAMPLERS } from "../src/use-cases/inference/support/resamplers";
+import { RESAMPLERS } from "../src/tasks/support/resamplers";
 import {
   apiKeyClient,
   errorCode,

@@ -1,10 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { DEFAULT_MF, foodRecommender, loadFfqRatings, topItems, trainMf } from "@modelmarket/model-zoo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadFfqRatings } from "../../../packages/model-zoo/src/food-recommender/ffq-ratings";
-import { foodRecommender } from "../../../packages/model-zoo/src/food-recommender/food-recommender";
-import { DEFAULT_MF, topItems, trainMf } from "../../../packages/model-zoo/src/food-recommender/matrix-factorization";
 import {
   apiKeyClient,
   errorCode,

@@ -6,7 +6,7 @@ import type { GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../src/auth/principal";
 import { declaredAccess } from "../src/graphql/access";
-import { buildApiSchema } from "../src/graphql/schema";
+import { buildApiSchema } from "../src/schema";
 import { changeMemberRole } from "../src/use-cases/members/change-member-role";
 import { removeMember } from "../src/use-cases/members/remove-member";
 import { errorCode, signUpTenant, startTestApi, type TestApi, type TestTenant } from "./harness";

@@ -42,3 +42,9 @@ export async function zooModels(outDir: string): Promise<ZooModel[]> {
   for (const entry of ZOO) out.push(await buildCached(entry, outDir));
   return out;
 }
+
+// What the API's tests build their references from (they import workspaces by package name).
+export { loadFfqRatings } from "./food-recommender/ffq-ratings";
+export { DEFAULT_MF, topItems, trainMf } from "./food-recommender/matrix-factorization";
+export { CANVAS_SIZE, drawStrokes, type Stroke } from "./math-symbols/draw-strokes";
+export { foodRecommender, mathSymbols, sanityPhotoPath };

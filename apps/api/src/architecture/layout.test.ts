@@ -3,13 +3,16 @@
 //   use-cases/<area>/support/ (or use-cases/support/ when several areas share them), and
 //   infrastructure classes (caches, rate limiters, clients) in infra/;
 // - resolvers, HTTP routes, CLIs and the process entry import entry points only (types from
-//   support modules are fine).
+//   support modules are fine); a task's resolver (tasks/<task>/<operation>.resolver.ts) imports
+//   its operation and GraphQL types (tasks/support/*.type.ts), not the task's helpers;
+// - every task folder holds one <task>.task.ts (its module), its operation and its resolver.
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 const SRC = path.resolve(__dirname, "..");
 const USE_CASES = path.join(SRC, "use-cases");
+const TASKS_DIR = path.join(SRC, "tasks");
 
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -26,6 +29,7 @@ describe("layout", () => {
       ...walk(path.join(SRC, "graphql")),
       ...walk(path.join(SRC, "http")),
       ...walk(path.join(SRC, "cli")),
+      ...walk(path.join(SRC, "tasks")).filter((f) => f.endsWith(".resolver.ts")),
       path.join(SRC, "main.ts"),
       path.join(SRC, "app.ts"),
     ];
@@ -36,7 +40,8 @@ describe("layout", () => {
         const [, typeOnly, spec] = match;
         if (!spec?.startsWith(".") || typeOnly) continue;
         const target = path.resolve(path.dirname(file), spec);
-        if (target.startsWith(USE_CASES) && target.split(path.sep).includes("support")) {
+        const helper = target.split(path.sep).includes("support") && !target.endsWith(".type");
+        if ((target.startsWith(USE_CASES) || target.startsWith(TASKS_DIR)) && helper) {
           offenders.push(`${relative(file)} imports ${spec}`);
         }
       }
@@ -57,6 +62,22 @@ describe("layout", () => {
     }
     const loose = fs.readdirSync(USE_CASES).filter((name) => name.endsWith(".ts"));
     for (const name of loose) problems.push(`use-cases/${name} is not in an area folder`);
+    expect(problems).toEqual([]);
+  });
+
+  it("happy: every task folder holds its module, an operation and the operation's resolver", () => {
+    const problems: string[] = [];
+    for (const entry of fs.readdirSync(TASKS_DIR, { withFileTypes: true })) {
+      if (!entry.isDirectory() || entry.name === "support") continue;
+      const files = fs.readdirSync(path.join(TASKS_DIR, entry.name));
+      if (!files.includes(`${entry.name}.task.ts`)) problems.push(`tasks/${entry.name} has no ${entry.name}.task.ts`);
+      const resolvers = files.filter((f) => f.endsWith(".resolver.ts"));
+      if (resolvers.length !== 1) problems.push(`tasks/${entry.name} has ${resolvers.length} resolvers, not 1`);
+      for (const resolver of resolvers) {
+        const operation = resolver.replace(".resolver.ts", ".ts");
+        if (!files.includes(operation)) problems.push(`tasks/${entry.name}/${resolver} has no ${operation}`);
+      }
+    }
     expect(problems).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { AppError, badInput } from "@modelmarket/domain";
+import { INFERENCE_OPERATIONS } from "@modelmarket/tasks";
 import {
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -90,19 +91,10 @@ export const requestPlugin: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
-/** The root mutations that run a model and bill it (one per request). */
-export const INFERENCE_MUTATIONS = new Set([
-  "classifyText",
-  "embedText",
-  "classifyImage",
-  "detectObjects",
-  "recommend",
-]);
-
 function inferenceFields(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): number {
   let n = 0;
   for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) n += INFERENCE_MUTATIONS.has(selection.name.value) ? 1 : 0;
+    if (selection.kind === Kind.FIELD) n += INFERENCE_OPERATIONS.has(selection.name.value) ? 1 : 0;
     else if (selection.kind === Kind.INLINE_FRAGMENT) n += inferenceFields(selection.selectionSet, fragments);
     else {
       const fragment = fragments.get(selection.name.value);

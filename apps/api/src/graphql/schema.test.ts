@@ -15,8 +15,8 @@ import {
   print,
 } from "graphql";
 import { describe, expect, it } from "vitest";
+import { buildApiSchema } from "../schema";
 import { printApiSchema } from "./print-schema";
-import { buildApiSchema } from "./schema";
 
 const COMMITTED = path.resolve(__dirname, "..", "..", "schema.graphql");
 // The contract's starting core, kept in the repository: the served schema must stay a

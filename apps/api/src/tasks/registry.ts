@@ -1,27 +1,33 @@
 import type { ModelTask } from "@modelmarket/db";
 import type { OnnxInspection } from "@modelmarket/onnx";
-import { ConventionCheck, type ResolvedAssets } from "./convention-check";
-import { imageClassification } from "./image-classification";
-import { objectDetection } from "./object-detection";
-import { recommendation } from "./recommendation";
+import { imageClassificationTask } from "./image-classification/image-classification.task";
+import { objectDetectionTask } from "./object-detection/object-detection.task";
+import { recommendationTask } from "./recommendation/recommendation.task";
+import { ConventionCheck, type ResolvedAssets } from "./support/convention-check";
 import type { TaskModule } from "./task-module";
-import { textClassification } from "./text-classification";
-import { textEmbedding } from "./text-embedding";
+import { textClassificationTask } from "./text-classification/text-classification.task";
+import { textEmbeddingTask } from "./text-embedding/text-embedding.task";
 
-/** Every task the platform serves, one module each (the `tasks` query lists them in this order). */
+/**
+ * Every task the API serves, one module each. The order and the set must equal
+ * `TASK_DESCRIPTORS` of `@modelmarket/tasks` and the ModelTask enum (registry.test.ts).
+ */
 export const TASKS: readonly TaskModule[] = [
-  textClassification,
-  textEmbedding,
-  imageClassification,
-  objectDetection,
-  recommendation,
+  textClassificationTask,
+  textEmbeddingTask,
+  imageClassificationTask,
+  objectDetectionTask,
+  recommendationTask,
 ];
 
 export function taskModule(task: ModelTask): TaskModule {
-  const found = TASKS.find((t) => t.task === task);
+  const found = TASKS.find((t) => t.descriptor.task === task);
   if (!found) throw new Error(`no module for task ${task}`);
   return found;
 }
+
+/** The resolver classes of every task's operation, for the schema. */
+export const TASK_RESOLVERS = TASKS.map((t) => t.resolver);
 
 /**
  * What a model of a task must take and return, and the assets it must come with, checked

@@ -1,32 +1,24 @@
-import type { ModelTask } from "@modelmarket/db";
-import type { ConventionCheck } from "./convention-check";
-
-/** A file a task's version comes with, as the publish wizard asks for it. */
-export interface TaskAsset {
-  role: string;
-  label: string;
-  /** File types the picker offers. */
-  accept: string;
-  required: boolean;
-}
+import type { TaskDescriptor } from "@modelmarket/tasks";
+import type { ConventionCheck } from "./support/convention-check";
+import type { ExampleAnswer, ExampleRun, ModelExample } from "./support/examples";
 
 /**
- * Everything the platform knows about one task, in one place: what the portal shows (name,
- * playground, assets to ask for, a preprocessing declaration to start from, the operation to
- * call) and the check of a model against the task's convention. Adding a task is adding a
- * module here and its tests; the API's `tasks` query serves the descriptive part.
+ * One task end to end, in its own folder `tasks/<task>/`: the descriptor every workspace
+ * shares (`@modelmarket/tasks`: operation, input and answer kinds, metering unit, batching,
+ * playground, assets), the check of a model against the task's convention, the resolver that
+ * holds the task's operation and answer types, and how a publish-time example is answered.
+ * The registry derives everything else from these: the schema's resolvers, the request
+ * plugin's set of billed operations, publish checks, examples and previews.
+ * CONTRIBUTING.md ("A task") lists the steps to add one.
  */
 export interface TaskModule {
-  task: ModelTask;
-  displayName: string;
-  /** The GraphQL operation that calls such a model. */
-  operation: "classifyText" | "embedText" | "classifyImage" | "detectObjects" | "recommend";
-  /** Which playground component the portal renders (components are named per kind). */
-  playground: "text-labels" | "text-similarity" | "image-labels" | "image-boxes" | "user-items";
-  /** One line on what such a model does, for the wizard. */
-  summary: string;
-  assets: TaskAsset[];
-  /** A declaration to start from in the wizard ("" when the defaults usually fit). */
-  preprocessingExample: string;
+  descriptor: TaskDescriptor;
   check(c: ConventionCheck): Promise<void>;
+  /** The type-graphql resolver class with the task's operation (`descriptor.operation`). */
+  resolver: new () => object;
+  /**
+   * Answers one publish-time example through the serving path and judges it; absent when
+   * the task takes no examples. Its input (`text` or `image`) follows `descriptor.input`.
+   */
+  answerExample?(run: ExampleRun, example: ModelExample): Promise<ExampleAnswer>;
 }

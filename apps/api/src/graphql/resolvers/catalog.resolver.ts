@@ -4,7 +4,7 @@ import { findModel } from "../../use-cases/catalog/find-model";
 import { playgroundUserIds } from "../../use-cases/catalog/playground-user-ids";
 import { publishModel } from "../../use-cases/catalog/publish-model";
 import { encodeCursor, searchModels } from "../../use-cases/catalog/search-models";
-import type { ModelView } from "../../use-cases/catalog/support/model-view";
+import type { ModelView } from "../../use-cases/support/model-view";
 import { Access } from "../access";
 import { Admitted } from "../admitted";
 import { PublishModelInput } from "../inputs/publish-model.input";

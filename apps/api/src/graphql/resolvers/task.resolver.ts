@@ -1,5 +1,5 @@
+import { TASK_DESCRIPTORS } from "@modelmarket/tasks";
 import { Query, Resolver } from "type-graphql";
-import { TASKS } from "../../tasks/registry";
 import { Access } from "../access";
 import { TaskInfo } from "../types/task.type";
 
@@ -8,6 +8,6 @@ export class TaskResolver {
   @Access("public")
   @Query(() => [TaskInfo], { description: "The tasks models can be published for, and what each needs." })
   tasks(): TaskInfo[] {
-    return TASKS.map(({ check: _check, ...info }) => info);
+    return TASK_DESCRIPTORS.map((t) => Object.assign(new TaskInfo(), t)) as TaskInfo[];
   }
 }

@@ -1,5 +1,5 @@
+import { reconcileQuietMs } from "../../metering/reserve-units";
 import type { AppServices } from "../../services";
-import { reconcileQuietMs } from "./support/reserve-units";
 
 /**
  * Gives back units reserved by calls that never finished (an instance killed mid-call holds

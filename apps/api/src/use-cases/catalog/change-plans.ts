@@ -2,9 +2,9 @@ import { badInput, newId, notFound, type PlanTerms } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
 import { audit } from "../support/audit";
+import { MODEL_INCLUDE, type ModelView, toModelView } from "../support/model-view";
 import { findOwnModel } from "./support/find-own-model";
 import { lockModel } from "./support/lock-model";
-import { MODEL_INCLUDE, type ModelView, toModelView } from "./support/model-view";
 
 const MAX_LIVE_PLANS = 10;
 

@@ -1,6 +1,6 @@
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
-import { MODEL_INCLUDE, toModelView } from "./support/model-view";
+import { MODEL_INCLUDE, toModelView } from "../support/model-view";
 
 /**
  * The models the caller's organisation publishes — drafts and unpublished ones too — each

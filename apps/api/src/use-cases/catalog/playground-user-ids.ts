@@ -1,7 +1,7 @@
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
-import { readListAsset } from "../inference/support/read-json-asset";
-import type { ModelView } from "./support/model-view";
+import { readListAsset } from "../../tasks/support/read-json-asset";
+import type { ModelView } from "../support/model-view";
 
 const SHOWN = 25;
 

@@ -1,10 +1,10 @@
 import type { ModelTask } from "@modelmarket/db";
 import { badInput } from "@modelmarket/domain";
+import { takesImages } from "@modelmarket/tasks";
 import sharp from "sharp";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
-import { taskModule } from "../../tasks/registry";
-import { prepareImages } from "../inference/support/image-call";
+import { prepareImages } from "../../tasks/support/image-call";
 import { type ExampleResult, exampleWarnings, runExamples } from "./support/check-examples";
 import { prepareNewVersion } from "./support/new-version";
 
@@ -42,8 +42,7 @@ export async function previewVersion(
   let modelInput: string | null = null;
   let modelInputChannels: { channel: number; min: number; max: number; mean: number }[] = [];
   if (input.image) {
-    const playground = taskModule(input.task).playground;
-    if (playground !== "image-labels" && playground !== "image-boxes") {
+    if (!takesImages(input.task)) {
       throw badInput(`A preview image needs an image task, not ${input.task}.`, "image");
     }
     const prepared = await prepareImages(services, principal.tenantId, version, [input.image]);

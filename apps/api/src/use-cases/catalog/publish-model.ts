@@ -11,8 +11,8 @@ import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
 import { slugify } from "../accounts/support/slugify";
 import { audit } from "../support/audit";
+import { MODEL_INCLUDE, type ModelView, toModelView } from "../support/model-view";
 import { checkExamples } from "./support/check-examples";
-import { MODEL_INCLUDE, type ModelView, toModelView } from "./support/model-view";
 import { prepareNewVersion } from "./support/new-version";
 
 export interface PublishModelCommand {

@@ -3,9 +3,9 @@ import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
 import { audit } from "../support/audit";
+import { MODEL_INCLUDE, type ModelView, toModelView } from "../support/model-view";
 import { checkExamples } from "./support/check-examples";
 import { findOwnModel } from "./support/find-own-model";
-import { MODEL_INCLUDE, type ModelView, toModelView } from "./support/model-view";
 import { type NewVersionInput, prepareNewVersion } from "./support/new-version";
 
 /**

@@ -2,7 +2,7 @@ import type { ModelTask, Prisma } from "@modelmarket/db";
 import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
-import { MODEL_INCLUDE, type ModelView, toModelView, visibleTo } from "./support/model-view";
+import { MODEL_INCLUDE, type ModelView, toModelView, visibleTo } from "../support/model-view";
 
 export const MAX_PAGE_SIZE = 100;
 const MAX_QUERY_LENGTH = 200;

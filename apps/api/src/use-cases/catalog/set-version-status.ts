@@ -2,9 +2,9 @@ import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
 import { audit } from "../support/audit";
+import { MODEL_INCLUDE, type ModelView, toModelView } from "../support/model-view";
 import { findOwnModel, versionOf } from "./support/find-own-model";
 import { lockModel } from "./support/lock-model";
-import { MODEL_INCLUDE, type ModelView, toModelView } from "./support/model-view";
 
 /**
  * Deprecates a version (still served; every answer carries a notice naming the versions to

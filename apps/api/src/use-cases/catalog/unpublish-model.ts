@@ -1,8 +1,8 @@
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
 import { audit } from "../support/audit";
+import { MODEL_INCLUDE, type ModelView, toModelView } from "../support/model-view";
 import { findOwnModel } from "./support/find-own-model";
-import { MODEL_INCLUDE, type ModelView, toModelView } from "./support/model-view";
 
 /**
  * Unpublishes a model: gone from the catalog and search at once (every instance, through

@@ -3,10 +3,10 @@ import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
 import { audit } from "../support/audit";
+import { MODEL_INCLUDE, type ModelView, toModelView } from "../support/model-view";
 import { normaliseTags } from "./publish-model";
 import { findOwnModel } from "./support/find-own-model";
 import { lockModel } from "./support/lock-model";
-import { MODEL_INCLUDE, type ModelView, toModelView } from "./support/model-view";
 
 export interface UpdateModelCommand {
   description?: string | null;

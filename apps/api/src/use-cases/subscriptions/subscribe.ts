@@ -3,15 +3,15 @@ import { AppError, badInput, newId, notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
-import { findModel } from "../catalog/find-model";
 import { audit } from "../support/audit";
+import { findVisibleModel } from "../support/model-view";
 import { addMonths } from "./support/billing-period";
 import { SUBSCRIPTION_INCLUDE, withUsedUnits } from "./support/subscription-view";
 
 /** Subscribes the caller's tenant to a plan of a model it can see; one live subscription per model. */
 export async function subscribe(services: AppServices, caller: Principal | null, modelSlug: string, planId: string) {
   const principal = requirePrincipal(caller);
-  const model = await findModel(services, principal, modelSlug);
+  const model = await findVisibleModel(services, principal, modelSlug);
   const plan = model.plans.find((p) => p.id === planId);
   if (!plan) throw notFound(`Plan "${planId}" of model "${model.slug}"`);
 

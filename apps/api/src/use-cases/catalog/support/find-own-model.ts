@@ -1,7 +1,7 @@
 import { notFound } from "@modelmarket/domain";
 import type { Principal } from "../../../auth/principal";
 import type { AppServices } from "../../../services";
-import { MODEL_INCLUDE } from "./model-view";
+import { MODEL_INCLUDE } from "../../support/model-view";
 
 /**
  * A model the caller's tenant publishes, by slug, for the lifecycle operations. Another

@@ -10,7 +10,7 @@ import {
 import type { OnnxInspection } from "@modelmarket/onnx";
 import type { AppServices } from "../../../services";
 import { assertFitsTask } from "../../../tasks/registry";
-import { isSemver } from "./semver";
+import { isSemver } from "../../support/semver";
 
 const MAX_ASSETS = 10;
 

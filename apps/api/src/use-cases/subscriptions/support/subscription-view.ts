@@ -1,7 +1,7 @@
 import type { Prisma } from "@modelmarket/db";
 import { periodEstimate } from "@modelmarket/domain";
 import type { AppServices } from "../../../services";
-import { MODEL_INCLUDE, toModelView } from "../../catalog/support/model-view";
+import { MODEL_INCLUDE, toModelView } from "../../support/model-view";
 
 export const SUBSCRIPTION_INCLUDE = {
   model: { include: MODEL_INCLUDE },

@@ -1,0 +1,14 @@
+import type { TextTokenizer } from "@modelmarket/tokenizers";
+import { LRUCache } from "lru-cache";
+
+/**
+ * Parsed assets and built tokenizers of the versions this instance serves. Assets are
+ * content-addressed and immutable, so an entry never goes stale; bounded so that a catalog of
+ * many models keeps the ones in use. One per API instance (a service on AppServices).
+ */
+export class TaskAssetCache {
+  /** JSON assets (labels, id maps, preprocessing), by kind and sha256. */
+  readonly parsed = new LRUCache<string, { value: unknown }>({ max: 256 });
+  /** One tokenizer per vocabulary and settings. */
+  readonly tokenizers = new LRUCache<string, TextTokenizer>({ max: 32 });
+}

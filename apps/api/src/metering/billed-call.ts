@@ -1,0 +1,269 @@
+import crypto from "node:crypto";
+import { AppError, badInput, newId, unitsAmountMicros } from "@modelmarket/domain";
+import type { Principal } from "../auth/principal";
+import { requestScope } from "../infra/request-context";
+import type { AppServices } from "../services";
+import { type ChargeOutcome, chargeCall } from "./charge-calls";
+import { type Reservation, releaseUnits, reserveUnits } from "./reserve-units";
+
+/** What an inference operation resolved before calling the model (resolve-callable-version.ts). */
+export interface CallableVersion {
+  principal: Principal;
+  model: { id: string; slug: string };
+  version: { id: string; sha256: string };
+  /** null: the publisher's own model, called by its organisation without a subscription (own use). */
+  subscription: { id: string; currentPeriodEnd: Date; plan: { rateLimitPerMinute: number } } | null;
+}
+
+/** A call billed to a subscription. */
+type SubscribedCall = CallableVersion & { subscription: NonNullable<CallableVersion["subscription"]> };
+
+/**
+ * THE seam between inference and billing: every inference operation runs its model call
+ * through here with the number of billed units (one per input) and a fingerprint of its input.
+ *
+ * 1. rate limit of the plan (per subscription and minute) → RATE_LIMITED + retryAfterMs;
+ * 2. an `Idempotency-Key` already used by this tenant: the first result again when the input
+ *    is the same (not billed twice), BAD_USER_INPUT when it differs;
+ * 3. when the subscription's room is known to fit the call (metering-state.ts): run, then
+ *    reserve the units and write the usage event in one statement (charge-calls.ts, group
+ *    commit) before answering; a refusal there falls through to 4 without running again;
+ * 4. otherwise reserve the units atomically against the plan's included units and the spend
+ *    cap (QUOTA_EXCEEDED when neither overage nor the cap allows them), run, and write one
+ *    usage event, committed (group commit) before answering;
+ * 5. a failed run is never billed: its reservation goes back and an error is counted.
+ *
+ * A publisher's own model called by its own organisation without a subscription (own use:
+ * trying a private draft, checking a new version) is neither metered nor billed, within
+ * OWN_MODEL_CALLS_PER_MINUTE.
+ */
+export async function billedCall<T>(
+  services: AppServices,
+  callable: CallableVersion,
+  units: number,
+  run: () => Promise<T>,
+  /** Everything of the caller's input that changes the answer: a retry must match it. */
+  fingerprint: unknown,
+): Promise<T> {
+  const scope = requestScope.getStore();
+  if (!scope) throw new Error("billed call outside a request");
+  if (scope.billed) {
+    throw badInput("One inference call per request: the request id is the call's receipt. Send the others separately.");
+  }
+  scope.billed = true;
+  if (services.env.METERING === "off" || callable.subscription === null) {
+    if (callable.subscription === null) {
+      await services.inferenceRateLimits.consumeOwnUse(
+        callable.principal.tenantId,
+        services.env.OWN_MODEL_CALLS_PER_MINUTE,
+      );
+    }
+    return run().catch((error) => Promise.reject(naming(callable, error)));
+  }
+  return subscribedCall(services, callable as SubscribedCall, scope, units, run, fingerprint);
+}
+
+async function subscribedCall<T>(
+  services: AppServices,
+  callable: SubscribedCall,
+  scope: NonNullable<ReturnType<typeof requestScope.getStore>>,
+  units: number,
+  run: () => Promise<T>,
+  fingerprint: unknown,
+): Promise<T> {
+  const { principal, subscription, version } = callable;
+  await services.inferenceRateLimits.consume(subscription.id, subscription.plan.rateLimitPerMinute);
+
+  const key = scope.idempotencyKey ?? null;
+  const requestHash = key
+    ? crypto
+        .createHash("sha256")
+        .update(JSON.stringify([callable.model.slug, version.id, fingerprint]))
+        .digest("hex")
+    : null;
+  if (key) {
+    const earlier = await findIdempotent(services, principal.tenantId, key);
+    if (earlier) return replay<T>(earlier, requestHash as string);
+  }
+
+  // Room known to fit: run first, then reserve and record in one statement (one database
+  // round trip per call, shared by the calls that finish together).
+  if (subscription.currentPeriodEnd.getTime() > Date.now() && services.metering.rooms.take(subscription.id, units)) {
+    let result: T;
+    let outcome: ChargeOutcome;
+    const started = Date.now();
+    try {
+      result = await runOrCountError(services, callable, scope.requestId, started, run);
+      outcome = await chargeCall(services, {
+        ...baseRow(callable, started),
+        id: newId("usageEvent"),
+        requestId: scope.requestId,
+        units,
+        idempotencyKey: key,
+        requestHash,
+        response: key ? (result as unknown) : null,
+      });
+    } finally {
+      services.metering.rooms.give(subscription.id, units);
+    }
+    if (outcome.status === "charged") {
+      services.metering.rooms.note(subscription.id, outcome.room);
+      return result;
+    }
+    if (outcome.status === "duplicate") {
+      await releaseUnits(services, subscription.id, units);
+      return replayConcurrent<T>(services, principal.tenantId, key, requestHash);
+    }
+    // Refused as part of its batch: reserved alone now, which serves it if it fits by itself
+    // and otherwise refuses it with the reason (quota, spend cap, status).
+    const reservation = await reserveOrForget(services, callable, units);
+    return recordServed(services, callable, scope.requestId, { reservation, started, units, key, requestHash, result });
+  }
+
+  const reservation = await reserveOrForget(services, callable, units);
+  const started = Date.now();
+  const result = await runOrCountError(services, callable, scope.requestId, started, run, units);
+  return recordServed(services, callable, scope.requestId, { reservation, started, units, key, requestHash, result });
+}
+
+async function reserveOrForget(services: AppServices, callable: SubscribedCall, units: number) {
+  const { principal, subscription } = callable;
+  try {
+    const reservation = await reserveUnits(services, subscription, units);
+    // A period that just rolled over has a new end: read it again next time.
+    if (subscription.currentPeriodEnd.getTime() <= Date.now()) {
+      services.liveSubscriptions.forget(principal.tenantId, callable.model.id);
+    }
+    return reservation;
+  } catch (error) {
+    // The database refused what the cached subscription allowed (canceled, past due,
+    // switched): the next call reads it again.
+    services.liveSubscriptions.forget(principal.tenantId, callable.model.id);
+    throw error;
+  }
+}
+
+/**
+ * Runs the model; a failure is counted as an error for the reports, never billed, and gives
+ * back `reservedUnits` when the call reserved before running.
+ */
+async function runOrCountError<T>(
+  services: AppServices,
+  callable: SubscribedCall,
+  requestId: string,
+  started: number,
+  run: () => Promise<T>,
+  reservedUnits = 0,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (reservedUnits) await releaseUnits(services, callable.subscription.id, reservedUnits);
+    // Not awaited: nothing to guarantee.
+    services.usage
+      .record({
+        ...baseRow(callable, started),
+        id: newId("usageEvent"),
+        requestId: `${requestId}:error`,
+        outcome: "ERROR",
+        units: 0,
+        billedUnits: 0,
+        amountMicros: 0n,
+        idempotencyKey: null,
+        requestHash: null,
+        response: null,
+      })
+      .catch(() => {});
+    throw naming(callable, error);
+  }
+}
+
+/** A model's own failure names the model and says whose it is (the tier knows only its hash). */
+function naming(callable: CallableVersion, error: unknown): unknown {
+  if (!(error instanceof AppError) || error.code !== "MODEL_ERROR") return error;
+  return new AppError(
+    "MODEL_ERROR",
+    `Model "${callable.model.slug}" failed while running your input; its publisher has to fix the model (you were not billed). ${error.message}`,
+    error.extensions,
+  );
+}
+
+/** The usage event of a call served after its reservation, committed before it answers. */
+async function recordServed<T>(
+  services: AppServices,
+  callable: SubscribedCall,
+  requestId: string,
+  call: {
+    reservation: Reservation;
+    started: number;
+    units: number;
+    key: string | null;
+    requestHash: string | null;
+    result: T;
+  },
+): Promise<T> {
+  const { reservation, units, key } = call;
+  const inserted = await services.usage.record({
+    ...baseRow(callable, call.started),
+    id: newId("usageEvent"),
+    requestId,
+    outcome: "SUCCESS",
+    units,
+    billedUnits: reservation.billedUnits,
+    amountMicros: unitsAmountMicros(reservation.billedUnits, reservation.unitPriceMicros),
+    idempotencyKey: key,
+    requestHash: call.requestHash,
+    response: key ? (call.result as unknown) : null,
+  });
+  if (inserted) return call.result;
+  // A concurrent retry with the same Idempotency-Key committed first: this call's units
+  // go back, and the caller gets the first result, billed once.
+  await releaseUnits(services, callable.subscription.id, units);
+  return replayConcurrent<T>(services, callable.principal.tenantId, key, call.requestHash);
+}
+
+/** The answer of a concurrent call with the same Idempotency-Key that committed first. */
+async function replayConcurrent<T>(
+  services: AppServices,
+  tenantId: string,
+  key: string | null,
+  requestHash: string | null,
+): Promise<T> {
+  const earlier = key ? await findIdempotent(services, tenantId, key) : null;
+  if (earlier) return replay<T>(earlier, requestHash as string);
+  throw new Error("usage event neither inserted nor found");
+}
+
+function baseRow(callable: SubscribedCall, started: number) {
+  return {
+    tenantId: callable.principal.tenantId,
+    apiKeyId: callable.principal.kind === "apiKey" ? callable.principal.apiKeyId : null,
+    subscriptionId: callable.subscription.id,
+    modelVersionId: callable.version.id,
+    latencyMs: Date.now() - started,
+    createdAt: new Date(),
+  };
+}
+
+async function findIdempotent(services: AppServices, tenantId: string, key: string) {
+  return services.db.usageEvent.findUnique({
+    where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: key } },
+    select: { requestHash: true, response: true, requestId: true },
+  });
+}
+
+function replay<T>(
+  earlier: { requestHash: string | null; response: unknown; requestId: string },
+  requestHash: string,
+): T {
+  if (earlier.requestHash !== requestHash) {
+    throw new AppError(
+      "BAD_USER_INPUT",
+      "This Idempotency-Key was already used with a different input; use a new key for a new call.",
+    );
+  }
+  // A replay is the same call: it answers with the original request id, the call's receipt.
+  const scope = requestScope.getStore();
+  if (scope) scope.replayOf = earlier.requestId;
+  return earlier.response as T;
+}

@@ -1,0 +1,43 @@
+import "reflect-metadata";
+import type { GraphQLSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import { authChecker } from "./graphql/access";
+import { AccountResolver } from "./graphql/resolvers/account.resolver";
+import { ApiKeyResolver } from "./graphql/resolvers/api-key.resolver";
+import { AuditResolver } from "./graphql/resolvers/audit.resolver";
+import { BillingResolver } from "./graphql/resolvers/billing.resolver";
+import { CatalogResolver } from "./graphql/resolvers/catalog.resolver";
+import { MembersResolver } from "./graphql/resolvers/members.resolver";
+import { ModelLifecycleResolver } from "./graphql/resolvers/model-lifecycle.resolver";
+import { SubscriptionResolver } from "./graphql/resolvers/subscription.resolver";
+import { TaskResolver } from "./graphql/resolvers/task.resolver";
+import { DateTimeScalar } from "./graphql/types/scalars";
+import { TASK_RESOLVERS } from "./tasks/registry";
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The API's schema, built once per process from the resolver classes. */
+export function buildApiSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: [
+      AccountResolver,
+      ApiKeyResolver,
+      AuditResolver,
+      BillingResolver,
+      CatalogResolver,
+      MembersResolver,
+      ModelLifecycleResolver,
+      SubscriptionResolver,
+      TaskResolver,
+      // Each task module holds its own operation (tasks/<task>/*.resolver.ts).
+      ...TASK_RESOLVERS,
+    ],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    // Each root field's @Access rule is checked before its resolver runs.
+    authChecker,
+    authMode: "error",
+    // Inputs are validated classes; errors never echo the submitted values back.
+    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+  });
+  return built;
+}

@@ -1,0 +1,30 @@
+import { Arg, Ctx, Field, Float, Int, Mutation, ObjectType, Resolver } from "type-graphql";
+import type { GraphQLContext } from "../../context";
+import { Access } from "../../graphql/access";
+import { Admitted } from "../../graphql/admitted";
+import { recommend } from "./recommend";
+
+@ObjectType()
+export class Recommendation {
+  @Field() itemId: string;
+  @Field(() => Float) score: number;
+}
+
+@Resolver()
+export class RecommendResolver {
+  @Access("inference")
+  @Admitted()
+  @Mutation(() => [Recommendation], {
+    description: "Top-k items for a user from a RECOMMENDATION model; `exclude` ids are never returned.",
+  })
+  recommend(
+    @Arg("model") model: string,
+    @Arg("userId") userId: string,
+    @Arg("k", () => Int, { nullable: true, defaultValue: 10 }) k: number | null,
+    @Arg("exclude", () => [String], { nullable: true }) exclude: string[] | null,
+    @Arg("version", () => String, { nullable: true }) version: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return recommend(ctx.services, ctx.principal, { model, userId, k: k ?? 10, exclude, version });
+  }
+}

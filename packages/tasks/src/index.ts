@@ -1,0 +1,33 @@
+import { imageClassification } from "./image-classification";
+import { objectDetection } from "./object-detection";
+import { recommendation } from "./recommendation";
+import type { TaskDescriptor } from "./task-descriptor";
+import { textClassification } from "./text-classification";
+import { textEmbedding } from "./text-embedding";
+
+export * from "./conventions";
+export type * from "./task-descriptor";
+export { imageClassification, objectDetection, recommendation, textClassification, textEmbedding };
+
+/** Every task the platform serves, in the order the catalog and the `tasks` query list them. */
+export const TASK_DESCRIPTORS = [
+  textClassification,
+  textEmbedding,
+  imageClassification,
+  objectDetection,
+  recommendation,
+] as const satisfies readonly TaskDescriptor[];
+
+/** The root mutations that run a model and bill it (the API allows one per request). */
+export const INFERENCE_OPERATIONS: ReadonlySet<string> = new Set(TASK_DESCRIPTORS.map((t) => t.operation));
+
+export function descriptorOf(task: string): TaskDescriptor {
+  const found = TASK_DESCRIPTORS.find((t) => t.task === task);
+  if (!found) throw new Error(`no task ${task}`);
+  return found;
+}
+
+/** Whether a task's calls send images (the portal's image picker, the preview's model-input view). */
+export function takesImages(task: string): boolean {
+  return descriptorOf(task).input === "images";
+}
