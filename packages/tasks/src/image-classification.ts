@@ -14,4 +14,9 @@ export const imageClassification: TaskDescriptor = {
   playground: "image-labels",
   assets: [LABELS_ASSET],
   preprocessingExample: IMAGE_PREPROCESSING_EXAMPLE,
+  snippet: {
+    query:
+      "mutation($m: String!, $v: String, $i: [ImageInput!]!) { classifyImage(model: $m, version: $v, images: $i, topK: 3) { label score top { label score } } }",
+    variables: { i: [{ base64: "<base64 of a PNG or JPEG>" }] },
+  },
 };

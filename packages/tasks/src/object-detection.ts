@@ -15,4 +15,9 @@ export const objectDetection: TaskDescriptor = {
   assets: [{ role: "labels", label: "Labels (JSON array, one per class id)", accept: ".json", required: true }],
   preprocessingExample:
     '{ "resize": "letterbox", "letterbox": { "pad": 114 }, "detectionFormat": "yolo", "iouThreshold": 0.45 }',
+  snippet: {
+    query:
+      "mutation($m: String!, $v: String, $i: [ImageInput!]!) { detectObjects(model: $m, version: $v, images: $i) { objects { label score box { x y width height } } } }",
+    variables: { i: [{ base64: "<base64 of a PNG or JPEG>" }] },
+  },
 };

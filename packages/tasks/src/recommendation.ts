@@ -17,4 +17,9 @@ export const recommendation: TaskDescriptor = {
     { role: "items", label: "Item ids (JSON array, column order)", accept: ".json", required: true },
   ],
   preprocessingExample: "",
+  snippet: {
+    query:
+      "mutation($m: String!, $v: String, $u: String!) { recommend(model: $m, version: $v, userId: $u, k: 5) { itemId score } }",
+    variables: { u: "<a user id the model knows>" },
+  },
 };

@@ -50,4 +50,9 @@ export interface TaskDescriptor {
   assets: TaskAsset[];
   /** A preprocessing declaration to start from in the wizard ("" when the defaults usually fit). */
   preprocessingExample: string;
+  /**
+   * The copy-paste call the portal shows: a GraphQL document whose `$m` is the model's slug
+   * and `$v` its version, and example values for its other variables.
+   */
+  snippet: { query: string; variables: Record<string, unknown> };
 }

@@ -23,4 +23,9 @@ export const textClassification: TaskDescriptor = {
     { role: "config", label: "config.json with id2label (Hugging Face)", accept: ".json", required: false },
   ],
   preprocessingExample: TEXT_PREPROCESSING_EXAMPLE,
+  snippet: {
+    query:
+      "mutation($m: String!, $v: String, $t: [String!]!) { classifyText(model: $m, version: $v, inputs: $t) { label score } }",
+    variables: { t: ["I love this product"] },
+  },
 };

@@ -14,4 +14,9 @@ export const textEmbedding: TaskDescriptor = {
   playground: "text-similarity",
   assets: TEXT_ASSETS,
   preprocessingExample: TEXT_PREPROCESSING_EXAMPLE,
+  snippet: {
+    query:
+      "mutation($m: String!, $v: String, $t: [String!]!) { embedText(model: $m, version: $v, inputs: $t) { values } }",
+    variables: { t: ["The cat sat on the mat"] },
+  },
 };

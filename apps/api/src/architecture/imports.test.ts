@@ -7,7 +7,8 @@
 // - a task's folder imports no other task's folder (what several tasks share is in tasks/support);
 // - state that lives as long as the process (caches, batches in flight) in use cases, tasks,
 //   metering and auth is a service on AppServices, not a module global, so two API instances
-//   in one process never share it (constants in UPPER_CASE are not state).
+//   in one process never share it (constants in UPPER_CASE are not state);
+// - other workspaces are imported by package name (@modelmarket/…), never by a path into them.
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -147,6 +148,26 @@ describe("import rules (CONTRIBUTING.md)", () => {
         offenders.push(`${parts.join("/")}: ${m[1]} (new ${m[2]})`);
       }
     }
+    expect(offenders).toEqual([]);
+  });
+
+  it("security: tests and sources import other workspaces by package name, not by path", () => {
+    const repo = path.resolve(SRC, "../../..");
+    const roots = ["apps", "packages", "tests", "infra"].map((d) => path.join(repo, d));
+    const files = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        if (["node_modules", "dist", ".next", "generated"].includes(entry.name)) return [];
+        const full = path.join(dir, entry.name);
+        return entry.isDirectory() ? files(full) : /\.(ts|tsx|mts|mjs)$/.test(entry.name) ? [full] : [];
+      });
+    const offenders = roots
+      .filter((root) => fs.existsSync(root))
+      .flatMap(files)
+      .flatMap((file) =>
+        [...fs.readFileSync(file, "utf8").matchAll(/from "((?:\.\.\/)+(?:packages|apps)\/[^"]+)"/g)].map(
+          (m) => `${path.relative(repo, file)} imports ${m[1]}`,
+        ),
+      );
     expect(offenders).toEqual([]);
   });
 });

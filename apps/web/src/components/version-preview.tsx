@@ -1,5 +1,6 @@
 "use client";
 import { type ModelTask, PreviewVersionDocument, type PreviewVersionMutation } from "@modelmarket/sdk";
+import { takesImages } from "@modelmarket/tasks";
 import { useState } from "react";
 import { clientGql } from "@/lib/client-gql";
 import type { TaskInfo } from "@/lib/tasks";
@@ -16,7 +17,7 @@ export function VersionPreview({ task }: { task: TaskInfo }) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const imageTask = task.playground === "image-labels" || task.playground === "image-boxes";
+  const imageTask = takesImages(task.task);
 
   async function check(button: HTMLButtonElement) {
     const form = button.form;

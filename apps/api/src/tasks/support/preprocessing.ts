@@ -86,14 +86,6 @@ export const imagePreprocessing = z.strictObject({
 export type TextPreprocessing = z.infer<typeof textPreprocessing>;
 export type ImagePreprocessing = z.infer<typeof imagePreprocessing>;
 
-export function isTextTask(task: ModelTask): boolean {
-  return task === "TEXT_CLASSIFICATION" || task === "TEXT_EMBEDDING";
-}
-
-export function isImageTask(task: ModelTask): boolean {
-  return task === "IMAGE_CLASSIFICATION" || task === "OBJECT_DETECTION";
-}
-
 /** Parses a declaration; the message lists what is wrong, field by field. */
 export function parsePreprocessing<T extends z.ZodType>(
   schema: T,

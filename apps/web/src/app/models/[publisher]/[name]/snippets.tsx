@@ -1,35 +1,7 @@
 "use client";
 // Copy-paste examples filled with the model's slug, for the task's operation, pinned to a version.
+import { TASK_DESCRIPTORS } from "@modelmarket/tasks";
 import { useState } from "react";
-
-// Keyed by the API operation the task registry names for the model's task (`tasks { operation }`).
-const OPERATIONS: Record<string, { query: string; variables: Record<string, unknown> }> = {
-  classifyText: {
-    query:
-      "mutation($m: String!, $v: String, $t: [String!]!) { classifyText(model: $m, version: $v, inputs: $t) { label score } }",
-    variables: { t: ["I love this product"] },
-  },
-  embedText: {
-    query:
-      "mutation($m: String!, $v: String, $t: [String!]!) { embedText(model: $m, version: $v, inputs: $t) { values } }",
-    variables: { t: ["The cat sat on the mat"] },
-  },
-  classifyImage: {
-    query:
-      "mutation($m: String!, $v: String, $i: [ImageInput!]!) { classifyImage(model: $m, version: $v, images: $i, topK: 3) { label score top { label score } } }",
-    variables: { i: [{ base64: "<base64 of a PNG or JPEG>" }] },
-  },
-  detectObjects: {
-    query:
-      "mutation($m: String!, $v: String, $i: [ImageInput!]!) { detectObjects(model: $m, version: $v, images: $i) { objects { label score box { x y width height } } } }",
-    variables: { i: [{ base64: "<base64 of a PNG or JPEG>" }] },
-  },
-  recommend: {
-    query:
-      "mutation($m: String!, $v: String, $u: String!) { recommend(model: $m, version: $v, userId: $u, k: 5) { itemId score } }",
-    variables: { u: "<a user id the model knows>" },
-  },
-};
 
 /** Copy-paste calls pinned to a version of the caller's choice (or following the latest). */
 export function Snippets({
@@ -45,7 +17,8 @@ export function Snippets({
   apiUrl: string;
 }) {
   const [version, setVersion] = useState<string | null>(versions[0] ?? null);
-  const op = OPERATIONS[operation];
+  // The task's own example call (packages/tasks), found by the operation `tasks { operation }` names.
+  const op = TASK_DESCRIPTORS.find((t) => t.operation === operation)?.snippet;
   if (!op) return null;
   const request = { query: op.query, variables: { m: slug, v: version, ...op.variables } };
   const body = JSON.stringify(request);
