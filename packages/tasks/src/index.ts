@@ -1,4 +1,5 @@
 import { imageClassification } from "./image-classification";
+import { imageEmbedding } from "./image-embedding";
 import { objectDetection } from "./object-detection";
 import { recommendation } from "./recommendation";
 import type { TaskDescriptor } from "./task-descriptor";
@@ -7,7 +8,7 @@ import { textEmbedding } from "./text-embedding";
 
 export * from "./conventions";
 export type * from "./task-descriptor";
-export { imageClassification, objectDetection, recommendation, textClassification, textEmbedding };
+export { imageClassification, imageEmbedding, objectDetection, recommendation, textClassification, textEmbedding };
 
 /** Every task the platform serves, in the order the catalog and the `tasks` query list them. */
 export const TASK_DESCRIPTORS = [
@@ -16,6 +17,7 @@ export const TASK_DESCRIPTORS = [
   imageClassification,
   objectDetection,
   recommendation,
+  imageEmbedding,
 ] as const satisfies readonly TaskDescriptor[];
 
 /** The root mutations that run a model and bill it (the API allows one per request). */

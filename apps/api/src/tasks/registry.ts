@@ -1,6 +1,7 @@
 import type { ModelTask } from "@modelmarket/db";
 import type { OnnxInspection } from "@modelmarket/onnx";
 import { imageClassificationTask } from "./image-classification/image-classification.task";
+import { imageEmbeddingTask } from "./image-embedding/image-embedding.task";
 import { objectDetectionTask } from "./object-detection/object-detection.task";
 import { recommendationTask } from "./recommendation/recommendation.task";
 import { ConventionCheck, type ResolvedAssets } from "./support/convention-check";
@@ -18,6 +19,7 @@ export const TASKS: readonly TaskModule[] = [
   imageClassificationTask,
   objectDetectionTask,
   recommendationTask,
+  imageEmbeddingTask,
 ];
 
 export function taskModule(task: ModelTask): TaskModule {

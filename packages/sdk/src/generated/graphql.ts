@@ -24,6 +24,7 @@ export type MemberRole =
 
 export type ModelTask =
   | 'IMAGE_CLASSIFICATION'
+  | 'IMAGE_EMBEDDING'
   | 'OBJECT_DETECTION'
   | 'RECOMMENDATION'
   | 'TEXT_CLASSIFICATION'
@@ -206,6 +207,15 @@ export type EmbedTextValuesMutationVariables = Exact<{
 
 
 export type EmbedTextValuesMutation = { embedText: Array<{ dimensions: number, values: Array<number> }> };
+
+export type EmbedImageMutationVariables = Exact<{
+  model: string;
+  images: Array<ImageInput> | ImageInput;
+  version?: string | null | undefined;
+}>;
+
+
+export type EmbedImageMutation = { embedImage: Array<{ dimensions: number, values: Array<number> }> };
 
 export type ClassifyImageMutationVariables = Exact<{
   model: string;
@@ -771,6 +781,14 @@ export const EmbedTextValuesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<EmbedTextValuesMutation, EmbedTextValuesMutationVariables>;
+export const EmbedImageDocument = new TypedDocumentString(`
+    mutation EmbedImage($model: String!, $images: [ImageInput!]!, $version: String) {
+  embedImage(model: $model, images: $images, version: $version) {
+    dimensions
+    values
+  }
+}
+    `) as unknown as TypedDocumentString<EmbedImageMutation, EmbedImageMutationVariables>;
 export const ClassifyImageDocument = new TypedDocumentString(`
     mutation ClassifyImage($model: String!, $images: [ImageInput!]!, $topK: Int, $version: String) {
   classifyImage(model: $model, images: $images, topK: $topK, version: $version) {

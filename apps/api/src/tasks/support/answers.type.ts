@@ -15,7 +15,10 @@ export class ImageInput {
   base64: string;
 }
 
-@ObjectType({ description: "One text's vector. Select `values` for floats, or `base64` for compact bytes." })
+@ObjectType({
+  description:
+    "One input's vector (a text's or an image's). Select `values` for floats, or `base64` for compact bytes.",
+})
 export class Embedding {
   @Field(() => [Float], { description: "The vector as floats." }) values: number[];
 

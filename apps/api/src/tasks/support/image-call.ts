@@ -12,7 +12,7 @@ import { readLabels, readPreprocessing } from "./read-json-asset";
 import { resolveCallableVersion } from "./resolve-callable-version";
 
 /**
- * What classifyImage and detectObjects share before their own post-processing: the image
+ * What the image tasks' operations share before their own post-processing: the image
  * list's limits, the callable version, its labels and preprocessing, every image decoded
  * (bad images refused before anything is reserved or billed), and one model call per image.
  */
@@ -62,7 +62,9 @@ export async function prepareImages(
   if (!image) throw new Error("image model without an input");
   const preprocessing = await readPreprocessing(services, version.assets, imagePreprocessing);
   const target = imageLayoutOf(image.shape, preprocessing.inputSize);
-  const labels = await readLabels(services, version.assets);
+  // Tasks without labels (embeddings) have no labels asset.
+  const roles = version.assets as Record<string, unknown> | null;
+  const labels = roles?.labels || roles?.config ? await readLabels(services, version.assets) : [];
   const limits = { maxBytes: env.IMAGE_MAX_BYTES, maxPixels: env.IMAGE_MAX_PIXELS };
   const admit = (pixels: number) => services.decodeGate.acquire(tenantId, pixels);
   const decoded: Awaited<ReturnType<typeof decodeImage>>[] = [];

@@ -3,10 +3,12 @@ import {
   ClassifyImageDocument,
   ClassifyTextDocument,
   DetectObjectsDocument,
+  EmbedImageDocument,
   EmbedTextValuesDocument,
   RecommendDocument,
   SubscribeDocument,
 } from "@modelmarket/sdk";
+import { TASK_DESCRIPTORS } from "@modelmarket/tasks";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
@@ -19,7 +21,8 @@ type Output =
   | { kind: "labels"; scores: { label: string; score: number }[] }
   | { kind: "similarity"; cosine: number }
   | { kind: "boxes"; image: string; width: number; height: number; objects: DetectedObject[] }
-  | { kind: "items"; items: { itemId: string; score: number }[] };
+  | { kind: "items"; items: { itemId: string; score: number }[] }
+  | { kind: "vector"; values: number[] };
 interface DetectedObject {
   label: string;
   score: number;
@@ -57,6 +60,8 @@ export function Playground({
   ownModel?: boolean;
 }) {
   const router = useRouter();
+  // Whether this playground sends images: said by the task descriptors (packages/tasks).
+  const takesImages = TASK_DESCRIPTORS.some((t) => t.playground === kind && t.input === "images");
   const [version, setVersion] = useState("");
   const [notices, setNotices] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
@@ -101,7 +106,7 @@ export function Playground({
     if (preset?.text || preset?.image) return null;
     if (kind === "text-labels" && !text.trim()) return "Type a text first.";
     if (kind === "text-similarity" && (!text.trim() || !text2.trim())) return "Type both texts first.";
-    if ((kind === "image-labels" || kind === "image-boxes") && !image && !fileInput.current?.files?.[0]) {
+    if (takesImages && !image && !fileInput.current?.files?.[0]) {
       return "Choose an image first.";
     }
     return null;
@@ -180,11 +185,23 @@ export function Playground({
             };
       }
       case "image-labels":
-      case "image-boxes": {
+      case "image-boxes":
+      case "image-vector": {
         // A file chosen before the page finished loading never reached onChange: read it now.
         const chosen = fileInput.current?.files?.[0];
         const picked = presetImage ?? image ?? (chosen ? await pickImage(chosen) : null);
         if (!picked) return { error: "Choose an image first." };
+        if (kind === "image-vector") {
+          const r = await clientGql(EmbedImageDocument, {
+            model: slug,
+            version: version || null,
+            images: [{ base64: picked.base64 }],
+          });
+          const vector = r.data?.embedImage[0];
+          return r.errors || !vector
+            ? { error: r.errors?.[0]?.message ?? "No vector came back.", requestId: r.requestId, notices: r.notices }
+            : { output: { kind: "vector", values: vector.values }, requestId: r.requestId, notices: r.notices };
+        }
         if (kind === "image-labels") {
           const r = await clientGql(ClassifyImageDocument, {
             model: slug,
@@ -293,7 +310,7 @@ export function Playground({
           <DrawingPad onDrawing={(file) => (file ? void pickImage(file) : setImage(null))} />
         </fieldset>
       ) : null}
-      {kind === "image-labels" || kind === "image-boxes" ? (
+      {takesImages ? (
         <label>
           {kind === "image-labels" ? "Or upload an image (PNG or JPEG)" : "Image (PNG or JPEG)"}
           <input
@@ -416,6 +433,22 @@ function Result({ output }: { output: Output }) {
       <p>
         Cosine similarity: <strong>{output.cosine.toFixed(3)}</strong>{" "}
         <span className="muted">(1 = same meaning, around 0 = unrelated)</span>
+      </p>
+    );
+  }
+  if (output.kind === "vector") {
+    const norm = Math.sqrt(output.values.reduce((a, v) => a + v * v, 0));
+    return (
+      <p>
+        A vector of <strong>{output.values.length}</strong> dimensions (norm {norm.toFixed(3)}):{" "}
+        <code>
+          [
+          {output.values
+            .slice(0, 8)
+            .map((v) => v.toFixed(4))
+            .join(", ")}
+          {output.values.length > 8 ? ", …" : ""}]
+        </code>
       </p>
     );
   }

@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "ModelTask" ADD VALUE 'IMAGE_EMBEDDING';
+
