@@ -1,4 +1,3 @@
-import type { ModelTask } from "@modelmarket/db";
 import { z } from "zod";
 
 /**
