@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import type { Session } from "next-auth";
 import { SessionProvider, useSession } from "next-auth/react";
-import { useState } from "react";
+import { useFormAction } from "./form-state";
 
 export interface OrganisationChoice {
   slug: string;
@@ -25,7 +25,7 @@ export function OrganisationSwitcher(props: { session: Session; active: string; 
 function Switcher({ active, choices }: { active: string; choices: OrganisationChoice[] }) {
   const { update } = useSession();
   const router = useRouter();
-  const [busy, setBusy] = useState(false);
+  const { busy, busyWhile } = useFormAction();
   if (choices.length < 2) {
     const only = choices[0];
     return only ? <span title={`Your role: ${only.role.toLowerCase()}`}>{only.name}</span> : null;
@@ -36,11 +36,12 @@ function Switcher({ active, choices }: { active: string; choices: OrganisationCh
       value={active}
       disabled={busy}
       onChange={async (event) => {
-        setBusy(true);
-        await update({ organisation: event.target.value });
-        router.push("/");
-        router.refresh();
-        setBusy(false);
+        const organisation = event.target.value;
+        await busyWhile(async () => {
+          await update({ organisation });
+          router.push("/");
+          router.refresh();
+        });
       }}
     >
       {choices.map((c) => (

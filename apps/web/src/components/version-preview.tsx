@@ -2,7 +2,7 @@
 import { type ModelTask, PreviewVersionDocument, type PreviewVersionMutation } from "@modelmarket/sdk";
 import { takesImages } from "@modelmarket/tasks";
 import { useState } from "react";
-import { clientGql } from "@/lib/client-gql";
+import { FormStatus, useFormAction } from "@/components/form-state";
 import type { TaskInfo } from "@/lib/tasks";
 import { uploadVersionFiles } from "@/lib/upload-version-files";
 
@@ -15,26 +15,26 @@ type Preview = PreviewVersionMutation["previewVersion"];
  */
 export function VersionPreview({ task }: { task: TaskInfo }) {
   const [preview, setPreview] = useState<Preview | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useFormAction();
+  const { busy } = action;
   const imageTask = takesImages(task.task);
 
   async function check(button: HTMLButtonElement) {
     const form = button.form;
     if (!form) return;
-    setBusy(true);
-    setError(null);
+    action.clear();
     setPreview(null);
-    try {
-      const data = new FormData(form);
-      const files = await uploadVersionFiles(data, task, () => {});
-      if (!files.ok) {
-        setError(Object.values(files.errors).join(" "));
-        return;
-      }
-      const sample = data.get("sample") as File | null;
-      const imageBase64 = sample && sample.size > 0 ? await toBase64(sample) : null;
-      const result = await clientGql(PreviewVersionDocument, {
+    const data = new FormData(form);
+    const files = await action.busyWhile(() => uploadVersionFiles(data, task, () => {}));
+    if (!files.ok) {
+      action.fail(Object.values(files.errors).join(" "));
+      return;
+    }
+    const sample = data.get("sample") as File | null;
+    const imageBase64 = sample && sample.size > 0 ? await toBase64(sample) : null;
+    const result = await action.run(
+      PreviewVersionDocument,
+      {
         i: {
           task: task.task as ModelTask,
           artifactId: files.artifactId,
@@ -42,12 +42,10 @@ export function VersionPreview({ task }: { task: TaskInfo }) {
           examples: files.examples,
           imageBase64,
         },
-      });
-      if (result.errors || !result.data) setError(result.errors?.[0]?.message ?? "The check failed.");
-      else setPreview(result.data.previewVersion);
-    } finally {
-      setBusy(false);
-    }
+      },
+      { failed: "The check failed." },
+    );
+    if (result) setPreview(result.previewVersion);
   }
 
   return (
@@ -64,7 +62,7 @@ export function VersionPreview({ task }: { task: TaskInfo }) {
         </button>
       </div>
       <div aria-live="polite">
-        {error ? <p className="error-box">{error}</p> : null}
+        <FormStatus message={action.message} />
         {preview ? (
           <div className="card stack" data-testid="version-preview">
             <p className="ok-box">

@@ -1,7 +1,7 @@
 // Server-side access to the GraphQL API (never imported by client components: the API token
 // lives in the encrypted next-auth cookie and is read here only).
 
-import type { Operation } from "@modelmarket/sdk";
+import { ModelmarketClient, type Operation } from "@modelmarket/sdk";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { decode } from "next-auth/jwt";
@@ -22,37 +22,31 @@ export interface GqlResult<T> {
   status: number;
 }
 
-/** One operation against the API, as the given token (or anonymously); typed when given an SDK document. */
+/** An SDK document (packages/sdk/src/operations/*.graphql): the portal sends no other operation. */
+export type Document<T, V> = Exclude<Operation<T, V>, string>;
+
+/** One operation against the API with the SDK's client, as the given token (or anonymously). */
 export async function gql<T, V = Record<string, unknown>>(
-  query: Operation<T, V>,
+  query: Document<T, V>,
   variables?: V,
   token?: string | null,
   headers: Record<string, string> = {},
 ): Promise<GqlResult<T>> {
-  let res: Response;
   try {
-    res = await fetch(`${apiUrl()}/graphql`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...headers,
-      },
-      body: JSON.stringify({ query: query.toString(), variables: variables ?? {} }),
-      cache: "no-store",
-    });
+    const client = new ModelmarketClient(apiUrl(), token ?? undefined);
+    const { status, body } = await client.raw<T, V>(query, variables ?? ({} as V), headers);
+    return {
+      data: body.data ?? undefined,
+      errors: body.errors as GqlError[] | undefined,
+      requestId: body.extensions?.requestId,
+      status,
+    };
   } catch {
     return {
       status: 503,
       errors: [{ message: "The API is unreachable; retry shortly.", extensions: { code: "UNAVAILABLE" } }],
     };
   }
-  const body = (await res.json().catch(() => ({}))) as {
-    data?: T;
-    errors?: GqlError[];
-    extensions?: { requestId?: string };
-  };
-  return { data: body.data, errors: body.errors, requestId: body.extensions?.requestId, status: res.status };
 }
 
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
@@ -73,7 +67,7 @@ export async function apiToken(): Promise<string | null> {
  * sends the user to sign in again; other errors are returned for the page to show.
  */
 export async function gqlAsUser<T, V = Record<string, unknown>>(
-  query: Operation<T, V>,
+  query: Document<T, V>,
   variables?: V,
 ): Promise<GqlResult<T>> {
   const token = await apiToken();

@@ -1,5 +1,5 @@
 "use client";
-import type { Operation } from "@modelmarket/sdk";
+import { ModelmarketClient, type Operation } from "@modelmarket/sdk";
 // Browser → portal → API: the portal's /api/graphql route adds the signed-in user's API token.
 
 export interface ClientGqlError {
@@ -15,25 +15,25 @@ export interface ClientGqlResult<T> {
   notices?: string[];
 }
 
-/** One operation through the portal's proxy; typed when given an SDK document. */
+/**
+ * An SDK document (packages/sdk/src/operations/*.graphql): the portal sends no other
+ * operation (a test fails on a GraphQL string in apps/web).
+ */
+export type Document<T, V> = Exclude<Operation<T, V>, string>;
+
+// The SDK's client, pointed at the portal's proxy (/api/graphql), which adds the user's token.
+const proxy = new ModelmarketClient("/api");
+
+/** One operation through the portal's proxy. */
 export async function clientGql<T, V = Record<string, unknown>>(
-  query: Operation<T, V>,
+  query: Document<T, V>,
   variables?: V,
 ): Promise<ClientGqlResult<T>> {
   try {
-    const res = await fetch("/api/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: query.toString(), variables: variables ?? {} }),
-    });
-    const body = (await res.json()) as {
-      data?: T;
-      errors?: ClientGqlError[];
-      extensions?: { requestId?: string; notices?: string[] };
-    };
+    const { body } = await proxy.raw<T, V>(query, variables ?? ({} as V));
     return {
-      data: body.data,
-      errors: body.errors,
+      data: body.data ?? undefined,
+      errors: body.errors as ClientGqlError[] | undefined,
       requestId: body.extensions?.requestId,
       notices: body.extensions?.notices,
     };

@@ -4,6 +4,23 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** One quality figure of a version: what was measured, on which data, in which unit. */
+export type EvaluationMetricInput = {
+  /** The data it was measured on, e.g. "SST-2", "COCO 2017", "our support tickets (2,000)". */
+  dataset: string;
+  description?: string | null | undefined;
+  /** true for accuracy-like figures, false for errors and latency. */
+  higherIsBetter?: boolean | null | undefined;
+  /** e.g. "accuracy", "macro F1", "RMSE", "p50 latency". */
+  name: string;
+  /** e.g. "test", "validation", "5-fold cross-validation". */
+  split?: string | null | undefined;
+  /** "fraction" (shown as a percentage), "ms", "count", any short unit, or null for a plain score. */
+  unit?: string | null | undefined;
+  /** The figure; with unit "fraction" between 0 and 1 (0.912 = 91.2%). */
+  value: number;
+};
+
 export type ImageInput = {
   /** base64 of a PNG or JPEG file */
   base64: string;
@@ -22,6 +39,13 @@ export type MemberRole =
   | 'DEVELOPER'
   | 'OWNER';
 
+export type ModelCardInput = {
+  intendedUse?: string | null | undefined;
+  license?: string | null | undefined;
+  limitations?: string | null | undefined;
+  source?: string | null | undefined;
+};
+
 export type ModelTask =
   | 'IMAGE_CLASSIFICATION'
   | 'IMAGE_EMBEDDING'
@@ -30,6 +54,15 @@ export type ModelTask =
   | 'TEXT_CLASSIFICATION'
   | 'TEXT_EMBEDDING';
 
+export type PlanInput = {
+  currency?: string;
+  includedUnits: number;
+  monthlyFeeCents: number;
+  name: string;
+  rateLimitPerMinute: number;
+  unitPriceMicros: number;
+};
+
 export type PreviewVersionInput = {
   artifactId: string | number;
   assets?: unknown;
@@ -37,6 +70,47 @@ export type PreviewVersionInput = {
   /** Image tasks: a sample PNG or JPEG (base64) to see as the model will. */
   imageBase64?: string | null | undefined;
   task: ModelTask;
+};
+
+export type PublishModelInput = {
+  /** Id returned by the artifact upload endpoint (POST /v1/artifacts, raw ONNX body). */
+  artifactId: string | number;
+  /** Extra files the task needs (labels, tokenizer vocabulary), as artifact ids by role. */
+  assets?: unknown;
+  /** Intended use, limitations, license, source. */
+  card?: ModelCardInput | null | undefined;
+  description: string;
+  /** Examples run through the serving path before the version is accepted: [{ "text" | "image": …, "expect": { "label" } | { "objects": [{ "label", "box"? }] } }] (docs/publishing.md). */
+  examples?: unknown;
+  /** The metric (by name) that catalog cards show; the first one when omitted. */
+  headlineMetric?: string | null | undefined;
+  /** The version's quality figures, shown on the model page as a table (docs/publishing.md). */
+  metrics?: Array<EvaluationMetricInput> | null | undefined;
+  name: string;
+  /** What this version is or changes (release notes). */
+  notes?: string | null | undefined;
+  plans: Array<PlanInput>;
+  tags?: Array<string>;
+  task: ModelTask;
+  version: string;
+  visibility?: Visibility;
+};
+
+export type PublishVersionInput = {
+  /** The new version's ONNX artifact (POST /v1/artifacts). */
+  artifactId: string | number;
+  /** The version's assets by role (labels, tokenizer, preprocessing). */
+  assets?: unknown;
+  /** Examples checked through the serving path (as in publishModel). */
+  examples?: unknown;
+  /** The metric (by name) that catalog cards show; the first one when omitted. */
+  headlineMetric?: string | null | undefined;
+  /** The version's quality figures, shown on the model page as a table (docs/publishing.md). */
+  metrics?: Array<EvaluationMetricInput> | null | undefined;
+  /** What this version changes (release notes). */
+  notes?: string | null | undefined;
+  /** A semantic version higher or lower than the others (1.1.0, 2.0.0-rc.1). */
+  version: string;
 };
 
 export type SignUpInput = {
@@ -49,6 +123,15 @@ export type SubscriptionStatus =
   | 'ACTIVE'
   | 'CANCELED'
   | 'PAST_DUE';
+
+export type UpdateModelInput = {
+  /** Replaces the card. */
+  card?: ModelCardInput | null | undefined;
+  description?: string | null | undefined;
+  tags?: Array<string> | null | undefined;
+  /** PRIVATE: a draft only the publisher sees; PUBLIC: in the catalog. */
+  visibility?: Visibility | null | undefined;
+};
 
 export type Visibility =
   | 'PRIVATE'
@@ -273,6 +356,109 @@ export type AuditPageQueryVariables = Exact<{
 
 
 export type AuditPageQuery = { auditLog: { edges: Array<{ node: { id: string, action: string, actor: string, targetType: string, targetId: string, targetName: string | null, metadata: string | null, requestId: string | null, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type PortalSignUpMutationVariables = Exact<{
+  input: SignUpInput;
+}>;
+
+
+export type PortalSignUpMutation = { signUp: { user: { id: string } } };
+
+export type ModelPageQueryVariables = Exact<{
+  slug: string;
+}>;
+
+
+export type ModelPageQuery = { model: { id: string, slug: string, name: string, description: string, task: ModelTask, tags: Array<string>, visibility: Visibility, publisher: { name: string, slug: string }, card: { intendedUse: string | null, limitations: string | null, license: string | null, source: string | null } | null, latestVersion: { version: string } | null, versions: Array<{ id: string, version: string, sha256: string, sizeBytes: number, createdAt: string, signature: unknown, evaluation: unknown, notes: string | null, deprecated: boolean, deprecationNote: string | null, yanked: boolean, yankReason: string | null, examples: unknown, metrics: Array<{ name: string, value: number, unit: string | null, dataset: string, split: string | null, description: string | null, higherIsBetter: boolean | null, source: string }>, headlineMetric: { name: string, value: number, unit: string | null } | null }>, plans: Array<{ id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string, rateLimitPerMinute: number }> } | null };
+
+export type ModelPageMineQueryVariables = Exact<{
+  slug: string;
+}>;
+
+
+export type ModelPageMineQuery = { subscriptions: Array<{ id: string, status: SubscriptionStatus, usedUnits: number, model: { slug: string }, plan: { id: string, name: string, includedUnits: number, monthlyFeeCents: number, currency: string } }>, model: { playgroundUserIds: Array<string> } | null };
+
+export type PublishModelMutationVariables = Exact<{
+  input: PublishModelInput;
+}>;
+
+
+export type PublishModelMutation = { publishModel: { slug: string, plans: Array<{ id: string }> } };
+
+export type PublishVersionMutationVariables = Exact<{
+  model: string;
+  input: PublishVersionInput;
+}>;
+
+
+export type PublishVersionMutation = { publishVersion: { latestVersion: { version: string } | null } };
+
+export type UpdateModelMutationVariables = Exact<{
+  model: string;
+  input: UpdateModelInput;
+}>;
+
+
+export type UpdateModelMutation = { updateModel: { visibility: Visibility } };
+
+export type UnpublishModelMutationVariables = Exact<{
+  model: string;
+}>;
+
+
+export type UnpublishModelMutation = { unpublishModel: { unpublishedAt: string | null } };
+
+export type DeprecateVersionMutationVariables = Exact<{
+  model: string;
+  version: string;
+  undo: boolean;
+}>;
+
+
+export type DeprecateVersionMutation = { deprecateVersion: { id: string } };
+
+export type YankVersionMutationVariables = Exact<{
+  model: string;
+  version: string;
+  undo: boolean;
+}>;
+
+
+export type YankVersionMutation = { yankVersion: { id: string } };
+
+export type AddPlanMutationVariables = Exact<{
+  model: string;
+  plan: PlanInput;
+}>;
+
+
+export type AddPlanMutation = { addPlan: { id: string } };
+
+export type RetirePlanMutationVariables = Exact<{
+  model: string;
+  planId: string | number;
+}>;
+
+
+export type RetirePlanMutation = { retirePlan: { id: string } };
+
+export type ConnectPayoutAccountMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConnectPayoutAccountMutation = { connectPayoutAccount: { url: string } };
+
+export type YourModelsQueryVariables = Exact<{
+  from: string;
+  to: string;
+}>;
+
+
+export type YourModelsQuery = { publishedModels: Array<{ subscribers: number, model: { slug: string, name: string, task: ModelTask, visibility: Visibility, unpublishedAt: string | null, latestVersion: { version: string } | null, versions: Array<{ version: string, deprecated: boolean, yanked: boolean }> } }>, earnings: { models: Array<{ model: string, calls: number, units: number, netCents: number }> } };
+
+export type OwnModelsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OwnModelsQuery = { publishedModels: Array<{ subscribers: number, model: { slug: string, name: string, description: string, task: ModelTask, visibility: Visibility, unpublishedAt: string | null, tags: Array<string>, card: { intendedUse: string | null, limitations: string | null, license: string | null, source: string | null } | null, plans: Array<{ id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string, rateLimitPerMinute: number }>, latestVersion: { version: string } | null, versions: Array<{ version: string, createdAt: string, notes: string | null, deprecated: boolean, deprecationNote: string | null, yanked: boolean, yankReason: string | null }> } }> };
 
 export type SubscriptionFieldsFragment = { id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string } };
 
@@ -978,6 +1164,243 @@ export const AuditPageDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AuditPageQuery, AuditPageQueryVariables>;
+export const PortalSignUpDocument = new TypedDocumentString(`
+    mutation PortalSignUp($input: SignUpInput!) {
+  signUp(input: $input) {
+    user {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PortalSignUpMutation, PortalSignUpMutationVariables>;
+export const ModelPageDocument = new TypedDocumentString(`
+    query ModelPage($slug: String!) {
+  model(slug: $slug) {
+    id
+    slug
+    name
+    description
+    task
+    tags
+    visibility
+    publisher {
+      name
+      slug
+    }
+    card {
+      intendedUse
+      limitations
+      license
+      source
+    }
+    latestVersion {
+      version
+    }
+    versions {
+      id
+      version
+      sha256
+      sizeBytes
+      createdAt
+      signature
+      evaluation
+      notes
+      deprecated
+      deprecationNote
+      yanked
+      yankReason
+      examples
+      metrics {
+        name
+        value
+        unit
+        dataset
+        split
+        description
+        higherIsBetter
+        source
+      }
+      headlineMetric {
+        name
+        value
+        unit
+      }
+    }
+    plans {
+      id
+      name
+      monthlyFeeCents
+      includedUnits
+      unitPriceMicros
+      currency
+      rateLimitPerMinute
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ModelPageQuery, ModelPageQueryVariables>;
+export const ModelPageMineDocument = new TypedDocumentString(`
+    query ModelPageMine($slug: String!) {
+  subscriptions {
+    id
+    status
+    usedUnits
+    model {
+      slug
+    }
+    plan {
+      id
+      name
+      includedUnits
+      monthlyFeeCents
+      currency
+    }
+  }
+  model(slug: $slug) {
+    playgroundUserIds
+  }
+}
+    `) as unknown as TypedDocumentString<ModelPageMineQuery, ModelPageMineQueryVariables>;
+export const PublishModelDocument = new TypedDocumentString(`
+    mutation PublishModel($input: PublishModelInput!) {
+  publishModel(input: $input) {
+    slug
+    plans {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PublishModelMutation, PublishModelMutationVariables>;
+export const PublishVersionDocument = new TypedDocumentString(`
+    mutation PublishVersion($model: String!, $input: PublishVersionInput!) {
+  publishVersion(model: $model, input: $input) {
+    latestVersion {
+      version
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PublishVersionMutation, PublishVersionMutationVariables>;
+export const UpdateModelDocument = new TypedDocumentString(`
+    mutation UpdateModel($model: String!, $input: UpdateModelInput!) {
+  updateModel(model: $model, input: $input) {
+    visibility
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateModelMutation, UpdateModelMutationVariables>;
+export const UnpublishModelDocument = new TypedDocumentString(`
+    mutation UnpublishModel($model: String!) {
+  unpublishModel(model: $model) {
+    unpublishedAt
+  }
+}
+    `) as unknown as TypedDocumentString<UnpublishModelMutation, UnpublishModelMutationVariables>;
+export const DeprecateVersionDocument = new TypedDocumentString(`
+    mutation DeprecateVersion($model: String!, $version: String!, $undo: Boolean!) {
+  deprecateVersion(model: $model, version: $version, undo: $undo) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DeprecateVersionMutation, DeprecateVersionMutationVariables>;
+export const YankVersionDocument = new TypedDocumentString(`
+    mutation YankVersion($model: String!, $version: String!, $undo: Boolean!) {
+  yankVersion(model: $model, version: $version, undo: $undo) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<YankVersionMutation, YankVersionMutationVariables>;
+export const AddPlanDocument = new TypedDocumentString(`
+    mutation AddPlan($model: String!, $plan: PlanInput!) {
+  addPlan(model: $model, plan: $plan) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<AddPlanMutation, AddPlanMutationVariables>;
+export const RetirePlanDocument = new TypedDocumentString(`
+    mutation RetirePlan($model: String!, $planId: ID!) {
+  retirePlan(model: $model, planId: $planId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RetirePlanMutation, RetirePlanMutationVariables>;
+export const ConnectPayoutAccountDocument = new TypedDocumentString(`
+    mutation ConnectPayoutAccount {
+  connectPayoutAccount {
+    url
+  }
+}
+    `) as unknown as TypedDocumentString<ConnectPayoutAccountMutation, ConnectPayoutAccountMutationVariables>;
+export const YourModelsDocument = new TypedDocumentString(`
+    query YourModels($from: DateTime!, $to: DateTime!) {
+  publishedModels {
+    subscribers
+    model {
+      slug
+      name
+      task
+      visibility
+      unpublishedAt
+      latestVersion {
+        version
+      }
+      versions {
+        version
+        deprecated
+        yanked
+      }
+    }
+  }
+  earnings(from: $from, to: $to) {
+    models {
+      model
+      calls
+      units
+      netCents
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<YourModelsQuery, YourModelsQueryVariables>;
+export const OwnModelsDocument = new TypedDocumentString(`
+    query OwnModels {
+  publishedModels {
+    subscribers
+    model {
+      slug
+      name
+      description
+      task
+      visibility
+      unpublishedAt
+      tags
+      card {
+        intendedUse
+        limitations
+        license
+        source
+      }
+      plans {
+        id
+        name
+        monthlyFeeCents
+        includedUnits
+        unitPriceMicros
+        currency
+        rateLimitPerMinute
+      }
+      latestVersion {
+        version
+      }
+      versions {
+        version
+        createdAt
+        notes
+        deprecated
+        deprecationNote
+        yanked
+        yankReason
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<OwnModelsQuery, OwnModelsQueryVariables>;
 export const SubscribeDocument = new TypedDocumentString(`
     mutation Subscribe($model: String!, $planId: ID!) {
   subscribe(model: $model, planId: $planId) {

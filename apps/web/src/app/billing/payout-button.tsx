@@ -1,22 +1,15 @@
 "use client";
-import { useState } from "react";
-import { clientGql } from "@/lib/client-gql";
+import { ConnectPayoutAccountDocument } from "@modelmarket/sdk";
+import { FormStatus, useFormAction } from "@/components/form-state";
 
 /** Publishers: Stripe Connect onboarding (the API creates the account once and returns a link). */
 export function PayoutButton() {
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
+  const action = useFormAction();
+  const { busy, message } = action;
 
   async function start() {
-    setBusy(true);
-    setMessage(null);
-    const result = await clientGql<{ connectPayoutAccount: { url: string } }>(
-      `mutation { connectPayoutAccount { url } }`,
-    );
-    setBusy(false);
-    const url = result.data?.connectPayoutAccount.url;
-    if (url) window.location.assign(url);
-    else setMessage(result.errors?.[0]?.message ?? "Could not start the payout set-up.");
+    const data = await action.run(ConnectPayoutAccountDocument, {}, { failed: "Could not start the payout set-up." });
+    if (data) window.location.assign(data.connectPayoutAccount.url);
   }
 
   return (
@@ -26,11 +19,10 @@ export function PayoutButton() {
           {busy ? "Opening Stripe…" : "Set up payouts with Stripe"}
         </button>
       </div>
-      {message ? (
-        <p className="warn-box" role="status">
-          {message} Your earnings stay in the ledger below.
-        </p>
-      ) : null}
+      <FormStatus
+        className="warn-box"
+        message={message && { ok: false, text: `${message.text} Your earnings stay in the ledger below.` }}
+      />
     </div>
   );
 }

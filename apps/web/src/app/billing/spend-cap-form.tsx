@@ -1,7 +1,8 @@
 "use client";
+import { SetSpendCapDocument } from "@modelmarket/sdk";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { clientGql } from "@/lib/client-gql";
+import { FormStatus, useFormAction } from "@/components/form-state";
 import { money } from "@/lib/format";
 
 /** A hard monthly cap: calls that would cost more are refused with QUOTA_EXCEEDED. */
@@ -16,29 +17,23 @@ export function SpendCapForm({
 }) {
   const router = useRouter();
   const [editing, setEditing] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useFormAction();
 
   async function save(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const raw = String(new FormData(event.currentTarget).get("cap") ?? "").trim();
     const cents = raw === "" ? null : Math.round(Number(raw) * 100);
     if (cents !== null && (!Number.isFinite(cents) || cents < 0)) {
-      setError("Enter an amount such as 25.00, or leave empty for no cap.");
+      action.fail("Enter an amount such as 25.00, or leave empty for no cap.");
       return;
     }
-    const result = await clientGql(
-      `mutation($s: ID!, $c: Int) { setSpendCap(subscriptionId: $s, capCents: $c) { id } }`,
-      {
-        s: subscriptionId,
-        c: cents,
-      },
+    const saved = await action.run(
+      SetSpendCapDocument,
+      { subscriptionId, capCents: cents },
+      { failed: "Could not set the cap." },
     );
-    if (result.errors) {
-      setError(result.errors[0]?.message ?? "Could not set the cap.");
-      return;
-    }
+    if (!saved) return;
     setEditing(false);
-    setError(null);
     router.refresh();
   }
 
@@ -58,8 +53,8 @@ export function SpendCapForm({
         Cap per month ({currency.toUpperCase()})
         <input name="cap" inputMode="decimal" defaultValue={capCents === null ? "" : (capCents / 100).toFixed(2)} />
       </label>
-      {error ? <span className="field-error">{error}</span> : null}
-      <button type="submit" className="small">
+      <FormStatus message={action.message} className="field-error" />
+      <button type="submit" className="small" disabled={action.busy}>
         Save
       </button>
     </form>

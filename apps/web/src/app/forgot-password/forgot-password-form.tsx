@@ -1,22 +1,22 @@
 "use client";
 import { RequestPasswordResetDocument } from "@modelmarket/sdk";
 import { useState } from "react";
-import { clientGql } from "@/lib/client-gql";
+import { FormStatus, useFormAction } from "@/components/form-state";
 
 export function ForgotPasswordForm() {
   const [sent, setSent] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useFormAction();
+  const { busy } = action;
 
   async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const email = String(new FormData(event.currentTarget).get("email"));
-    setBusy(true);
-    setError(null);
-    const result = await clientGql(RequestPasswordResetDocument, { email });
-    setBusy(false);
-    if (result.errors) setError(result.errors[0]?.message ?? "Could not ask for a reset link.");
-    else setSent(email);
+    const asked = await action.run(
+      RequestPasswordResetDocument,
+      { email },
+      { failed: "Could not ask for a reset link." },
+    );
+    if (asked) setSent(email);
   }
 
   if (sent) {
@@ -32,11 +32,7 @@ export function ForgotPasswordForm() {
         Email
         <input name="email" type="email" autoComplete="email" required />
       </label>
-      {error ? (
-        <p className="error-box" role="status">
-          {error}
-        </p>
-      ) : null}
+      <FormStatus message={action.message} />
       <button type="submit" disabled={busy}>
         {busy ? "Sending…" : "Mail me a reset link"}
       </button>

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { CopyButton } from "@/components/copy-button";
 import { DataTable } from "@/components/data-table";
-import { clientGql } from "@/lib/client-gql";
+import { FormStatus, useFormAction } from "@/components/form-state";
 import { date } from "@/lib/format";
 
 export type ApiKeyRow = ApiKeysQuery["apiKeys"][number];
@@ -24,8 +24,8 @@ const SCOPES: [string, string][] = [
 export function ApiKeys({ keys, grantable }: { keys: ApiKeyRow[]; grantable: string[] }) {
   const router = useRouter();
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useFormAction();
+  const { busy } = action;
   const [toRevoke, setToRevoke] = useState<ApiKeyRow | null>(null);
   const dialog = useRef<HTMLDialogElement>(null);
 
@@ -33,16 +33,15 @@ export function ApiKeys({ keys, grantable }: { keys: ApiKeyRow[]; grantable: str
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const scopes = form.getAll("scopes").map(String);
-    setBusy(true);
-    setError(null);
-    const result = await clientGql(CreateApiKeyDocument, { name: String(form.get("name")), scopes });
-    setBusy(false);
-    if (result.errors || !result.data) {
-      setError(result.errors?.[0]?.message ?? "Could not create the key.");
-      return;
-    }
-    setCreated({ name: result.data.createApiKey.apiKey.name, secret: result.data.createApiKey.secret });
-    event.currentTarget?.reset();
+    const formElement = event.currentTarget;
+    const made = await action.run(
+      CreateApiKeyDocument,
+      { name: String(form.get("name")), scopes },
+      { failed: "Could not create the key." },
+    );
+    if (!made) return;
+    setCreated({ name: made.createApiKey.apiKey.name, secret: made.createApiKey.secret });
+    formElement?.reset();
     router.refresh();
   }
 
@@ -53,10 +52,10 @@ export function ApiKeys({ keys, grantable }: { keys: ApiKeyRow[]; grantable: str
 
   async function revoke() {
     if (!toRevoke) return;
-    const result = await clientGql(RevokeApiKeyDocument, { id: toRevoke.id });
+    const id = toRevoke.id;
     dialog.current?.close();
     setToRevoke(null);
-    if (result.errors) setError(result.errors[0]?.message ?? "Could not revoke the key.");
+    await action.run(RevokeApiKeyDocument, { id }, { failed: "Could not revoke the key." });
     router.refresh();
   }
 
@@ -83,11 +82,7 @@ export function ApiKeys({ keys, grantable }: { keys: ApiKeyRow[]; grantable: str
           {busy ? "Creating…" : "Create key"}
         </button>
       </form>
-      {error ? (
-        <p className="error-box" role="status">
-          {error}
-        </p>
-      ) : null}
+      <FormStatus message={action.message} />
       {created ? (
         <section className="warn-box stack" aria-label="New key secret">
           <strong>Copy the secret of “{created.name}” now: it is shown only once.</strong>

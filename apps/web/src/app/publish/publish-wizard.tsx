@@ -1,11 +1,12 @@
 "use client";
 import { pricePer1kToMicros } from "@modelmarket/domain/money";
+import { type ModelTask, PublishModelDocument, type Visibility } from "@modelmarket/sdk";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { FormStatus, useFormAction } from "@/components/form-state";
 import { type MetricDraft, MetricsEditor, metricsInput } from "@/components/metrics-editor";
 import { VersionFiles } from "@/components/version-files";
 import { VersionPreview } from "@/components/version-preview";
-import { clientGql, fieldErrors } from "@/lib/client-gql";
 import { initialPreprocessing } from "@/lib/preprocessing-start";
 import type { TaskInfo } from "@/lib/tasks";
 import { uploadVersionFiles } from "@/lib/upload-version-files";
@@ -17,8 +18,6 @@ interface PlanDraft {
   pricePer1k: string;
   rateLimitPerMinute: string;
 }
-
-const PUBLISH = `mutation($input: PublishModelInput!) { publishModel(input: $input) { slug } }`;
 
 /** Publishing, driven by the API's task registry: every task-specific field comes from `tasks`. */
 export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
@@ -32,9 +31,11 @@ export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
   const [metrics, setMetrics] = useState<MetricDraft[]>([]);
   const [headline, setHeadline] = useState("");
   const [progress, setProgress] = useState<Record<string, number>>({});
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // Refusals of the uploads (before the API is asked), then of the API, per field.
+  const [uploadErrors, setUploadErrors] = useState<Record<string, string>>({});
+  const action = useFormAction();
+  const { busy } = action;
+  const errors = { ...uploadErrors, ...action.fields };
 
   const setPlan = (i: number, field: keyof PlanDraft, value: string) =>
     setPlans((all) => all.map((p, j) => (j === i ? { ...p, [field]: value } : p)));
@@ -42,62 +43,53 @@ export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
   async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setErrors({});
-    setError(null);
-    setBusy(true);
-    try {
-      const files = await uploadVersionFiles(form, taskInfo, (key, f) => setProgress((p) => ({ ...p, [key]: f })));
-      if (!files.ok) {
-        setErrors(files.errors);
-        return;
-      }
-      const text = (name: string) => String(form.get(name) ?? "").trim();
-      const input = {
-        name: text("name"),
-        description: text("description"),
-        task,
-        visibility: text("visibility") || "PUBLIC",
-        tags: text("tags")
-          .split(",")
-          .map((t) => t.trim())
-          .filter(Boolean),
-        artifactId: files.artifactId,
-        version: text("version"),
-        assets: files.assets,
-        notes: text("notes") || null,
-        examples: files.examples,
-        metrics: metricsInput(metrics),
-        headlineMetric: headline || null,
-        card: {
-          intendedUse: text("intendedUse") || null,
-          limitations: text("limitations") || null,
-          license: text("license") || null,
-          source: text("source") || null,
-        },
-        plans: plans.map((p) => ({
-          name: p.name.trim(),
-          monthlyFeeCents: Math.round(Number(p.monthlyFee || 0) * 100),
-          includedUnits: Math.round(Number(p.includedUnits || 0)),
-          // per 1,000 units in currency units → per unit in micros
-          unitPriceMicros: pricePer1kToMicros(Number(p.pricePer1k || 0)),
-          rateLimitPerMinute: Math.round(Number(p.rateLimitPerMinute || 0)),
-        })),
-      };
-      const result = await clientGql<{ publishModel: { slug: string } }>(PUBLISH, { input });
-      if (result.errors || !result.data) {
-        const byField = fieldErrors(result.errors);
-        setErrors(byField);
-        setError(
-          Object.keys(byField).length
-            ? "Some fields need your attention (see below)."
-            : (result.errors?.[0]?.message ?? "Publishing failed."),
-        );
-        return;
-      }
-      router.push(`/models/${result.data.publishModel.slug}`);
-    } finally {
-      setBusy(false);
+    setUploadErrors({});
+    action.clear();
+    const files = await action.busyWhile(() =>
+      uploadVersionFiles(form, taskInfo, (key, f) => setProgress((p) => ({ ...p, [key]: f }))),
+    );
+    if (!files.ok) {
+      setUploadErrors(files.errors);
+      return;
     }
+    const text = (name: string) => String(form.get(name) ?? "").trim();
+    const input = {
+      name: text("name"),
+      description: text("description"),
+      task: task as ModelTask,
+      visibility: (text("visibility") || "PUBLIC") as Visibility,
+      tags: text("tags")
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean),
+      artifactId: files.artifactId,
+      version: text("version"),
+      assets: files.assets,
+      notes: text("notes") || null,
+      examples: files.examples,
+      metrics: metricsInput(metrics),
+      headlineMetric: headline || null,
+      card: {
+        intendedUse: text("intendedUse") || null,
+        limitations: text("limitations") || null,
+        license: text("license") || null,
+        source: text("source") || null,
+      },
+      plans: plans.map((p) => ({
+        name: p.name.trim(),
+        monthlyFeeCents: Math.round(Number(p.monthlyFee || 0) * 100),
+        includedUnits: Math.round(Number(p.includedUnits || 0)),
+        // per 1,000 units in currency units → per unit in micros
+        unitPriceMicros: pricePer1kToMicros(Number(p.pricePer1k || 0)),
+        rateLimitPerMinute: Math.round(Number(p.rateLimitPerMinute || 0)),
+      })),
+    };
+    const published = await action.run(
+      PublishModelDocument,
+      { input },
+      { failed: "Publishing failed.", fieldsSummary: "Some fields need your attention (see below)." },
+    );
+    if (published) router.push(`/models/${published.publishModel.slug}`);
   }
 
   const err = (name: string) =>
@@ -110,11 +102,7 @@ export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
 
   return (
     <form className="stack" onSubmit={submit} noValidate>
-      {error ? (
-        <p className="error-box" role="status">
-          {error}
-        </p>
-      ) : null}
+      <FormStatus message={action.message} />
       <fieldset className="card stack">
         <legend>1. Files</legend>
         <label>

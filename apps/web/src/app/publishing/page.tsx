@@ -1,3 +1,4 @@
+import { YourModelsDocument } from "@modelmarket/sdk";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable } from "@/components/data-table";
@@ -9,37 +10,13 @@ import { taskLabels } from "@/lib/tasks";
 export const metadata: Metadata = { title: "Your models" };
 export const dynamic = "force-dynamic";
 
-const YOUR_MODELS = `query YourModels($from: DateTime!, $to: DateTime!) {
-  publishedModels {
-    subscribers
-    model { slug name task visibility unpublishedAt latestVersion { version } versions { version deprecated yanked } }
-  }
-  earnings(from: $from, to: $to) { models { model calls units netCents } }
-}`;
-
-interface Data {
-  publishedModels: {
-    subscribers: number;
-    model: {
-      slug: string;
-      name: string;
-      task: string;
-      visibility: string;
-      unpublishedAt: string | null;
-      latestVersion: { version: string } | null;
-      versions: { version: string; deprecated: boolean; yanked: boolean }[];
-    };
-  }[];
-  earnings: { models: { model: string; calls: number; units: number; netCents: number }[] };
-}
-
 /** The publisher's view: every model of the organisation with its versions, subscribers, calls and earnings. */
 export default async function YourModelsPage() {
   const now = new Date();
   const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
   const [result, labels] = await Promise.all([
-    gqlAsUser<Data>(YOUR_MODELS, { from: from.toISOString(), to: to.toISOString() }),
+    gqlAsUser(YourModelsDocument, { from: from.toISOString(), to: to.toISOString() }),
     taskLabels(),
   ]);
   if (!result.data) return <LoadError what="your models" errors={result.errors} />;

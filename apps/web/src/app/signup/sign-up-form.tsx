@@ -1,16 +1,13 @@
 "use client";
+import { PortalSignUpDocument } from "@modelmarket/sdk";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
-import { useState } from "react";
-import { clientGql, fieldErrors } from "@/lib/client-gql";
-
-const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }`;
+import { FieldError, FormStatus, useFormAction } from "@/components/form-state";
 
 export function SignUpForm() {
   const router = useRouter();
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useFormAction();
+  const { busy, fields: errors } = action;
 
   async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -20,19 +17,15 @@ export function SignUpForm() {
       password: String(form.get("password")),
       tenantName: String(form.get("tenantName")),
     };
-    setBusy(true);
-    setErrors({});
-    setError(null);
-    const result = await clientGql(SIGN_UP, { input });
-    if (result.errors) {
-      setBusy(false);
-      const byField = fieldErrors(result.errors);
-      setErrors(byField);
-      if (!Object.keys(byField).length) setError(result.errors[0]?.message ?? "Sign-up failed.");
-      return;
-    }
-    const signedIn = await signIn("credentials", { email: input.email, password: input.password, redirect: false });
-    setBusy(false);
+    const signedUp = await action.run(
+      PortalSignUpDocument,
+      { input },
+      { failed: "Sign-up failed.", byField: ["tenantName", "email", "password"] },
+    );
+    if (!signedUp) return;
+    const signedIn = await action.busyWhile(() =>
+      signIn("credentials", { email: input.email, password: input.password, redirect: false }),
+    );
     if (!signedIn || signedIn.error) {
       router.push("/signin");
       return;
@@ -41,12 +34,7 @@ export function SignUpForm() {
     router.refresh();
   }
 
-  const fieldError = (name: string) =>
-    errors[name] ? (
-      <span id={`${name}-error`} className="field-error">
-        {errors[name]}
-      </span>
-    ) : null;
+  const fieldError = (name: string) => <FieldError name={name} fields={errors} />;
 
   return (
     <form className="stack" onSubmit={submit}>
@@ -83,11 +71,7 @@ export function SignUpForm() {
         />
         {fieldError("password")}
       </label>
-      {error ? (
-        <p className="error-box" role="status">
-          {error}
-        </p>
-      ) : null}
+      <FormStatus message={action.message} />
       <button type="submit" disabled={busy}>
         {busy ? "Creating your account…" : "Create account"}
       </button>

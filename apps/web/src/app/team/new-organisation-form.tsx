@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { SessionProvider, useSession } from "next-auth/react";
-import { useState } from "react";
+import { FormStatus, useFormAction } from "@/components/form-state";
 
 /** Creates another organisation owned by the signed-in person and switches to it. */
 export function NewOrganisationForm() {
@@ -15,8 +15,8 @@ export function NewOrganisationForm() {
 function Form() {
   const { update } = useSession();
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useFormAction();
+  const { busy } = action;
   return (
     <form
       className="card stack"
@@ -25,13 +25,13 @@ function Form() {
       onSubmit={async (event) => {
         event.preventDefault();
         const name = String(new FormData(event.currentTarget).get("organisation") ?? "").trim();
-        setBusy(true);
-        setError(null);
-        const before = (await fetch("/api/auth/session").then((r) => r.json())) as { user?: { tenantSlug?: string } };
-        const after = await update({ createOrganisation: name });
-        setBusy(false);
+        action.clear();
+        const { before, after } = await action.busyWhile(async () => {
+          const before = (await fetch("/api/auth/session").then((r) => r.json())) as { user?: { tenantSlug?: string } };
+          return { before, after: await update({ createOrganisation: name }) };
+        });
         if (!after || after.user.tenantSlug === before.user?.tenantSlug) {
-          setError("Could not create it: the name needs at least two letters or digits (80 characters at most).");
+          action.fail("Could not create it: the name needs at least two letters or digits (80 characters at most).");
           return;
         }
         router.push("/team");
@@ -47,11 +47,7 @@ function Form() {
         Organisation name
         <input name="organisation" required minLength={2} maxLength={80} />
       </label>
-      {error ? (
-        <p className="error-box" role="status">
-          {error}
-        </p>
-      ) : null}
+      <FormStatus message={action.message} />
       <div>
         <button type="submit" className="secondary" disabled={busy}>
           {busy ? "Creating…" : "Create organisation"}

@@ -4,7 +4,6 @@ import {
   InviteMemberDocument,
   LeaveOrganisationDocument,
   type MemberRole,
-  type Operation,
   RemoveMemberDocument,
   RevokeInvitationDocument,
   type TeamQuery,
@@ -13,7 +12,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { CopyButton } from "@/components/copy-button";
 import { DataTable } from "@/components/data-table";
-import { clientGql } from "@/lib/client-gql";
+import { FormStatus, useFormAction } from "@/components/form-state";
+import type { Document } from "@/lib/client-gql";
 import { date } from "@/lib/format";
 
 export type MemberRow = TeamQuery["members"][number];
@@ -38,23 +38,15 @@ export function TeamManager(props: {
   const router = useRouter();
   const isOwner = me.role === "owner";
   const [invited, setInvited] = useState<{ email: string; url: string; emailed: boolean } | null>(null);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useFormAction();
+  const { busy, message } = action;
   const [removing, setRemoving] = useState<MemberRow | null>(null);
   const [inviteRole, setInviteRole] = useState("DEVELOPER");
 
-  async function run<T, V>(query: Operation<T, V>, variables: V, done: (data: T) => string) {
-    setBusy(true);
-    setMessage(null);
-    const result = await clientGql<T, V>(query, variables);
-    setBusy(false);
-    if (result.errors || !result.data) {
-      setMessage({ ok: false, text: result.errors?.[0]?.message ?? "That did not work; retry." });
-      return false;
-    }
-    setMessage({ ok: true, text: done(result.data) });
-    router.refresh();
-    return true;
+  async function run<T, V>(query: Document<T, V>, variables: V, done: (data: T) => string) {
+    const data = await action.run(query, variables, { failed: "That did not work; retry.", done });
+    if (data) router.refresh();
+    return data !== null;
   }
 
   async function invite(event: React.FormEvent<HTMLFormElement>) {
@@ -119,11 +111,7 @@ export function TeamManager(props: {
         </form>
       ) : null}
 
-      {message ? (
-        <p className={message.ok ? "ok-box" : "error-box"} role="status">
-          {message.text}
-        </p>
-      ) : null}
+      <FormStatus message={message} />
       {invited ? (
         <section className="warn-box stack" aria-label="Invitation link">
           <strong>

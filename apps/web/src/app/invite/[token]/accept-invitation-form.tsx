@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
-import { useState } from "react";
+import { FormStatus, useFormAction } from "@/components/form-state";
 
 /**
  * Accepts with the invited address's password: the existing account's, or a new one's. The
@@ -14,8 +14,8 @@ export function AcceptInvitationForm(props: {
   accountExists: boolean;
 }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useFormAction();
+  const { busy, message: error } = action;
   return (
     <form
       className="card stack"
@@ -23,12 +23,12 @@ export function AcceptInvitationForm(props: {
       onSubmit={async (event) => {
         event.preventDefault();
         const password = String(new FormData(event.currentTarget).get("password") ?? "");
-        setBusy(true);
-        setError(null);
-        const result = await signIn("invitation", { invitation: props.token, password, redirect: false });
-        setBusy(false);
+        action.clear();
+        const result = await action.busyWhile(() =>
+          signIn("invitation", { invitation: props.token, password, redirect: false }),
+        );
         if (!result?.ok) {
-          setError(
+          action.fail(
             result?.error && result.error !== "CredentialsSignin"
               ? result.error
               : "The invitation could not be accepted; retry.",
@@ -55,11 +55,7 @@ export function AcceptInvitationForm(props: {
           aria-describedby={error ? "invite-error" : undefined}
         />
       </label>
-      {error ? (
-        <p id="invite-error" className="error-box" role="status">
-          {error}
-        </p>
-      ) : null}
+      <FormStatus id="invite-error" message={error} />
       <div>
         <button type="submit" disabled={busy}>
           {busy ? "Joining…" : `Join ${props.organisation}`}

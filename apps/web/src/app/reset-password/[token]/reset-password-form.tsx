@@ -2,22 +2,22 @@
 import { ResetPasswordDocument } from "@modelmarket/sdk";
 import Link from "next/link";
 import { useState } from "react";
-import { clientGql } from "@/lib/client-gql";
+import { FormStatus, useFormAction } from "@/components/form-state";
 
 export function ResetPasswordForm({ token }: { token: string }) {
   const [done, setDone] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useFormAction();
+  const { busy } = action;
 
   async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const password = String(new FormData(event.currentTarget).get("password"));
-    setBusy(true);
-    setError(null);
-    const result = await clientGql(ResetPasswordDocument, { token, password });
-    setBusy(false);
-    if (result.errors || !result.data) setError(result.errors?.[0]?.message ?? "Could not set the password.");
-    else setDone(result.data.resetPassword);
+    const reset = await action.run(
+      ResetPasswordDocument,
+      { token, password },
+      { failed: "Could not set the password." },
+    );
+    if (reset) setDone(reset.resetPassword);
   }
 
   if (done) {
@@ -34,11 +34,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
         New password (at least 10 characters, not easy to guess)
         <input name="password" type="password" autoComplete="new-password" minLength={10} required />
       </label>
-      {error ? (
-        <p className="error-box" role="status">
-          {error}
-        </p>
-      ) : null}
+      <FormStatus message={action.message} />
       <button type="submit" disabled={busy}>
         {busy ? "Saving…" : "Set the new password"}
       </button>

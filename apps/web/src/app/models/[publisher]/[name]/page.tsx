@@ -1,3 +1,4 @@
+import { ModelPageDocument, ModelPageMineDocument } from "@modelmarket/sdk";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -22,23 +23,6 @@ interface Metric extends MetricFigure {
   higherIsBetter: boolean | null;
   source: string;
 }
-
-const MODEL = `query Model($slug: String!) {
-  model(slug: $slug) {
-    id slug name description task tags visibility
-    publisher { name slug }
-    card { intendedUse limitations license source }
-    latestVersion { version }
-    versions { id version sha256 sizeBytes createdAt signature evaluation notes deprecated deprecationNote yanked yankReason examples
-      metrics { name value unit dataset split description higherIsBetter source } headlineMetric { name value unit } }
-    plans { id name monthlyFeeCents includedUnits unitPriceMicros currency rateLimitPerMinute }
-  }
-}`;
-// Not cached by the API (it names `subscriptions`), so it reflects a subscription made a moment ago.
-const MINE = `query Mine($slug: String!) {
-  subscriptions { id status usedUnits model { slug } plan { id name includedUnits monthlyFeeCents currency } }
-  model(slug: $slug) { playgroundUserIds }
-}`;
 
 export interface ModelPlan {
   id: string;
@@ -111,15 +95,16 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
   const { publisher, name } = await params;
   const slug = `${decodeURIComponent(publisher)}/${decodeURIComponent(name)}`;
   const session = await getServerSession(authOptions);
-  const result = await gqlAsUser<ModelData>(MODEL, { slug });
+  const result = await gqlAsUser(ModelPageDocument, { slug });
   if (result.errors?.[0]?.extensions?.code === "NOT_FOUND" || (!result.errors && !result.data?.model)) notFound();
-  const model = result.data?.model;
+  // JSON fields (signature, evaluation, examples) as the page reads them.
+  const model = result.data?.model as ModelData["model"] | undefined;
   if (!model) {
     return <p className="error-box">Could not load this model: {result.errors?.[0]?.message}</p>;
   }
   const mine = session
     ? (
-        await gqlAsUser<{ subscriptions: MySubscription[]; model: { playgroundUserIds: string[] } | null }>(MINE, {
+        await gqlAsUser(ModelPageMineDocument, {
           slug: model.slug,
         })
       ).data

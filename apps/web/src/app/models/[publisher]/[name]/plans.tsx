@@ -3,7 +3,7 @@ import { CancelSubscriptionDocument, SubscribeDocument } from "@modelmarket/sdk"
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { clientGql } from "@/lib/client-gql";
+import { FormStatus, useFormAction } from "@/components/form-state";
 import { count, money, pricePer1k } from "@/lib/format";
 import type { ModelPlan, MySubscription } from "./page";
 
@@ -19,8 +19,11 @@ export function Plans({
   subscription: MySubscription | null;
 }) {
   const router = useRouter();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const action = useFormAction();
+  // Which button's operation is running (a plan id, or "cancel").
+  const [pending, setPending] = useState<string | null>(null);
+  const busy = action.busy ? pending : null;
+  const { message } = action;
   // A paid plan, a switch and a cancellation are confirmed first, saying what they cost and
   // end: one click never charges a fee or stops an integration.
   const [confirming, setConfirming] = useState<ModelPlan | "cancel" | null>(null);
@@ -35,34 +38,32 @@ export function Plans({
 
   async function choose(plan: ModelPlan) {
     setConfirming(null);
-    setBusy(plan.id);
-    setMessage(null);
+    setPending(plan.id);
     // Switching plans: the API keeps one live subscription per model, so cancel first.
     if (subscription) {
-      const canceled = await clientGql(CancelSubscriptionDocument, { id: subscription.id });
-      if (canceled.errors) {
-        setBusy(null);
-        setMessage({ ok: false, text: canceled.errors[0]?.message ?? "Could not change plan." });
-        return;
-      }
+      const canceled = await action.run(
+        CancelSubscriptionDocument,
+        { id: subscription.id },
+        { failed: "Could not change plan." },
+      );
+      if (!canceled) return;
     }
-    const result = await clientGql(SubscribeDocument, { model: slug, planId: plan.id });
-    setBusy(null);
-    if (result.errors) setMessage({ ok: false, text: result.errors[0]?.message ?? "Could not subscribe." });
-    else setMessage({ ok: true, text: `Subscribed to ${plan.name}.` });
+    await action.run(
+      SubscribeDocument,
+      { model: slug, planId: plan.id },
+      { failed: "Could not subscribe.", done: `Subscribed to ${plan.name}.` },
+    );
     router.refresh();
   }
 
   async function cancel() {
     if (!subscription) return;
     setConfirming(null);
-    setBusy("cancel");
-    const result = await clientGql(CancelSubscriptionDocument, { id: subscription.id });
-    setBusy(null);
-    setMessage(
-      result.errors
-        ? { ok: false, text: result.errors[0]?.message ?? "Could not cancel." }
-        : { ok: true, text: "Subscription canceled." },
+    setPending("cancel");
+    await action.run(
+      CancelSubscriptionDocument,
+      { id: subscription.id },
+      { failed: "Could not cancel.", done: "Subscription canceled." },
     );
     router.refresh();
   }
@@ -165,11 +166,7 @@ export function Plans({
           </section>
         );
       })}
-      {message ? (
-        <p className={message.ok ? "ok-box" : "error-box"} role="status">
-          {message.text}
-        </p>
-      ) : null}
+      <FormStatus message={message} />
     </div>
   );
 }

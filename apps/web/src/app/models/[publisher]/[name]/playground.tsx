@@ -13,6 +13,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { DrawingPad } from "@/components/drawing-pad";
+import { useFormAction } from "@/components/form-state";
 import { clientGql } from "@/lib/client-gql";
 import { count } from "@/lib/format";
 import type { ModelPlan, MySubscription } from "./page";
@@ -64,8 +65,10 @@ export function Playground({
   const takesImages = TASK_DESCRIPTORS.some((t) => t.playground === kind && t.input === "images");
   const [version, setVersion] = useState("");
   const [notices, setNotices] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // The form state of every portal form (form-state.tsx); a run's answer is kept apart.
+  const action = useFormAction();
+  const { busy } = action;
+  const error = action.message?.text ?? null;
   const [output, setOutput] = useState<Output | null>(null);
   const [requestId, setRequestId] = useState<string | null>(null);
   const [text, setText] = useState(kind === "text-similarity" ? "A cat sits on the mat." : "I love how easy this was!");
@@ -93,12 +96,12 @@ export function Playground({
 
   async function ensureSubscription(): Promise<boolean> {
     if (subscription || !freePlan || ownModel) return true;
-    const result = await clientGql(SubscribeDocument, { model: slug, planId: freePlan.id });
-    if (result.errors) {
-      setError(result.errors[0]?.message ?? "Could not subscribe to the free plan.");
-      return false;
-    }
-    return true;
+    const subscribed = await action.run(
+      SubscribeDocument,
+      { model: slug, planId: freePlan.id },
+      { failed: "Could not subscribe to the free plan." },
+    );
+    return subscribed !== null;
   }
 
   /** What is missing before a call can be made: nothing is subscribed or billed for an empty Run. */
@@ -115,30 +118,26 @@ export function Playground({
   async function run(preset?: { text?: string; image?: string }) {
     const missing = missingInput(preset);
     if (missing) {
-      setError(missing);
+      action.fail(missing);
       return;
     }
-    setBusy(true);
-    setError(null);
+    action.clear();
     setOutput(null);
-    if (!(await ensureSubscription())) {
-      setBusy(false);
-      return;
-    }
+    if (!(await ensureSubscription())) return;
     if (kind === "user-items" && !userId.trim()) {
       // Subscribed now: the page reloads with the users this model knows.
-      setBusy(false);
       router.refresh();
       return;
     }
     if (preset?.text) setText(preset.text);
-    const presetImage = preset?.image ? await fromBase64(preset.image) : null;
-    const result = await call(preset?.text, presetImage);
-    setBusy(false);
+    const result = await action.busyWhile(async () => {
+      const presetImage = preset?.image ? await fromBase64(preset.image) : null;
+      return call(preset?.text, presetImage);
+    });
     if (result) {
       setRequestId(result.requestId ?? null);
       setNotices(result.notices ?? []);
-      if (result.error) setError(result.error);
+      if (result.error) action.fail(result.error);
       else if (result.output) setOutput(result.output);
     }
     // The plan panel and usage counters changed.

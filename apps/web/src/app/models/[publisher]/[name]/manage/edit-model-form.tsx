@@ -1,41 +1,38 @@
 "use client";
+import { UpdateModelDocument, type Visibility } from "@modelmarket/sdk";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { clientGql } from "@/lib/client-gql";
+import { FormStatus, useFormAction } from "@/components/form-state";
 import type { OwnModel } from "./page";
-
-const UPDATE = `mutation($m: String!, $i: UpdateModelInput!) { updateModel(model: $m, input: $i) { visibility } }`;
 
 /** Description, tags, card and visibility (a private draft goes public here). */
 export function EditModelForm({ model }: { model: OwnModel }) {
   const router = useRouter();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useFormAction();
+  const { busy, message } = action;
 
   async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setBusy(true);
-    const result = await clientGql(UPDATE, {
-      m: model.slug,
-      i: {
-        description: String(form.get("description") ?? "").trim(),
-        visibility: String(form.get("visibility")),
-        tags: String(form.get("tags") ?? "")
-          .split(",")
-          .map((t) => t.trim())
-          .filter(Boolean),
-        card: Object.fromEntries(
-          (["intendedUse", "limitations", "license", "source"] as const).map((k) => [
-            k,
-            String(form.get(k) ?? "").trim() || null,
-          ]),
-        ),
+    await action.run(
+      UpdateModelDocument,
+      {
+        model: model.slug,
+        input: {
+          description: String(form.get("description") ?? "").trim(),
+          visibility: String(form.get("visibility")) as Visibility,
+          tags: String(form.get("tags") ?? "")
+            .split(",")
+            .map((t) => t.trim())
+            .filter(Boolean),
+          card: Object.fromEntries(
+            (["intendedUse", "limitations", "license", "source"] as const).map((k) => [
+              k,
+              String(form.get(k) ?? "").trim() || null,
+            ]),
+          ),
+        },
       },
-    });
-    setBusy(false);
-    setMessage(
-      result.errors ? { ok: false, text: result.errors[0]?.message ?? "Saving failed." } : { ok: true, text: "Saved." },
+      { failed: "Saving failed.", done: "Saved." },
     );
     router.refresh();
   }
@@ -73,11 +70,7 @@ export function EditModelForm({ model }: { model: OwnModel }) {
           <option value="PUBLIC">Public: listed in the catalog</option>
         </select>
       </label>
-      {message ? (
-        <p className={message.ok ? "ok-box" : "error-box"} role="status">
-          {message.text}
-        </p>
-      ) : null}
+      <FormStatus message={message} />
       <button type="submit" disabled={busy}>
         {busy ? "Saving…" : "Save"}
       </button>

@@ -1,23 +1,24 @@
 "use client";
+import { PublishVersionDocument } from "@modelmarket/sdk";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { FormStatus, useFormAction } from "@/components/form-state";
 import { VersionFiles } from "@/components/version-files";
 import { VersionPreview } from "@/components/version-preview";
-import { clientGql, fieldErrors } from "@/lib/client-gql";
 import { initialPreprocessing } from "@/lib/preprocessing-start";
 import type { TaskInfo } from "@/lib/tasks";
 import { uploadVersionFiles } from "@/lib/upload-version-files";
-
-const PUBLISH_VERSION = `mutation($m: String!, $i: PublishVersionInput!) { publishVersion(model: $m, input: $i) { latestVersion { version } } }`;
 
 /** A new version: its own file, assets, preprocessing, notes and examples (checked before it is accepted). */
 export function NewVersionForm({ slug, task }: { slug: string; task: TaskInfo }) {
   const router = useRouter();
   const [preprocessing, setPreprocessing] = useState(initialPreprocessing(task));
   const [progress, setProgress] = useState<Record<string, number>>({});
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  // Refusals of the uploads (before the API is asked), then of the API, per field.
+  const [uploadErrors, setUploadErrors] = useState<Record<string, string>>({});
+  const action = useFormAction();
+  const { message } = action;
+  const errors = { ...uploadErrors, ...action.fields };
   const err = (name: string) =>
     errors[name] ? (
       <span id={`nv-${name}-error`} className="field-error" role="status">
@@ -29,40 +30,34 @@ export function NewVersionForm({ slug, task }: { slug: string; task: TaskInfo })
   async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setErrors({});
-    setMessage(null);
-    setBusy(true);
-    try {
-      const files = await uploadVersionFiles(form, task, (key, f) => setProgress((p) => ({ ...p, [key]: f })));
-      if (!files.ok) {
-        setErrors(files.errors);
-        return;
-      }
-      const version = String(form.get("version") ?? "").trim();
-      const result = await clientGql<{ publishVersion: { latestVersion: { version: string } } }>(PUBLISH_VERSION, {
-        m: slug,
-        i: {
+    setUploadErrors({});
+    action.clear();
+    const files = await action.busyWhile(() =>
+      uploadVersionFiles(form, task, (key, f) => setProgress((p) => ({ ...p, [key]: f }))),
+    );
+    if (!files.ok) {
+      setUploadErrors(files.errors);
+      return;
+    }
+    const version = String(form.get("version") ?? "").trim();
+    const published = await action.run(
+      PublishVersionDocument,
+      {
+        model: slug,
+        input: {
           version,
           artifactId: files.artifactId,
           assets: files.assets,
           notes: String(form.get("notes") ?? "").trim() || null,
           examples: files.examples,
         },
-      });
-      if (result.errors || !result.data) {
-        const byField = fieldErrors(result.errors);
-        setErrors(byField);
-        setMessage({ ok: false, text: result.errors?.[0]?.message ?? "Publishing the version failed." });
-        return;
-      }
-      setMessage({
-        ok: true,
-        text: `Version ${version} published; the latest is ${result.data.publishVersion.latestVersion.version}.`,
-      });
-      router.refresh();
-    } finally {
-      setBusy(false);
-    }
+      },
+      {
+        failed: "Publishing the version failed.",
+        done: (data) => `Version ${version} published; the latest is ${data.publishVersion.latestVersion?.version}.`,
+      },
+    );
+    if (published) router.refresh();
   }
 
   return (
@@ -85,13 +80,9 @@ export function NewVersionForm({ slug, task }: { slug: string; task: TaskInfo })
         described={described}
       />
       <VersionPreview task={task} />
-      {message ? (
-        <p className={message.ok ? "ok-box" : "error-box"} role="status">
-          {message.text}
-        </p>
-      ) : null}
-      <button type="submit" disabled={busy}>
-        {busy ? "Publishing…" : "Publish version"}
+      <FormStatus message={message} />
+      <button type="submit" disabled={action.busy}>
+        {action.busy ? "Publishing…" : "Publish version"}
       </button>
     </form>
   );

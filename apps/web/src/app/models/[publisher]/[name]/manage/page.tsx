@@ -1,3 +1,4 @@
+import { OwnModelsDocument } from "@modelmarket/sdk";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -12,15 +13,6 @@ import { VersionActions } from "./version-actions";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Manage model" };
-
-// Only the publisher's own models: publishedModels lists nothing of another organisation.
-const OWN = `query Own { publishedModels { subscribers model {
-  slug name description task visibility unpublishedAt tags
-  card { intendedUse limitations license source }
-  plans { id name monthlyFeeCents includedUnits unitPriceMicros currency rateLimitPerMinute }
-  latestVersion { version }
-  versions { version createdAt notes deprecated deprecationNote yanked yankReason }
-} } }`;
 
 export interface OwnModel {
   slug: string;
@@ -56,7 +48,8 @@ export default async function ManageModelPage({ params }: { params: Promise<Para
   const { publisher, name } = await params;
   const slug = `${decodeURIComponent(publisher)}/${decodeURIComponent(name)}`;
   const [result, tasks] = await Promise.all([
-    gqlAsUser<{ publishedModels: { subscribers: number; model: OwnModel }[] }>(OWN),
+    // Only the publisher's own models: publishedModels lists nothing of another organisation.
+    gqlAsUser(OwnModelsDocument),
     fetchTasks(),
   ]);
   if (!result.data) return <p className="error-box">Could not load your models: {result.errors?.[0]?.message}</p>;

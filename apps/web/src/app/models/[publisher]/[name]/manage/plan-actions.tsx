@@ -1,14 +1,11 @@
 "use client";
 import { pricePer1kToMicros } from "@modelmarket/domain/money";
+import { AddPlanDocument, RetirePlanDocument } from "@modelmarket/sdk";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { DataTable } from "@/components/data-table";
-import { clientGql, fieldErrors } from "@/lib/client-gql";
+import { FieldError, FormStatus, useFormAction } from "@/components/form-state";
 import { count, money, pricePer1k } from "@/lib/format";
 import type { OwnModel } from "./page";
-
-const RETIRE = `mutation($m: String!, $p: ID!) { retirePlan(model: $m, planId: $p) { id } }`;
-const ADD = `mutation($m: String!, $p: PlanInput!) { addPlan(model: $m, plan: $p) { id } }`;
 
 /**
  * Live plans with Retire (subscribers keep it on the same terms; new ones cannot pick it), and
@@ -16,13 +13,10 @@ const ADD = `mutation($m: String!, $p: PlanInput!) { addPlan(model: $m, plan: $p
  */
 export function PlanActions({ slug, plans }: { slug: string; plans: OwnModel["plans"] }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [fields, setFields] = useState<Record<string, string>>({});
+  const action = useFormAction();
 
   async function retire(planId: string) {
-    setError(null);
-    const result = await clientGql(RETIRE, { m: slug, p: planId });
-    if (result.errors) setError(result.errors[0]?.message ?? "Retiring failed.");
+    await action.run(RetirePlanDocument, { model: slug, planId }, { failed: "Retiring failed." });
     router.refresh();
   }
 
@@ -31,35 +25,29 @@ export function PlanActions({ slug, plans }: { slug: string; plans: OwnModel["pl
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
     const number = (name: string) => Number(String(form.get(name) ?? "0") || 0);
-    setError(null);
-    setFields({});
-    const result = await clientGql(ADD, {
-      m: slug,
-      p: {
-        name: String(form.get("name") ?? "").trim(),
-        monthlyFeeCents: Math.round(number("monthlyFee") * 100),
-        includedUnits: Math.round(number("includedUnits")),
-        // per 1,000 units in currency units → per unit in micros
-        unitPriceMicros: pricePer1kToMicros(number("pricePer1k")),
-        rateLimitPerMinute: Math.round(number("rateLimitPerMinute")),
+    const added = await action.run(
+      AddPlanDocument,
+      {
+        model: slug,
+        plan: {
+          name: String(form.get("name") ?? "").trim(),
+          monthlyFeeCents: Math.round(number("monthlyFee") * 100),
+          includedUnits: Math.round(number("includedUnits")),
+          // per 1,000 units in currency units → per unit in micros
+          unitPriceMicros: pricePer1kToMicros(number("pricePer1k")),
+          rateLimitPerMinute: Math.round(number("rateLimitPerMinute")),
+        },
       },
-    });
-    if (result.errors) {
-      setFields(fieldErrors(result.errors));
-      setError(result.errors[0]?.message ?? "Adding the plan failed.");
-      return;
-    }
+      { failed: "Adding the plan failed.", byField: ["plan.name"] },
+    );
+    if (!added) return;
     formElement.reset();
     router.refresh();
   }
 
   return (
     <div className="stack">
-      {error ? (
-        <p className="error-box" role="status">
-          {error}
-        </p>
-      ) : null}
+      <FormStatus message={action.message} />
       <DataTable
         caption="Plans"
         columns={["Plan", "Monthly fee", "Included units", "Overage / 1k", "Calls / minute", ""]}
@@ -78,7 +66,7 @@ export function PlanActions({ slug, plans }: { slug: string; plans: OwnModel["pl
         <label>
           Name
           <input name="name" required />
-          {fields["plan.name"] ? <span className="field-error">{fields["plan.name"]}</span> : null}
+          <FieldError name="plan.name" fields={action.fields} />
         </label>
         <label>
           Monthly fee (USD)

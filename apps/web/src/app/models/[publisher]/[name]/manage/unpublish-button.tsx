@@ -1,15 +1,14 @@
 "use client";
+import { UnpublishModelDocument } from "@modelmarket/sdk";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { clientGql } from "@/lib/client-gql";
-
-const UNPUBLISH = `mutation($m: String!) { unpublishModel(model: $m) { unpublishedAt } }`;
+import { FormStatus, useFormAction } from "@/components/form-state";
 
 /** Two steps: what happens to subscribers is said before anything is done. */
 export function UnpublishButton({ slug, subscribers }: { slug: string; subscribers: number }) {
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useFormAction();
   if (!confirming) {
     return (
       <button type="button" className="secondary" onClick={() => setConfirming(true)}>
@@ -23,14 +22,15 @@ export function UnpublishButton({ slug, subscribers }: { slug: string; subscribe
         The model leaves the catalog at once and takes no new subscribers. Its {subscribers} current subscriber
         {subscribers === 1 ? "" : "s"} keep calling it until their paid period ends; then their subscriptions end.
       </p>
-      {error ? <p className="error-box">{error}</p> : null}
+      <FormStatus message={action.message} />
       <div style={{ display: "flex", gap: "0.5rem" }}>
         <button
           type="button"
+          disabled={action.busy}
           onClick={async () => {
-            const result = await clientGql(UNPUBLISH, { m: slug });
-            if (result.errors) setError(result.errors[0]?.message ?? "Unpublishing failed.");
-            else router.refresh();
+            if (await action.run(UnpublishModelDocument, { model: slug }, { failed: "Unpublishing failed." })) {
+              router.refresh();
+            }
           }}
         >
           Unpublish

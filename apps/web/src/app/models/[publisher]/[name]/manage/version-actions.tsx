@@ -1,13 +1,10 @@
 "use client";
+import { DeprecateVersionDocument, YankVersionDocument } from "@modelmarket/sdk";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { DataTable } from "@/components/data-table";
-import { clientGql } from "@/lib/client-gql";
+import { FormStatus, useFormAction } from "@/components/form-state";
 import { date } from "@/lib/format";
 import type { OwnModel } from "./page";
-
-const DEPRECATE = `mutation($m: String!, $v: String!, $undo: Boolean!) { deprecateVersion(model: $m, version: $v, undo: $undo) { id } }`;
-const YANK = `mutation($m: String!, $v: String!, $undo: Boolean!) { yankVersion(model: $m, version: $v, undo: $undo) { id } }`;
 
 /** Each version's status, with deprecate / yank (and undo) buttons. */
 export function VersionActions({
@@ -20,22 +17,19 @@ export function VersionActions({
   latest: string | null;
 }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const action = useFormAction();
 
-  async function act(query: string, version: string, undo: boolean) {
-    setError(null);
-    const result = await clientGql(query, { m: slug, v: version, undo });
-    if (result.errors) setError(result.errors[0]?.message ?? "That did not work.");
+  async function act(status: "deprecate" | "yank", version: string, undo: boolean) {
+    const variables = { model: slug, version, undo };
+    const failed = { failed: "That did not work." };
+    if (status === "deprecate") await action.run(DeprecateVersionDocument, variables, failed);
+    else await action.run(YankVersionDocument, variables, failed);
     router.refresh();
   }
 
   return (
     <>
-      {error ? (
-        <p className="error-box" role="status">
-          {error}
-        </p>
-      ) : null}
+      <FormStatus message={action.message} />
       <DataTable
         caption="Versions"
         columns={["Version", "Status", "Published", "Notes", "Actions"]}
@@ -48,11 +42,11 @@ export function VersionActions({
             <button
               type="button"
               className="secondary small"
-              onClick={() => void act(DEPRECATE, v.version, v.deprecated)}
+              onClick={() => void act("deprecate", v.version, v.deprecated)}
             >
               {v.deprecated ? `Undeprecate ${v.version}` : `Deprecate ${v.version}`}
             </button>
-            <button type="button" className="secondary small" onClick={() => void act(YANK, v.version, v.yanked)}>
+            <button type="button" className="secondary small" onClick={() => void act("yank", v.version, v.yanked)}>
               {v.yanked ? `Unyank ${v.version}` : `Yank ${v.version}`}
             </button>
           </span>,
