@@ -45,7 +45,22 @@ function sharedEnv(): NodeJS.ProcessEnv {
     SEED_DEMO: "false",
     BILLING_CLOSE_INTERVAL_MS: "0",
     LOG_LEVEL: "warn",
+    // Far longer than any test waits: a revocation seen by the other API came over the cache
+    // bus, not from an entry expiring (the tests check the order, not the time).
+    API_KEY_CACHE_TTL_MS: "600000",
   };
+}
+
+/**
+ * Whether calls become UNAUTHENTICATED while the key is still in the calling API's cache: polled
+ * (each call one round trip) until refused, giving up after 200 calls.
+ */
+async function refusedBy(call: () => Promise<{ body: { errors?: { extensions?: { code?: string } }[] } }>) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if ((await call()).body.errors?.[0]?.extensions?.code === "UNAUTHENTICATED") return true;
+    await new Promise((r) => setImmediate(r));
+  }
+  return false;
 }
 
 const signUp = async (api: ModelmarketClient, name: string) => {
@@ -179,7 +194,7 @@ describe("several API and inference instances behave as one", () => {
     expect(Number(row?.units)).toBe(QUOTA);
   });
 
-  it("security: a key revoked on one API is refused by the other within a second", async (ctx) => {
+  it("security: a key revoked on one API is refused by the other while still in its cache (the bus, not expiry)", async (ctx) => {
     if (!servicesUp) return ctx.skip();
     const user = await consumer("revoke", "Large");
     // Both APIs have now authenticated (and cached) the key.
@@ -187,21 +202,11 @@ describe("several API and inference instances behave as one", () => {
     await user.session(apis[0] as ModelmarketClient).request(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, {
       id: user.keyId,
     });
-    const revokedAt = Date.now();
-    let refusedAfterMs = Number.POSITIVE_INFINITY;
-    while (Date.now() - revokedAt < 3_000) {
-      const { body } = await user.via(1).raw(EMBED, { m: slug });
-      if (body.errors?.[0]?.extensions?.code === "UNAUTHENTICATED") {
-        refusedAfterMs = Date.now() - revokedAt;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    console.log(`revocation on API 0 refused by API 1 after ${refusedAfterMs} ms`);
-    expect(refusedAfterMs).toBeLessThan(1_000);
+    // API 1 cached the key for 10 minutes: only the revocation's message over the bus refuses it.
+    expect(await refusedBy(() => user.via(1).raw(EMBED, { m: slug }))).toBe(true);
   });
 
-  it("security: removing a member on one API revokes the keys they created; the other refuses them within a second", async (ctx) => {
+  it("security: removing a member on one API revokes the keys they created; the other refuses them while still cached", async (ctx) => {
     if (!servicesUp) return ctx.skip();
     const team = await consumer("team", "Large");
     const owner = team.session(apis[0] as ModelmarketClient);
@@ -226,18 +231,7 @@ describe("several API and inference instances behave as one", () => {
     await owner.request(`mutation($u: ID!) { removeMember(userId: $u) { revokedKeys } }`, {
       u: acceptInvitation.user.id,
     });
-    const removedAt = Date.now();
-    let refusedAfterMs = Number.POSITIVE_INFINITY;
-    while (Date.now() - removedAt < 3_000) {
-      const { body } = await memberKey(1).raw(EMBED, { m: slug });
-      if (body.errors?.[0]?.extensions?.code === "UNAUTHENTICATED") {
-        refusedAfterMs = Date.now() - removedAt;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    console.log(`member removed on API 0: their key refused by API 1 after ${refusedAfterMs} ms`);
-    expect(refusedAfterMs).toBeLessThan(1_000);
+    expect(await refusedBy(() => memberKey(1).raw(EMBED, { m: slug }))).toBe(true);
     // Their session is refused everywhere too (the membership is read on every request).
     const session = (apis[1] as ModelmarketClient).withToken(acceptInvitation.token);
     expect((await session.raw(`{ me { email } }`)).body.data?.me ?? null).toBeNull();

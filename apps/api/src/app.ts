@@ -119,7 +119,8 @@ export async function startApi(services: AppServices, port: number, host: string
   const server = http.createServer(app);
 
   const armor = new ApolloArmor({
-    // The deepest valid operation today is 5 levels (models.edges.node.latestVersion.id).
+    // The deepest operation of the SDK (and so of the portal) is 6 levels (CatalogPage:
+    // models.edges.node.latestVersion.headlineMetric.name); 8 leaves room for clients' own.
     maxDepth: { n: 8 },
     maxAliases: { n: 15 },
     maxDirectives: { n: 20 },

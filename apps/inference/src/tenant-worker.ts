@@ -1,6 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import path from "node:path";
-import { compiledScript } from "@modelmarket/domain";
 import type { Logger } from "pino";
 import { type BatchingPolicy, canJoin, mergeRequests, rowsOf, splitOutputs } from "./batching";
 import type { FairScheduler, Slot } from "./fair-scheduler";
@@ -8,6 +5,7 @@ import { InferenceError } from "./inference-error";
 import type { InferenceMetrics } from "./metrics";
 import type { WireTensor } from "./tensors";
 import type { WorkerReply, WorkerRequest } from "./worker";
+import { type StartWorkerProcess, type WorkerProcess, workerProcessStarter } from "./worker-process";
 
 export interface TenantWorkerOptions {
   tenantId: string;
@@ -25,6 +23,8 @@ export interface TenantWorkerOptions {
   provider?: "cpu" | "cuda";
   /** Largest batch per run: text (padded) and image requests (by execution provider). */
   maxBatchRows?: { text: number; image: number };
+  /** How its worker process starts (tests give a fake one); default: worker.ts under `ulimit -v`. */
+  startProcess?: StartWorkerProcess;
 }
 
 /** What a caller asks of the tenant's worker. */
@@ -66,26 +66,19 @@ type Running = {
   loadTimer: NodeJS.Timeout | null;
 };
 
-// src/ and dist/ sit side by side: tests running the sources still start the compiled worker
-// (and fail loudly when it is older than src/worker.ts).
-const workerScript = () =>
-  compiledScript(
-    path.resolve(__dirname, "..", "dist", "worker.js"),
-    path.resolve(__dirname, "..", "src", "worker.ts"),
-    __filename,
-  );
 const WARMING_RETRY_MS = 2_000;
 
 /**
- * One tenant's worker process and its bounded queue. The process runs under its own
- * address-space cap; if it crashes, is OOM-killed or killed, only the requests it was running
- * fail (UNAVAILABLE) and the next request starts a fresh process. Other tenants have other
- * processes and never notice. Requests wait for a compute slot from the tier's fair
- * scheduler; requests for the same model that wait together run as one batch when the
- * model's batching policy allows it.
+ * One tenant's bounded queue in front of its worker process (worker-process.ts). The process
+ * runs under its own address-space cap; if it crashes, is OOM-killed or killed, only the
+ * requests it was running fail (UNAVAILABLE) and the next request starts a fresh process.
+ * Other tenants have other processes and never notice. Requests wait for a compute slot from
+ * the tier's fair scheduler; requests for the same model that wait together run as one batch
+ * when the model's batching policy allows it; deadlines stop runs nobody waits for.
  */
 export class TenantWorker {
-  private child: ChildProcess | null = null;
+  private child: WorkerProcess | null = null;
+  private readonly startProcess: StartWorkerProcess;
   private readonly queue: Job[] = [];
   private running: Running | null = null;
   private waitingForSlot = false;
@@ -98,7 +91,10 @@ export class TenantWorker {
   /** Models whose outputs turned out not to be splittable by rows. */
   private readonly unbatchable = new Set<string>();
 
-  constructor(private readonly options: TenantWorkerOptions) {}
+  constructor(private readonly options: TenantWorkerOptions) {
+    this.startProcess =
+      options.startProcess ?? workerProcessStarter({ memoryBytes: options.memoryBytes, env: options.env });
+  }
 
   /** The worker process's pid (undefined when none runs). */
   get pid(): number | undefined {
@@ -107,6 +103,11 @@ export class TenantWorker {
 
   get tenantId(): string {
     return this.options.tenantId;
+  }
+
+  /** A request is with the worker process now (loading its model or computing). */
+  get isRunning(): boolean {
+    return this.running !== null;
   }
 
   get depth(): number {
@@ -246,8 +247,7 @@ export class TenantWorker {
   private killWorker(reason: StopReason, details: Record<string, unknown>): void {
     const child = this.child;
     this.child = null;
-    child?.removeAllListeners("message");
-    child?.removeAllListeners("exit");
+    child?.detach();
     child?.kill("SIGKILL");
     this.warm.clear();
     const { metrics, tenantId, logger } = this.options;
@@ -379,20 +379,15 @@ export class TenantWorker {
     child.send(request);
   }
 
-  private ensureChild(): ChildProcess | null {
+  private ensureChild(): WorkerProcess | null {
     if (this.child) return this.child;
     const now = Date.now();
     this.crashes = this.crashes.filter((t) => now - t < 60_000);
     if (this.crashes.length >= 5) return null;
-    const kib = Math.floor(this.options.memoryBytes / 1024);
-    // `ulimit -v` caps the worker's address space before node starts (its own memory cap).
-    const child = spawn("/bin/sh", ["-c", `ulimit -v ${kib} && exec "$0" "$1"`, process.execPath, workerScript()], {
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-      serialization: "advanced",
-      env: this.options.env,
+    const child: WorkerProcess = this.startProcess({
+      onReply: (reply) => this.onReply(reply),
+      onExit: (code, signal) => this.onExit(child, code, signal),
     });
-    child.on("message", (reply: WorkerReply) => this.onReply(reply));
-    child.on("exit", (code, signal) => this.onExit(child, code, signal));
     this.child = child;
     this.warm.clear();
     this.options.logger.info({ tenant: this.options.tenantId, pid: child.pid }, "tenant worker started");
@@ -458,7 +453,7 @@ export class TenantWorker {
     this.queue.unshift(...jobs.filter((j) => !j.settled));
   }
 
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  private onExit(child: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child !== child) return;
     this.child = null;
     this.crashes.push(Date.now());

@@ -153,7 +153,8 @@ describe("tenant isolation", () => {
         return r;
       }),
     );
-    await new Promise((r) => setTimeout(r, 50));
+    // B calls once A's backlog is queued (a state, not a time).
+    while ((tier.workers.get(TENANT_A)?.depth ?? 0) < 2) await new Promise((r) => setTimeout(r, 1));
     const other = await infer(TOPK, topkInputs([4, 3, 2, 1]), { tenant: TENANT_B });
     const servedABeforeB = servedA;
     const results = await Promise.all(flood);
@@ -172,8 +173,7 @@ describe("tenant isolation", () => {
     await infer(TOPK, topkInputs([1, 2, 3, 4]), { tenant: TENANT_B });
     const inFlight = infer(SLOW, [slowInput], { tenant: TENANT_A });
     // Kill while the call runs: once the worker has it (parsing the 2 MB body takes a while).
-    while (!tier.workers.get(TENANT_A)?.depth) await new Promise((r) => setTimeout(r, 5));
-    await new Promise((r) => setTimeout(r, 30));
+    while (!tier.workers.get(TENANT_A)?.isRunning) await new Promise((r) => setTimeout(r, 1));
     const pidA = tier.workers.get(TENANT_A)?.pid;
     const pidB = tier.workers.get(TENANT_B)?.pid;
     expect(pidA).toBeDefined();

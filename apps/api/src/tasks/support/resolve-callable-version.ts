@@ -8,9 +8,11 @@ import type { AppServices } from "../../services";
 import { findVisibleModel, MODEL_INCLUDE, type ModelView, toModelView } from "../../use-cases/support/model-view";
 
 /**
- * What every inference operation checks first: the key may call models, the model exists
- * for the caller and has the operation's task, the version exists, and the caller's tenant
- * holds an active subscription to the model (or publishes it: own use, `subscription` null).
+ * What every inference operation checks first (the `inference` scope was already checked by
+ * the field's @Access): a caller, the model visible to it (or unpublished but still
+ * subscribed) with the operation's task, the version callable (yanked refused, deprecated
+ * noticed), and a live subscription that is not past due — or the caller publishes the model:
+ * own use, `subscription` null. Returns the tier weight of the caller's plan.
  */
 export async function resolveCallableVersion(
   services: AppServices,

@@ -1,0 +1,50 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import { TIER_HEADERS } from "@modelmarket/kserve";
+import type { NextFunction, Request, Response } from "express";
+import { InferenceError } from "../inference-error";
+import type { TierContext } from "./tier-context";
+
+const MODEL_NAME = /^[0-9a-f]{64}$/;
+const TENANT_ID = /^tnt_[0-9a-z]{26}$/;
+
+export type Middleware = (req: Request, res: Response, next: NextFunction) => void;
+
+/**
+ * Only the API may call the tier: every model route needs the shared secret, and the tenant
+ * comes from the `X-Tenant-Id` header the API sets, never from the body.
+ */
+export function tierGuards(ctx: TierContext) {
+  const expected = crypto.createHash("sha256").update(ctx.env.sharedSecret).digest();
+  const authenticated = (req: Request) => {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+    const given = crypto.createHash("sha256").update(token).digest();
+    return crypto.timingSafeEqual(given, expected);
+  };
+  /** The shared secret and the tenant the call is for. */
+  const callerGuard: Middleware = (req, _res, next) => {
+    if (!authenticated(req)) return next(new InferenceError(401, "UNAUTHENTICATED", "Unknown caller."));
+    const tenant = req.headers[TIER_HEADERS.tenant];
+    if (typeof tenant !== "string" || !TENANT_ID.test(tenant)) {
+      return next(new InferenceError(400, "BAD_USER_INPUT", "X-Tenant-Id must be a tenant id."));
+    }
+    next();
+  };
+  const modelGuard: Middleware = (req, _res, next) => {
+    const name = req.params.name as string;
+    if (!MODEL_NAME.test(name)) return next(new InferenceError(404, "NOT_FOUND", "Unknown model."));
+    if (req.params.version !== undefined && req.params.version !== "1") {
+      return next(
+        new InferenceError(404, "NOT_FOUND", "Unknown model version (content-addressed models have version 1)."),
+      );
+    }
+    if (!fs.existsSync(ctx.modelPath(name))) return next(new InferenceError(404, "NOT_FOUND", "Unknown model."));
+    next();
+  };
+  /** callerGuard, then the named model (and version) exist. */
+  const guard: Middleware = (req, res, next) =>
+    callerGuard(req, res, (error?: unknown) => (error ? next(error) : modelGuard(req, res, next)));
+  return { authenticated, callerGuard, guard };
+}
+
+export type TierGuards = ReturnType<typeof tierGuards>;
