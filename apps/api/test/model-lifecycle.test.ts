@@ -363,7 +363,13 @@ describe("task registry", () => {
       "IMAGE_CLASSIFICATION",
       "OBJECT_DETECTION",
       "RECOMMENDATION",
+      "IMAGE_EMBEDDING",
     ]);
+    expect(tasks.find((t) => t.task === "IMAGE_EMBEDDING")).toMatchObject({
+      operation: "embedImage",
+      playground: "image-vector",
+      assets: [],
+    });
     const detection = tasks.find((t) => t.task === "OBJECT_DETECTION");
     expect(detection).toMatchObject({ operation: "detectObjects", playground: "image-boxes" });
     expect(detection?.assets).toEqual([{ role: "labels", required: true }]);

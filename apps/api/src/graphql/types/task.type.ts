@@ -1,3 +1,4 @@
+import { TASK_DESCRIPTORS } from "@modelmarket/tasks";
 import { Field, ObjectType } from "type-graphql";
 import { ModelTask } from "./enums";
 
@@ -14,7 +15,9 @@ export class TaskInfo {
   @Field(() => ModelTask) task: ModelTask;
   @Field() displayName: string;
   @Field({ description: "The mutation that calls such a model." }) operation: string;
-  @Field({ description: "Which playground fits: text-labels, text-similarity, image-labels, image-boxes, user-items." })
+  @Field({
+    description: `Which playground fits: ${[...new Set(TASK_DESCRIPTORS.map((t) => t.playground))].join(", ")}.`,
+  })
   playground: string;
   @Field() summary: string;
   @Field(() => [TaskAssetInfo]) assets: TaskAssetInfo[];
