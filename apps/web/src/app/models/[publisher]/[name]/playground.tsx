@@ -1,34 +1,15 @@
 "use client";
-import {
-  ClassifyImageDocument,
-  ClassifyTextDocument,
-  DetectObjectsDocument,
-  EmbedImageDocument,
-  EmbedTextValuesDocument,
-  RecommendDocument,
-  SubscribeDocument,
-} from "@modelmarket/sdk";
+import { SubscribeDocument } from "@modelmarket/sdk";
 import { TASK_DESCRIPTORS } from "@modelmarket/tasks";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { DrawingPad } from "@/components/drawing-pad";
 import { useFormAction } from "@/components/form-state";
-import { clientGql } from "@/lib/client-gql";
 import { count } from "@/lib/format";
 import type { ModelPlan, MySubscription } from "./page";
-
-type Output =
-  | { kind: "labels"; scores: { label: string; score: number }[] }
-  | { kind: "similarity"; cosine: number }
-  | { kind: "boxes"; image: string; width: number; height: number; objects: DetectedObject[] }
-  | { kind: "items"; items: { itemId: string; score: number }[] }
-  | { kind: "vector"; values: number[] };
-interface DetectedObject {
-  label: string;
-  score: number;
-  box: { x: number; y: number; width: number; height: number };
-}
+import { type Answer, AnswerView } from "./playground-answers";
+import { type PickedImage, PLAYGROUND_CALLS, type PlaygroundResult } from "./playground-calls";
 
 /**
  * Real calls, metered like any other: a signed-in user without a subscription is put on the
@@ -69,12 +50,12 @@ export function Playground({
   const action = useFormAction();
   const { busy } = action;
   const error = action.message?.text ?? null;
-  const [output, setOutput] = useState<Output | null>(null);
+  const [answer, setAnswer] = useState<Answer | null>(null);
   const [requestId, setRequestId] = useState<string | null>(null);
   const [text, setText] = useState(kind === "text-similarity" ? "A cat sits on the mat." : "I love how easy this was!");
   const [text2, setText2] = useState("A kitten is resting on a rug.");
   const [userId, setUserId] = useState(userIds[0] ?? "");
-  const [image, setImage] = useState<{ base64: string; url: string; width: number; height: number } | null>(null);
+  const [image, setImage] = useState<PickedImage | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   // The user list arrives with the subscription (after the first try).
   useEffect(() => {
@@ -122,7 +103,7 @@ export function Playground({
       return;
     }
     action.clear();
-    setOutput(null);
+    setAnswer(null);
     if (!(await ensureSubscription())) return;
     if (kind === "user-items" && !userId.trim()) {
       // Subscribed now: the page reloads with the users this model knows.
@@ -138,117 +119,26 @@ export function Playground({
       setRequestId(result.requestId ?? null);
       setNotices(result.notices ?? []);
       if (result.error) action.fail(result.error);
-      else if (result.output) setOutput(result.output);
+      else if (result.answer) setAnswer(result.answer);
     }
     // The plan panel and usage counters changed.
     router.refresh();
   }
 
-  async function call(
-    presetText?: string,
-    presetImage?: { base64: string; url: string; width: number; height: number } | null,
-  ): Promise<{
-    output?: Output;
-    error?: string;
-    requestId?: string;
-    notices?: string[];
-  } | null> {
-    switch (kind) {
-      case "text-labels": {
-        const r = await clientGql(ClassifyTextDocument, {
-          model: slug,
-          version: version || null,
-          inputs: [presetText ?? text],
-        });
-        return r.errors
-          ? { error: r.errors[0]?.message, requestId: r.requestId, notices: r.notices }
-          : {
-              output: { kind: "labels", scores: r.data?.classifyText[0]?.scores ?? [] },
-              requestId: r.requestId,
-              notices: r.notices,
-            };
-      }
-      case "text-similarity": {
-        const r = await clientGql(EmbedTextValuesDocument, {
-          model: slug,
-          version: version || null,
-          inputs: [text, text2],
-        });
-        const [a, b] = r.data?.embedText ?? [];
-        return r.errors || !a || !b
-          ? { error: r.errors?.[0]?.message ?? "No embedding came back.", requestId: r.requestId, notices: r.notices }
-          : {
-              output: { kind: "similarity", cosine: cosine(a.values, b.values) },
-              requestId: r.requestId,
-              notices: r.notices,
-            };
-      }
-      case "image-labels":
-      case "image-boxes":
-      case "image-vector": {
-        // A file chosen before the page finished loading never reached onChange: read it now.
-        const chosen = fileInput.current?.files?.[0];
-        const picked = presetImage ?? image ?? (chosen ? await pickImage(chosen) : null);
-        if (!picked) return { error: "Choose an image first." };
-        if (kind === "image-vector") {
-          const r = await clientGql(EmbedImageDocument, {
-            model: slug,
-            version: version || null,
-            images: [{ base64: picked.base64 }],
-          });
-          const vector = r.data?.embedImage[0];
-          return r.errors || !vector
-            ? { error: r.errors?.[0]?.message ?? "No vector came back.", requestId: r.requestId, notices: r.notices }
-            : { output: { kind: "vector", values: vector.values }, requestId: r.requestId, notices: r.notices };
-        }
-        if (kind === "image-labels") {
-          const r = await clientGql(ClassifyImageDocument, {
-            model: slug,
-            version: version || null,
-            images: [{ base64: picked.base64 }],
-            topK: 5,
-          });
-          return r.errors
-            ? { error: r.errors[0]?.message, requestId: r.requestId, notices: r.notices }
-            : {
-                output: { kind: "labels", scores: r.data?.classifyImage[0]?.top ?? [] },
-                requestId: r.requestId,
-                notices: r.notices,
-              };
-        }
-        const r = await clientGql(DetectObjectsDocument, {
-          model: slug,
-          version: version || null,
-          images: [{ base64: picked.base64 }],
-        });
-        return r.errors
-          ? { error: r.errors[0]?.message, requestId: r.requestId, notices: r.notices }
-          : {
-              output: {
-                kind: "boxes",
-                image: picked.url,
-                width: picked.width,
-                height: picked.height,
-                objects: r.data?.detectObjects[0]?.objects ?? [],
-              },
-              requestId: r.requestId,
-              notices: r.notices,
-            };
-      }
-      case "user-items": {
-        const r = await clientGql(RecommendDocument, {
-          model: slug,
-          version: version || null,
-          userId: userId.trim(),
-          k: 5,
-        });
-        return r.errors
-          ? { error: r.errors[0]?.message, requestId: r.requestId, notices: r.notices }
-          : { output: { kind: "items", items: r.data?.recommend ?? [] }, requestId: r.requestId, notices: r.notices };
-      }
-      default:
-        return { error: `The playground has no ${kind} view yet.` };
-    }
+  async function call(presetText?: string, presetImage?: PickedImage | null): Promise<PlaygroundResult | null> {
+    const send = PLAYGROUND_CALLS[kind];
+    if (!send) return { error: `The playground has no ${kind} view yet.` };
+    // A file chosen before the page finished loading never reached onChange: read it now.
+    const chosen = takesImages ? fileInput.current?.files?.[0] : undefined;
+    const picked = presetImage ?? image ?? (chosen ? await pickImage(chosen) : null);
+    return send({
+      model: slug,
+      version: version || null,
+      text: presetText ?? text,
+      text2,
+      userId: userId.trim(),
+      image: picked,
+    });
   }
 
   /** An example's base64 image as a picked file. */
@@ -272,7 +162,7 @@ export function Playground({
     });
     const picked = { base64: btoa(binary), url, ...dims };
     setImage(picked);
-    setOutput(null);
+    setAnswer(null);
     return picked;
   }
 
@@ -320,7 +210,7 @@ export function Playground({
           />
         </label>
       ) : null}
-      {image && !output ? (
+      {image && !answer ? (
         // biome-ignore lint/performance/noImgElement: a local blob URL, nothing for next/image to optimise
         <img
           src={image.url}
@@ -400,8 +290,8 @@ export function Playground({
             {n}
           </p>
         ))}
-        {output ? <Result output={output} /> : null}
-        {requestId && (output || error) ? (
+        {answer ? <AnswerView output={answer} /> : null}
+        {requestId && (answer || error) ? (
           <p className="muted">
             Request id <code>{requestId}</code>
           </p>
@@ -409,97 +299,4 @@ export function Playground({
       </div>
     </form>
   );
-}
-
-function Result({ output }: { output: Output }) {
-  if (output.kind === "labels") {
-    return (
-      <section aria-label="Scores">
-        {output.scores.map((s) => (
-          <div key={s.label} className="bar">
-            <span>{s.label}</span>
-            <span className="bar-track" role="img" aria-label={`${s.label} ${(s.score * 100).toFixed(1)}%`}>
-              <span className="bar-fill" style={{ width: `${(s.score * 100).toFixed(1)}%`, display: "block" }} />
-            </span>
-            <span>{(s.score * 100).toFixed(1)}%</span>
-          </div>
-        ))}
-      </section>
-    );
-  }
-  if (output.kind === "similarity") {
-    return (
-      <p>
-        Cosine similarity: <strong>{output.cosine.toFixed(3)}</strong>{" "}
-        <span className="muted">(1 = same meaning, around 0 = unrelated)</span>
-      </p>
-    );
-  }
-  if (output.kind === "vector") {
-    const norm = Math.sqrt(output.values.reduce((a, v) => a + v * v, 0));
-    return (
-      <p>
-        A vector of <strong>{output.values.length}</strong> dimensions (norm {norm.toFixed(3)}):{" "}
-        <code>
-          [
-          {output.values
-            .slice(0, 8)
-            .map((v) => v.toFixed(4))
-            .join(", ")}
-          {output.values.length > 8 ? ", …" : ""}]
-        </code>
-      </p>
-    );
-  }
-  if (output.kind === "items") {
-    return (
-      <ol>
-        {output.items.map((i) => (
-          <li key={i.itemId}>
-            {i.itemId} <span className="muted">({i.score.toFixed(3)})</span>
-          </li>
-        ))}
-      </ol>
-    );
-  }
-  return (
-    <div>
-      <p>
-        {output.objects.length ? `${output.objects.length} object(s) found.` : "No object found above the threshold."}
-      </p>
-      <div className="image-stage">
-        {/* biome-ignore lint/performance/noImgElement: a local blob URL, nothing for next/image to optimise */}
-        <img src={output.image} alt="Your upload with the detected objects outlined" />
-        {output.objects.map((o, i) => (
-          <div
-            // biome-ignore lint/suspicious/noArrayIndexKey: boxes have no identity beyond their order
-            key={i}
-            className="box"
-            style={{
-              left: `${(o.box.x / output.width) * 100}%`,
-              top: `${(o.box.y / output.height) * 100}%`,
-              width: `${(o.box.width / output.width) * 100}%`,
-              height: `${(o.box.height / output.height) * 100}%`,
-            }}
-          >
-            <span>
-              {o.label} {(o.score * 100).toFixed(0)}%
-            </span>
-          </div>
-        ))}
-      </div>
-    </div>
-  );
-}
-
-function cosine(a: number[], b: number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] ?? 0) * (b[i] ?? 0);
-    na += (a[i] ?? 0) ** 2;
-    nb += (b[i] ?? 0) ** 2;
-  }
-  return na && nb ? dot / Math.sqrt(na * nb) : 0;
 }

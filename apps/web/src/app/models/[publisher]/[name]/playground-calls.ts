@@ -1,0 +1,102 @@
+"use client";
+// One call per playground kind (the task descriptors' `playground`): the SDK operation it sends
+// and the answer it shows. A new kind is one entry here and, for a new answer, one view in
+// playground-answers.tsx.
+import {
+  ClassifyImageDocument,
+  ClassifyTextDocument,
+  DetectObjectsDocument,
+  EmbedImageDocument,
+  EmbedTextValuesDocument,
+  RecommendDocument,
+} from "@modelmarket/sdk";
+import { type ClientGqlResult, clientGql } from "@/lib/client-gql";
+import { type Answer, cosine } from "./playground-answers";
+
+export interface PickedImage {
+  base64: string;
+  url: string;
+  width: number;
+  height: number;
+}
+
+/** What the playground's form holds when Run is pressed. */
+export interface PlaygroundInput {
+  model: string;
+  version: string | null;
+  text: string;
+  text2: string;
+  userId: string;
+  image: PickedImage | null;
+}
+
+export interface PlaygroundResult {
+  answer?: Answer;
+  error?: string;
+  requestId?: string;
+  notices?: string[];
+}
+
+/** The result of one SDK call as the playground shows it: the answer, or the API's message. */
+function shown<T>(r: ClientGqlResult<T>, answer: (data: T) => Answer | null, missing: string): PlaygroundResult {
+  const made = r.data ? answer(r.data) : null;
+  return r.errors || !made
+    ? { error: r.errors?.[0]?.message ?? missing, requestId: r.requestId, notices: r.notices }
+    : { answer: made, requestId: r.requestId, notices: r.notices };
+}
+
+const needsImage =
+  (run: (input: PlaygroundInput & { image: PickedImage }) => Promise<PlaygroundResult>) =>
+  (input: PlaygroundInput): Promise<PlaygroundResult> =>
+    input.image ? run({ ...input, image: input.image }) : Promise.resolve({ error: "Choose an image first." });
+
+export const PLAYGROUND_CALLS: Record<string, (input: PlaygroundInput) => Promise<PlaygroundResult>> = {
+  "text-labels": async ({ model, version, text }) =>
+    shown(
+      await clientGql(ClassifyTextDocument, { model, version, inputs: [text] }),
+      (d) => ({ kind: "labels", scores: d.classifyText[0]?.scores ?? [] }),
+      "No answer came back.",
+    ),
+  "text-similarity": async ({ model, version, text, text2 }) =>
+    shown(
+      await clientGql(EmbedTextValuesDocument, { model, version, inputs: [text, text2] }),
+      (d) => {
+        const [a, b] = d.embedText;
+        return a && b ? { kind: "similarity", cosine: cosine(a.values, b.values) } : null;
+      },
+      "No embedding came back.",
+    ),
+  "image-labels": needsImage(async ({ model, version, image }) =>
+    shown(
+      await clientGql(ClassifyImageDocument, { model, version, images: [{ base64: image.base64 }], topK: 5 }),
+      (d) => ({ kind: "labels", scores: d.classifyImage[0]?.top ?? [] }),
+      "No answer came back.",
+    ),
+  ),
+  "image-boxes": needsImage(async ({ model, version, image }) =>
+    shown(
+      await clientGql(DetectObjectsDocument, { model, version, images: [{ base64: image.base64 }] }),
+      (d) => ({
+        kind: "boxes",
+        image: image.url,
+        width: image.width,
+        height: image.height,
+        objects: d.detectObjects[0]?.objects ?? [],
+      }),
+      "No answer came back.",
+    ),
+  ),
+  "image-vector": needsImage(async ({ model, version, image }) =>
+    shown(
+      await clientGql(EmbedImageDocument, { model, version, images: [{ base64: image.base64 }] }),
+      (d) => (d.embedImage[0] ? { kind: "vector", values: d.embedImage[0].values } : null),
+      "No vector came back.",
+    ),
+  ),
+  "user-items": async ({ model, version, userId }) =>
+    shown(
+      await clientGql(RecommendDocument, { model, version, userId, k: 5 }),
+      (d) => ({ kind: "items", items: d.recommend }),
+      "No answer came back.",
+    ),
+};
