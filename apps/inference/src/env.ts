@@ -30,6 +30,10 @@ const schema = z
     /** session.run calls at a time across all tenants; default: cores / INFERENCE_THREADS. */
     INFERENCE_CONCURRENCY: z.coerce.number().int().positive().optional(),
     INFERENCE_BATCHING: z.enum(["on", "off"]).default("on"),
+    /** Most generations of one model a tenant's worker decodes together in one step. */
+    INFERENCE_MAX_DECODE_BATCH: z.coerce.number().int().positive().default(16),
+    /** Longest a generation may run, from its first step to its last token. */
+    INFERENCE_GENERATION_DEADLINE_MS: z.coerce.number().int().positive().default(120_000),
     INFERENCE_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),
     /** While other tenants wait for compute, the longest one run may keep a slot (0 = off). */
     INFERENCE_FAIR_SLICE_MS: z.coerce.number().int().min(0).default(1_000),

@@ -40,6 +40,18 @@ export function createMetrics() {
       labelNames: ["tenant"],
       registers: [registry],
     }),
+    generatedTokens: new Counter({
+      name: "inference_generated_tokens_total",
+      help: "Tokens generated, by tenant",
+      labelNames: ["tenant"],
+      registers: [registry],
+    }),
+    generations: new Counter({
+      name: "inference_generations_total",
+      help: "Generations ended, by how (stop, length, cancelled, timeout, error)",
+      labelNames: ["tenant", "reason"],
+      registers: [registry],
+    }),
     rejections: new Counter({
       name: "inference_rejections_total",
       help: "Requests refused by backpressure or deadlines",

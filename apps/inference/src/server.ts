@@ -9,6 +9,7 @@ import { FairScheduler } from "./fair-scheduler";
 import { GpuMemoryWatch, readGpuProcessMemory, tenantGpuEnv } from "./gpu";
 import { createMetrics } from "./metrics";
 import { errorRoutes } from "./routes/errors.route";
+import { generateRoutes } from "./routes/generate.route";
 import { tierGuards } from "./routes/guards";
 import { healthRoutes } from "./routes/health.route";
 import { inferRoutes } from "./routes/infer.route";
@@ -47,6 +48,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
       threads: env.INFERENCE_THREADS,
       executionProvider: env.INFERENCE_EXECUTION_PROVIDER,
       sessionCacheBytes: env.INFERENCE_SESSION_CACHE_BYTES,
+      maxDecodeBatch: env.INFERENCE_MAX_DECODE_BATCH,
     } satisfies WorkerSettings),
   };
   const modelPath = (name: string) => path.join(env.dataDir, "artifacts", "sha256", name.slice(0, 2), name);
@@ -89,8 +91,15 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
     return Number.isFinite(asked) && asked > 0 ? Math.min(asked, env.INFERENCE_DEADLINE_MS) : env.INFERENCE_DEADLINE_MS;
   };
 
+  /** A generation keeps its tenant's worker busy until it ends. */
+  const generateOn = (tenantId: string, ...args: Parameters<TenantWorker["generate"]>) => {
+    const generation = pool.get(tenantId).generate(...args);
+    generation.done.finally(() => pool.touch(tenantId)).catch(() => {});
+    return generation;
+  };
+
   // One file per route group (routes/), sharing this context.
-  const ctx: TierContext = { env, logger, metrics, modelPath, workers, submitTo, deadlineOf };
+  const ctx: TierContext = { env, logger, metrics, modelPath, workers, submitTo, generateOn, deadlineOf };
   const guards = tierGuards(ctx);
   const app = express();
   app.disable("x-powered-by");
@@ -98,6 +107,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
   modelMetadataRoutes(app, ctx, guards);
   repositoryRoutes(app, ctx, guards);
   inferRoutes(app, ctx, guards);
+  generateRoutes(app, ctx, guards);
   errorRoutes(app, ctx);
 
   const server = http.createServer(app);

@@ -9,6 +9,8 @@ export const workerSettingsSchema = z.object({
   threads: z.number().int().positive(),
   executionProvider: z.enum(["cpu", "cuda"]),
   sessionCacheBytes: z.number().int().positive(),
+  /** Most generations of one model decoded together in one step (INFERENCE_MAX_DECODE_BATCH). */
+  maxDecodeBatch: z.number().int().positive().default(16),
 });
 
 export type WorkerSettings = z.infer<typeof workerSettingsSchema>;

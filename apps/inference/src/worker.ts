@@ -5,6 +5,9 @@ import fs from "node:fs";
 import { halfToNumber, numberToHalf } from "@modelmarket/kserve";
 import { LRUCache } from "lru-cache";
 import * as ort from "onnxruntime-node";
+import { DecodeLoop, type FinishReason } from "./generation/decode-loop";
+import { OptimumDecoder, optimumLayout } from "./generation/optimum-decoder";
+import type { SamplingParams } from "./generation/sampling";
 import { runtimeMessage } from "./runtime-message";
 import { KSERVE_TO_ORT, ORT_TO_KSERVE, type WireTensor } from "./tensors";
 import { workerSettingsFrom } from "./worker-settings";
@@ -20,15 +23,32 @@ export type WorkerRequest =
       announceLoad?: boolean;
     }
   | { type: "metadata"; id: number; modelPath: string; announceLoad?: boolean }
-  /** Nobody waits for request `id` any more: skip its run if it has not started. */
-  | { type: "cancel"; id: number };
+  /** Nobody waits for request `id` any more: skip its run if it has not started; stop a generation. */
+  | { type: "cancel"; id: number }
+  /** Generate tokens after a prompt with the model's KV cache (generation/decode-loop.ts). */
+  | ({ type: "generate"; id: number; modelPath: string } & GenerationParams)
+  /** The step that asked for permit `permit` may run (the tier's fair scheduler gave it a slot). */
+  | { type: "permit-granted"; permit: number };
+
+export interface GenerationParams {
+  prompt: number[];
+  maxTokens: number;
+  stopTokens: number[];
+  sampling: SamplingParams;
+}
 
 export type WorkerReply =
   | { type: "loaded"; id: number }
   | { type: "canceled"; id: number }
   | { type: "result"; id: number; outputs: WireTensor[]; computeMs: number; loadMs: number }
   | { type: "metadata"; id: number; inputs: ModelIo[]; outputs: ModelIo[]; loadMs: number }
-  | { type: "error"; id: number; message: string; badInput: boolean; runFailed?: boolean };
+  | { type: "error"; id: number; message: string; badInput: boolean; runFailed?: boolean }
+  /** A generated token of request `id`. */
+  | { type: "token"; id: number; token: number }
+  | { type: "generated"; id: number; reason: FinishReason; promptTokens: number; completionTokens: number }
+  /** A decode step waits for a compute slot (answered by permit-granted), or gives it back. */
+  | { type: "permit"; permit: number }
+  | { type: "permit-release"; permit: number };
 
 export interface ModelIo {
   name: string;
@@ -126,7 +146,9 @@ function send(reply: WorkerReply): void {
 /** Requests canceled while their model was loading. */
 const canceled = new Set<number>();
 
-async function handle(request: Exclude<WorkerRequest, { type: "cancel" }>): Promise<WorkerReply> {
+type RunRequest = Extract<WorkerRequest, { type: "infer" | "metadata" }>;
+
+async function handle(request: RunRequest): Promise<WorkerReply> {
   try {
     const { session: s, loadMs } = await session(request.modelPath);
     if (canceled.delete(request.id)) return { type: "canceled", id: request.id };
@@ -175,9 +197,90 @@ async function handle(request: Exclude<WorkerRequest, { type: "cancel" }>): Prom
   }
 }
 
+// Generation: one decode loop per model (continuous batching of this tenant's generations),
+// each step run under a compute slot the tier grants (permit / permit-granted / permit-release).
+const loops = new Map<string, Promise<DecodeLoop>>();
+const generations = new Map<number, DecodeLoop>();
+const permits = new Map<number, () => void>();
+let nextPermit = 1;
+
+function permit(): Promise<() => void> {
+  const id = nextPermit++;
+  return new Promise((resolve) => {
+    permits.set(id, () => resolve(() => send({ type: "permit-release", permit: id })));
+    send({ type: "permit", permit: id });
+  });
+}
+
+function decodeLoop(modelPath: string): Promise<DecodeLoop> {
+  let loop = loops.get(modelPath);
+  if (!loop) {
+    loop = session(modelPath).then(({ session: s }) => {
+      const meta = (names: readonly string[], m: readonly ort.InferenceSession.ValueMetadata[]) =>
+        names.map((name, i) => ({ name, shape: (m[i] as { shape?: (number | string)[] } | undefined)?.shape }));
+      const outputs = meta(s.outputNames, s.outputMetadata);
+      const layout = optimumLayout(meta(s.inputNames, s.inputMetadata), outputs);
+      const vocab = outputs.find((o) => o.name === "logits")?.shape?.[2];
+      if (typeof vocab !== "number")
+        throw new Error("logits must have a fixed vocabulary size [batch, sequence, vocab]");
+      return new DecodeLoop(new OptimumDecoder(s, ort, layout, vocab, null), {
+        maxBatch: settings.maxDecodeBatch,
+        permit,
+      });
+    });
+    loops.set(modelPath, loop);
+    loop.catch(() => loops.delete(modelPath));
+  }
+  return loop;
+}
+
+async function generate(request: Extract<WorkerRequest, { type: "generate" }>): Promise<void> {
+  const { id } = request;
+  let loop: DecodeLoop;
+  try {
+    loop = await decodeLoop(request.modelPath);
+  } catch (error) {
+    send({ type: "error", id, message: runtimeMessage((error as Error).message), badInput: true });
+    return;
+  }
+  if (canceled.delete(id)) {
+    send({ type: "generated", id, reason: "cancelled", promptTokens: request.prompt.length, completionTokens: 0 });
+    return;
+  }
+  generations.set(id, loop);
+  loop.add({
+    id,
+    prompt: request.prompt,
+    maxTokens: request.maxTokens,
+    stopTokens: request.stopTokens,
+    sampling: request.sampling,
+    onToken: (token) => send({ type: "token", id, token }),
+    onDone: (reason, usage) => {
+      generations.delete(id);
+      send({ type: "generated", id, reason, ...usage });
+    },
+    onError: (error) => {
+      generations.delete(id);
+      const message = runtimeMessage(error.message);
+      send({ type: "error", id, message, badInput: /exceed|positions/.test(message), runFailed: true });
+    },
+  });
+}
+
 process.on("message", (request: WorkerRequest) => {
   if (request.type === "cancel") {
-    canceled.add(request.id);
+    const loop = generations.get(request.id);
+    if (loop) loop.cancel(request.id);
+    else canceled.add(request.id);
+    return;
+  }
+  if (request.type === "permit-granted") {
+    permits.get(request.permit)?.();
+    permits.delete(request.permit);
+    return;
+  }
+  if (request.type === "generate") {
+    void generate(request);
     return;
   }
   void handle(request).then(send);

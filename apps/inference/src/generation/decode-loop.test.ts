@@ -113,6 +113,31 @@ describe("DecodeLoop", () => {
     expect(decoder.steps).toHaveLength(3);
   });
 
+  it("error: a cancel that arrives while the sequence's own step runs (its prefill) ends it after that step", async () => {
+    const decoder = new FakeDecoder();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const slow: Decoder = {
+      vocabSize: VOCAB,
+      maxPositions: 200,
+      step: async (rows) => {
+        await gate;
+        return decoder.step(rows);
+      },
+    };
+    const loop = new DecodeLoop(slow, { maxBatch: 8 });
+    const r = request(3, [1, 2, 3], { maxTokens: 100 });
+    loop.add(r.req);
+    loop.cancel(3);
+    release();
+    await r.finished;
+    expect(r.tokens).toEqual([]);
+    expect(r.done()).toEqual({ reason: "cancelled", usage: { promptTokens: 3, completionTokens: 0 } });
+    expect(loop.active).toBe(0);
+  });
+
   it("error: a prompt that cannot fit the model's positions with maxTokens is refused before any step", () => {
     const loop = new DecodeLoop(new FakeDecoder(), { maxBatch: 8 });
     let error: Error | null = null;

@@ -45,6 +45,8 @@ export interface DecodeLoopOptions {
 export class DecodeLoop {
   private readonly waiting: Sequence[] = [];
   private readonly running: Sequence[] = [];
+  /** Every sequence not finished, wherever it is (waiting, running, or in the step in flight). */
+  private readonly live = new Map<number, Sequence>();
   private looping = false;
 
   constructor(
@@ -53,7 +55,7 @@ export class DecodeLoop {
   ) {}
 
   get active(): number {
-    return this.waiting.length + this.running.length;
+    return this.live.size;
   }
 
   add(request: GenerationRequest): void {
@@ -66,20 +68,23 @@ export class DecodeLoop {
       );
       return;
     }
-    this.waiting.push({
+    const sequence: Sequence = {
       request,
       tokens: [...request.prompt],
       generated: 0,
       cache: null,
       random: seededRandom(request.sampling.seed ?? Math.floor(Math.random() * 2 ** 32)),
       cancelled: false,
-    });
+    };
+    this.live.set(request.id, sequence);
+    this.waiting.push(sequence);
     if (!this.looping) void this.loop();
   }
 
   /** Stops a generation before its next step (its tokens so far stay emitted). */
   cancel(id: number): void {
-    for (const s of [...this.waiting, ...this.running]) if (s.request.id === id) s.cancelled = true;
+    const s = this.live.get(id);
+    if (s) s.cancelled = true;
   }
 
   private async loop(): Promise<void> {
@@ -125,6 +130,7 @@ export class DecodeLoop {
     } catch (error) {
       for (const s of batch) {
         this.remove(s);
+        this.live.delete(s.request.id);
         s.request.onError(error as Error);
       }
       return;
@@ -134,7 +140,12 @@ export class DecodeLoop {
     batch.forEach((s, i) => {
       const result = results[i] as (typeof results)[number];
       s.cache = result.cache;
-      if (s.cancelled) return;
+      if (s.cancelled) {
+        // Cancelled while its step ran: it leaves now, its step's token not taken.
+        this.remove(s);
+        this.finish(s, "cancelled");
+        return;
+      }
       const token = nextToken(result.logits, s.request.sampling, s.tokens, s.random);
       if (s.request.stopTokens.includes(token)) {
         this.remove(s);
@@ -160,6 +171,7 @@ export class DecodeLoop {
 
   private finish(s: Sequence, reason: FinishReason): void {
     s.cache = null;
+    this.live.delete(s.request.id);
     s.request.onDone(reason, { promptTokens: s.request.prompt.length, completionTokens: s.generated });
   }
 }

@@ -120,7 +120,7 @@ export class OptimumDecoder implements Decoder {
     const logits = out.logits as ort.Tensor;
     const vocab = logits.dims[2] as number;
     const logitData = logits.data as Float32Array;
-    return rows.map((row, r) => {
+    return rows.map((_row, r) => {
       const len = (lengths[r] as number) + t;
       const tensors = presentOutputs.map((name) => {
         const present = out[name] as ort.Tensor;

@@ -15,6 +15,8 @@ export interface TierContext {
   workers: Map<string, TenantWorker>;
   /** Work for the tenant's worker (started when needed); its idle time counts from when the work ends. */
   submitTo(tenantId: string, ...args: Parameters<TenantWorker["submit"]>): ReturnType<TenantWorker["submit"]>;
+  /** A generation on the tenant's worker (started when needed). */
+  generateOn(tenantId: string, ...args: Parameters<TenantWorker["generate"]>): ReturnType<TenantWorker["generate"]>;
   /** The caller's deadline, within INFERENCE_DEADLINE_MS. */
   deadlineOf(req: Request): number;
 }
