@@ -85,7 +85,8 @@ class TinyGPT2(nn.Module):
 
 
 def tokenizer_json():
-    vocab = {c: i for i, c in enumerate(CHARS)}
+    # GPT-2's byte-level alphabet: printable ASCII stands for itself, the space is "\u0120" (Ġ).
+    vocab = {("\u0120" if c == " " else c): i for i, c in enumerate(CHARS)}
     vocab[EOS] = len(CHARS)
     return {
         "version": "1.0",
@@ -95,9 +96,9 @@ def tokenizer_json():
             {"id": len(CHARS), "content": EOS, "single_word": False, "lstrip": False, "rstrip": False, "normalized": False, "special": True}
         ],
         "normalizer": None,
-        "pre_tokenizer": None,
+        "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
         "post_processor": None,
-        "decoder": None,
+        "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
         "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": None,
                   "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": False, "vocab": vocab, "merges": []},
     }

@@ -87,6 +87,8 @@ const schema = z
     INFERENCE_URL: z.string().url().default("http://127.0.0.1:4001"),
     INFERENCE_SHARED_SECRET: z.string().min(32).optional(),
     INFERENCE_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),
+    /** Longest one generation (generateText, /v1/completions) may run; it ends with finish "timeout". */
+    GENERATION_DEADLINE_MS: z.coerce.number().int().positive().default(120_000),
     REDIS_URL: z.string().url().optional(),
     INFERENCE_RATE_LIMITS: z.enum(["on", "off"]).default("on"),
     /** Calls per minute an organisation may make to its own models without a subscription (not billed). */

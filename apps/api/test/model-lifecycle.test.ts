@@ -364,6 +364,7 @@ describe("task registry", () => {
       "OBJECT_DETECTION",
       "RECOMMENDATION",
       "IMAGE_EMBEDDING",
+      "TEXT_GENERATION",
     ]);
     expect(tasks.find((t) => t.task === "IMAGE_EMBEDDING")).toMatchObject({
       operation: "embedImage",

@@ -5,10 +5,19 @@ import { recommendation } from "./recommendation";
 import type { TaskDescriptor } from "./task-descriptor";
 import { textClassification } from "./text-classification";
 import { textEmbedding } from "./text-embedding";
+import { textGeneration } from "./text-generation";
 
 export * from "./conventions";
 export type * from "./task-descriptor";
-export { imageClassification, imageEmbedding, objectDetection, recommendation, textClassification, textEmbedding };
+export {
+  imageClassification,
+  imageEmbedding,
+  objectDetection,
+  recommendation,
+  textClassification,
+  textEmbedding,
+  textGeneration,
+};
 
 /** Every task the platform serves, in the order the catalog and the `tasks` query list them. */
 export const TASK_DESCRIPTORS = [
@@ -18,6 +27,7 @@ export const TASK_DESCRIPTORS = [
   objectDetection,
   recommendation,
   imageEmbedding,
+  textGeneration,
 ] as const satisfies readonly TaskDescriptor[];
 
 /** The root mutations that run a model and bill it (the API allows one per request). */

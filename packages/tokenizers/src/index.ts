@@ -43,4 +43,5 @@ export function createTokenizer(
   return { encode: (text, maxLength) => tokenizer.encode(text).slice(0, maxLength) };
 }
 
+export { type GenerationTokenizer, generationTokenizer } from "./generation-tokenizer";
 export { type HuggingFaceTokenizer, huggingFaceTokenizer } from "./hugging-face-tokenizer";

@@ -5,6 +5,8 @@ import {
   type BatchingPolicy,
   decodeBinaryBody,
   encodeBinaryBody,
+  type GenerateEvent,
+  type GenerateRequest,
   HEADER_LENGTH,
   TIER_HEADERS,
   type WireTensor,
@@ -19,9 +21,33 @@ export interface InferOptions {
   batching?: BatchingPolicy | null;
 }
 
+/** How a generation ended (the tier's last generate_stream event). */
+export interface GenerateOutcome {
+  finishReason: "stop" | "length" | "cancelled" | "timeout";
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface GenerateOptions {
+  weight?: number;
+  /** Longest the generation may run (the tier caps it with INFERENCE_GENERATION_DEADLINE_MS). */
+  deadlineMs: number;
+  /** Each token id as the tier streams it. */
+  onToken(token: number): void;
+  /** Aborting closes the stream: the tier stops the generation at its next step. */
+  signal?: AbortSignal;
+}
+
 /** The inference tier as the API sees it (apps/inference speaks KServe v2 over HTTP). */
 export interface InferenceClient {
   infer(tenantId: string, modelSha256: string, inputs: WireTensor[], options?: InferOptions): Promise<WireTensor[]>;
+  /** A generation streamed from the tier's generate extension (token ids in, token ids out). */
+  generate(
+    tenantId: string,
+    modelSha256: string,
+    request: GenerateRequest,
+    options: GenerateOptions,
+  ): Promise<GenerateOutcome>;
 }
 
 /**
@@ -82,27 +108,88 @@ export class HttpInferenceClient implements InferenceClient {
     };
     const ok = res.status >= 200 && res.status < 300;
     if (ok && body.outputs) return body.outputs;
-    const retry = body.retryAfterMs ? { retryAfterMs: body.retryAfterMs } : {};
-    switch (res.status) {
-      case 429:
-        throw new AppError("RATE_LIMITED", body.error ?? "The model is busy; retry later.", retry);
-      case 504:
-        throw new AppError("INFERENCE_TIMEOUT", body.error ?? "The model did not answer in time.");
-      case 400:
-        // The API built the tensors to the model's checked convention: a run that refuses them
-        // is the model's failure, not the caller's.
-        if (body.failedIn === "run") {
-          throw new AppError("MODEL_ERROR", `The model failed while running this input (${body.error}).`);
-        }
-        throw new AppError("BAD_USER_INPUT", body.error ?? "The model refused the input.");
-      case 502:
-        // The tier's MODEL_ERROR: billedCall names the model (the tier only knows its hash).
-        throw new AppError("MODEL_ERROR", body.error ?? "The model failed while running this input.");
-      case 503:
-        throw new AppError("UNAVAILABLE", body.error ?? "The model is unavailable; retry shortly.", retry);
-      default:
-        throw new Error(`inference tier answered ${res.status}: ${body.error ?? "no message"}`);
-    }
+    throw tierError(res.status, body);
+  }
+
+  async generate(
+    tenantId: string,
+    modelSha256: string,
+    request: GenerateRequest,
+    options: GenerateOptions,
+  ): Promise<GenerateOutcome> {
+    const baseUrl = await this.endpointFor(tenantId);
+    const target = new URL(`${baseUrl}/v2/models/${modelSha256}/generate_stream`);
+    const transport = target.protocol === "https:" ? https : http;
+    const body = Buffer.from(JSON.stringify(request));
+    return new Promise<GenerateOutcome>((resolve, reject) => {
+      let settled = false;
+      const finish = (outcome: GenerateOutcome | Error) => {
+        if (settled) return;
+        settled = true;
+        if (outcome instanceof Error) reject(outcome);
+        else resolve(outcome);
+      };
+      const req = transport.request(
+        target,
+        {
+          method: "POST",
+          agent: agents[target.protocol as keyof typeof agents],
+          headers: {
+            "content-type": "application/json",
+            "content-length": body.length,
+            authorization: `Bearer ${this.secret}`,
+            [TIER_HEADERS.tenant]: tenantId,
+            [TIER_HEADERS.deadlineMs]: String(options.deadlineMs),
+            [TIER_HEADERS.weight]: String(options.weight ?? 1),
+            [TIER_HEADERS.requestId]: currentRequestId() ?? "",
+          },
+        },
+        (res) => {
+          if (res.statusCode !== 200) {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () => {
+              const parsed = parseBody({ headers: res.headers, body: Buffer.concat(chunks) }) as TierError;
+              finish(tierError(res.statusCode ?? 0, parsed));
+            });
+            return;
+          }
+          let buffered = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => {
+            buffered += chunk;
+            let end = buffered.indexOf("\n\n");
+            while (end >= 0) {
+              const line = buffered.slice(0, end);
+              buffered = buffered.slice(end + 2);
+              end = buffered.indexOf("\n\n");
+              if (!line.startsWith("data: ")) continue;
+              const event = JSON.parse(line.slice(6)) as GenerateEvent;
+              if ("token_id" in event) options.onToken(event.token_id);
+              else if ("finish_reason" in event) {
+                finish({
+                  finishReason: event.finish_reason,
+                  promptTokens: event.prompt_tokens,
+                  completionTokens: event.completion_tokens,
+                });
+              } else {
+                const status = { RATE_LIMITED: 429, INFERENCE_TIMEOUT: 504, UNAVAILABLE: 503 }[event.code] ?? 502;
+                finish(tierError(status, { error: event.error, code: event.code, retryAfterMs: event.retryAfterMs }));
+              }
+            }
+          });
+          res.on("end", () => finish(new AppError("UNAVAILABLE", "The generation stream ended early; retry.")));
+          res.on("error", () => finish(new AppError("UNAVAILABLE", "The generation stream broke; retry.")));
+        },
+      );
+      req.on("error", () =>
+        finish(
+          new AppError("UNAVAILABLE", "The inference tier is unreachable; retry shortly.", { retryAfterMs: 1_000 }),
+        ),
+      );
+      options.signal?.addEventListener("abort", () => req.destroy(), { once: true });
+      req.end(body);
+    });
   }
 }
 
@@ -162,5 +249,32 @@ function parseBody(res: { headers: http.IncomingHttpHeaders; body: Buffer }): un
     return JSON.parse(res.body.toString("utf8"));
   } catch {
     return {};
+  }
+}
+
+type TierError = { error?: string; code?: string; failedIn?: string; retryAfterMs?: number };
+
+/** The tier's refusal as the API's error: the meaning (and retry hint) kept. */
+function tierError(status: number, body: TierError): Error {
+  const retry = body.retryAfterMs ? { retryAfterMs: body.retryAfterMs } : {};
+  switch (status) {
+    case 429:
+      return new AppError("RATE_LIMITED", body.error ?? "The model is busy; retry later.", retry);
+    case 504:
+      return new AppError("INFERENCE_TIMEOUT", body.error ?? "The model did not answer in time.");
+    case 400:
+      // The API built the tensors to the model's checked convention: a run that refuses them
+      // is the model's failure, not the caller's.
+      if (body.failedIn === "run") {
+        return new AppError("MODEL_ERROR", `The model failed while running this input (${body.error}).`);
+      }
+      return new AppError("BAD_USER_INPUT", body.error ?? "The model refused the input.");
+    case 502:
+      // The tier's MODEL_ERROR: billedCall names the model (the tier only knows its hash).
+      return new AppError("MODEL_ERROR", body.error ?? "The model failed while running this input.");
+    case 503:
+      return new AppError("UNAVAILABLE", body.error ?? "The model is unavailable; retry shortly.", retry);
+    default:
+      return new Error(`inference tier answered ${status}: ${body.error ?? "no message"}`);
   }
 }

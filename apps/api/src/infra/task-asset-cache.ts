@@ -11,4 +11,6 @@ export class TaskAssetCache {
   readonly parsed = new LRUCache<string, { value: unknown }>({ max: 256 });
   /** One tokenizer per vocabulary and settings. */
   readonly tokenizers = new LRUCache<string, TextTokenizer>({ max: 32 });
+  /** Generative models' tokenizers and settings, by their assets' hashes. */
+  readonly generation = new LRUCache<string, object>({ max: 32 });
 }

@@ -126,6 +126,77 @@ async function subscribedCall<T>(
   return recordServed(services, callable, scope.requestId, { reservation, started, units, key, requestHash, result });
 }
 
+/**
+ * A call whose billed units are known only when it ends: the tokens of a generation. Its worst
+ * case (`worstUnits`: prompt + maxTokens) is reserved before it starts, so a quota or a spend
+ * cap refuses it before any token is produced; when it ends — completed, stopped, cancelled or
+ * timed out — one usage event records the units it used (`run` says how many) and the rest of
+ * the reservation goes back. Exactly once, like billedCall: the event is committed before the
+ * answer, and a failed run is never billed.
+ */
+export async function billedByUse<T>(
+  services: AppServices,
+  callable: CallableVersion,
+  worstUnits: number,
+  run: () => Promise<{ result: T; units: number }>,
+  fingerprint: unknown,
+): Promise<T> {
+  const scope = requestScope.getStore();
+  if (!scope) throw new Error("billed call outside a request");
+  if (scope.billed) {
+    throw badInput("One inference call per request: the request id is the call's receipt. Send the others separately.");
+  }
+  scope.billed = true;
+  if (services.env.METERING === "off" || callable.subscription === null) {
+    if (callable.subscription === null) {
+      await services.inferenceRateLimits.consumeOwnUse(
+        callable.principal.tenantId,
+        services.env.OWN_MODEL_CALLS_PER_MINUTE,
+      );
+    }
+    return (await run().catch((error) => Promise.reject(naming(callable, error)))).result;
+  }
+  const subscribed = callable as SubscribedCall;
+  await services.inferenceRateLimits.consume(
+    subscribed.subscription.id,
+    subscribed.subscription.plan.rateLimitPerMinute,
+  );
+  const key = scope.idempotencyKey ?? null;
+  const requestHash = key
+    ? crypto
+        .createHash("sha256")
+        .update(JSON.stringify([callable.model.slug, callable.version.id, fingerprint]))
+        .digest("hex")
+    : null;
+  if (key) {
+    const earlier = await findIdempotent(services, callable.principal.tenantId, key);
+    if (earlier) return replay<T>(earlier, requestHash as string);
+  }
+  const reservation = await reserveOrForget(services, subscribed, worstUnits);
+  const started = Date.now();
+  const { result, units: used } = await runOrCountError(
+    services,
+    subscribed,
+    scope.requestId,
+    started,
+    run,
+    worstUnits,
+  );
+  const units = Math.max(0, Math.min(worstUnits, used));
+  const unused = worstUnits - units;
+  if (unused > 0) await releaseUnits(services, subscribed.subscription.id, unused);
+  // The reservation's overage units are its last ones: what goes back comes off them first.
+  const settled = { ...reservation, billedUnits: Math.max(0, reservation.billedUnits - unused) };
+  return recordServed(services, subscribed, scope.requestId, {
+    reservation: settled,
+    started,
+    units,
+    key,
+    requestHash,
+    result,
+  });
+}
+
 async function reserveOrForget(services: AppServices, callable: SubscribedCall, units: number) {
   const { principal, subscription } = callable;
   try {

@@ -8,6 +8,7 @@ import { ConventionCheck, type ResolvedAssets } from "./support/convention-check
 import type { TaskModule } from "./task-module";
 import { textClassificationTask } from "./text-classification/text-classification.task";
 import { textEmbeddingTask } from "./text-embedding/text-embedding.task";
+import { textGenerationTask } from "./text-generation/text-generation.task";
 
 /**
  * Every task the API serves, one module each. The order and the set must equal
@@ -20,6 +21,7 @@ export const TASKS: readonly TaskModule[] = [
   objectDetectionTask,
   recommendationTask,
   imageEmbeddingTask,
+  textGenerationTask,
 ];
 
 export function taskModule(task: ModelTask): TaskModule {

@@ -52,7 +52,8 @@ export type ModelTask =
   | 'OBJECT_DETECTION'
   | 'RECOMMENDATION'
   | 'TEXT_CLASSIFICATION'
-  | 'TEXT_EMBEDDING';
+  | 'TEXT_EMBEDDING'
+  | 'TEXT_GENERATION';
 
 export type PlanInput = {
   currency?: string;
@@ -330,6 +331,22 @@ export type RecommendMutationVariables = Exact<{
 
 
 export type RecommendMutation = { recommend: Array<{ itemId: string, score: number }> };
+
+export type GenerateTextMutationVariables = Exact<{
+  model: string;
+  prompt: string;
+  maxTokens?: number | null | undefined;
+  temperature?: number | null | undefined;
+  topP?: number | null | undefined;
+  topK?: number | null | undefined;
+  seed?: number | null | undefined;
+  repetitionPenalty?: number | null | undefined;
+  stop?: Array<string> | string | null | undefined;
+  version?: string | null | undefined;
+}>;
+
+
+export type GenerateTextMutation = { generateText: { text: string, finishReason: string, promptTokens: number, completionTokens: number } };
 
 export type CatalogPageQueryVariables = Exact<{
   query?: string | null | undefined;
@@ -1022,6 +1039,27 @@ export const RecommendDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RecommendMutation, RecommendMutationVariables>;
+export const GenerateTextDocument = new TypedDocumentString(`
+    mutation GenerateText($model: String!, $prompt: String!, $maxTokens: Int, $temperature: Float, $topP: Float, $topK: Int, $seed: Float, $repetitionPenalty: Float, $stop: [String!], $version: String) {
+  generateText(
+    model: $model
+    prompt: $prompt
+    maxTokens: $maxTokens
+    temperature: $temperature
+    topP: $topP
+    topK: $topK
+    seed: $seed
+    repetitionPenalty: $repetitionPenalty
+    stop: $stop
+    version: $version
+  ) {
+    text
+    finishReason
+    promptTokens
+    completionTokens
+  }
+}
+    `) as unknown as TypedDocumentString<GenerateTextMutation, GenerateTextMutationVariables>;
 export const CatalogPageDocument = new TypedDocumentString(`
     query CatalogPage($query: String, $task: ModelTask, $after: String) {
   models(query: $query, task: $task, first: 12, after: $after) {

@@ -6,7 +6,8 @@ export type Answer =
   | { kind: "similarity"; cosine: number }
   | { kind: "boxes"; image: string; width: number; height: number; objects: DetectedObject[] }
   | { kind: "items"; items: { itemId: string; score: number }[] }
-  | { kind: "vector"; values: number[] };
+  | { kind: "vector"; values: number[] }
+  | { kind: "text"; text: string; finishReason: string; promptTokens: number; completionTokens: number };
 export interface DetectedObject {
   label: string;
   score: number;
@@ -52,6 +53,17 @@ export function AnswerView({ output }: { output: Answer }) {
           {output.values.length > 8 ? ", …" : ""}]
         </code>
       </p>
+    );
+  }
+  if (output.kind === "text") {
+    return (
+      <section aria-label="Generated text" className="stack" style={{ gap: "0.4rem" }}>
+        <p style={{ whiteSpace: "pre-wrap" }}>{output.text}</p>
+        <p className="muted">
+          {output.promptTokens} prompt + {output.completionTokens} generated tokens (billed); ended by{" "}
+          {output.finishReason}.
+        </p>
+      </section>
     );
   }
   if (output.kind === "items") {

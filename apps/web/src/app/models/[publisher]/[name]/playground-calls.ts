@@ -8,6 +8,7 @@ import {
   DetectObjectsDocument,
   EmbedImageDocument,
   EmbedTextValuesDocument,
+  GenerateTextDocument,
   RecommendDocument,
 } from "@modelmarket/sdk";
 import { type ClientGqlResult, clientGql } from "@/lib/client-gql";
@@ -93,6 +94,12 @@ export const PLAYGROUND_CALLS: Record<string, (input: PlaygroundInput) => Promis
       "No vector came back.",
     ),
   ),
+  "text-generation": async ({ model, version, text }) =>
+    shown(
+      await clientGql(GenerateTextDocument, { model, version, prompt: text, maxTokens: 64 }),
+      (d) => ({ kind: "text", ...d.generateText }),
+      "No text came back.",
+    ),
   "user-items": async ({ model, version, userId }) =>
     shown(
       await clientGql(RecommendDocument, { model, version, userId, k: 5 }),

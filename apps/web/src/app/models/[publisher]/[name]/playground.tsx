@@ -52,7 +52,13 @@ export function Playground({
   const error = action.message?.text ?? null;
   const [answer, setAnswer] = useState<Answer | null>(null);
   const [requestId, setRequestId] = useState<string | null>(null);
-  const [text, setText] = useState(kind === "text-similarity" ? "A cat sits on the mat." : "I love how easy this was!");
+  const [text, setText] = useState(
+    kind === "text-similarity"
+      ? "A cat sits on the mat."
+      : kind === "text-generation"
+        ? "Once upon a time"
+        : "I love how easy this was!",
+  );
   const [text2, setText2] = useState("A kitten is resting on a rug.");
   const [userId, setUserId] = useState(userIds[0] ?? "");
   const [image, setImage] = useState<PickedImage | null>(null);
@@ -88,7 +94,7 @@ export function Playground({
   /** What is missing before a call can be made: nothing is subscribed or billed for an empty Run. */
   function missingInput(preset?: { text?: string; image?: string }): string | null {
     if (preset?.text || preset?.image) return null;
-    if (kind === "text-labels" && !text.trim()) return "Type a text first.";
+    if ((kind === "text-labels" || kind === "text-generation") && !text.trim()) return "Type a text first.";
     if (kind === "text-similarity" && (!text.trim() || !text2.trim())) return "Type both texts first.";
     if (takesImages && !image && !fileInput.current?.files?.[0]) {
       return "Choose an image first.";
@@ -175,6 +181,12 @@ export function Playground({
         void run();
       }}
     >
+      {kind === "text-generation" ? (
+        <label>
+          Prompt
+          <textarea rows={3} value={text} onChange={(e) => setText(e.target.value)} maxLength={10_000} required />
+        </label>
+      ) : null}
       {kind === "text-labels" ? (
         <label>
           Text to classify

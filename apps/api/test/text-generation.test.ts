@@ -1,0 +1,211 @@
+// TEXT_GENERATION end to end: a tiny GPT-2 with the exact Hugging Face Optimum input and output
+// names (packages/onnx/fixtures/tiny-gpt2, built by scripts/generation/tiny_gpt2.py) published
+// through the public upload + publish path, called with generateText, billed per token.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { lengthTextClassifier } from "@modelmarket/onnx";
+import * as ort from "onnxruntime-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  apiKeyClient,
+  errorCode,
+  FREE_PLAN,
+  signUpTenant,
+  startTestApi,
+  subscribeTo,
+  type TestApi,
+  type TestTenant,
+} from "./harness";
+
+const FIXTURE = path.resolve(__dirname, "../../../packages/onnx/fixtures/tiny-gpt2");
+const read = (file: string) => fs.readFileSync(path.join(FIXTURE, file));
+const VOCAB = 96;
+/** The fixture's tokenizer: printable ASCII, one token per character (id = code - 32). */
+const encode = (text: string) => [...text].map((c) => c.charCodeAt(0) - 32);
+const decode = (ids: number[]) => ids.map((id) => String.fromCharCode(id + 32)).join("");
+
+let api: TestApi;
+let publisher: TestTenant;
+let consumerTenant: TestTenant;
+let consumer: Awaited<ReturnType<typeof apiKeyClient>>;
+
+async function publish(
+  plan: Partial<typeof FREE_PLAN> = {},
+  model: Uint8Array = read("model.onnx"),
+  visibility = "PUBLIC",
+) {
+  const upload = await publisher.client.uploadArtifact(model, { fileName: "decoder_model.onnx" });
+  const assets: Record<string, string> = {};
+  for (const [role, file] of [
+    ["tokenizer", "tokenizer.json"],
+    ["tokenizer_config", "tokenizer_config.json"],
+    ["generation_config", "generation_config.json"],
+    ["config", "config.json"],
+  ]) {
+    assets[role as string] = (
+      await publisher.client.uploadArtifact(read(file as string), { kind: "asset", fileName: file })
+    ).body.id as string;
+  }
+  return publisher.client.raw<{ publishModel: { slug: string; plans: { id: string }[] } }>(
+    `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
+    {
+      i: {
+        name: `tiny gpt ${crypto.randomBytes(3).toString("hex")}`,
+        description: "A tiny GPT-2 for tests",
+        task: "TEXT_GENERATION",
+        visibility,
+        artifactId: upload.body.id,
+        version: "1.0.0",
+        assets,
+        plans: [{ ...FREE_PLAN, includedUnits: 100_000, rateLimitPerMinute: 10_000, ...plan }],
+      },
+    },
+  );
+}
+
+async function publishAndSubscribe(plan: Partial<typeof FREE_PLAN> = {}) {
+  const { body } = await publish(plan);
+  expect(body.errors).toBeUndefined();
+  const published = body.data?.publishModel as { slug: string; plans: { id: string }[] };
+  await subscribeTo(consumerTenant, published.slug, published.plans[0]?.id);
+  return published.slug;
+}
+
+/** Greedy tokens by recomputing the whole sequence each step, straight from onnxruntime. */
+async function reference(prompt: string, steps: number): Promise<string> {
+  const session = await ort.InferenceSession.create(read("model.onnx"));
+  try {
+    const seq = encode(prompt);
+    for (let s = 0; s < steps; s++) {
+      const i64 = (v: number[]) => new ort.Tensor("int64", BigInt64Array.from(v.map(BigInt)), [1, v.length]);
+      const feeds: Record<string, ort.Tensor> = {
+        input_ids: i64(seq),
+        attention_mask: i64(seq.map(() => 1)),
+        position_ids: i64(seq.map((_, k) => k)),
+      };
+      for (const n of session.inputNames.filter((x) => x.startsWith("past_"))) {
+        feeds[n] = new ort.Tensor("float32", new Float32Array(0), [1, 2, 0, 16]);
+      }
+      const logits = (await session.run(feeds)).logits?.data as Float32Array;
+      const last = logits.subarray((seq.length - 1) * VOCAB, seq.length * VOCAB);
+      let best = 0;
+      for (let i = 1; i < VOCAB; i++) if ((last[i] as number) > (last[best] as number)) best = i;
+      if (best === VOCAB - 1) break; // <|endoftext|>
+      seq.push(best);
+    }
+    return decode(seq.slice(encode(prompt).length));
+  } finally {
+    await session.release();
+  }
+}
+
+const GENERATE = `mutation($m: String!, $p: String!, $n: Int, $stop: [String!], $t: Float, $seed: Float) {
+  generateText(model: $m, prompt: $p, maxTokens: $n, stop: $stop, temperature: $t, seed: $seed) {
+    text finishReason promptTokens completionTokens
+  }
+}`;
+type Generated = { text: string; finishReason: string; promptTokens: number; completionTokens: number };
+
+async function usedUnits(slug: string): Promise<number> {
+  const { body } = await consumerTenant.client.raw<{ subscriptions: { model: { slug: string }; usedUnits: number }[] }>(
+    "{ subscriptions { model { slug } usedUnits } }",
+  );
+  return body.data?.subscriptions.find((s) => s.model.slug === slug)?.usedUnits ?? -1;
+}
+
+beforeAll(async () => {
+  api = await startTestApi({}, { inference: true });
+  publisher = await signUpTenant(api, "Decoder lab");
+  consumerTenant = await signUpTenant(api, "Writer");
+  consumer = await apiKeyClient(api, consumerTenant, ["inference"]);
+}, 120_000);
+afterAll(() => api?.close());
+
+describe("TEXT_GENERATION", () => {
+  it("happy: an Optimum-named export publishes; greedy generateText equals the full-recompute reference, billed prompt + generated tokens", async () => {
+    const slug = await publishAndSubscribe();
+    const prompt = "Once upon a time";
+    const { body } = await consumer.client.raw<{ generateText: Generated }>(GENERATE, { m: slug, p: prompt, n: 24 });
+    expect(body.errors).toBeUndefined();
+    const g = body.data?.generateText as Generated;
+    expect(g.text).toBe(await reference(prompt, 24));
+    expect(g).toMatchObject({ promptTokens: 16, completionTokens: 24, finishReason: "length" });
+    expect(await usedUnits(slug)).toBe(16 + 24);
+  });
+
+  it("happy: a stop text ends the answer before it, billing only the tokens produced", async () => {
+    const slug = await publishAndSubscribe();
+    const free = await reference("Hello", 30);
+    const stop = free.slice(5, 7);
+    const { body } = await consumer.client.raw<{ generateText: Generated }>(GENERATE, {
+      m: slug,
+      p: "Hello",
+      n: 30,
+      stop: [stop],
+    });
+    const g = body.data?.generateText as Generated;
+    expect(g.finishReason).toBe("stop");
+    expect(g.text).toBe(free.slice(0, free.indexOf(stop)));
+    expect(g.completionTokens).toBeLessThan(30);
+    expect(await usedUnits(slug)).toBe(5 + g.completionTokens);
+  });
+
+  it("happy: a seeded sampled generation is the same twice", async () => {
+    const slug = await publishAndSubscribe();
+    const call = async () =>
+      (await consumer.client.raw<{ generateText: Generated }>(GENERATE, { m: slug, p: "Seed", n: 20, t: 1, seed: 7 }))
+        .body.data?.generateText.text;
+    expect(await call()).toBe(await call());
+  });
+
+  it("error: 20 concurrent generations against a 100-token quota: each reserves its worst case, none is served past the quota, every token is billed once", async () => {
+    const slug = await publishAndSubscribe({ includedUnits: 100 });
+    // Worst case 5 + 10 = 15 tokens each: at most 6 fit while the others wait or are refused.
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        consumer.client.raw<{ generateText: Generated }>(GENERATE, {
+          m: slug,
+          p: `Go ${String(i).padStart(2, "0")}`,
+          n: 10,
+        }),
+      ),
+    );
+    const served = results.filter((r) => !r.body.errors).map((r) => r.body.data?.generateText as Generated);
+    const refused = results.filter((r) => r.body.errors);
+    expect(served.length).toBeGreaterThan(0);
+    for (const r of refused) expect(errorCode(r.body)).toBe("QUOTA_EXCEEDED");
+    const billed = served.reduce((sum, g) => sum + g.promptTokens + g.completionTokens, 0);
+    expect(billed).toBeLessThanOrEqual(100);
+    expect(await usedUnits(slug)).toBe(billed);
+    const events = await api.services.db.usageEvent.aggregate({
+      where: { tenant: { slug: consumerTenant.tenantSlug }, subscription: { model: { slug } }, outcome: "SUCCESS" },
+      _sum: { units: true },
+      _count: true,
+    });
+    expect(events._count).toBe(served.length);
+    expect(events._sum.units).toBe(billed);
+  });
+
+  it("error: a graph that is not a decoder with past is refused at publish, saying what is missing", async () => {
+    const { body } = await publish({}, lengthTextClassifier(3));
+    expect(errorCode(body)).toBe("BAD_USER_INPUT");
+    expect(body.errors?.[0]?.message).toMatch(/TEXT_GENERATION.*(past_key_values|input_ids and attention_mask)/);
+  });
+
+  it("security: another tenant's private generative model is NOT_FOUND, and nothing is billed", async () => {
+    const { body } = await publish({}, read("model.onnx"), "PRIVATE");
+    const slug = body.data?.publishModel.slug as string;
+    const res = await consumer.client.raw(GENERATE, { m: slug, p: "hi", n: 5 });
+    expect(errorCode(res.body)).toBe("NOT_FOUND");
+  });
+
+  it("error: maxTokens beyond the model's positions and an empty prompt are BAD_USER_INPUT naming the argument", async () => {
+    const slug = await publishAndSubscribe();
+    const long = await consumer.client.raw(GENERATE, { m: slug, p: "x", n: 100_000 });
+    expect(errorCode(long.body)).toBe("BAD_USER_INPUT");
+    expect(long.body.errors?.[0]?.extensions?.field).toBe("maxTokens");
+    const empty = await consumer.client.raw(GENERATE, { m: slug, p: "", n: 5 });
+    expect(empty.body.errors?.[0]?.extensions?.field).toBe("prompt");
+  });
+});

@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "ModelTask" ADD VALUE 'TEXT_GENERATION';
+
