@@ -21,6 +21,7 @@ import { requestPlugin } from "./graphql/request.plugin";
 import { artifactUploadRoute } from "./http/artifact-upload.route";
 import { clientAddress } from "./http/client-address";
 import { graphqlRequestShape } from "./http/graphql-request-shape.middleware";
+import { openAiRoutes } from "./http/openai/openai.routes";
 import { requestIdMiddleware } from "./http/request-id.middleware";
 import { stripeWebhookRoute } from "./http/stripe-webhook.route";
 import { LocalArtifactStore } from "./infra/artifact-store";
@@ -185,6 +186,7 @@ export async function startApi(services: AppServices, port: number, host: string
     }
   });
   app.post("/v1/artifacts", artifactUploadRoute(services));
+  openAiRoutes(app, services);
   // Raw body: the signature covers the exact bytes Stripe sent.
   app.post("/webhooks/stripe", express.raw({ type: () => true, limit: "1mb" }), stripeWebhookRoute(services));
   app.use(

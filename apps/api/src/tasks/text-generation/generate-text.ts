@@ -4,12 +4,14 @@ import type { Principal } from "../../auth/principal";
 import { billedByUse } from "../../metering/billed-call";
 import type { AppServices } from "../../services";
 import { resolveCallableVersion } from "../support/resolve-callable-version";
+import { type ChatMessage, chatPrompt } from "./chat-prompt";
 import { generationSettings } from "./generation-settings";
 
 export interface GenerateTextInput {
   model: string;
   version?: string | null;
-  prompt: string;
+  /** The prompt as it is, or a conversation rendered with the model's chat template. */
+  prompt: string | { messages: ChatMessage[] };
   maxTokens?: number | null;
   temperature?: number | null;
   topP?: number | null;
@@ -51,8 +53,9 @@ export async function generateText(
   input: GenerateTextInput,
   stream: TextStream = {},
 ): Promise<GeneratedText> {
-  if (!input.prompt) throw badInput("`prompt` must not be empty.", "prompt");
-  if (input.prompt.length > services.env.TEXT_MAX_CHARS) {
+  const given = typeof input.prompt === "string" ? input.prompt : input.prompt.messages.map((m) => m.content).join("");
+  if (!given) throw badInput("`prompt` must not be empty.", "prompt");
+  if (given.length > services.env.TEXT_MAX_CHARS) {
     throw payloadTooLarge(`The prompt is longer than ${services.env.TEXT_MAX_CHARS} characters.`);
   }
   const stops = input.stop ?? [];
@@ -69,7 +72,8 @@ export async function generateText(
     input.version,
   );
   const settings = await generationSettings(services, callable.version.assets);
-  const promptIds = settings.tokenizer.encode(input.prompt);
+  const prompt = typeof input.prompt === "string" ? input.prompt : chatPrompt(settings, input.prompt.messages);
+  const promptIds = settings.tokenizer.encode(prompt);
   if (!promptIds.length) throw badInput("The prompt has no tokens.", "prompt");
   const room = settings.maxPositions === null ? Number.POSITIVE_INFINITY : settings.maxPositions - promptIds.length;
   if (room < 1) {
@@ -142,7 +146,7 @@ export async function generateText(
       const result: GeneratedText = { text, finishReason, promptTokens: promptIds.length, completionTokens };
       return { result, units: promptIds.length + completionTokens };
     },
-    { prompt: input.prompt, maxTokens, sampling, stops },
+    { prompt, maxTokens, sampling, stops },
   );
 }
 
