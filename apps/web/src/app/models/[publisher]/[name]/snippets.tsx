@@ -18,7 +18,8 @@ export function Snippets({
 }) {
   const [version, setVersion] = useState<string | null>(versions[0] ?? null);
   // The task's own example call (packages/tasks), found by the operation `tasks { operation }` names.
-  const op = TASK_DESCRIPTORS.find((t) => t.operation === operation)?.snippet;
+  const task = TASK_DESCRIPTORS.find((t) => t.operation === operation);
+  const op = task?.snippet;
   if (!op) return null;
   const request = { query: op.query, variables: { m: slug, v: version, ...op.variables } };
   const body = JSON.stringify(request);
@@ -44,11 +45,27 @@ res = requests.post(
     json=${JSON.stringify(request, null, 4).replace(/\n/g, "\n    ")},
 )
 print(res.json())`;
+  // Generative models also answer the OpenAI protocol (docs/openai.md): the client developers have.
+  const openAi =
+    task?.input === "prompt"
+      ? `import OpenAI from "openai";
+
+const client = new OpenAI({ baseURL: "${apiUrl}/v1", apiKey: process.env.MODELMARKET_KEY });
+const stream = await client.chat.completions.create({
+  model: "${slug}",
+  messages: [{ role: "user", content: "Hello" }],
+  max_tokens: 64,
+  stream: true,
+});
+for await (const chunk of stream) process.stdout.write(chunk.choices[0]?.delta?.content ?? "");`
+      : null;
   return (
     <div className="stack">
       <p className="muted">
-        Create a key on the <a href="/keys">API keys</a> page and export it as <code>MODELMARKET_KEY</code>. Each input
-        is one billed unit.
+        Create a key on the <a href="/keys">API keys</a> page and export it as <code>MODELMARKET_KEY</code>.{" "}
+        {task?.meteredBy === "token"
+          ? "Each token, of the prompt and of the answer, is one billed unit."
+          : "Each input is one billed unit."}
       </p>
       {versions.length ? (
         <label>
@@ -68,6 +85,7 @@ print(res.json())`;
           ["curl", curl],
           ["JavaScript", js],
           ["Python", python],
+          ...(openAi ? [["OpenAI client (streaming)", openAi] as const] : []),
         ] as const
       ).map(([label, code]) => (
         <section key={label} aria-label={`${label} example`}>
