@@ -21,6 +21,7 @@ import { requestPlugin } from "./graphql/request.plugin";
 import { artifactUploadRoute } from "./http/artifact-upload.route";
 import { clientAddress } from "./http/client-address";
 import { graphqlRequestShape } from "./http/graphql-request-shape.middleware";
+import { graphqlStreamRoute } from "./http/graphql-stream.route";
 import { openAiRoutes } from "./http/openai/openai.routes";
 import { requestIdMiddleware } from "./http/request-id.middleware";
 import { stripeWebhookRoute } from "./http/stripe-webhook.route";
@@ -132,8 +133,10 @@ export async function startApi(services: AppServices, port: number, host: string
     blockFieldSuggestion: { enabled: env.NODE_ENV === "production" },
   }).protect();
 
+  const schema = await buildApiSchema();
+  const formatError = createFormatError(logger);
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: await buildApiSchema(),
+    schema,
     introspection: env.NODE_ENV !== "production",
     // The API takes no cookies, so only a request bearing credentials could be forged: one with
     // an Authorization header is never "simple" (a browser preflights it), so such GET queries
@@ -142,7 +145,7 @@ export async function startApi(services: AppServices, port: number, host: string
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: 4000 },
     includeStacktraceInErrorResponses: false,
-    formatError: createFormatError(logger),
+    formatError,
     validationRules: armor.validationRules,
     plugins: [
       ...armor.plugins,
@@ -187,6 +190,7 @@ export async function startApi(services: AppServices, port: number, host: string
   });
   app.post("/v1/artifacts", artifactUploadRoute(services));
   openAiRoutes(app, services);
+  graphqlStreamRoute(app, services, schema, formatError);
   // Raw body: the signature covers the exact bytes Stripe sent.
   app.post("/webhooks/stripe", express.raw({ type: () => true, limit: "1mb" }), stripeWebhookRoute(services));
   app.use(

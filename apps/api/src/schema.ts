@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
-import { buildSchema } from "type-graphql";
+import { buildSchema, type PubSub } from "type-graphql";
 import { authChecker } from "./graphql/access";
 import { AccountResolver } from "./graphql/resolvers/account.resolver";
 import { ApiKeyResolver } from "./graphql/resolvers/api-key.resolver";
@@ -15,6 +15,15 @@ import { DateTimeScalar } from "./graphql/types/scalars";
 import { TASK_RESOLVERS } from "./tasks/registry";
 
 let built: Promise<GraphQLSchema> | undefined;
+
+const NO_TOPICS: PubSub = {
+  publish() {
+    throw new Error("no subscription publishes to topics");
+  },
+  subscribe() {
+    throw new Error("no subscription listens to topics");
+  },
+};
 
 /** The API's schema, built once per process from the resolver classes. */
 export function buildApiSchema(): Promise<GraphQLSchema> {
@@ -33,6 +42,9 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
       ...TASK_RESOLVERS,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    // Subscriptions here stream their own source (`subscribe`, e.g. generateTextStream): no
+    // topics are published, but type-graphql wants a PubSub to build Subscription fields.
+    pubSub: NO_TOPICS,
     // Each root field's @Access rule is checked before its resolver runs.
     authChecker,
     authMode: "error",

@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { lengthTextClassifier } from "@modelmarket/onnx";
+import { createClient } from "graphql-sse";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -207,5 +208,84 @@ describe("TEXT_GENERATION", () => {
     expect(long.body.errors?.[0]?.extensions?.field).toBe("maxTokens");
     const empty = await consumer.client.raw(GENERATE, { m: slug, p: "", n: 5 });
     expect(empty.body.errors?.[0]?.extensions?.field).toBe("prompt");
+  });
+
+  const STREAM = `subscription($m: String!, $p: String!, $n: Int) {
+    generateTextStream(model: $m, prompt: $p, maxTokens: $n) { text done finishReason promptTokens completionTokens }
+  }`;
+  type Chunk = {
+    text: string;
+    done: boolean;
+    finishReason: string | null;
+    promptTokens: number | null;
+    completionTokens: number | null;
+  };
+  const sse = (authorization?: string) =>
+    createClient({
+      url: `${api.url}/graphql/stream`,
+      headers: authorization ? { authorization } : {},
+      retryAttempts: 0,
+    });
+
+  it("happy: generateTextStream over graphql-sse (the library's own client) streams the text of generateText, then the usage", async () => {
+    const slug = await publishAndSubscribe();
+    const whole = await consumer.client.raw<{ generateText: Generated }>(GENERATE, {
+      m: slug,
+      p: "Once upon a time",
+      n: 20,
+    });
+    const events: Chunk[] = [];
+    for await (const result of sse(`Bearer ${consumer.secret}`).iterate<{ generateTextStream: Chunk }>({
+      query: STREAM,
+      variables: { m: slug, p: "Once upon a time", n: 20 },
+    })) {
+      expect(result.errors).toBeUndefined();
+      events.push(result.data?.generateTextStream as Chunk);
+    }
+    expect(events.length).toBeGreaterThan(5);
+    expect(events.slice(0, -1).every((e) => !e.done)).toBe(true);
+    expect(events.map((e) => e.text).join("")).toBe(whole.body.data?.generateText.text);
+    expect(events.at(-1)).toMatchObject({ done: true, finishReason: "length", promptTokens: 16, completionTokens: 20 });
+    expect(await usedUnits(slug)).toBe(2 * (16 + 20));
+  });
+
+  it("error: generateTextStream without a key is UNAUTHENTICATED; another tenant's private model NOT_FOUND", async () => {
+    const slug = await publishAndSubscribe();
+    const codes: string[] = [];
+    const collect = async (authorization: string | undefined, model: string) => {
+      try {
+        for await (const result of sse(authorization).iterate({
+          query: STREAM,
+          variables: { m: model, p: "x", n: 3 },
+        })) {
+          codes.push(String(result.errors?.[0]?.extensions?.code));
+        }
+      } catch (error) {
+        codes.push(String((error as { extensions?: { code?: string } }[])[0]?.extensions?.code ?? error));
+      }
+    };
+    await collect(undefined, slug);
+    const { body } = await publish({}, read("model.onnx"), "PRIVATE");
+    await collect(`Bearer ${consumer.secret}`, body.data?.publishModel.slug as string);
+    expect(codes).toEqual(["UNAUTHENTICATED", "NOT_FOUND"]);
+  });
+
+  it("error: a subscriber that leaves stops the generation; it is billed the tokens produced until then", async () => {
+    const slug = await publishAndSubscribe();
+    let received = 0;
+    for await (const result of sse(`Bearer ${consumer.secret}`).iterate<{ generateTextStream: Chunk }>({
+      query: STREAM,
+      variables: { m: slug, p: "Leave", n: 200 },
+    })) {
+      if (result.data?.generateTextStream.text) received++;
+      if (received === 3) break;
+    }
+    let used = 0;
+    for (let i = 0; i < 300 && used <= 0; i++) {
+      used = await usedUnits(slug);
+      if (used <= 0) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(used).toBeGreaterThanOrEqual(5 + 3);
+    expect(used).toBeLessThan(5 + 200);
   });
 });

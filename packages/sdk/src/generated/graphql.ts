@@ -348,6 +348,17 @@ export type GenerateTextMutationVariables = Exact<{
 
 export type GenerateTextMutation = { generateText: { text: string, finishReason: string, promptTokens: number, completionTokens: number } };
 
+export type GenerateTextStreamSubscriptionVariables = Exact<{
+  model: string;
+  prompt: string;
+  maxTokens?: number | null | undefined;
+  temperature?: number | null | undefined;
+  seed?: number | null | undefined;
+}>;
+
+
+export type GenerateTextStreamSubscription = { generateTextStream: { text: string, done: boolean, finishReason: string | null, promptTokens: number | null, completionTokens: number | null } };
+
 export type CatalogPageQueryVariables = Exact<{
   query?: string | null | undefined;
   task?: ModelTask | null | undefined;
@@ -1060,6 +1071,23 @@ export const GenerateTextDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GenerateTextMutation, GenerateTextMutationVariables>;
+export const GenerateTextStreamDocument = new TypedDocumentString(`
+    subscription GenerateTextStream($model: String!, $prompt: String!, $maxTokens: Int, $temperature: Float, $seed: Float) {
+  generateTextStream(
+    model: $model
+    prompt: $prompt
+    maxTokens: $maxTokens
+    temperature: $temperature
+    seed: $seed
+  ) {
+    text
+    done
+    finishReason
+    promptTokens
+    completionTokens
+  }
+}
+    `) as unknown as TypedDocumentString<GenerateTextStreamSubscription, GenerateTextStreamSubscriptionVariables>;
 export const CatalogPageDocument = new TypedDocumentString(`
     query CatalogPage($query: String, $task: ModelTask, $after: String) {
   models(query: $query, task: $task, first: 12, after: $after) {

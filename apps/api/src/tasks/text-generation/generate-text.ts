@@ -1,6 +1,7 @@
 import { badInput, payloadTooLarge } from "@modelmarket/domain";
 import { textGeneration } from "@modelmarket/tasks";
 import type { Principal } from "../../auth/principal";
+import { requireScope } from "../../auth/require-scope";
 import { billedByUse } from "../../metering/billed-call";
 import type { AppServices } from "../../services";
 import { resolveCallableVersion } from "../support/resolve-callable-version";
@@ -176,4 +177,98 @@ function firstStop(text: string, stops: string[], from: number): number {
     if (at >= 0 && (best < 0 || at < best)) best = at;
   }
   return best;
+}
+
+/** One event of a streamed generation: new text, then (done) the end with the usage. */
+export interface GeneratedTextEvent {
+  text: string;
+  done: boolean;
+  finishReason: GeneratedText["finishReason"] | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  /** A failure after text was streamed: the event's resolver raises it as the stream's last result. */
+  failure?: unknown;
+}
+
+/**
+ * generateText as a stream of events (the GraphQL subscription generateTextStream over
+ * server-sent events): text as it is generated, then one `done` event with the finish reason
+ * and the tokens billed. A refusal before any text (NOT_FOUND, QUOTA_EXCEEDED…) is thrown here,
+ * so it is the subscription's error rather than a broken stream. A subscriber that leaves stops
+ * the generation at its next step and is billed the tokens produced until then. Admitted like
+ * a call, for the stream's duration.
+ */
+export async function generateTextEvents(
+  services: AppServices,
+  caller: Principal | null,
+  input: GenerateTextInput,
+): Promise<AsyncGenerator<GeneratedTextEvent>> {
+  const principal = requireScope(caller, "inference");
+  const release = await services.admission.acquire(principal.tenantId);
+  const queue: string[] = [];
+  let wake: (() => void) | null = null;
+  let finished = false;
+  let result: GeneratedText | null = null;
+  let failure: unknown = null;
+  const controller = new AbortController();
+  const running = generateText(services, principal, input, {
+    signal: controller.signal,
+    onText: (text) => {
+      queue.push(text);
+      wake?.();
+    },
+  })
+    .then(
+      (r) => {
+        result = r;
+      },
+      (error: unknown) => {
+        failure = error;
+      },
+    )
+    .finally(() => {
+      finished = true;
+      wake?.();
+    });
+  const next = () =>
+    new Promise<void>((resolve) => {
+      if (queue.length || finished) resolve();
+      else wake = resolve;
+    }).then(() => {
+      wake = null;
+    });
+  await next();
+  if (failure && !queue.length) {
+    release();
+    throw failure;
+  }
+  return (async function* events(): AsyncGenerator<GeneratedTextEvent> {
+    const empty = { done: false, finishReason: null, promptTokens: null, completionTokens: null };
+    try {
+      for (;;) {
+        while (queue.length) yield { text: queue.shift() as string, ...empty };
+        if (finished) break;
+        await next();
+      }
+      if (failure) {
+        yield { text: "", ...empty, failure };
+        return;
+      }
+      const end = result as GeneratedText | null;
+      yield {
+        text: "",
+        done: true,
+        finishReason: end?.finishReason ?? null,
+        promptTokens: end?.promptTokens ?? null,
+        completionTokens: end?.completionTokens ?? null,
+      };
+    } finally {
+      if (!finished) {
+        // The subscriber left: stop at the next step; the tokens produced are billed.
+        controller.abort();
+        await running;
+      }
+      release();
+    }
+  })();
 }
