@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: figures as ratios against a baseline measured in the same run on the same
-// server, since these machines are shared and noisy. `--part foundation|callpath|inference|metering|portal|decode`
+// server, since these machines are shared and noisy. `--part foundation|callpath|inference|metering|portal|decode|generation`
 // runs one; BENCH_DATABASE_URL runs the product on PostgreSQL instead of the embedded PGlite.
 import fs from "node:fs";
 import os from "node:os";
@@ -8,6 +8,7 @@ import path from "node:path";
 import { runCallPath } from "./callpath.mjs";
 import { runDecode } from "./decode.mjs";
 import { runFoundation } from "./foundation.mjs";
+import { runGeneration } from "./generation.mjs";
 import { runInference } from "./inference.mjs";
 import { runMetering } from "./metering.mjs";
 import { runPortal } from "./portal.mjs";
@@ -22,7 +23,9 @@ const settings = {
 };
 const partArg = process.argv.indexOf("--part");
 const parts =
-  partArg > 0 ? [process.argv[partArg + 1]] : ["foundation", "callpath", "inference", "metering", "portal", "decode"];
+  partArg > 0
+    ? [process.argv[partArg + 1]]
+    : ["foundation", "callpath", "inference", "metering", "portal", "decode", "generation"];
 
 const port = await freePort();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-bench-"));
@@ -62,6 +65,7 @@ try {
     });
   }
   if (parts.includes("decode")) results.decode = await runDecode({ url, settings });
+  if (parts.includes("generation")) results.generation = await runGeneration({ settings });
   if (parts.includes("metering")) results.metering = await runMetering({ url, restart, settings });
   if (parts.includes("inference")) {
     results.inference = await runInference({

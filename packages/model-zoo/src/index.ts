@@ -9,6 +9,7 @@ import { encoderFiles } from "./sentence-encoder/encoder-graph";
 import { sentenceEncoder } from "./sentence-encoder/sentence-encoder";
 import { sentiment } from "./sentiment/sentiment";
 import { sentimentDataFiles } from "./sentiment/sentiment-data";
+import { sotuGpt, sotuGptInputs } from "./sotu-gpt/sotu-gpt";
 import type { ZooModel } from "./zoo-model";
 
 export { buildCached, type ZooEntry } from "./build-cache";
@@ -34,6 +35,7 @@ export const ZOO: ZooEntry[] = [
     build: objectDetector,
   },
   { name: "food-recommender", inputs: ffqDataFiles, build: foodRecommender },
+  { name: "sotu-gpt", inputs: sotuGptInputs, build: sotuGpt },
 ];
 
 /** Every shipped model, built (or taken from the build cache), one after the other. */
@@ -47,4 +49,5 @@ export async function zooModels(outDir: string): Promise<ZooModel[]> {
 export { loadFfqRatings } from "./food-recommender/ffq-ratings";
 export { DEFAULT_MF, topItems, trainMf } from "./food-recommender/matrix-factorization";
 export { CANVAS_SIZE, drawStrokes, type Stroke } from "./math-symbols/draw-strokes";
+export { encodeSotu, heldOutAddresses, heldOutPerplexity, SOTU_GPT_DIR } from "./sotu-gpt/sotu-gpt";
 export { foodRecommender, mathSymbols, sanityPhotoPath };

@@ -16,7 +16,20 @@ export interface ZooMetric {
 type Describe = Omit<ZooMetric, "value">;
 
 const UCI = "UCI Sentiment Labelled Sentences (2,979)";
+const SOTU = "State of the Union addresses 2010-2021 (12)";
 const DESCRIPTIONS: Record<string, Record<string, Describe>> = {
+  "sotu-gpt": {
+    heldOutPerplexity: m(
+      "perplexity",
+      null,
+      SOTU,
+      "held-out",
+      "exp of the mean negative log-likelihood per byte token, measured by running the model; lower is better.",
+      false,
+    ),
+    heldOutBitsPerByte: m("bits per byte", "bits", SOTU, "held-out", "Cross-entropy per byte token.", false),
+    heldOutTokens: m("tokens evaluated", "count", SOTU, "held-out", "Byte tokens predicted in the evaluation.", null),
+  },
   sentiment: {
     kFoldAccuracy: m("accuracy", "fraction", UCI, "5-fold cross-validation", "Share of sentences labelled right."),
     kFoldF1: m("F1", "fraction", UCI, "5-fold cross-validation", "Harmonic mean of precision and recall."),
@@ -127,6 +140,7 @@ const HEADLINE: Record<string, string> = {
   "math-symbols": "top-1 accuracy",
   "object-detector": "cat found (top-1)",
   "food-recommender": "RMSE",
+  "sotu-gpt": "perplexity",
 };
 
 function m(

@@ -3,7 +3,8 @@ export type ZooTask =
   | "TEXT_EMBEDDING"
   | "IMAGE_CLASSIFICATION"
   | "OBJECT_DETECTION"
-  | "RECOMMENDATION";
+  | "RECOMMENDATION"
+  | "TEXT_GENERATION";
 
 import type { PlanTerms } from "@modelmarket/domain";
 

@@ -3,8 +3,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { inspectOnnx } from "@modelmarket/onnx";
+import { generationTokenizer } from "@modelmarket/tokenizers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildCached, ZOO, type ZooModel, zooMetrics, zooModels } from "./index";
+import { buildCached, encodeSotu, heldOutAddresses, ZOO, type ZooModel, zooMetrics, zooModels } from "./index";
 
 // Shared with the API tests: builds are cached by content hash, so only the first run trains.
 const outDir = path.join(os.tmpdir(), "modelmarket-zoo-cache");
@@ -18,13 +19,14 @@ const model = (name: string) => models.get(name) as ZooModel;
 const sha = (file: string) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 
 describe("model zoo", () => {
-  it("happy: ships the five models of the catalog, one per task", () => {
+  it("happy: ships the six models of the catalog, one per task", () => {
     expect([...models.values()].map((m) => [m.name, m.task])).toEqual([
       ["sentence-encoder", "TEXT_EMBEDDING"],
       ["sentiment", "TEXT_CLASSIFICATION"],
       ["math-symbols", "IMAGE_CLASSIFICATION"],
       ["object-detector", "OBJECT_DETECTION"],
       ["food-recommender", "RECOMMENDATION"],
+      ["sotu-gpt", "TEXT_GENERATION"],
     ]);
   });
 
@@ -118,4 +120,38 @@ describe("model zoo", () => {
       expect(sha(rebuilt.modelPath), name).toBe(sha(model(name).modelPath));
     }
   }, 120_000);
+
+  it("happy: sotu-gpt is an Optimum-named decoder; the platform measures its held-out perplexity far below chance", () => {
+    const m = model("sotu-gpt");
+    const info = inspectOnnx(fs.readFileSync(m.modelPath));
+    expect(info.inputs.map((i) => i.name)).toEqual([
+      "input_ids",
+      "attention_mask",
+      "position_ids",
+      ...[0, 1, 2].flatMap((l) => [`past_key_values.${l}.key`, `past_key_values.${l}.value`]),
+    ]);
+    expect(info.outputs.map((o) => o.name)).toEqual([
+      "logits",
+      ...[0, 1, 2].flatMap((l) => [`present.${l}.key`, `present.${l}.value`]),
+    ]);
+    const perplexity = m.evaluation?.heldOutPerplexity as number;
+    // 96 byte tokens: guessing uniformly is perplexity 96; a model that learned English is far below.
+    expect(perplexity).toBeGreaterThan(1);
+    expect(perplexity).toBeLessThan(12);
+    expect(m.evaluation?.heldOutTokens).toBeGreaterThan(400_000);
+    expect(zooMetrics("sotu-gpt", m.evaluation).headline).toBe("perplexity");
+  });
+
+  it("happy: sotu-gpt's tokenizer.json encodes text exactly as the training script did", () => {
+    const tokenizer = generationTokenizer(
+      fs.readFileSync(model("sotu-gpt").assetPaths.tokenizer as string, "utf8"),
+      fs.readFileSync(model("sotu-gpt").assetPaths.tokenizer_config as string, "utf8"),
+    );
+    const text = fs
+      .readFileSync(heldOutAddresses()[0]?.file as string, "utf8")
+      .slice(0, 3000)
+      .replace(/\s+/g, " ");
+    expect(tokenizer.encode(text)).toEqual(encodeSotu(text));
+    expect(tokenizer.decode(encodeSotu(text))).toBe(text.replace(/[^\x20-\x7e]/g, ""));
+  });
 });

@@ -59,9 +59,12 @@ export function AnswerView({ output }: { output: Answer }) {
     return (
       <section aria-label="Generated text" className="stack" style={{ gap: "0.4rem" }}>
         <p style={{ whiteSpace: "pre-wrap" }}>{output.text}</p>
-        <p className="muted">
-          {output.promptTokens} prompt + {output.completionTokens} generated tokens (billed); ended by{" "}
-          {output.finishReason}.
+        <p className="muted" role="status">
+          {output.finishReason === "cancelled"
+            ? "Stopped: billed for the prompt and the tokens generated until then (your Usage page has the figures)."
+            : output.finishReason
+              ? `${output.promptTokens} prompt + ${output.completionTokens} generated tokens billed; ended by ${output.finishReason}.`
+              : "Generating…"}
         </p>
       </section>
     );

@@ -8,9 +8,11 @@ import {
   DetectObjectsDocument,
   EmbedImageDocument,
   EmbedTextValuesDocument,
-  GenerateTextDocument,
+  GenerateTextStreamDocument,
+  type GenerateTextStreamSubscription,
   RecommendDocument,
 } from "@modelmarket/sdk";
+import { createClient } from "graphql-sse";
 import { type ClientGqlResult, clientGql } from "@/lib/client-gql";
 import { type Answer, cosine } from "./playground-answers";
 
@@ -29,6 +31,12 @@ export interface PlaygroundInput {
   text2: string;
   userId: string;
   image: PickedImage | null;
+  /** Generation settings (the text-generation playground). */
+  generation: { maxTokens: number; temperature: number; seed: number | null };
+  /** The answer so far, for answers that stream (generated text, token by token). */
+  onPartial(answer: Answer): void;
+  /** The Stop button: a streaming call ends at the next token, billed for what it produced. */
+  signal: AbortSignal;
 }
 
 export interface PlaygroundResult {
@@ -94,12 +102,7 @@ export const PLAYGROUND_CALLS: Record<string, (input: PlaygroundInput) => Promis
       "No vector came back.",
     ),
   ),
-  "text-generation": async ({ model, version, text }) =>
-    shown(
-      await clientGql(GenerateTextDocument, { model, version, prompt: text, maxTokens: 64 }),
-      (d) => ({ kind: "text", ...d.generateText }),
-      "No text came back.",
-    ),
+  "text-generation": streamGeneration,
   "user-items": async ({ model, version, userId }) =>
     shown(
       await clientGql(RecommendDocument, { model, version, userId, k: 5 }),
@@ -107,3 +110,55 @@ export const PLAYGROUND_CALLS: Record<string, (input: PlaygroundInput) => Promis
       "No answer came back.",
     ),
 };
+
+/**
+ * Generated text as it streams: the generateTextStream subscription over server-sent events
+ * through the portal's /api/graphql/stream (which adds the user's token). Stop closes the stream:
+ * the API stops the generation at its next token and bills what was produced.
+ */
+async function streamGeneration(input: PlaygroundInput): Promise<PlaygroundResult> {
+  const client = createClient({ url: "/api/graphql/stream", retryAttempts: 0 });
+  let text = "";
+  let end: GenerateTextStreamSubscription["generateTextStream"] | null = null;
+  try {
+    const events = client.iterate<GenerateTextStreamSubscription>({
+      query: GenerateTextStreamDocument.toString(),
+      variables: {
+        model: input.model,
+        prompt: input.text,
+        maxTokens: input.generation.maxTokens,
+        temperature: input.generation.temperature,
+        seed: input.generation.seed,
+      },
+    });
+    for await (const result of events) {
+      if (result.errors?.length) return { error: result.errors[0]?.message ?? "The generation failed." };
+      const event = result.data?.generateTextStream;
+      if (!event) continue;
+      text += event.text;
+      if (event.done) end = event;
+      input.onPartial({
+        kind: "text",
+        text,
+        finishReason: event.finishReason ?? "",
+        promptTokens: event.promptTokens ?? 0,
+        completionTokens: event.completionTokens ?? 0,
+      });
+      if (input.signal.aborted) break;
+    }
+  } catch (error) {
+    const refusal = (error as { message?: string }[])[0]?.message ?? (error as Error).message;
+    return { error: refusal ?? "The generation stream broke; retry." };
+  } finally {
+    client.dispose();
+  }
+  return {
+    answer: {
+      kind: "text",
+      text,
+      finishReason: end?.finishReason ?? "cancelled",
+      promptTokens: end?.promptTokens ?? 0,
+      completionTokens: end?.completionTokens ?? 0,
+    },
+  };
+}

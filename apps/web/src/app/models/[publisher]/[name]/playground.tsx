@@ -63,6 +63,9 @@ export function Playground({
   const [userId, setUserId] = useState(userIds[0] ?? "");
   const [image, setImage] = useState<PickedImage | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  // Generation: its settings, and the Stop button's signal for the stream in flight.
+  const [generation, setGeneration] = useState({ maxTokens: 48, temperature: 0.8, seed: null as number | null });
+  const stopper = useRef<AbortController | null>(null);
   // The user list arrives with the subscription (after the first try).
   useEffect(() => {
     if (!userId && userIds[0]) setUserId(userIds[0]);
@@ -137,6 +140,7 @@ export function Playground({
     // A file chosen before the page finished loading never reached onChange: read it now.
     const chosen = takesImages ? fileInput.current?.files?.[0] : undefined;
     const picked = presetImage ?? image ?? (chosen ? await pickImage(chosen) : null);
+    stopper.current = new AbortController();
     return send({
       model: slug,
       version: version || null,
@@ -144,6 +148,9 @@ export function Playground({
       text2,
       userId: userId.trim(),
       image: picked,
+      generation,
+      onPartial: setAnswer,
+      signal: stopper.current.signal,
     });
   }
 
@@ -182,10 +189,47 @@ export function Playground({
       }}
     >
       {kind === "text-generation" ? (
-        <label>
-          Prompt
-          <textarea rows={3} value={text} onChange={(e) => setText(e.target.value)} maxLength={10_000} required />
-        </label>
+        <>
+          <label>
+            Prompt
+            <textarea rows={3} value={text} onChange={(e) => setText(e.target.value)} maxLength={10_000} required />
+          </label>
+          <fieldset className="inline-fields">
+            <legend>Sampling</legend>
+            <label>
+              Max tokens
+              <input
+                type="number"
+                min={1}
+                max={4096}
+                value={generation.maxTokens}
+                onChange={(e) => setGeneration({ ...generation, maxTokens: Number(e.target.value) || 1 })}
+              />
+            </label>
+            <label>
+              Temperature (0 = greedy)
+              <input
+                type="number"
+                min={0}
+                max={2}
+                step={0.1}
+                value={generation.temperature}
+                onChange={(e) => setGeneration({ ...generation, temperature: Number(e.target.value) })}
+              />
+            </label>
+            <label>
+              Seed (same seed, same text)
+              <input
+                type="number"
+                min={0}
+                value={generation.seed ?? ""}
+                onChange={(e) =>
+                  setGeneration({ ...generation, seed: e.target.value === "" ? null : Number(e.target.value) })
+                }
+              />
+            </label>
+          </fieldset>
+        </>
       ) : null}
       {kind === "text-labels" ? (
         <label>
@@ -295,6 +339,11 @@ export function Playground({
       <button type="submit" disabled={busy}>
         {busy ? "Running…" : "Run"}
       </button>
+      {busy && kind === "text-generation" ? (
+        <button type="button" className="secondary" onClick={() => stopper.current?.abort()}>
+          Stop
+        </button>
+      ) : null}
       <div aria-live="polite">
         {error ? <p className="error-box">{error}</p> : null}
         {notices.map((n) => (
