@@ -23,8 +23,8 @@ const ort = (await import("onnxruntime-node")).default ?? (await import("onnxrun
 const MODEL = path.join(root, "packages/model-zoo/models/sotu-gpt/model.onnx");
 const PROMPT = [...Array(32)].map((_, i) => 40 + (i % 50));
 const TOKENS = 64;
-const TENANT_A = "tnt_01benchaaaaaaaaaaaaaaaaaa";
-const TENANT_B = "tnt_01benchbbbbbbbbbbbbbbbbbb";
+const TENANT_A = "tnt_01benchaaaaaaaaaaaaaaaaaaa";
+const TENANT_B = "tnt_01benchbbbbbbbbbbbbbbbbbbb";
 
 /** One generation run directly: prefill time, then each step's time. */
 async function direct(loop) {
@@ -45,7 +45,7 @@ async function direct(loop) {
   const steps = stamps.slice(1).map((t, i) => t - (stamps[i] ?? t));
   return {
     ttftMs: (stamps[0] ?? started) - started,
-    stepMs: percentile(steps, 0.5),
+    stepMs: percentile(steps, 50),
     tokensPerS: (stamps.length - 1) / (((stamps.at(-1) ?? 0) - (stamps[0] ?? 0)) / 1000),
   };
 }
@@ -58,6 +58,7 @@ async function stream(url, secret, tenant, name) {
     headers: { "content-type": "application/json", authorization: `Bearer ${secret}`, "x-tenant-id": tenant },
     body: JSON.stringify({ input_ids: PROMPT, parameters: { max_tokens: TOKENS } }),
   });
+  if (res.status !== 200) throw new Error(`generate_stream answered ${res.status}: ${await res.text()}`);
   const stamps = [];
   const decoder = new TextDecoder();
   let buffered = "";
@@ -150,7 +151,7 @@ export async function runGeneration({ settings }) {
   }
   const spread = (key) => {
     const v = rows.map((r) => r[key]).sort((a, b) => a - b);
-    return { median: percentile(v, 0.5), min: v[0], max: v.at(-1) };
+    return { median: percentile(v, 50), min: v[0], max: v.at(-1) };
   };
   const report = {
     ttftVsPrefillPlus2Steps: spread("ttftRatio"),

@@ -13,7 +13,8 @@ import { root, summary } from "./product.mjs";
 
 const db = await import(path.join(root, "packages/db/dist/index.js"));
 const { UsageWriter } = await import(path.join(root, "apps/api/dist/infra/usage-writer.js"));
-const { chargeCall } = await import(path.join(root, "apps/api/dist/use-cases/billing/support/charge-calls.js"));
+const { chargeCall } = await import(path.join(root, "apps/api/dist/metering/charge-calls.js"));
+const { MeteringState } = await import(path.join(root, "apps/api/dist/metering/metering-state.js"));
 const { newId } = await import(path.join(root, "packages/domain/dist/index.js"));
 const { ModelmarketClient } = await import(path.join(root, "packages/sdk/dist/index.js"));
 
@@ -125,6 +126,7 @@ async function writerThroughput(events) {
       durableQuery: database.durableQuery,
       env: { USAGE_COMMIT_MAX_DELAY_MS: 2 },
       logger: { error() {}, info() {}, warn() {} },
+      metering: new MeteringState(),
     };
     const charged = await drive(async (r) => {
       const outcome = await chargeCall(services, r);

@@ -1,11 +1,11 @@
 import type { Logger } from "pino";
 import { type BatchingPolicy, canJoin, mergeRequests, rowsOf, splitOutputs } from "./batching";
 import type { FairScheduler, Slot } from "./fair-scheduler";
-import type { FinishReason } from "./generation/decode-loop";
 import { InferenceError } from "./inference-error";
 import type { InferenceMetrics } from "./metrics";
+import { type Generation, TenantGenerations } from "./tenant-generations";
 import type { WireTensor } from "./tensors";
-import type { GenerationParams, WorkerReply, WorkerRequest } from "./worker";
+import type { WorkerReply, WorkerRequest } from "./worker";
 import { type StartWorkerProcess, type WorkerProcess, workerProcessStarter } from "./worker-process";
 
 export interface TenantWorkerOptions {
@@ -53,28 +53,6 @@ type Job = {
   solo?: boolean;
 };
 
-/** How a generation ended: as the loop said, or stopped by its deadline. */
-export interface GenerationOutcome {
-  reason: FinishReason | "timeout";
-  promptTokens: number;
-  completionTokens: number;
-}
-
-/** A generation in flight: its tokens arrive through onToken; `cancel` stops it at the next step. */
-export interface Generation {
-  done: Promise<GenerationOutcome>;
-  cancel(): void;
-}
-
-type GenerationJob = {
-  onToken: (token: number) => void;
-  resolve: (outcome: GenerationOutcome) => void;
-  reject: (error: InferenceError) => void;
-  timer: NodeJS.Timeout;
-  timedOut: boolean;
-  weight: number;
-};
-
 /** Why a worker was stopped (the `reason` of inference_runs_stopped_total). */
 type StopReason = "deadline" | "preempted" | "load_timeout" | "gpu_memory";
 
@@ -113,13 +91,20 @@ export class TenantWorker {
   private readonly warm = new Set<string>();
   /** Models whose outputs turned out not to be splittable by rows. */
   private readonly unbatchable = new Set<string>();
-  private readonly generations = new Map<number, GenerationJob>();
-  /** Compute slots held by the worker's decode steps, by permit. */
-  private readonly permitSlots = new Map<number, Slot>();
+  /** The generations in this tenant's worker process and their decode steps' slots. */
+  private readonly generations: TenantGenerations;
 
   constructor(private readonly options: TenantWorkerOptions) {
     this.startProcess =
       options.startProcess ?? workerProcessStarter({ memoryBytes: options.memoryBytes, env: options.env });
+    this.generations = new TenantGenerations({
+      tenantId: options.tenantId,
+      metrics: options.metrics,
+      scheduler: options.scheduler,
+      send: (request) => this.child?.send(request),
+      nextId: () => this.nextId++,
+      changed: () => this.updateDepth(),
+    });
   }
 
   /** The worker process's pid (undefined when none runs). */
@@ -178,16 +163,10 @@ export class TenantWorker {
   }
 
   /**
-   * Starts a generation in the worker's decode loop of the model (continuous batching with this
-   * tenant's other generations of it). Each decode step takes a compute slot from the fair
-   * scheduler, so generations take turns with other tenants' work step by step. The deadline
-   * or `cancel` stops it at the next step; the tokens produced so far stay produced.
+   * Starts a generation in the worker's decode loop of the model (tenant-generations.ts): the
+   * queue limit counts generations too; the process is started when needed.
    */
-  generate(
-    work: GenerationParams & { modelPath: string },
-    options: { model: string; deadlineMs: number; weight?: number },
-    onToken: (token: number) => void,
-  ): Generation {
+  generate(...args: Parameters<TenantGenerations["start"]>): Generation {
     const { metrics, tenantId, queueLimit } = this.options;
     if (this.depth >= queueLimit) {
       metrics.rejections.inc({ tenant: tenantId, reason: "queue_full" });
@@ -198,101 +177,12 @@ export class TenantWorker {
         1_000,
       );
     }
-    const child = this.ensureChild();
-    if (!child) {
+    if (!this.ensureChild()) {
       throw new InferenceError(503, "UNAVAILABLE", "This tenant's worker keeps crashing; retry shortly.", 5_000);
     }
-    const id = this.nextId++;
-    const done = new Promise<GenerationOutcome>((resolve, reject) => {
-      const job: GenerationJob = {
-        onToken,
-        resolve,
-        reject,
-        timedOut: false,
-        weight: options.weight ?? 1,
-        timer: setTimeout(() => {
-          job.timedOut = true;
-          this.child?.send({ type: "cancel", id } satisfies WorkerRequest);
-        }, options.deadlineMs),
-      };
-      this.generations.set(id, job);
-    });
+    const generation = this.generations.start(...args);
     this.updateDepth();
-    child.send({ type: "generate", id, ...work } satisfies WorkerRequest);
-    return {
-      done,
-      cancel: () => {
-        if (this.generations.has(id)) this.child?.send({ type: "cancel", id } satisfies WorkerRequest);
-      },
-    };
-  }
-
-  /** A message of the worker's generation side; false when it is not one. */
-  private onGenerationReply(reply: WorkerReply): boolean {
-    if (reply.type === "permit") {
-      const last = [...this.generations.values()].at(-1);
-      this.options.scheduler.acquire(
-        this.options.tenantId,
-        last?.weight ?? 1,
-        (slot) => {
-          const child = this.child;
-          if (!child) {
-            slot.release();
-            return;
-          }
-          slot.computing();
-          this.permitSlots.set(reply.permit, slot);
-          child.send({ type: "permit-granted", permit: reply.permit } satisfies WorkerRequest);
-        },
-        // A decode step is one short forward pass: it is never preempted.
-        () => {},
-      );
-      return true;
-    }
-    if (reply.type === "permit-release") {
-      this.permitSlots.get(reply.permit)?.release();
-      this.permitSlots.delete(reply.permit);
-      return true;
-    }
-    const job = this.generations.get(reply.id);
-    if (!job) return false;
-    const { metrics, tenantId } = this.options;
-    if (reply.type === "token") {
-      metrics.generatedTokens.inc({ tenant: tenantId });
-      job.onToken(reply.token);
-      return true;
-    }
-    this.generations.delete(reply.id);
-    clearTimeout(job.timer);
-    this.updateDepth();
-    if (reply.type === "generated") {
-      const reason = job.timedOut && reply.reason === "cancelled" ? "timeout" : reply.reason;
-      metrics.generations.inc({ tenant: tenantId, reason });
-      job.resolve({
-        reason,
-        promptTokens: reply.promptTokens,
-        completionTokens: reply.completionTokens,
-      });
-    } else if (reply.type === "error") {
-      metrics.generations.inc({ tenant: tenantId, reason: "error" });
-      job.reject(
-        reply.badInput
-          ? new InferenceError(400, "BAD_USER_INPUT", reply.message)
-          : new InferenceError(502, "MODEL_ERROR", `The model failed while generating (${reply.message}).`),
-      );
-    }
-    return true;
-  }
-
-  /** The process is gone: its generations fail, its decode steps' slots go back. */
-  private failGenerations(): void {
-    for (const [id, job] of this.generations) {
-      clearTimeout(job.timer);
-      job.reject(new InferenceError(503, "UNAVAILABLE", "The model's worker stopped while generating; retry.", 1_000));
-      this.generations.delete(id);
-    }
-    for (const slot of this.permitSlots.values()) slot.release();
-    this.permitSlots.clear();
+    return generation;
   }
 
   stop(): void {
@@ -394,7 +284,7 @@ export class TenantWorker {
     child?.detach();
     child?.kill("SIGKILL");
     this.warm.clear();
-    this.failGenerations();
+    this.generations.failAll();
     const { metrics, tenantId, logger } = this.options;
     metrics.runsStopped.inc({ tenant: tenantId, reason });
     logger.warn({ tenant: tenantId, pid: child?.pid, reason, ...details }, "run stopped; worker replaced");
@@ -540,7 +430,7 @@ export class TenantWorker {
   }
 
   private onReply(reply: WorkerReply): void {
-    if (this.onGenerationReply(reply)) return;
+    if (this.generations.onReply(reply)) return;
     if (!("id" in reply)) return;
     const running = this.running;
     if (!running || running.id !== reply.id) return;
@@ -607,7 +497,7 @@ export class TenantWorker {
     const { tenantId, metrics, logger } = this.options;
     metrics.workerRestarts.inc({ tenant: tenantId });
     logger.warn({ tenant: tenantId, code, signal }, "tenant worker exited; the next request starts a new one");
-    this.failGenerations();
+    this.generations.failAll();
     const running = this.running;
     this.running = null;
     if (running) {
