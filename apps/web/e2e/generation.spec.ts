@@ -5,9 +5,10 @@ for (const width of [1280, 375]) {
   test(`happy: the generation playground streams sotu-gpt's text with the sampling settings, shows the tokens billed, and Stop ends a long one (${width} px)`, async ({
     page,
   }) => {
-    await page.setViewportSize({ width, height: 900 });
     const problems = watchConsole(page);
     await signUpInPortal(page, `Writer ${width}`);
+    // Signed up at the default size (the narrow header folds "Sign out" into its menu).
+    await page.setViewportSize({ width, height: 900 });
     await page.goto("/models/modelmarket/sotu-gpt");
     await expect(page.getByRole("heading", { level: 1, name: "sotu-gpt" })).toBeVisible();
     // The page shows the measured perplexity, and the OpenAI client among the snippets.
