@@ -136,7 +136,9 @@ describe("OpenAI-compatible API with the official client", () => {
     viaClient.data.forEach((d, i) => {
       const want = viaGraphql.embedText[i]?.values ?? [];
       expect(d.embedding).toHaveLength(want.length);
-      d.embedding.forEach((v, k) => expect(v).toBeCloseTo(want[k] as number, 5));
+      d.embedding.forEach((v, k) => {
+        expect(v).toBeCloseTo(want[k] as number, 5);
+      });
     });
     expect(floats.data[0]?.embedding.map((v) => Math.fround(v))).toEqual(
       viaGraphql.embedText[0]?.values.map((v) => Math.fround(v)),

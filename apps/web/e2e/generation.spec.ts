@@ -21,7 +21,7 @@ for (const width of [1280, 375]) {
     await page.getByRole("button", { name: "Run" }).click();
     const answer = page.getByRole("region", { name: "Generated text" });
     await expect(answer.getByRole("status")).toContainText(/17 prompt \+ \d+ generated tokens billed/);
-    expect((await answer.locator("p").first().innerText()).length).toBeGreaterThan(5);
+    expect((await answer.locator("p").first().textContent())?.length ?? 0).toBeGreaterThan(5);
     await screenshot(page, `generation-${width}`);
 
     // A long generation, stopped: the stream ends at the next token.
