@@ -170,13 +170,20 @@ describe("quick start", () => {
     expect(recs.recommend.map((r) => r.itemId)).not.toContain("eggs");
   });
 
-  it("happy: the five shipped models answer their operations through the inference tier", async () => {
+  it("happy: the six shipped models answer their operations through the inference tier", async () => {
     const signUp = await api().request<{ signUp: { token: string } }>(
       `mutation($i: SignUpInput!) { signUp(input: $i) { token } }`,
       { i: { email: `caller-${Date.now()}@example.com`, password: "granite-lantern-orbit-7", tenantName: "Caller" } },
     );
     const me = api().withToken(signUp.signUp.token);
-    for (const slug of ["sentiment", "sentence-encoder", "object-detector", "math-symbols", "food-recommender"]) {
+    for (const slug of [
+      "sentiment",
+      "sentence-encoder",
+      "object-detector",
+      "math-symbols",
+      "food-recommender",
+      "sotu-gpt",
+    ]) {
       await me.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
         m: `modelmarket/${slug}`,
         p: await freePlanOf(`modelmarket/${slug}`),
@@ -203,11 +210,19 @@ describe("quick start", () => {
       { i: [{ base64: photo.toString("base64") }] },
     );
     expect(detected.detectObjects[0]?.objects.map((o) => o.label)).toContain("boat");
+    const generated = await caller.request<{
+      generateText: { text: string; finishReason: string; promptTokens: number; completionTokens: number };
+    }>(
+      `mutation { generateText(model: "modelmarket/sotu-gpt", prompt: "Fellow citizens, ", maxTokens: 30) { text finishReason promptTokens completionTokens } }`,
+    );
+    expect(generated.generateText.promptTokens).toBe(17);
+    expect(generated.generateText.completionTokens).toBeGreaterThan(0);
+    expect(generated.generateText.text.length).toBeGreaterThan(0);
     const cards = await api().request<{
       models: { edges: { node: { slug: string; latestVersion: { evaluation: unknown } } }[] };
     }>(`{ models(first: 20) { edges { node { slug latestVersion { evaluation } } } } }`);
     const shipped = cards.models.edges.filter((e) => e.node.slug.startsWith("modelmarket/"));
-    expect(shipped).toHaveLength(5);
+    expect(shipped).toHaveLength(6);
     for (const e of shipped) expect(e.node.latestVersion.evaluation, e.node.slug).toBeTruthy();
   });
 

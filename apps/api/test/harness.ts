@@ -256,3 +256,11 @@ export async function subscribeTo(tenant: TestTenant, slug: string, planId: stri
   if (!planId) throw new Error(`no plan to subscribe to on ${slug}`);
   await tenant.client.request(SubscribeDocument, { model: slug, planId });
 }
+
+/** The units (tokens, for generative models) the tenant's subscription to `slug` used this period; -1 without one. */
+export async function usedUnits(tenant: TestTenant, slug: string): Promise<number> {
+  const { body } = await tenant.client.raw<{ subscriptions: { model: { slug: string }; usedUnits: number }[] }>(
+    "{ subscriptions { model { slug } usedUnits } }",
+  );
+  return body.data?.subscriptions.find((s) => s.model.slug === slug)?.usedUnits ?? -1;
+}

@@ -14,6 +14,7 @@ import {
   subscribeTo,
   type TestApi,
   type TestTenant,
+  usedUnits,
 } from "./harness";
 
 const SIZE = 32;
@@ -154,11 +155,7 @@ describe("IMAGE_EMBEDDING", () => {
     }
     // Different images, different vectors: the answer is not a constant.
     expect(cosine(vectors[0]?.values ?? [], vectors[1]?.values ?? [])).toBeLessThan(0.999999);
-    const subs = await consumerTenant.client.raw<{ subscriptions: { model: { slug: string }; usedUnits: number }[] }>(
-      "{ subscriptions { model { slug } usedUnits } }",
-    );
-    const sub = subs.body.data?.subscriptions.find((s) => s.model.slug === published.slug);
-    expect(sub?.usedUnits).toBe(5);
+    expect(await usedUnits(consumerTenant, published.slug)).toBe(5);
   });
 
   it("error: a graph whose first output is not [batch, dim] is refused at publish, naming the output", async () => {

@@ -14,6 +14,7 @@ import {
   subscribeTo,
   type TestApi,
   type TestTenant,
+  usedUnits,
 } from "./harness";
 
 const FIXTURE = path.resolve(__dirname, "../../../packages/onnx/fixtures/tiny-gpt2");
@@ -54,13 +55,6 @@ async function publishGpt(includedUnits = 100_000): Promise<string> {
   );
   await subscribeTo(consumerTenant, publishModel.slug, publishModel.plans[0]?.id);
   return publishModel.slug;
-}
-
-async function usedUnits(slug: string): Promise<number> {
-  const { body } = await consumerTenant.client.raw<{ subscriptions: { model: { slug: string }; usedUnits: number }[] }>(
-    "{ subscriptions { model { slug } usedUnits } }",
-  );
-  return body.data?.subscriptions.find((s) => s.model.slug === slug)?.usedUnits ?? -1;
 }
 
 beforeAll(async () => {
@@ -178,7 +172,7 @@ describe("OpenAI-compatible API with the official client", () => {
     // The usage event is written when the API has stopped the generation (polled: a state).
     let used = 0;
     for (let i = 0; i < 300 && used <= 0; i++) {
-      used = await usedUnits(slug);
+      used = await usedUnits(consumerTenant, slug);
       if (used <= 0) await new Promise((r) => setTimeout(r, 10));
     }
     expect(used).toBeGreaterThanOrEqual(4 + 3);
@@ -196,6 +190,6 @@ describe("OpenAI-compatible API with the official client", () => {
     expect(refused).toBeInstanceOf(OpenAI.APIError);
     expect(refused.status).toBe(402);
     expect(refused.code).toBe("QUOTA_EXCEEDED");
-    expect(await usedUnits(slug)).toBe(0);
+    expect(await usedUnits(consumerTenant, slug)).toBe(0);
   });
 });

@@ -17,6 +17,7 @@ import {
   subscribeTo,
   type TestApi,
   type TestTenant,
+  usedUnits,
 } from "./harness";
 
 const FIXTURE = path.resolve(__dirname, "../../../packages/onnx/fixtures/tiny-gpt2");
@@ -108,13 +109,6 @@ const GENERATE = `mutation($m: String!, $p: String!, $n: Int, $stop: [String!], 
 }`;
 type Generated = { text: string; finishReason: string; promptTokens: number; completionTokens: number };
 
-async function usedUnits(slug: string): Promise<number> {
-  const { body } = await consumerTenant.client.raw<{ subscriptions: { model: { slug: string }; usedUnits: number }[] }>(
-    "{ subscriptions { model { slug } usedUnits } }",
-  );
-  return body.data?.subscriptions.find((s) => s.model.slug === slug)?.usedUnits ?? -1;
-}
-
 beforeAll(async () => {
   api = await startTestApi({}, { inference: true });
   publisher = await signUpTenant(api, "Decoder lab");
@@ -132,7 +126,7 @@ describe("TEXT_GENERATION", () => {
     const g = body.data?.generateText as Generated;
     expect(g.text).toBe(await reference(prompt, 24));
     expect(g).toMatchObject({ promptTokens: 16, completionTokens: 24, finishReason: "length" });
-    expect(await usedUnits(slug)).toBe(16 + 24);
+    expect(await usedUnits(consumerTenant, slug)).toBe(16 + 24);
   });
 
   it("happy: a stop text ends the answer before it, billing only the tokens produced", async () => {
@@ -149,7 +143,7 @@ describe("TEXT_GENERATION", () => {
     expect(g.finishReason).toBe("stop");
     expect(g.text).toBe(free.slice(0, free.indexOf(stop)));
     expect(g.completionTokens).toBeLessThan(30);
-    expect(await usedUnits(slug)).toBe(5 + g.completionTokens);
+    expect(await usedUnits(consumerTenant, slug)).toBe(5 + g.completionTokens);
   });
 
   it("happy: a seeded sampled generation is the same twice", async () => {
@@ -178,7 +172,7 @@ describe("TEXT_GENERATION", () => {
     for (const r of refused) expect(errorCode(r.body)).toBe("QUOTA_EXCEEDED");
     const billed = served.reduce((sum, g) => sum + g.promptTokens + g.completionTokens, 0);
     expect(billed).toBeLessThanOrEqual(100);
-    expect(await usedUnits(slug)).toBe(billed);
+    expect(await usedUnits(consumerTenant, slug)).toBe(billed);
     const events = await api.services.db.usageEvent.aggregate({
       where: { tenant: { slug: consumerTenant.tenantSlug }, subscription: { model: { slug } }, outcome: "SUCCESS" },
       _sum: { units: true },
@@ -246,7 +240,7 @@ describe("TEXT_GENERATION", () => {
     expect(events.slice(0, -1).every((e) => !e.done)).toBe(true);
     expect(events.map((e) => e.text).join("")).toBe(whole.body.data?.generateText.text);
     expect(events.at(-1)).toMatchObject({ done: true, finishReason: "length", promptTokens: 16, completionTokens: 20 });
-    expect(await usedUnits(slug)).toBe(2 * (16 + 20));
+    expect(await usedUnits(consumerTenant, slug)).toBe(2 * (16 + 20));
   });
 
   it("error: generateTextStream without a key is UNAUTHENTICATED; another tenant's private model NOT_FOUND", async () => {
@@ -282,7 +276,7 @@ describe("TEXT_GENERATION", () => {
     }
     let used = 0;
     for (let i = 0; i < 300 && used <= 0; i++) {
-      used = await usedUnits(slug);
+      used = await usedUnits(consumerTenant, slug);
       if (used <= 0) await new Promise((r) => setTimeout(r, 10));
     }
     expect(used).toBeGreaterThanOrEqual(5 + 3);

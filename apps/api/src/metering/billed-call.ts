@@ -45,21 +45,8 @@ export async function billedCall<T>(
   /** Everything of the caller's input that changes the answer: a retry must match it. */
   fingerprint: unknown,
 ): Promise<T> {
-  const scope = requestScope.getStore();
-  if (!scope) throw new Error("billed call outside a request");
-  if (scope.billed) {
-    throw badInput("One inference call per request: the request id is the call's receipt. Send the others separately.");
-  }
-  scope.billed = true;
-  if (services.env.METERING === "off" || callable.subscription === null) {
-    if (callable.subscription === null) {
-      await services.inferenceRateLimits.consumeOwnUse(
-        callable.principal.tenantId,
-        services.env.OWN_MODEL_CALLS_PER_MINUTE,
-      );
-    }
-    return run().catch((error) => Promise.reject(naming(callable, error)));
-  }
+  const scope = claimRequest();
+  if (!(await metered(services, callable))) return run().catch((error) => Promise.reject(naming(callable, error)));
   return subscribedCall(services, callable as SubscribedCall, scope, units, run, fingerprint);
 }
 
@@ -141,19 +128,8 @@ export async function billedByUse<T>(
   run: () => Promise<{ result: T; units: number }>,
   fingerprint: unknown,
 ): Promise<T> {
-  const scope = requestScope.getStore();
-  if (!scope) throw new Error("billed call outside a request");
-  if (scope.billed) {
-    throw badInput("One inference call per request: the request id is the call's receipt. Send the others separately.");
-  }
-  scope.billed = true;
-  if (services.env.METERING === "off" || callable.subscription === null) {
-    if (callable.subscription === null) {
-      await services.inferenceRateLimits.consumeOwnUse(
-        callable.principal.tenantId,
-        services.env.OWN_MODEL_CALLS_PER_MINUTE,
-      );
-    }
+  const scope = claimRequest();
+  if (!(await metered(services, callable))) {
     return (await run().catch((error) => Promise.reject(naming(callable, error)))).result;
   }
   const subscribed = callable as SubscribedCall;
@@ -195,6 +171,32 @@ export async function billedByUse<T>(
     requestHash,
     result,
   });
+}
+
+/** The request's scope, marked as holding its one billed call (a second one is refused). */
+function claimRequest() {
+  const scope = requestScope.getStore();
+  if (!scope) throw new Error("billed call outside a request");
+  if (scope.billed) {
+    throw badInput("One inference call per request: the request id is the call's receipt. Send the others separately.");
+  }
+  scope.billed = true;
+  return scope;
+}
+
+/**
+ * Whether the call is metered; own use (the publisher calling its own model without a
+ * subscription) is not, but is held to OWN_MODEL_CALLS_PER_MINUTE.
+ */
+async function metered(services: AppServices, callable: CallableVersion): Promise<boolean> {
+  if (callable.subscription === null) {
+    await services.inferenceRateLimits.consumeOwnUse(
+      callable.principal.tenantId,
+      services.env.OWN_MODEL_CALLS_PER_MINUTE,
+    );
+    return false;
+  }
+  return services.env.METERING !== "off";
 }
 
 async function reserveOrForget(services: AppServices, callable: SubscribedCall, units: number) {

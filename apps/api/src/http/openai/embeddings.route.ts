@@ -1,9 +1,8 @@
 import { badInput } from "@modelmarket/domain";
-import type { Request, Response } from "express";
 import { z } from "zod";
 import type { AppServices } from "../../services";
 import { embedText } from "../../tasks/text-embedding/embed-text";
-import { admitCaller, sendOpenAiError } from "./openai-protocol";
+import { openAiRoute } from "./openai-protocol";
 import { parseBody } from "./sampling-body";
 
 const body = z.object({
@@ -20,34 +19,25 @@ const body = z.object({
  * Billed like embedText: one unit per input.
  */
 export function embeddingsRoute(services: AppServices) {
-  return async (req: Request, res: Response) => {
-    let release = () => {};
-    try {
-      const caller = await admitCaller(services, req);
-      release = caller.release;
-      const input = parseBody(body, req.body);
-      if (input.dimensions != null) {
-        // A model's vectors have its own size: refused before the call (never billed), not cut.
-        throw badInput("`dimensions` is not offered: each model answers vectors of its own size.", "dimensions");
-      }
-      const inputs = Array.isArray(input.input) ? input.input : [input.input];
-      const rows = await embedText(services, caller.principal, { model: input.model, inputs });
-      const encode = (values: number[]) => {
-        if (input.encoding_format !== "base64") return values;
-        const floats = Float32Array.from(values);
-        return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString("base64");
-      };
-      res.json({
-        object: "list",
-        model: input.model,
-        data: rows.map((row, index) => ({ object: "embedding", index, embedding: encode(row.values) })),
-        // Embeddings are billed per input, not per token (docs/openai.md).
-        usage: { prompt_tokens: 0, total_tokens: 0 },
-      });
-    } catch (error) {
-      sendOpenAiError(res, services, error);
-    } finally {
-      release();
+  return openAiRoute(services, async (principal, req, res) => {
+    const input = parseBody(body, req.body);
+    if (input.dimensions != null) {
+      // A model's vectors have its own size: refused before the call (never billed), not cut.
+      throw badInput("`dimensions` is not offered: each model answers vectors of its own size.", "dimensions");
     }
-  };
+    const inputs = Array.isArray(input.input) ? input.input : [input.input];
+    const rows = await embedText(services, principal, { model: input.model, inputs });
+    const encode = (values: number[]) => {
+      if (input.encoding_format !== "base64") return values;
+      const floats = Float32Array.from(values);
+      return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString("base64");
+    };
+    res.json({
+      object: "list",
+      model: input.model,
+      data: rows.map((row, index) => ({ object: "embedding", index, embedding: encode(row.values) })),
+      // Embeddings are billed per input, not per token (docs/openai.md).
+      usage: { prompt_tokens: 0, total_tokens: 0 },
+    });
+  });
 }

@@ -43,14 +43,27 @@ export function sendOpenAiError(res: Response, services: AppServices, error: unk
   res.status(HTTP_STATUS[code]).json(body);
 }
 
-/** The caller (an API key or session with the `inference` scope), admitted like a GraphQL call. */
-export async function admitCaller(
+/**
+ * A route of the surface: the caller (an API key or session with the `inference` scope) is
+ * admitted like a GraphQL call for the whole answer (a stream included); any error is
+ * answered in OpenAI's shape.
+ */
+export function openAiRoute(
   services: AppServices,
-  req: Request,
-): Promise<{ principal: Principal; release(): void }> {
-  const principal = requireScope(await services.authenticator.authenticate(req.headers.authorization), "inference");
-  const release = await services.admission.acquire(principal.tenantId);
-  return { principal, release };
+  handle: (principal: Principal, req: Request, res: Response) => Promise<void>,
+) {
+  return async (req: Request, res: Response) => {
+    let release = () => {};
+    try {
+      const principal = requireScope(await services.authenticator.authenticate(req.headers.authorization), "inference");
+      release = await services.admission.acquire(principal.tenantId);
+      await handle(principal, req, res);
+    } catch (error) {
+      sendOpenAiError(res, services, error);
+    } finally {
+      release();
+    }
+  };
 }
 
 /** Starts a server-sent event stream; `send` writes one `data:` event, `done` the final [DONE]. */
