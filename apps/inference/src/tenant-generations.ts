@@ -41,8 +41,9 @@ export interface GenerationHost {
 /**
  * The generations of one tenant's worker process: each streams its tokens back, ends with its
  * usage, and is cancelled at its next step by the caller or its deadline; each decode step of
- * the worker's loop takes a compute slot from the fair scheduler (permit / permit-granted /
- * permit-release), so generations take turns with other tenants' work step by step.
+ * the worker's loop runs under a compute slot from the fair scheduler (permit / permit-granted /
+ * permit-release), kept from step to step until the scheduler wants it for another tenant
+ * (permit-revoke after the fair slice) or the loop has nothing to decode.
  */
 export class TenantGenerations {
   private readonly jobs = new Map<number, GenerationJob>();
@@ -107,8 +108,9 @@ export class TenantGenerations {
           this.permitSlots.set(reply.permit, slot);
           this.host.send({ type: "permit-granted", permit: reply.permit });
         },
-        // A decode step is one short forward pass: it is never preempted.
-        () => {},
+        // Held from step to step as a lease: past the fair slice while others wait, the worker is
+        // asked to give it back after its step in flight (a step is never cut).
+        () => this.host.send({ type: "permit-revoke", permit: reply.permit }),
       );
       return true;
     }

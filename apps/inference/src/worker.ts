@@ -28,7 +28,9 @@ export type WorkerRequest =
   /** Generate tokens after a prompt with the model's KV cache (generation/decode-loop.ts). */
   | ({ type: "generate"; id: number; modelPath: string } & GenerationParams)
   /** The step that asked for permit `permit` may run (the tier's fair scheduler gave it a slot). */
-  | { type: "permit-granted"; permit: number };
+  | { type: "permit-granted"; permit: number }
+  /** Others wait for compute: give permit `permit`'s slot back after the step in flight. */
+  | { type: "permit-revoke"; permit: number };
 
 export interface GenerationParams {
   prompt: number[];
@@ -198,18 +200,46 @@ async function handle(request: RunRequest): Promise<WorkerReply> {
 }
 
 // Generation: one decode loop per model (continuous batching of this tenant's generations),
-// each step run under a compute slot the tier grants (permit / permit-granted / permit-release).
+// its steps run under a compute slot the tier grants (permit / permit-granted). The loop keeps
+// the slot as a lease from step to step — no round trip per token — until the tier revokes it
+// (another tenant waits past the fair slice: permit-revoke) or the loop has nothing to decode;
+// then it gives it back (permit-release) and asks again for its next step.
 const loops = new Map<string, Promise<DecodeLoop>>();
 const generations = new Map<number, DecodeLoop>();
 const permits = new Map<number, () => void>();
+const revocations = new Map<number, () => void>();
 let nextPermit = 1;
 
-function permit(): Promise<() => void> {
-  const id = nextPermit++;
-  return new Promise((resolve) => {
-    permits.set(id, () => resolve(() => send({ type: "permit-release", permit: id })));
-    send({ type: "permit", permit: id });
-  });
+function leasedSlot() {
+  let lease: number | null = null;
+  let revoked = false;
+  const giveBack = () => {
+    if (lease === null) return;
+    send({ type: "permit-release", permit: lease });
+    revocations.delete(lease);
+    lease = null;
+  };
+  return {
+    async permit(): Promise<() => void> {
+      if (lease === null) {
+        const id = nextPermit++;
+        await new Promise<void>((resolve) => {
+          permits.set(id, resolve);
+          send({ type: "permit", permit: id });
+        });
+        lease = id;
+        revoked = false;
+        revocations.set(id, () => {
+          revoked = true;
+        });
+      }
+      // After the step: kept for the next one unless the tier asked for it back.
+      return () => {
+        if (revoked) giveBack();
+      };
+    },
+    idle: giveBack,
+  };
 }
 
 function decodeLoop(modelPath: string): Promise<DecodeLoop> {
@@ -223,9 +253,11 @@ function decodeLoop(modelPath: string): Promise<DecodeLoop> {
       const vocab = outputs.find((o) => o.name === "logits")?.shape?.[2];
       if (typeof vocab !== "number")
         throw new Error("logits must have a fixed vocabulary size [batch, sequence, vocab]");
+      const slot = leasedSlot();
       return new DecodeLoop(new OptimumDecoder(s, ort, layout, vocab, null), {
         maxBatch: settings.maxDecodeBatch,
-        permit,
+        permit: slot.permit,
+        onIdle: slot.idle,
       });
     });
     loops.set(modelPath, loop);
@@ -277,6 +309,10 @@ process.on("message", (request: WorkerRequest) => {
   if (request.type === "permit-granted") {
     permits.get(request.permit)?.();
     permits.delete(request.permit);
+    return;
+  }
+  if (request.type === "permit-revoke") {
+    revocations.get(request.permit)?.();
     return;
   }
   if (request.type === "generate") {

@@ -33,6 +33,8 @@ export interface DecodeLoopOptions {
    * tenant's generations take turns with other tenants' work); resolves to its release.
    */
   permit?: () => Promise<() => void>;
+  /** The loop has nothing left to decode (a lease on compute can go back). */
+  onIdle?: () => void;
 }
 
 /**
@@ -104,6 +106,7 @@ export class DecodeLoop {
       }
     } finally {
       this.looping = false;
+      this.options.onIdle?.();
     }
   }
 
