@@ -1,7 +1,6 @@
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { TIER_HEADERS } from "@modelmarket/kserve";
 import express, { type Request } from "express";
 import type { Logger } from "pino";
 import type { InferenceEnv } from "./env";
@@ -16,6 +15,7 @@ import { inferRoutes } from "./routes/infer.route";
 import { modelMetadataRoutes } from "./routes/model-metadata.route";
 import { repositoryRoutes } from "./routes/repository.route";
 import type { TierContext } from "./routes/tier-context";
+import { deadlineOf } from "./routes/tier-headers";
 import { TenantWorker } from "./tenant-worker";
 import { WorkerPool } from "./worker-pool";
 import { WORKER_SETTINGS_VARIABLE, type WorkerSettings } from "./worker-settings";
@@ -86,10 +86,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
     }
   };
 
-  const deadlineOf = (req: Request) => {
-    const asked = Number(req.headers[TIER_HEADERS.deadlineMs]);
-    return Number.isFinite(asked) && asked > 0 ? Math.min(asked, env.INFERENCE_DEADLINE_MS) : env.INFERENCE_DEADLINE_MS;
-  };
+  const callDeadline = (req: Request) => deadlineOf(req, env.INFERENCE_DEADLINE_MS);
 
   /** A generation keeps its tenant's worker busy until it ends. */
   const generateOn = (tenantId: string, ...args: Parameters<TenantWorker["generate"]>) => {
@@ -99,7 +96,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
   };
 
   // One file per route group (routes/), sharing this context.
-  const ctx: TierContext = { env, logger, metrics, modelPath, workers, submitTo, generateOn, deadlineOf };
+  const ctx: TierContext = { env, logger, metrics, modelPath, workers, submitTo, generateOn, deadlineOf: callDeadline };
   const guards = tierGuards(ctx);
   const app = express();
   app.disable("x-powered-by");

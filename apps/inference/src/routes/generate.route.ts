@@ -3,6 +3,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { InferenceError } from "../inference-error";
 import type { TierGuards } from "./guards";
 import type { TierContext } from "./tier-context";
+import { deadlineOf, weightOf } from "./tier-headers";
 
 /**
  * Token generation (the protocol's generate extension, in token ids): POST
@@ -21,9 +22,6 @@ export function generateRoutes(app: Express, ctx: TierContext, { guard }: TierGu
     const { input_ids, parameters: p } = parsed.data;
     const name = req.params.name as string;
     const tenant = req.headers[TIER_HEADERS.tenant] as string;
-    const asked = Number(req.headers[TIER_HEADERS.deadlineMs]);
-    const limit = ctx.env.INFERENCE_GENERATION_DEADLINE_MS;
-    const weight = Number(req.headers[TIER_HEADERS.weight]);
     return ctx.generateOn(
       tenant,
       {
@@ -41,8 +39,8 @@ export function generateRoutes(app: Express, ctx: TierContext, { guard }: TierGu
       },
       {
         model: name.slice(0, 12),
-        deadlineMs: Number.isFinite(asked) && asked > 0 ? Math.min(asked, limit) : limit,
-        weight: Number.isInteger(weight) && weight >= 1 ? Math.min(weight, 8) : 1,
+        deadlineMs: deadlineOf(req, ctx.env.INFERENCE_GENERATION_DEADLINE_MS),
+        weight: weightOf(req),
       },
       onToken,
     );

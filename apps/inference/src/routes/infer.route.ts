@@ -14,6 +14,7 @@ import { InferenceError } from "../inference-error";
 import { checkWireTensor, type WireTensor } from "../tensors";
 import type { TierGuards } from "./guards";
 import type { TierContext } from "./tier-context";
+import { weightOf } from "./tier-headers";
 
 /**
  * Inference (POST /v2/models/:name[/versions/1]/infer): a JSON body or the binary tensor
@@ -77,12 +78,6 @@ export function inferRoutes(app: Express, ctx: TierContext, { guard }: TierGuard
   app.post("/v2/models/:name/versions/:version/infer", guard, readInferBody, infer);
   app.post("/v2/models/:name/infer", guard, readInferBody, infer);
   app.post("/v2/models/:name/versions/:version/infer", guard, readInferBody, infer);
-}
-
-/** The tenant's scheduling weight, set by the API from the caller's plan (1 = free, at most 8). */
-function weightOf(req: Request): number {
-  const w = Number(req.headers[TIER_HEADERS.weight]);
-  return Number.isInteger(w) && w >= 1 ? Math.min(w, 8) : 1;
 }
 
 /** The model's batching policy, sent by the API in the request's `parameters`; unusable = none. */

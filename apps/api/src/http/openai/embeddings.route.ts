@@ -1,6 +1,7 @@
 import { badInput } from "@modelmarket/domain";
 import { z } from "zod";
 import type { AppServices } from "../../services";
+import { Embedding } from "../../tasks/support/answers.type";
 import { embedText } from "../../tasks/text-embedding/embed-text";
 import { openAiRoute } from "./openai-protocol";
 import { parseBody } from "./sampling-body";
@@ -27,15 +28,15 @@ export function embeddingsRoute(services: AppServices) {
     }
     const inputs = Array.isArray(input.input) ? input.input : [input.input];
     const rows = await embedText(services, principal, { model: input.model, inputs });
-    const encode = (values: number[]) => {
-      if (input.encoding_format !== "base64") return values;
-      const floats = Float32Array.from(values);
-      return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString("base64");
-    };
     res.json({
       object: "list",
       model: input.model,
-      data: rows.map((row, index) => ({ object: "embedding", index, embedding: encode(row.values) })),
+      // base64: the same little-endian float32 bytes as the GraphQL Embedding.base64 field.
+      data: rows.map((row, index) => ({
+        object: "embedding",
+        index,
+        embedding: input.encoding_format === "base64" ? Embedding.of(row).base64() : row.values,
+      })),
       // Embeddings are billed per input, not per token (docs/openai.md).
       usage: { prompt_tokens: 0, total_tokens: 0 },
     });

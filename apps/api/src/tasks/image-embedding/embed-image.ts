@@ -3,6 +3,7 @@ import type { Principal } from "../../auth/principal";
 import { billedCall } from "../../metering/billed-call";
 import type { AppServices } from "../../services";
 import { prepareImageCall } from "../support/image-call";
+import { rowsOf } from "../support/text-inputs";
 
 /**
  * One vector per image from an IMAGE_EMBEDDING model (an image encoder: CLIP's vision tower,
@@ -28,14 +29,9 @@ export async function embedImage(
     input.images.length,
     async () => {
       const vectors = [];
-      for (const { pixels } of decoded) vectors.push({ values: vectorOf((await run(pixels))[0]?.data) });
+      for (const { pixels } of decoded) vectors.push({ values: rowsOf((await run(pixels))[0], 1)[0] as number[] });
       return vectors;
     },
     { images: input.images },
   );
-}
-
-export function vectorOf(data: unknown): number[] {
-  if (!Array.isArray(data) && !ArrayBuffer.isView(data)) throw new Error("the model returned no vector");
-  return Array.from(data as ArrayLike<number>, Number);
 }

@@ -1,3 +1,5 @@
+// Loaded by the OpenAI embeddings route too, before the schema module imports reflect-metadata.
+import "reflect-metadata";
 import { Field, Float, InputType, Int, ObjectType } from "type-graphql";
 
 // GraphQL types that several tasks' answers share; a task's own answer type lives in its
