@@ -180,6 +180,9 @@ export const FREE_PLAN = {
   rateLimitPerMinute: 60,
 };
 
+/** FREE_PLAN for a token-metered task (generation): prices per million input and output tokens, here 0. */
+export const FREE_TOKEN_PLAN = { ...FREE_PLAN, inputPricePerMillionMicros: 0, outputPricePerMillionMicros: 0 };
+
 /** Uploads a tiny text model and its assets and publishes it; returns the model's slug and ids. */
 export async function publishTinyModel(
   tenant: TestTenant,
@@ -203,6 +206,48 @@ export async function publishTinyModel(
     },
   });
   return data.publishModel;
+}
+
+/** The tiny GPT-2 with Optimum's names (packages/onnx/fixtures/tiny-gpt2, scripts/generation/tiny_gpt2.py). */
+export const TINY_GPT2 = path.resolve(__dirname, "../../../packages/onnx/fixtures/tiny-gpt2");
+
+/**
+ * Uploads a TEXT_GENERATION model (the tiny GPT-2 unless `model` says) with the fixture's
+ * tokenizer and configs, and publishes it through the public path; the raw answer.
+ */
+export async function publishTinyGpt(
+  tenant: TestTenant,
+  options: { plans: Record<string, unknown>[]; model?: Uint8Array; visibility?: string },
+) {
+  const read = (file: string) => fs.readFileSync(path.join(TINY_GPT2, file));
+  const upload = await tenant.client.uploadArtifact(options.model ?? read("model.onnx"), {
+    fileName: "decoder_model.onnx",
+  });
+  const assets: Record<string, string> = {};
+  for (const [role, file] of [
+    ["tokenizer", "tokenizer.json"],
+    ["tokenizer_config", "tokenizer_config.json"],
+    ["generation_config", "generation_config.json"],
+    ["config", "config.json"],
+  ] as const) {
+    assets[role] = (await tenant.client.uploadArtifact(read(file), { kind: "asset", fileName: file })).body
+      .id as string;
+  }
+  return tenant.client.raw<{ publishModel: { slug: string; plans: { id: string }[] } }>(
+    `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
+    {
+      i: {
+        name: `tiny gpt ${crypto.randomBytes(3).toString("hex")}`,
+        description: "A tiny GPT-2 for tests",
+        task: "TEXT_GENERATION",
+        visibility: options.visibility ?? "PUBLIC",
+        artifactId: upload.body.id,
+        version: "1.0.0",
+        assets,
+        plans: options.plans,
+      },
+    },
+  );
 }
 
 /** The `extensions.code` of the first error of a raw response. */

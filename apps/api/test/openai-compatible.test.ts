@@ -7,7 +7,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   apiKeyClient,
-  FREE_PLAN,
+  FREE_TOKEN_PLAN,
   publishTinyModel,
   signUpTenant,
   startTestApi,
@@ -49,7 +49,7 @@ async function publishGpt(includedUnits = 100_000): Promise<string> {
         artifactId: upload.body.id,
         version: "1.0.0",
         assets,
-        plans: [{ ...FREE_PLAN, includedUnits, rateLimitPerMinute: 10_000 }],
+        plans: [{ ...FREE_TOKEN_PLAN, includedUnits, rateLimitPerMinute: 10_000 }],
       },
     },
   );

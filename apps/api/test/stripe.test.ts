@@ -8,6 +8,8 @@ import {
   apiKeyClient,
   errorCode,
   FREE_PLAN,
+  FREE_TOKEN_PLAN,
+  publishTinyGpt,
   publishTinyModel,
   signUpTenant,
   startTestApi,
@@ -114,6 +116,68 @@ describe("Stripe mirror of the ledger", () => {
       true,
     );
     expect(sent.every((c) => c.idempotencyKey === `mm-meter-event-${c.params.identifier}`)).toBe(true);
+    expect((await syncStripe(api.services)).meterEvents).toBe(0);
+  });
+
+  it("happy: a token plan has an input-token and an output-token meter, priced per token from its prices per million; a call's billed tokens go to each once", async () => {
+    const published = await publishTinyGpt(publisher, {
+      plans: [
+        {
+          ...FREE_TOKEN_PLAN,
+          name: "Tokens",
+          includedUnits: 0,
+          inputPricePerMillionMicros: 150_000,
+          outputPricePerMillionMicros: 600_000,
+        },
+      ],
+    });
+    const { slug, plans } = (published.body.data as { publishModel: { slug: string; plans: { id: string }[] } })
+      .publishModel;
+    const consumer = await signUpTenant(api, "Token Consumer");
+    await consumer.client.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
+      m: slug,
+      p: plans[0]?.id,
+    });
+    const key = await apiKeyClient(api, consumer, ["inference"]);
+    await syncStripe(api.services);
+    const planId = plans[0]?.id as string;
+    const prices = fake.to("POST", "/v1/prices").filter((c) => c.params["metadata[planId]"] === planId);
+    // $0.15 / $0.60 per million tokens = 0.000015 / 0.00006 cents per token, exact.
+    expect(
+      prices.map((c) => [c.params["metadata[kind]"], c.params.unit_amount_decimal ?? c.params.unit_amount]),
+    ).toEqual([
+      ["fee", "0"],
+      ["overage", "0.000015"],
+      ["overage_output", "0.00006"],
+    ]);
+    const sub = fake.to("POST", "/v1/subscriptions").find((c) => c.params["metadata[tenantId]"] === consumer.tenantId);
+    const stored = await api.db.prisma.plan.findUniqueOrThrow({ where: { id: planId } });
+    expect([sub?.params["items[0][price]"], sub?.params["items[1][price]"], sub?.params["items[2][price]"]]).toEqual([
+      stored.stripeFeePriceId,
+      stored.stripeUsagePriceId,
+      stored.stripeOutputUsagePriceId,
+    ]);
+
+    const { body } = await key.client.raw<{ generateText: { promptTokens: number; completionTokens: number } }>(
+      `mutation($m: String!) { generateText(model: $m, prompt: "Hello", maxTokens: 6) { promptTokens completionTokens } }`,
+      { m: slug },
+    );
+    const used = body.data?.generateText as { promptTokens: number; completionTokens: number };
+    expect((await syncStripe(api.services)).meterEvents).toBe(1);
+    const event = await api.db.prisma.usageEvent.findFirstOrThrow({ where: { tenantId: consumer.tenantId } });
+    const sent = fake
+      .to("POST", "/v1/billing/meter_events")
+      .filter((c) => c.params.identifier?.startsWith(event.id))
+      .map((c) => [c.params.event_name, c.params.identifier, c.params["payload[value]"], c.idempotencyKey]);
+    expect(sent).toEqual([
+      [`mm_overage_${planId}`, event.id, String(used.promptTokens), `mm-meter-event-${event.id}`],
+      [
+        `mm_overage_${planId}_output`,
+        `${event.id}:output`,
+        String(used.completionTokens),
+        `mm-meter-event-${event.id}:output`,
+      ],
+    ]);
     expect((await syncStripe(api.services)).meterEvents).toBe(0);
   });
 

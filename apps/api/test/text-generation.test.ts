@@ -1,9 +1,9 @@
 // TEXT_GENERATION end to end: a tiny GPT-2 with the exact Hugging Face Optimum input and output
 // names (packages/onnx/fixtures/tiny-gpt2, built by scripts/generation/tiny_gpt2.py) published
 // through the public upload + publish path, called with generateText, billed per token.
-import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import type { PlanTerms } from "@modelmarket/domain";
 import { lengthTextClassifier } from "@modelmarket/onnx";
 import { createClient } from "graphql-sse";
 import * as ort from "onnxruntime-node";
@@ -11,17 +11,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   apiKeyClient,
   errorCode,
-  FREE_PLAN,
+  FREE_TOKEN_PLAN,
+  publishTinyGpt,
   signUpTenant,
   startTestApi,
   subscribeTo,
   type TestApi,
   type TestTenant,
+  TINY_GPT2,
   usedUnits,
 } from "./harness";
 
-const FIXTURE = path.resolve(__dirname, "../../../packages/onnx/fixtures/tiny-gpt2");
-const read = (file: string) => fs.readFileSync(path.join(FIXTURE, file));
+const read = (file: string) => fs.readFileSync(path.join(TINY_GPT2, file));
 const VOCAB = 96;
 /** The fixture's tokenizer: printable ASCII, one token per character (id = code - 32). */
 const encode = (text: string) => [...text].map((c) => c.charCodeAt(0) - 32);
@@ -32,41 +33,15 @@ let publisher: TestTenant;
 let consumerTenant: TestTenant;
 let consumer: Awaited<ReturnType<typeof apiKeyClient>>;
 
-async function publish(
-  plan: Partial<typeof FREE_PLAN> = {},
-  model: Uint8Array = read("model.onnx"),
-  visibility = "PUBLIC",
-) {
-  const upload = await publisher.client.uploadArtifact(model, { fileName: "decoder_model.onnx" });
-  const assets: Record<string, string> = {};
-  for (const [role, file] of [
-    ["tokenizer", "tokenizer.json"],
-    ["tokenizer_config", "tokenizer_config.json"],
-    ["generation_config", "generation_config.json"],
-    ["config", "config.json"],
-  ]) {
-    assets[role as string] = (
-      await publisher.client.uploadArtifact(read(file as string), { kind: "asset", fileName: file })
-    ).body.id as string;
-  }
-  return publisher.client.raw<{ publishModel: { slug: string; plans: { id: string }[] } }>(
-    `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
-    {
-      i: {
-        name: `tiny gpt ${crypto.randomBytes(3).toString("hex")}`,
-        description: "A tiny GPT-2 for tests",
-        task: "TEXT_GENERATION",
-        visibility,
-        artifactId: upload.body.id,
-        version: "1.0.0",
-        assets,
-        plans: [{ ...FREE_PLAN, includedUnits: 100_000, rateLimitPerMinute: 10_000, ...plan }],
-      },
-    },
-  );
+function publish(plan: Partial<PlanTerms> = {}, model: Uint8Array = read("model.onnx"), visibility = "PUBLIC") {
+  return publishTinyGpt(publisher, {
+    model,
+    visibility,
+    plans: [{ ...FREE_TOKEN_PLAN, includedUnits: 100_000, rateLimitPerMinute: 10_000, ...plan }],
+  });
 }
 
-async function publishAndSubscribe(plan: Partial<typeof FREE_PLAN> = {}) {
+async function publishAndSubscribe(plan: Partial<PlanTerms> = {}) {
   const { body } = await publish(plan);
   expect(body.errors).toBeUndefined();
   const published = body.data?.publishModel as { slug: string; plans: { id: string }[] };
@@ -281,5 +256,167 @@ describe("TEXT_GENERATION", () => {
     }
     expect(used).toBeGreaterThanOrEqual(5 + 3);
     expect(used).toBeLessThan(5 + 200);
+  });
+});
+
+describe("token prices (input and output tokens priced per million)", () => {
+  // $300 per million prompt tokens (300 micros each), $1,000 per million generated (1,000 micros
+  // each): large enough that a few tokens make cents, so every line of the arithmetic shows.
+  const PRICED = {
+    name: "Tokens",
+    includedUnits: 10,
+    inputPricePerMillionMicros: 300_000_000,
+    outputPricePerMillionMicros: 1_000_000_000,
+  };
+  const billing = async () => apiKeyClient(api, consumerTenant, ["inference", "billing:read"]);
+
+  it("happy: beyond the included tokens a call's last tokens are billed, generated ones at the output price; receipt, usage, estimate and invoice say input and output tokens and agree", async () => {
+    const slug = await publishAndSubscribe(PRICED);
+    const key = await billing();
+    // Call 1: 5 prompt + 8 generated = 13 tokens, 10 included → its last 3 (generated) billed.
+    // Call 2: 6 prompt + 8 generated, all beyond → 6 input and 8 output billed.
+    const calls: { requestId: string; g: Generated }[] = [];
+    for (const p of ["Hello", "Again!"]) {
+      const { body } = await key.client.raw<{ generateText: Generated }>(GENERATE, { m: slug, p, n: 8 });
+      expect(body.errors).toBeUndefined();
+      calls.push({ requestId: body.extensions?.requestId as string, g: body.data?.generateText as Generated });
+    }
+    const [first, second] = calls.map((c) => c.g) as [Generated, Generated];
+    // Written out: the tail of the period beyond 10 tokens, generated tokens last in each call.
+    const total1 = first.promptTokens + first.completionTokens;
+    const billed1 = Math.max(0, total1 - 10);
+    const out1 = Math.min(billed1, first.completionTokens);
+    const in1 = billed1 - out1;
+    const in2 = second.promptTokens;
+    const out2 = second.completionTokens;
+    expect([first.promptTokens, second.promptTokens]).toEqual([5, 6]);
+
+    const receipt = async (requestId: string) =>
+      (
+        await key.client.raw<{
+          receipt: { units: number; inputTokens: number; outputTokens: number; amountMicros: number };
+        }>(`query($r: ID!) { receipt(requestId: $r) { units inputTokens outputTokens amountMicros } }`, {
+          r: requestId,
+        })
+      ).body.data?.receipt;
+    expect(await receipt(calls[0]?.requestId as string)).toEqual({
+      units: total1,
+      inputTokens: 5,
+      outputTokens: first.completionTokens,
+      amountMicros: in1 * 300 + out1 * 1000,
+    });
+    expect(await receipt(calls[1]?.requestId as string)).toMatchObject({
+      inputTokens: 6,
+      outputTokens: out2,
+      amountMicros: in2 * 300 + out2 * 1000,
+    });
+
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const usage = await consumerTenant.client.raw<{
+      usage: { points: { model: string; units: number; inputTokens: number; outputTokens: number }[] };
+    }>(
+      `query($f: DateTime!, $t: DateTime!) { usage(from: $f, to: $t) { points { model units inputTokens outputTokens } } }`,
+      {
+        f: from,
+        t: to,
+      },
+    );
+    const points = usage.body.data?.usage.points.filter((p) => p.model === slug) ?? [];
+    expect(points.reduce((s, p) => s + p.inputTokens, 0)).toBe(11);
+    expect(points.reduce((s, p) => s + p.outputTokens, 0)).toBe(first.completionTokens + out2);
+
+    const inputCents = Math.round(((in1 + in2) * 300) / 10_000);
+    const outputCents = Math.round(((out1 + out2) * 1000) / 10_000);
+    const subs = await consumerTenant.client.raw<{
+      subscriptions: {
+        model: { slug: string };
+        estimate: {
+          overageUnits: number;
+          overageInputTokens: number;
+          overageOutputTokens: number;
+          overageCents: number;
+        };
+      }[];
+    }>(
+      "{ subscriptions { model { slug } estimate { overageUnits overageInputTokens overageOutputTokens overageCents } } }",
+    );
+    expect(subs.body.data?.subscriptions.find((s) => s.model.slug === slug)?.estimate).toEqual({
+      overageUnits: in1 + in2 + out1 + out2,
+      overageInputTokens: in1 + in2,
+      overageOutputTokens: out1 + out2,
+      overageCents: inputCents + outputCents,
+    });
+    const upcoming = await consumerTenant.client.raw<{
+      upcomingInvoices: { lines: { description: string; model: string; quantity: number; amountCents: number }[] }[];
+    }>("{ upcomingInvoices { lines { description model quantity amountCents } } }");
+    const lines = upcoming.body.data?.upcomingInvoices.flatMap((i) => i.lines).filter((l) => l.model === slug);
+    expect(lines).toEqual([
+      expect.objectContaining({ description: `${slug} — Tokens plan, monthly fee`, quantity: 1, amountCents: 0 }),
+      expect.objectContaining({ description: `${slug} — included tokens`, quantity: 10, amountCents: 0 }),
+      expect.objectContaining({
+        description: `${slug} — input tokens beyond the plan at $300.00 per million`,
+        quantity: in1 + in2,
+        amountCents: inputCents,
+      }),
+      expect.objectContaining({
+        description: `${slug} — output tokens beyond the plan at $1,000.00 per million`,
+        quantity: out1 + out2,
+        amountCents: outputCents,
+      }),
+    ]);
+  });
+
+  it("error: a spend cap prices the worst case with both prices: a call whose prompt + maxTokens could pass it is QUOTA_EXCEEDED before any token; what a call did not use goes back to the cap exactly", async () => {
+    const slug = await publishAndSubscribe({ ...PRICED, includedUnits: 0 });
+    const sub = await api.services.db.subscription.findFirstOrThrow({
+      where: { tenant: { slug: consumerTenant.tenantSlug }, model: { slug } },
+    });
+    // 2 cents = 20,000 micros: "Hi" (2 × 300) + 19 generated (19 × 1,000) = 19,600 fits; + 20 = 20,600 does not.
+    await consumerTenant.client.raw(`mutation($s: ID!) { setSpendCap(subscriptionId: $s, capCents: 2) { id } }`, {
+      s: sub.id,
+    });
+    const over = await consumer.client.raw(GENERATE, { m: slug, p: "Hi", n: 20 });
+    expect(errorCode(over.body)).toBe("QUOTA_EXCEEDED");
+    expect(await usedUnits(consumerTenant, slug)).toBe(0);
+    const stopped = await consumer.client.raw<{ generateText: Generated }>(GENERATE, {
+      m: slug,
+      p: "Hi",
+      n: 19,
+      stop: [(await reference("Hi", 19)).slice(2, 4)],
+    });
+    const g = stopped.body.data?.generateText as Generated;
+    expect(g.completionTokens).toBeLessThan(19);
+    const after = await api.services.db.subscription.findUniqueOrThrow({ where: { id: sub.id } });
+    // Settled: the period's billed counters are exactly the served call's tokens (the unused ones went back).
+    expect([after.periodUnits, after.periodBilledInputUnits, after.periodBilledOutputUnits]).toEqual([
+      2 + g.completionTokens,
+      2,
+      g.completionTokens,
+    ]);
+  });
+
+  it("error: a generation plan without token prices, with a unit price, and a unit-metered plan with token prices are BAD_USER_INPUT naming the field", async () => {
+    const noTokens = await publish({ inputPricePerMillionMicros: null, outputPricePerMillionMicros: null });
+    expect(errorCode(noTokens.body)).toBe("BAD_USER_INPUT");
+    expect(noTokens.body.errors?.[0]?.extensions?.field).toBe("plans.0.inputPricePerMillionMicros");
+    const unitPriced = await publish({ unitPriceMicros: 5 });
+    expect(unitPriced.body.errors?.[0]?.extensions?.field).toBe("plans.0.unitPriceMicros");
+    const upload = await publisher.client.uploadArtifact(lengthTextClassifier(3), { fileName: "m.onnx" });
+    const classifier = await publisher.client.raw(
+      `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug } }`,
+      {
+        i: {
+          name: "priced by token",
+          description: "a classifier",
+          task: "TEXT_CLASSIFICATION",
+          artifactId: upload.body.id,
+          version: "1.0.0",
+          plans: [{ ...FREE_TOKEN_PLAN }],
+        },
+      },
+    );
+    expect(errorCode(classifier.body)).toBe("BAD_USER_INPUT");
+    expect(classifier.body.errors?.[0]?.extensions?.field).toBe("plans.0.inputPricePerMillionMicros");
   });
 });

@@ -5,6 +5,9 @@ export interface PlanTerms {
   includedUnits: number;
   /** Price per unit beyond includedUnits, in millionths of the currency unit. */
   unitPriceMicros: number;
+  /** Token-metered tasks: prices per million input / output tokens, in micros (plan-pricing.ts). */
+  inputPricePerMillionMicros?: number | null;
+  outputPricePerMillionMicros?: number | null;
   /** ISO 4217, lower-case ("usd"). */
   currency: string;
   rateLimitPerMinute: number;

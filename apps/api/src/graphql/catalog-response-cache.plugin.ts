@@ -60,6 +60,8 @@ const CACHEABLE: Record<string, ReadonlySet<string>> = {
     "monthlyFeeCents",
     "includedUnits",
     "unitPriceMicros",
+    "inputPricePerMillionMicros",
+    "outputPricePerMillionMicros",
     "currency",
     "rateLimitPerMinute",
   ]),

@@ -12,6 +12,10 @@ export interface UsageEventRow {
   outcome: "SUCCESS" | "ERROR";
   units: number;
   billedUnits: number;
+  /** Token calls: prompt tokens (null for calls metered per input). */
+  inputUnits: number | null;
+  /** Token calls: of billedUnits, the generated ones. */
+  billedOutputUnits: number;
   amountMicros: bigint;
   latencyMs: number;
   idempotencyKey: string | null;
@@ -64,20 +68,22 @@ export class UsageWriter {
     const col = <T>(f: (r: UsageEventRow) => T) => rows.map(f);
     const inserted = await this.db.$queryRaw<{ id: string }[]>`
       INSERT INTO "UsageEvent" ("id", "requestId", "tenantId", "apiKeyId", "subscriptionId", "modelVersionId",
-        "outcome", "units", "billedUnits", "amountMicros", "latencyMs", "idempotencyKey", "requestHash", "response",
-        "createdAt")
+        "outcome", "units", "billedUnits", "inputUnits", "billedOutputUnits", "amountMicros", "latencyMs",
+        "idempotencyKey", "requestHash", "response", "createdAt")
       SELECT id, "requestId", "tenantId", "apiKeyId", "subscriptionId", "modelVersionId", outcome::"UsageOutcome",
-        units, "billedUnits", "amountMicros", "latencyMs", "idempotencyKey", "requestHash", response::jsonb, "createdAt"
+        units, "billedUnits", "inputUnits", "billedOutputUnits", "amountMicros", "latencyMs", "idempotencyKey",
+        "requestHash", response::jsonb, "createdAt"
       FROM unnest(
         ${col((r) => r.id)}::text[], ${col((r) => r.requestId)}::text[], ${col((r) => r.tenantId)}::text[],
         ${col((r) => r.apiKeyId)}::text[], ${col((r) => r.subscriptionId)}::text[],
         ${col((r) => r.modelVersionId)}::text[], ${col((r) => r.outcome)}::text[], ${col((r) => r.units)}::int[],
-        ${col((r) => r.billedUnits)}::int[], ${col((r) => r.amountMicros.toString())}::bigint[],
+        ${col((r) => r.billedUnits)}::int[], ${col((r) => r.inputUnits)}::int[],
+        ${col((r) => r.billedOutputUnits)}::int[], ${col((r) => r.amountMicros.toString())}::bigint[],
         ${col((r) => r.latencyMs)}::int[], ${col((r) => r.idempotencyKey)}::text[], ${col((r) => r.requestHash)}::text[],
         ${col((r) => (r.response === null || r.response === undefined ? null : JSON.stringify(r.response)))}::text[],
         ${col((r) => r.createdAt.toISOString())}::timestamptz[]
       ) AS t(id, "requestId", "tenantId", "apiKeyId", "subscriptionId", "modelVersionId", outcome, units,
-             "billedUnits", "amountMicros", "latencyMs", "idempotencyKey", "requestHash", response, "createdAt")
+             "billedUnits", "inputUnits", "billedOutputUnits", "amountMicros", "latencyMs", "idempotencyKey", "requestHash", response, "createdAt")
       ON CONFLICT DO NOTHING
       RETURNING id`;
     return new Set(inserted.map((r) => r.id));

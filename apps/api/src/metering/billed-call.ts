@@ -1,10 +1,18 @@
 import crypto from "node:crypto";
-import { AppError, badInput, newId, unitsAmountMicros } from "@modelmarket/domain";
+import {
+  AppError,
+  badInput,
+  newId,
+  settleTokens,
+  type TokenCount,
+  tokensAmountMicros,
+  unitsAmountMicros,
+} from "@modelmarket/domain";
 import type { Principal } from "../auth/principal";
 import { requestScope } from "../infra/request-context";
 import type { AppServices } from "../services";
 import { type ChargeOutcome, chargeCall } from "./charge-calls";
-import { type Reservation, releaseUnits, reserveUnits } from "./reserve-units";
+import { type Reservation, releaseTokens, releaseUnits, reserveTokens, reserveUnits } from "./reserve-units";
 
 /** What an inference operation resolved before calling the model (resolve-callable-version.ts). */
 export interface CallableVersion {
@@ -58,16 +66,11 @@ async function subscribedCall<T>(
   run: () => Promise<T>,
   fingerprint: unknown,
 ): Promise<T> {
-  const { principal, subscription, version } = callable;
+  const { principal, subscription } = callable;
   await services.inferenceRateLimits.consume(subscription.id, subscription.plan.rateLimitPerMinute);
 
   const key = scope.idempotencyKey ?? null;
-  const requestHash = key
-    ? crypto
-        .createHash("sha256")
-        .update(JSON.stringify([callable.model.slug, version.id, fingerprint]))
-        .digest("hex")
-    : null;
+  const requestHash = key ? hashOf(callable, fingerprint) : null;
   if (key) {
     const earlier = await findIdempotent(services, principal.tenantId, key);
     if (earlier) return replay<T>(earlier, requestHash as string);
@@ -104,28 +107,39 @@ async function subscribedCall<T>(
     // Refused as part of its batch: reserved alone now, which serves it if it fits by itself
     // and otherwise refuses it with the reason (quota, spend cap, status).
     const reservation = await reserveOrForget(services, callable, units);
-    return recordServed(services, callable, scope.requestId, { reservation, started, units, key, requestHash, result });
+    return recordUnits(services, callable, scope.requestId, { reservation, started, units, key, requestHash, result });
   }
 
   const reservation = await reserveOrForget(services, callable, units);
   const started = Date.now();
-  const result = await runOrCountError(services, callable, scope.requestId, started, run, units);
-  return recordServed(services, callable, scope.requestId, { reservation, started, units, key, requestHash, result });
+  const result = await runOrCountError(services, callable, scope.requestId, started, run, () =>
+    releaseUnits(services, subscription.id, units),
+  );
+  return recordUnits(services, callable, scope.requestId, { reservation, started, units, key, requestHash, result });
+}
+
+/** The fingerprint of an Idempotency-Key's call: a retry must match it. */
+function hashOf(callable: CallableVersion, fingerprint: unknown): string {
+  return crypto
+    .createHash("sha256")
+    .update(JSON.stringify([callable.model.slug, callable.version.id, fingerprint]))
+    .digest("hex");
 }
 
 /**
- * A call whose billed units are known only when it ends: the tokens of a generation. Its worst
- * case (`worstUnits`: prompt + maxTokens) is reserved before it starts, so a quota or a spend
- * cap refuses it before any token is produced; when it ends — completed, stopped, cancelled or
- * timed out — one usage event records the units it used (`run` says how many) and the rest of
- * the reservation goes back. Exactly once, like billedCall: the event is committed before the
- * answer, and a failed run is never billed.
+ * A call billed by the tokens it uses: a generation. Its worst case (`worst`: the prompt and
+ * maxTokens) is reserved before it starts (reserveTokens: included tokens, and the spend cap
+ * with input and output tokens priced separately), so a quota or a cap refuses it before any
+ * token is produced; when it ends — completed, stopped, cancelled or timed out — one usage
+ * event records the tokens it used (`run` says how many), billed at the plan's input and
+ * output prices, and the rest of the reservation goes back. Exactly once, like billedCall:
+ * the event is committed before the answer, and a failed run is never billed.
  */
 export async function billedByUse<T>(
   services: AppServices,
   callable: CallableVersion,
-  worstUnits: number,
-  run: () => Promise<{ result: T; units: number }>,
+  worst: TokenCount,
+  run: () => Promise<{ result: T; used: TokenCount }>,
   fingerprint: unknown,
 ): Promise<T> {
   const scope = claimRequest();
@@ -138,39 +152,43 @@ export async function billedByUse<T>(
     subscribed.subscription.plan.rateLimitPerMinute,
   );
   const key = scope.idempotencyKey ?? null;
-  const requestHash = key
-    ? crypto
-        .createHash("sha256")
-        .update(JSON.stringify([callable.model.slug, callable.version.id, fingerprint]))
-        .digest("hex")
-    : null;
+  const requestHash = key ? hashOf(callable, fingerprint) : null;
   if (key) {
     const earlier = await findIdempotent(services, callable.principal.tenantId, key);
     if (earlier) return replay<T>(earlier, requestHash as string);
   }
-  const reservation = await reserveOrForget(services, subscribed, worstUnits);
+  const subscriptionId = subscribed.subscription.id;
+  const reservation = await reserveTokens(services, subscribed.subscription, worst).catch((error: unknown) => {
+    services.liveSubscriptions.forget(callable.principal.tenantId, callable.model.id);
+    throw error;
+  });
+  const giveBackAll = { units: worst.input + worst.output, ...reservation.billed };
   const started = Date.now();
-  const { result, units: used } = await runOrCountError(
+  const { result, used: reported } = await runOrCountError(services, subscribed, scope.requestId, started, run, () =>
+    releaseTokens(services, subscriptionId, giveBackAll),
+  );
+  const used = { input: worst.input, output: Math.max(0, Math.min(worst.output, reported.output)) };
+  const settled = settleTokens(worst, reservation.billed, used);
+  await releaseTokens(services, subscriptionId, settled.giveBack);
+  return recordServed(
     services,
     subscribed,
     scope.requestId,
-    started,
-    run,
-    worstUnits,
+    {
+      billing: {
+        units: used.input + used.output,
+        billedUnits: settled.billed.input + settled.billed.output,
+        inputUnits: used.input,
+        billedOutputUnits: settled.billed.output,
+        amountMicros: tokensAmountMicros(settled.billed, reservation.prices),
+      },
+      started,
+      key,
+      requestHash,
+      result,
+    },
+    () => releaseTokens(services, subscriptionId, { units: used.input + used.output, ...settled.billed }),
   );
-  const units = Math.max(0, Math.min(worstUnits, used));
-  const unused = worstUnits - units;
-  if (unused > 0) await releaseUnits(services, subscribed.subscription.id, unused);
-  // The reservation's overage units are its last ones: what goes back comes off them first.
-  const settled = { ...reservation, billedUnits: Math.max(0, reservation.billedUnits - unused) };
-  return recordServed(services, subscribed, scope.requestId, {
-    reservation: settled,
-    started,
-    units,
-    key,
-    requestHash,
-    result,
-  });
 }
 
 /** The request's scope, marked as holding its one billed call (a second one is refused). */
@@ -217,8 +235,8 @@ async function reserveOrForget(services: AppServices, callable: SubscribedCall, 
 }
 
 /**
- * Runs the model; a failure is counted as an error for the reports, never billed, and gives
- * back `reservedUnits` when the call reserved before running.
+ * Runs the model; a failure is counted as an error for the reports, never billed, and
+ * `giveBack` returns what the call reserved before running.
  */
 async function runOrCountError<T>(
   services: AppServices,
@@ -226,12 +244,12 @@ async function runOrCountError<T>(
   requestId: string,
   started: number,
   run: () => Promise<T>,
-  reservedUnits = 0,
+  giveBack?: () => Promise<void>,
 ): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (reservedUnits) await releaseUnits(services, callable.subscription.id, reservedUnits);
+    await giveBack?.();
     // Not awaited: nothing to guarantee.
     services.usage
       .record({
@@ -241,6 +259,8 @@ async function runOrCountError<T>(
         outcome: "ERROR",
         units: 0,
         billedUnits: 0,
+        inputUnits: null,
+        billedOutputUnits: 0,
         amountMicros: 0n,
         idempotencyKey: null,
         requestHash: null,
@@ -261,8 +281,17 @@ function naming(callable: CallableVersion, error: unknown): unknown {
   );
 }
 
-/** The usage event of a call served after its reservation, committed before it answers. */
-async function recordServed<T>(
+/** What a served call's usage event bills. */
+interface EventBilling {
+  units: number;
+  billedUnits: number;
+  inputUnits: number | null;
+  billedOutputUnits: number;
+  amountMicros: bigint;
+}
+
+/** A call metered per input, served after its reservation: its event, billed at the unit price. */
+function recordUnits<T>(
   services: AppServices,
   callable: SubscribedCall,
   requestId: string,
@@ -275,23 +304,44 @@ async function recordServed<T>(
     result: T;
   },
 ): Promise<T> {
-  const { reservation, units, key } = call;
+  const { reservation, units } = call;
+  const billing = {
+    units,
+    billedUnits: reservation.billedUnits,
+    inputUnits: null,
+    billedOutputUnits: 0,
+    amountMicros: unitsAmountMicros(reservation.billedUnits, reservation.unitPriceMicros),
+  };
+  return recordServed(services, callable, requestId, { ...call, billing }, () =>
+    releaseUnits(services, callable.subscription.id, units),
+  );
+}
+
+/**
+ * The usage event of a call served after its reservation, committed before it answers. When a
+ * concurrent retry with the same Idempotency-Key committed first, `giveBack` returns this
+ * call's reservation and the caller gets the first result, billed once.
+ */
+async function recordServed<T>(
+  services: AppServices,
+  callable: SubscribedCall,
+  requestId: string,
+  call: { billing: EventBilling; started: number; key: string | null; requestHash: string | null; result: T },
+  giveBack: () => Promise<void>,
+): Promise<T> {
+  const { key } = call;
   const inserted = await services.usage.record({
     ...baseRow(callable, call.started),
     id: newId("usageEvent"),
     requestId,
     outcome: "SUCCESS",
-    units,
-    billedUnits: reservation.billedUnits,
-    amountMicros: unitsAmountMicros(reservation.billedUnits, reservation.unitPriceMicros),
+    ...call.billing,
     idempotencyKey: key,
     requestHash: call.requestHash,
     response: key ? (call.result as unknown) : null,
   });
   if (inserted) return call.result;
-  // A concurrent retry with the same Idempotency-Key committed first: this call's units
-  // go back, and the caller gets the first result, billed once.
-  await releaseUnits(services, callable.subscription.id, units);
+  await giveBack();
   return replayConcurrent<T>(services, callable.principal.tenantId, key, call.requestHash);
 }
 

@@ -3,7 +3,10 @@ import type { UsageEventRow } from "../infra/usage-writer";
 import type { AppServices } from "../services";
 
 /** A served call to charge: its usage event without what the charge works out. */
-export type CallToCharge = Omit<UsageEventRow, "outcome" | "billedUnits" | "amountMicros">;
+export type CallToCharge = Omit<
+  UsageEventRow,
+  "outcome" | "billedUnits" | "amountMicros" | "inputUnits" | "billedOutputUnits"
+>;
 
 export type ChargeOutcome =
   /** Units reserved and the event committed: the call may answer. */

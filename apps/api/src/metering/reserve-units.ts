@@ -1,4 +1,12 @@
-import { AppError, billedUnits, formatCents } from "@modelmarket/domain";
+import {
+  AppError,
+  billedTokens,
+  billedUnits,
+  formatCents,
+  isTokenPriced,
+  type TokenCount,
+  type TokenPrices,
+} from "@modelmarket/domain";
 import type { Env } from "../env";
 import type { AppServices } from "../services";
 
@@ -110,6 +118,73 @@ function share(before: number, units: number, included: number, unitPriceMicros:
   return { billedUnits: billedUnits(before, units, included), unitPriceMicros };
 }
 
+/** A token call's reservation: its tokens, those beyond the included ones, and the plan's prices. */
+export interface TokenReservation {
+  tokens: TokenCount;
+  billed: TokenCount;
+  prices: TokenPrices;
+}
+
+type TokenRow = { after: number; included: number; input_price: number | null; output_price: number | null };
+
+/**
+ * Reserves a token call's worst case (its prompt and maxTokens) in one conditional UPDATE under
+ * the database function token_reservation_fits: included tokens, and the spend cap priced with
+ * the input and output token prices separately. The period's billed input and output counters
+ * grow by the call's share beyond the included tokens (its last tokens: generated ones first),
+ * so the next reservation prices the period exactly. No grouping: a generation runs for
+ * seconds, one statement per call is nothing beside it.
+ */
+export async function reserveTokens(
+  services: AppServices,
+  subscription: { id: string; currentPeriodEnd: Date },
+  tokens: TokenCount,
+): Promise<TokenReservation> {
+  if (subscription.currentPeriodEnd.getTime() <= Date.now()) await rollOver(services, subscription.id);
+  const units = tokens.input + tokens.output;
+  const rows = await services.asyncCommitQuery<TokenRow>(
+    `UPDATE "Subscription" AS s SET "periodUnits" = s."periodUnits" + $2::int + $3::int,
+      "periodBilledOutputUnits" = s."periodBilledOutputUnits"
+        + LEAST($3::int, overage_units(s."periodUnits", $2::int + $3::int, p."includedUnits")),
+      "periodBilledInputUnits" = s."periodBilledInputUnits"
+        + overage_units(s."periodUnits", $2::int + $3::int, p."includedUnits")
+        - LEAST($3::int, overage_units(s."periodUnits", $2::int + $3::int, p."includedUnits")),
+      "lastReservedAt" = now()
+    FROM "Plan" AS p
+    WHERE s.id = $1 AND p.id = s."planId" AND token_reservation_fits(s, p, $2::int, $3::int)
+    RETURNING s."periodUnits" AS "after", p."includedUnits" AS included,
+      p."inputPricePerMillionMicros" AS input_price, p."outputPricePerMillionMicros" AS output_price`,
+    [subscription.id, tokens.input, tokens.output],
+  );
+  const row = rows[0];
+  if (!row) throw await refusal(services, subscription.id, units);
+  const before = Number(row.after) - units;
+  return {
+    tokens,
+    billed: billedTokens(billedUnits(before, units, Number(row.included)), tokens.output),
+    prices: {
+      inputPricePerMillionMicros: row.input_price === null ? null : Number(row.input_price),
+      outputPricePerMillionMicros: row.output_price === null ? null : Number(row.output_price),
+    },
+  };
+}
+
+/** Gives back tokens of a token call: units not used, and their share of the billed counters. */
+export async function releaseTokens(
+  services: AppServices,
+  subscriptionId: string,
+  giveBack: TokenCount & { units: number },
+): Promise<void> {
+  if (!giveBack.units && !giveBack.input && !giveBack.output) return;
+  await services.asyncCommitQuery(
+    `UPDATE "Subscription" SET "periodUnits" = GREATEST(0, "periodUnits" - $2::int),
+      "periodBilledInputUnits" = GREATEST(0, "periodBilledInputUnits" - $3::int),
+      "periodBilledOutputUnits" = GREATEST(0, "periodBilledOutputUnits" - $4::int)
+    WHERE id = $1`,
+    [subscriptionId, giveBack.units, giveBack.input, giveBack.output],
+  );
+}
+
 /** Gives back the units of a call that failed. */
 export async function releaseUnits(services: AppServices, subscriptionId: string, units: number): Promise<void> {
   await services.asyncCommitQuery(
@@ -124,7 +199,7 @@ async function rollOver(services: AppServices, subscriptionId: string): Promise<
     UPDATE "Subscription"
     SET "currentPeriodStart" = "currentPeriodStart" + make_interval(months => n.k),
         "currentPeriodEnd" = "currentPeriodEnd" + make_interval(months => n.k),
-        "periodUnits" = 0
+        "periodUnits" = 0, "periodBilledInputUnits" = 0, "periodBilledOutputUnits" = 0
     FROM (SELECT (EXTRACT(YEAR FROM age(now(), s."currentPeriodEnd")) * 12
                   + EXTRACT(MONTH FROM age(now(), s."currentPeriodEnd")) + 1)::int AS k
           FROM "Subscription" s WHERE s.id = ${subscriptionId}) AS n
@@ -138,10 +213,16 @@ async function refusal(services: AppServices, subscriptionId: string, units: num
   }
   const left = Math.max(0, s.plan.includedUnits - s.periodUnits);
   const held = await heldUnits(services, s);
-  if (s.plan.unitPriceMicros === 0) {
+  const tokens = isTokenPriced(s.plan);
+  const overage = tokens
+    ? (s.plan.inputPricePerMillionMicros ?? 0) > 0 || (s.plan.outputPricePerMillionMicros ?? 0) > 0
+    : s.plan.unitPriceMicros > 0;
+  if (!overage) {
+    const what = tokens ? "tokens" : "units";
     return new AppError(
       "QUOTA_EXCEEDED",
-      `The plan "${s.plan.name}" includes ${s.plan.includedUnits} units per period; ${left} left, this call needs ${units}. ` +
+      `The plan "${s.plan.name}" includes ${s.plan.includedUnits} ${what} per period; ${left} left, this call needs ${units}` +
+        `${tokens ? " (its prompt and maxTokens: lower maxTokens to fit)" : ""}. ` +
         `${held}It renews on ${s.currentPeriodEnd.toISOString()}, or switch to a plan with overage.`,
     );
   }

@@ -13,6 +13,41 @@ export function pricePer1k(micros: number, currency = "usd"): string {
   }).format((micros * 1000) / 1_000_000)} / 1k units`;
 }
 
+/** A price per million tokens in micros, as LLM price lists say it: 500000 → "$0.50 / 1M". */
+export function pricePer1M(micros: number, currency = "usd"): string {
+  return `${new Intl.NumberFormat("en-US", {
+    style: "currency",
+    currency: currency.toUpperCase(),
+    maximumFractionDigits: 6,
+  }).format(micros / 1_000_000)} / 1M`;
+}
+
+export interface PlanPricing {
+  unitPriceMicros: number;
+  inputPricePerMillionMicros?: number | null;
+  outputPricePerMillionMicros?: number | null;
+  currency: string;
+}
+
+/** What a plan meters: tokens (generation plans price input and output tokens) or units. */
+export function meteredWord(plan: PlanPricing): "tokens" | "units" {
+  return plan.inputPricePerMillionMicros != null || plan.outputPricePerMillionMicros != null ? "tokens" : "units";
+}
+
+/**
+ * What a plan charges beyond its included units, as its card says it, or null when it has no
+ * overage: "$0.02 / 1k units", or for token plans "$0.50 / 1M input tokens, $1.50 / 1M output tokens".
+ */
+export function overagePrice(plan: PlanPricing): string | null {
+  if (meteredWord(plan) === "tokens") {
+    const input = plan.inputPricePerMillionMicros ?? 0;
+    const output = plan.outputPricePerMillionMicros ?? 0;
+    if (input === 0 && output === 0) return null;
+    return `${pricePer1M(input, plan.currency)} input tokens, ${pricePer1M(output, plan.currency)} output tokens`;
+  }
+  return plan.unitPriceMicros > 0 ? pricePer1k(plan.unitPriceMicros, plan.currency) : null;
+}
+
 export function count(n: number): string {
   return new Intl.NumberFormat("en-US").format(n);
 }

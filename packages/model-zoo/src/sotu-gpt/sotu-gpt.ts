@@ -143,8 +143,11 @@ export async function sotuGpt(outDir: string): Promise<ZooModel> {
       {
         name: "Free",
         monthlyFeeCents: 0,
+        // 100,000 tokens (prompt and generated) a month; no tokens beyond them.
         includedUnits: 100_000,
         unitPriceMicros: 0,
+        inputPricePerMillionMicros: 0,
+        outputPricePerMillionMicros: 0,
         currency: "usd",
         rateLimitPerMinute: 60,
       },
@@ -152,8 +155,10 @@ export async function sotuGpt(outDir: string): Promise<ZooModel> {
         name: "Pro",
         monthlyFeeCents: 500,
         includedUnits: 5_000_000,
-        // $2 per million tokens beyond the included ones.
-        unitPriceMicros: 2,
+        // Beyond the included tokens: $0.50 per million prompt tokens, $1.50 per million generated.
+        unitPriceMicros: 0,
+        inputPricePerMillionMicros: 500_000,
+        outputPricePerMillionMicros: 1_500_000,
         currency: "usd",
         rateLimitPerMinute: 600,
       },

@@ -58,10 +58,15 @@ export type ModelTask =
 export type PlanInput = {
   currency?: string;
   includedUnits: number;
+  /** Token-metered tasks (TEXT_GENERATION) only, and required there: price per million prompt (input) tokens beyond includedUnits, in millionths of the currency unit (150000 = 0.15 per million tokens; 0: free). */
+  inputPricePerMillionMicros?: number | null | undefined;
   monthlyFeeCents: number;
   name: string;
+  /** Token-metered tasks only, and required there: price per million generated (output) tokens beyond includedUnits, in millionths of the currency unit. */
+  outputPricePerMillionMicros?: number | null | undefined;
   rateLimitPerMinute: number;
-  unitPriceMicros: number;
+  /** Price of each unit beyond includedUnits, in millionths of the currency unit; 0 on token plans. */
+  unitPriceMicros?: number;
 };
 
 export type PreviewVersionInput = {
@@ -216,14 +221,14 @@ export type UsageQueryVariables = Exact<{
 }>;
 
 
-export type UsageQuery = { usage: { from: string, to: string, totalCalls: number, totalUnits: number, points: Array<{ start: string, model: string, calls: number, units: number, errors: number }> } };
+export type UsageQuery = { usage: { from: string, to: string, totalCalls: number, totalUnits: number, points: Array<{ start: string, model: string, calls: number, units: number, inputTokens: number, outputTokens: number, errors: number }> } };
 
 export type ReceiptQueryVariables = Exact<{
   requestId: string | number;
 }>;
 
 
-export type ReceiptQuery = { receipt: { requestId: string, model: string, version: string, units: number, amountMicros: number, createdAt: string } | null };
+export type ReceiptQuery = { receipt: { requestId: string, model: string, version: string, units: number, inputTokens: number | null, outputTokens: number | null, amountMicros: number, createdAt: string } | null };
 
 export type InvoiceFieldsFragment = { id: string, periodStart: string, periodEnd: string, status: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> };
 
@@ -249,14 +254,14 @@ export type SearchModelsQueryVariables = Exact<{
 }>;
 
 
-export type SearchModelsQuery = { models: { totalCount: number, edges: Array<{ cursor: string, node: { slug: string, name: string, task: ModelTask, description: string, tags: Array<string>, publisher: { slug: string, name: string }, plans: Array<{ id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type SearchModelsQuery = { models: { totalCount: number, edges: Array<{ cursor: string, node: { slug: string, name: string, task: ModelTask, description: string, tags: Array<string>, publisher: { slug: string, name: string }, plans: Array<{ id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, inputPricePerMillionMicros: number | null, outputPricePerMillionMicros: number | null, currency: string }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ModelPlansQueryVariables = Exact<{
   slug: string;
 }>;
 
 
-export type ModelPlansQuery = { model: { slug: string, name: string, task: ModelTask, plans: Array<{ id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string, rateLimitPerMinute: number }>, latestVersion: { version: string } | null } | null };
+export type ModelPlansQuery = { model: { slug: string, name: string, task: ModelTask, plans: Array<{ id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, inputPricePerMillionMicros: number | null, outputPricePerMillionMicros: number | null, currency: string, rateLimitPerMinute: number }>, latestVersion: { version: string } | null } | null };
 
 export type PreviewVersionMutationVariables = Exact<{
   i: PreviewVersionInput;
@@ -366,7 +371,7 @@ export type CatalogPageQueryVariables = Exact<{
 }>;
 
 
-export type CatalogPageQuery = { models: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { slug: string, name: string, description: string, task: ModelTask, tags: Array<string>, visibility: Visibility, publisher: { name: string }, plans: Array<{ monthlyFeeCents: number, unitPriceMicros: number, includedUnits: number, currency: string }>, latestVersion: { evaluation: unknown, headlineMetric: { name: string, value: number, unit: string | null } | null } | null } }> } };
+export type CatalogPageQuery = { models: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { slug: string, name: string, description: string, task: ModelTask, tags: Array<string>, visibility: Visibility, publisher: { name: string }, plans: Array<{ monthlyFeeCents: number, unitPriceMicros: number, inputPricePerMillionMicros: number | null, outputPricePerMillionMicros: number | null, includedUnits: number, currency: string }>, latestVersion: { evaluation: unknown, headlineMetric: { name: string, value: number, unit: string | null } | null } | null } }> } };
 
 export type BillingPageQueryVariables = Exact<{
   f: string;
@@ -375,7 +380,7 @@ export type BillingPageQueryVariables = Exact<{
 }>;
 
 
-export type BillingPageQuery = { subscriptions: Array<{ id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string } }>, invoices: Array<{ id: string, periodStart: string, periodEnd: string, status: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }>, upcomingInvoices: Array<{ periodStart: string, periodEnd: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }>, thisMonth: { payoutsAvailable: boolean, grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> }, lastMonth: { payoutsAvailable: boolean, grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> } };
+export type BillingPageQuery = { subscriptions: Array<{ id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, overageInputTokens: number | null, overageOutputTokens: number | null, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, inputPricePerMillionMicros: number | null, outputPricePerMillionMicros: number | null, currency: string } }>, invoices: Array<{ id: string, periodStart: string, periodEnd: string, status: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }>, upcomingInvoices: Array<{ periodStart: string, periodEnd: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> }>, thisMonth: { payoutsAvailable: boolean, grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> }, lastMonth: { payoutsAvailable: boolean, grossCents: number, netCents: number, models: Array<{ model: string, calls: number, units: number, grossCents: number, netCents: number }> } };
 
 export type AuditPageQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -397,7 +402,7 @@ export type ModelPageQueryVariables = Exact<{
 }>;
 
 
-export type ModelPageQuery = { model: { id: string, slug: string, name: string, description: string, task: ModelTask, tags: Array<string>, visibility: Visibility, publisher: { name: string, slug: string }, card: { intendedUse: string | null, limitations: string | null, license: string | null, source: string | null } | null, latestVersion: { version: string } | null, versions: Array<{ id: string, version: string, sha256: string, sizeBytes: number, createdAt: string, signature: unknown, evaluation: unknown, notes: string | null, deprecated: boolean, deprecationNote: string | null, yanked: boolean, yankReason: string | null, examples: unknown, metrics: Array<{ name: string, value: number, unit: string | null, dataset: string, split: string | null, description: string | null, higherIsBetter: boolean | null, source: string }>, headlineMetric: { name: string, value: number, unit: string | null } | null }>, plans: Array<{ id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string, rateLimitPerMinute: number }> } | null };
+export type ModelPageQuery = { model: { id: string, slug: string, name: string, description: string, task: ModelTask, tags: Array<string>, visibility: Visibility, publisher: { name: string, slug: string }, card: { intendedUse: string | null, limitations: string | null, license: string | null, source: string | null } | null, latestVersion: { version: string } | null, versions: Array<{ id: string, version: string, sha256: string, sizeBytes: number, createdAt: string, signature: unknown, evaluation: unknown, notes: string | null, deprecated: boolean, deprecationNote: string | null, yanked: boolean, yankReason: string | null, examples: unknown, metrics: Array<{ name: string, value: number, unit: string | null, dataset: string, split: string | null, description: string | null, higherIsBetter: boolean | null, source: string }>, headlineMetric: { name: string, value: number, unit: string | null } | null }>, plans: Array<{ id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, inputPricePerMillionMicros: number | null, outputPricePerMillionMicros: number | null, currency: string, rateLimitPerMinute: number }> } | null };
 
 export type ModelPageMineQueryVariables = Exact<{
   slug: string;
@@ -486,9 +491,9 @@ export type YourModelsQuery = { publishedModels: Array<{ subscribers: number, mo
 export type OwnModelsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type OwnModelsQuery = { publishedModels: Array<{ subscribers: number, model: { slug: string, name: string, description: string, task: ModelTask, visibility: Visibility, unpublishedAt: string | null, tags: Array<string>, card: { intendedUse: string | null, limitations: string | null, license: string | null, source: string | null } | null, plans: Array<{ id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string, rateLimitPerMinute: number }>, latestVersion: { version: string } | null, versions: Array<{ version: string, createdAt: string, notes: string | null, deprecated: boolean, deprecationNote: string | null, yanked: boolean, yankReason: string | null }> } }> };
+export type OwnModelsQuery = { publishedModels: Array<{ subscribers: number, model: { slug: string, name: string, description: string, task: ModelTask, visibility: Visibility, unpublishedAt: string | null, tags: Array<string>, card: { intendedUse: string | null, limitations: string | null, license: string | null, source: string | null } | null, plans: Array<{ id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, inputPricePerMillionMicros: number | null, outputPricePerMillionMicros: number | null, currency: string, rateLimitPerMinute: number }>, latestVersion: { version: string } | null, versions: Array<{ version: string, createdAt: string, notes: string | null, deprecated: boolean, deprecationNote: string | null, yanked: boolean, yankReason: string | null }> } }> };
 
-export type SubscriptionFieldsFragment = { id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string } };
+export type SubscriptionFieldsFragment = { id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, overageInputTokens: number | null, overageOutputTokens: number | null, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, inputPricePerMillionMicros: number | null, outputPricePerMillionMicros: number | null, currency: string } };
 
 export type SubscribeMutationVariables = Exact<{
   model: string;
@@ -496,7 +501,7 @@ export type SubscribeMutationVariables = Exact<{
 }>;
 
 
-export type SubscribeMutation = { subscribe: { id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string } } };
+export type SubscribeMutation = { subscribe: { id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, overageInputTokens: number | null, overageOutputTokens: number | null, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, inputPricePerMillionMicros: number | null, outputPricePerMillionMicros: number | null, currency: string } } };
 
 export type CancelSubscriptionMutationVariables = Exact<{
   id: string | number;
@@ -508,7 +513,7 @@ export type CancelSubscriptionMutation = { cancelSubscription: { id: string, sta
 export type SubscriptionsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SubscriptionsQuery = { subscriptions: Array<{ id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, currency: string } }> };
+export type SubscriptionsQuery = { subscriptions: Array<{ id: string, status: SubscriptionStatus, usedUnits: number, spendCapCents: number | null, currentPeriodStart: string, currentPeriodEnd: string, estimate: { overageUnits: number, overageInputTokens: number | null, overageOutputTokens: number | null, totalCents: number, currency: string }, model: { slug: string, name: string }, plan: { id: string, name: string, monthlyFeeCents: number, includedUnits: number, unitPriceMicros: number, inputPricePerMillionMicros: number | null, outputPricePerMillionMicros: number | null, currency: string } }> };
 
 export type SetSpendCapMutationVariables = Exact<{
   subscriptionId: string | number;
@@ -661,6 +666,8 @@ export const SubscriptionFieldsFragmentDoc = new TypedDocumentString(`
   currentPeriodEnd
   estimate {
     overageUnits
+    overageInputTokens
+    overageOutputTokens
     totalCents
     currency
   }
@@ -674,6 +681,8 @@ export const SubscriptionFieldsFragmentDoc = new TypedDocumentString(`
     monthlyFeeCents
     includedUnits
     unitPriceMicros
+    inputPricePerMillionMicros
+    outputPricePerMillionMicros
     currency
   }
 }
@@ -838,6 +847,8 @@ export const UsageDocument = new TypedDocumentString(`
       model
       calls
       units
+      inputTokens
+      outputTokens
       errors
     }
   }
@@ -850,6 +861,8 @@ export const ReceiptDocument = new TypedDocumentString(`
     model
     version
     units
+    inputTokens
+    outputTokens
     amountMicros
     createdAt
   }
@@ -915,6 +928,8 @@ export const SearchModelsDocument = new TypedDocumentString(`
           monthlyFeeCents
           includedUnits
           unitPriceMicros
+          inputPricePerMillionMicros
+          outputPricePerMillionMicros
           currency
         }
       }
@@ -938,6 +953,8 @@ export const ModelPlansDocument = new TypedDocumentString(`
       monthlyFeeCents
       includedUnits
       unitPriceMicros
+      inputPricePerMillionMicros
+      outputPricePerMillionMicros
       currency
       rateLimitPerMinute
     }
@@ -1110,6 +1127,8 @@ export const CatalogPageDocument = new TypedDocumentString(`
         plans {
           monthlyFeeCents
           unitPriceMicros
+          inputPricePerMillionMicros
+          outputPricePerMillionMicros
           includedUnits
           currency
         }
@@ -1191,6 +1210,8 @@ fragment SubscriptionFields on ModelSubscription {
   currentPeriodEnd
   estimate {
     overageUnits
+    overageInputTokens
+    overageOutputTokens
     totalCents
     currency
   }
@@ -1204,6 +1225,8 @@ fragment SubscriptionFields on ModelSubscription {
     monthlyFeeCents
     includedUnits
     unitPriceMicros
+    inputPricePerMillionMicros
+    outputPricePerMillionMicros
     currency
   }
 }`) as unknown as TypedDocumentString<BillingPageQuery, BillingPageQueryVariables>;
@@ -1298,6 +1321,8 @@ export const ModelPageDocument = new TypedDocumentString(`
       monthlyFeeCents
       includedUnits
       unitPriceMicros
+      inputPricePerMillionMicros
+      outputPricePerMillionMicros
       currency
       rateLimitPerMinute
     }
@@ -1448,6 +1473,8 @@ export const OwnModelsDocument = new TypedDocumentString(`
         monthlyFeeCents
         includedUnits
         unitPriceMicros
+        inputPricePerMillionMicros
+        outputPricePerMillionMicros
         currency
         rateLimitPerMinute
       }
@@ -1482,6 +1509,8 @@ export const SubscribeDocument = new TypedDocumentString(`
   currentPeriodEnd
   estimate {
     overageUnits
+    overageInputTokens
+    overageOutputTokens
     totalCents
     currency
   }
@@ -1495,6 +1524,8 @@ export const SubscribeDocument = new TypedDocumentString(`
     monthlyFeeCents
     includedUnits
     unitPriceMicros
+    inputPricePerMillionMicros
+    outputPricePerMillionMicros
     currency
   }
 }`) as unknown as TypedDocumentString<SubscribeMutation, SubscribeMutationVariables>;
@@ -1521,6 +1552,8 @@ export const SubscriptionsDocument = new TypedDocumentString(`
   currentPeriodEnd
   estimate {
     overageUnits
+    overageInputTokens
+    overageOutputTokens
     totalCents
     currency
   }
@@ -1534,6 +1567,8 @@ export const SubscriptionsDocument = new TypedDocumentString(`
     monthlyFeeCents
     includedUnits
     unitPriceMicros
+    inputPricePerMillionMicros
+    outputPricePerMillionMicros
     currency
   }
 }`) as unknown as TypedDocumentString<SubscriptionsQuery, SubscriptionsQueryVariables>;

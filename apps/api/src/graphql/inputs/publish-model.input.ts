@@ -33,11 +33,36 @@ export class PlanInput {
   @Max(1_000_000_000)
   includedUnits: number;
 
-  @Field(() => Int)
+  @Field(() => Int, {
+    defaultValue: 0,
+    description: "Price of each unit beyond includedUnits, in millionths of the currency unit; 0 on token plans.",
+  })
   @IsInt()
   @Min(0)
   @Max(1_000_000_000)
   unitPriceMicros: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Token-metered tasks (TEXT_GENERATION) only, and required there: price per million prompt (input) tokens beyond includedUnits, in millionths of the currency unit (150000 = 0.15 per million tokens; 0: free).",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  inputPricePerMillionMicros?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Token-metered tasks only, and required there: price per million generated (output) tokens beyond includedUnits, in millionths of the currency unit.",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  outputPricePerMillionMicros?: number | null;
 
   @Field({ defaultValue: "usd" })
   @IsIn([...SUPPORTED_CURRENCIES, ...SUPPORTED_CURRENCIES.map((c) => c.toUpperCase())], {

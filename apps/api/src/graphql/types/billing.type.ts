@@ -6,6 +6,10 @@ export class UsagePoint {
   @Field(() => DateTimeScalar) start: Date;
   @Field() model: string;
   @Field(() => Int) units: number;
+  @Field(() => Int, { description: "Of units: prompt tokens of token-metered calls (text generation)." })
+  inputTokens: number;
+  @Field(() => Int, { description: "Of units: generated tokens of token-metered calls (text generation)." })
+  outputTokens: number;
   @Field(() => Int) calls: number;
   @Field(() => Int) errors: number;
 }
@@ -56,7 +60,21 @@ export class UsageReceipt {
   @Field() model: string;
   @Field() version: string;
   @Field(() => Int) units: number;
-  @Field(() => Int, { description: "what the call costs the caller, in millionths of the plan's currency unit" })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Token-metered calls (text generation): of units, the prompt's tokens; null for calls metered per input.",
+  })
+  inputTokens: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: "Token-metered calls: of units, the generated tokens; null for calls metered per input.",
+  })
+  outputTokens: number | null;
+  @Field(() => Int, {
+    description:
+      "what the call costs the caller, in millionths of the plan's currency unit (token calls: rounded to the micro; the invoice prices the period's token sums exactly)",
+  })
   amountMicros: number;
   @Field(() => DateTimeScalar) createdAt: Date;
 }

@@ -13,6 +13,18 @@ export class Plan {
     description: "Price of each unit beyond includedUnits, in millionths of the currency unit (1000000 = 1.00 USD).",
   })
   unitPriceMicros: number;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Token-priced plans (TEXT_GENERATION): price per million prompt (input) tokens beyond includedUnits, in millionths of the currency unit (150000 = 0.15 USD per million tokens); null on plans priced per unit.",
+  })
+  inputPricePerMillionMicros: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Token-priced plans: price per million generated (output) tokens beyond includedUnits, in millionths of the currency unit; null on plans priced per unit.",
+  })
+  outputPricePerMillionMicros: number | null;
   @Field() currency: string;
   @Field(() => Int) rateLimitPerMinute: number;
 }

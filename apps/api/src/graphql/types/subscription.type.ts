@@ -11,6 +11,16 @@ import { DateTimeScalar } from "./scalars";
 export class PeriodEstimate {
   @Field(() => Int) feeCents: number;
   @Field(() => Int, { description: "Units beyond the plan's included units so far." }) overageUnits: number;
+  @Field(() => Int, {
+    nullable: true,
+    description: "Token plans: of overageUnits, the prompt (input) tokens; null on plans priced per unit.",
+  })
+  overageInputTokens: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: "Token plans: of overageUnits, the generated (output) tokens; null on plans priced per unit.",
+  })
+  overageOutputTokens: number | null;
   @Field(() => Int) overageCents: number;
   @Field(() => Int) totalCents: number;
   @Field({ description: "ISO 4217 code, lower case (the plan's currency)." }) currency: string;

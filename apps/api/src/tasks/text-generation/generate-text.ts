@@ -91,7 +91,7 @@ export async function generateText(
   return billedByUse(
     services,
     callable,
-    promptIds.length + maxTokens,
+    { input: promptIds.length, output: maxTokens },
     async () => {
       const controller = new AbortController();
       const onCallerGone = () => controller.abort();
@@ -145,7 +145,7 @@ export async function generateText(
       }
       emit(text.length);
       const result: GeneratedText = { text, finishReason, promptTokens: promptIds.length, completionTokens };
-      return { result, units: promptIds.length + completionTokens };
+      return { result, used: { input: promptIds.length, output: completionTokens } };
     },
     { prompt, maxTokens, sampling, stops },
   );

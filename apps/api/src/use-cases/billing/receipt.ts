@@ -24,6 +24,8 @@ export async function receipt(services: AppServices, caller: Principal | null, r
     model: event.modelVersion.model.slug,
     version: event.modelVersion.version,
     units: event.units,
+    inputTokens: event.inputUnits,
+    outputTokens: event.inputUnits === null ? null : event.units - event.inputUnits,
     amountMicros: Number(event.amountMicros),
     createdAt: event.createdAt,
   };

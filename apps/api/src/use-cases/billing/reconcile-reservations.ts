@@ -5,7 +5,7 @@ import type { AppServices } from "../../services";
  * Gives back units reserved by calls that never finished (an instance killed mid-call holds
  * its reservation forever otherwise, and the quota runs out early): a subscription's
  * `periodUnits` is set to what its period's events (plus units carried from earlier
- * subscriptions) account for.
+ * subscriptions) account for, and a token plan's billed input/output counters to its events'.
  *
  * Exact under concurrency: only subscriptions with no reservation for `quietMs` (longer than
  * any call can run: its deadline plus margins) are touched, so every reservation older than
@@ -16,12 +16,18 @@ import type { AppServices } from "../../services";
 export async function reconcileReservations(services: AppServices, quietMs: number): Promise<number> {
   return services.db.$executeRaw`
     UPDATE "Subscription" AS s
-    SET "periodUnits" = s."carriedUnits" + COALESCE(used.units, 0)
+    SET "periodUnits" = s."carriedUnits" + COALESCE(used.units, 0),
+      "periodBilledInputUnits" = COALESCE(used.input, 0), "periodBilledOutputUnits" = COALESCE(used.output, 0)
     FROM (
-      SELECT sub.id, (SELECT SUM(e.units) FROM "UsageEvent" e
-                      WHERE e."subscriptionId" = sub.id AND e.outcome = 'SUCCESS'
-                        AND e."createdAt" >= sub."currentPeriodStart")::int AS units
+      SELECT sub.id, e.units, e.input, e.output
       FROM "Subscription" sub
+      CROSS JOIN LATERAL (
+        SELECT SUM(ev.units)::int AS units,
+          SUM(ev."billedUnits" - ev."billedOutputUnits") FILTER (WHERE ev."inputUnits" IS NOT NULL)::int AS input,
+          SUM(ev."billedOutputUnits")::int AS output
+        FROM "UsageEvent" ev
+        WHERE ev."subscriptionId" = sub.id AND ev.outcome = 'SUCCESS' AND ev."createdAt" >= sub."currentPeriodStart"
+      ) AS e
       WHERE sub."lastReservedAt" IS NOT NULL
         AND sub."lastReservedAt" < now() - make_interval(secs => ${quietMs / 1000}::double precision)
         AND sub."currentPeriodEnd" > now()

@@ -3,10 +3,18 @@ import { requirePrincipal } from "../../auth/require-scope";
 import type { AppServices } from "../../services";
 import { reportRange } from "./support/report-range";
 
-type PointRow = { start: Date; model: string; calls: bigint; units: bigint; errors: bigint };
+type PointRow = {
+  start: Date;
+  model: string;
+  calls: bigint;
+  units: bigint;
+  input: bigint;
+  output: bigint;
+  errors: bigint;
+};
 
 /**
- * The caller's calls, units and errors per model, per hour (ranges up to two days) or per
+ * The caller's calls, units (and of them the prompt and generated tokens of generations) and errors per model, per hour (ranges up to two days) or per
  * day, from the usage events: exactly what will be invoiced, plus the failed calls.
  */
 export async function usageReport(services: AppServices, caller: Principal | null, input: { from: Date; to: Date }) {
@@ -17,6 +25,8 @@ export async function usageReport(services: AppServices, caller: Principal | nul
     SELECT date_trunc(${bucket}, e."createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS start, m.slug AS model,
            count(*) FILTER (WHERE e.outcome = 'SUCCESS') AS calls,
            coalesce(sum(e.units) FILTER (WHERE e.outcome = 'SUCCESS'), 0) AS units,
+           coalesce(sum(e."inputUnits") FILTER (WHERE e.outcome = 'SUCCESS'), 0) AS input,
+           coalesce(sum(e.units - e."inputUnits") FILTER (WHERE e.outcome = 'SUCCESS'), 0) AS output,
            count(*) FILTER (WHERE e.outcome = 'ERROR') AS errors
     FROM "UsageEvent" e
     JOIN "ModelVersion" v ON v.id = e."modelVersionId"
@@ -28,6 +38,8 @@ export async function usageReport(services: AppServices, caller: Principal | nul
     model: r.model,
     calls: Number(r.calls),
     units: Number(r.units),
+    inputTokens: Number(r.input),
+    outputTokens: Number(r.output),
     errors: Number(r.errors),
   }));
   return {

@@ -5,6 +5,7 @@ import { audit } from "../support/audit";
 import { MODEL_INCLUDE, type ModelView, toModelView } from "../support/model-view";
 import { findOwnModel } from "./support/find-own-model";
 import { lockModel } from "./support/lock-model";
+import { assertPlanPricing } from "./support/plan-pricing";
 
 const MAX_LIVE_PLANS = 10;
 
@@ -16,6 +17,7 @@ export async function addPlan(
   plan: PlanTerms,
 ): Promise<ModelView> {
   const model = await findOwnModel(services, principal, slug);
+  assertPlanPricing(model.task, [plan], () => "plan");
   if (model.plans.length >= MAX_LIVE_PLANS) throw badInput(`A model has at most ${MAX_LIVE_PLANS} plans.`, "plan");
   const name = plan.name.trim();
   const taken = await services.db.plan.findFirst({ where: { modelId: model.id, name } });

@@ -14,6 +14,7 @@ import { audit } from "../support/audit";
 import { MODEL_INCLUDE, type ModelView, toModelView } from "../support/model-view";
 import { checkExamples } from "./support/check-examples";
 import { prepareNewVersion } from "./support/new-version";
+import { assertPlanPricing } from "./support/plan-pricing";
 
 export interface PublishModelCommand {
   name: string;
@@ -64,6 +65,7 @@ export async function publishModel(
   if (modelName.length < 2) throw badInput("Model name needs at least two letters or digits.", "name");
   const tags = normaliseTags(cmd.tags);
   assertPlans(cmd.plans);
+  assertPlanPricing(cmd.task, cmd.plans, (i) => `plans.${i}`);
 
   const tenant = await services.db.tenant.findUniqueOrThrow({ where: { id: principal.tenantId } });
   const version = await prepareNewVersion(services, principal.tenantId, cmd.task, {

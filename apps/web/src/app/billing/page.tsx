@@ -81,7 +81,16 @@ export default async function BillingPage() {
                     value={Math.min(s.usedUnits, s.plan.includedUnits)}
                     aria-label={`${s.model.name}: included units used`}
                   />
-                  {e.overageUnits ? <span className="muted">{count(e.overageUnits)} overage units</span> : null}
+                  {e.overageInputTokens !== null && e.overageInputTokens !== undefined ? (
+                    e.overageUnits ? (
+                      <span className="muted">
+                        beyond the plan: {count(e.overageInputTokens)} input and {count(e.overageOutputTokens ?? 0)}{" "}
+                        output tokens
+                      </span>
+                    ) : null
+                  ) : e.overageUnits ? (
+                    <span className="muted">{count(e.overageUnits)} overage units</span>
+                  ) : null}
                 </>,
                 money(e.totalCents, e.currency),
                 <SpendCapForm key="cap" subscriptionId={s.id} capCents={s.spendCapCents} currency={s.plan.currency} />,

@@ -1,5 +1,5 @@
 "use client";
-import { pricePer1kToMicros } from "@modelmarket/domain/money";
+import { pricePer1kToMicros, pricePerMillionToMicros } from "@modelmarket/domain/money";
 import { type ModelTask, PublishModelDocument, type Visibility } from "@modelmarket/sdk";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -16,6 +16,9 @@ interface PlanDraft {
   monthlyFee: string;
   includedUnits: string;
   pricePer1k: string;
+  /** Token-metered tasks (generation): USD per million prompt / generated tokens. */
+  inputPer1M: string;
+  outputPer1M: string;
   rateLimitPerMinute: string;
 }
 
@@ -24,9 +27,19 @@ export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
   const router = useRouter();
   const [task, setTask] = useState(tasks[0]?.task ?? "");
   const taskInfo = tasks.find((t) => t.task === task) as TaskInfo;
+  // A generation model's plans price prompt and generated tokens per million (plan-pricing.ts).
+  const byToken = taskInfo.meteredBy === "token";
   const [preprocessing, setPreprocessing] = useState(initialPreprocessing(tasks[0]));
   const [plans, setPlans] = useState<PlanDraft[]>([
-    { name: "Free", monthlyFee: "0", includedUnits: "1000", pricePer1k: "0", rateLimitPerMinute: "60" },
+    {
+      name: "Free",
+      monthlyFee: "0",
+      includedUnits: "1000",
+      pricePer1k: "0",
+      inputPer1M: "0",
+      outputPer1M: "0",
+      rateLimitPerMinute: "60",
+    },
   ]);
   const [metrics, setMetrics] = useState<MetricDraft[]>([]);
   const [headline, setHeadline] = useState("");
@@ -79,8 +92,14 @@ export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
         name: p.name.trim(),
         monthlyFeeCents: Math.round(Number(p.monthlyFee || 0) * 100),
         includedUnits: Math.round(Number(p.includedUnits || 0)),
-        // per 1,000 units in currency units → per unit in micros
-        unitPriceMicros: pricePer1kToMicros(Number(p.pricePer1k || 0)),
+        ...(byToken
+          ? {
+              unitPriceMicros: 0,
+              inputPricePerMillionMicros: pricePerMillionToMicros(Number(p.inputPer1M || 0)),
+              outputPricePerMillionMicros: pricePerMillionToMicros(Number(p.outputPer1M || 0)),
+            }
+          : // per 1,000 units in currency units → per unit in micros
+            { unitPriceMicros: pricePer1kToMicros(Number(p.pricePer1k || 0)) }),
         rateLimitPerMinute: Math.round(Number(p.rateLimitPerMinute || 0)),
       })),
     };
@@ -228,7 +247,7 @@ export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
               {err(`plans.${i}.monthlyFeeCents`)}
             </label>
             <label>
-              Included units
+              {byToken ? "Included tokens" : "Included units"}
               <input
                 inputMode="numeric"
                 value={p.includedUnits}
@@ -236,15 +255,38 @@ export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
               />
               {err(`plans.${i}.includedUnits`)}
             </label>
-            <label>
-              Overage (USD / 1k units)
-              <input
-                inputMode="decimal"
-                value={p.pricePer1k}
-                onChange={(e) => setPlan(i, "pricePer1k", e.target.value)}
-              />
-              {err(`plans.${i}.unitPriceMicros`)}
-            </label>
+            {byToken ? (
+              <>
+                <label>
+                  Input tokens (USD / 1M)
+                  <input
+                    inputMode="decimal"
+                    value={p.inputPer1M}
+                    onChange={(e) => setPlan(i, "inputPer1M", e.target.value)}
+                  />
+                  {err(`plans.${i}.inputPricePerMillionMicros`)}
+                </label>
+                <label>
+                  Output tokens (USD / 1M)
+                  <input
+                    inputMode="decimal"
+                    value={p.outputPer1M}
+                    onChange={(e) => setPlan(i, "outputPer1M", e.target.value)}
+                  />
+                  {err(`plans.${i}.outputPricePerMillionMicros`)}
+                </label>
+              </>
+            ) : (
+              <label>
+                Overage (USD / 1k units)
+                <input
+                  inputMode="decimal"
+                  value={p.pricePer1k}
+                  onChange={(e) => setPlan(i, "pricePer1k", e.target.value)}
+                />
+                {err(`plans.${i}.unitPriceMicros`)}
+              </label>
+            )}
             <label>
               Calls / minute
               <input
@@ -277,6 +319,8 @@ export function PublishWizard({ tasks }: { tasks: TaskInfo[] }) {
                   monthlyFee: "9",
                   includedUnits: "100000",
                   pricePer1k: "0.02",
+                  inputPer1M: "0.5",
+                  outputPer1M: "1.5",
                   rateLimitPerMinute: "1200",
                 },
               ])

@@ -22,11 +22,13 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
     to: new Date(to.getTime() + 60_000).toISOString(),
   });
   const usage = result.data?.usage;
-  const byModel = new Map<string, { calls: number; units: number; errors: number }>();
+  const byModel = new Map<string, { calls: number; units: number; input: number; output: number; errors: number }>();
   for (const p of usage?.points ?? []) {
-    const m = byModel.get(p.model) ?? { calls: 0, units: 0, errors: 0 };
+    const m = byModel.get(p.model) ?? { calls: 0, units: 0, input: 0, output: 0, errors: 0 };
     m.calls += p.calls;
     m.units += p.units;
+    m.input += p.inputTokens;
+    m.output += p.outputTokens;
     m.errors += p.errors;
     byModel.set(p.model, m);
   }
@@ -77,13 +79,16 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
               <UsageCharts points={usage.points} days={days} from={from.toISOString()} to={to.toISOString()} />
               <h2>Per model</h2>
               <DataTable
-                columns={["Model", "Calls", "Units", "Errors"]}
+                columns={["Model", "Calls", "Units", "Input tokens", "Output tokens", "Errors"]}
                 rows={[...byModel.entries()].map(([model, m]) => [
                   <Link key="m" href={`/models/${model}`}>
                     {model}
                   </Link>,
                   count(m.calls),
                   count(m.units),
+                  // Generation models meter tokens: of their units, the prompt's and the generated ones.
+                  m.input || m.output ? count(m.input) : "—",
+                  m.input || m.output ? count(m.output) : "—",
                   count(m.errors),
                 ])}
               />

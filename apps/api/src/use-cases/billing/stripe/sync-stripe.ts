@@ -1,5 +1,5 @@
 import { isUniqueViolation } from "@modelmarket/db";
-import { microsToCentsDecimal, newId } from "@modelmarket/domain";
+import { isTokenPriced, microsToCentsDecimal, newId, perMillionMicrosToCentsDecimal } from "@modelmarket/domain";
 import Stripe from "stripe";
 import type { AppServices } from "../../../services";
 
@@ -52,7 +52,9 @@ export async function syncStripe(services: AppServices): Promise<StripeSyncResul
       const created = await stripe.subscriptions.create(
         {
           customer,
-          items: [{ price: plan.stripeFeePriceId }, { price: plan.stripeUsagePriceId }],
+          items: [plan.stripeFeePriceId, plan.stripeUsagePriceId, plan.stripeOutputUsagePriceId]
+            .filter((price): price is string => price !== null)
+            .map((price) => ({ price })),
           // No card on file is needed: Stripe e-mails each invoice with a payment page.
           collection_method: "send_invoice",
           days_until_due: 14,
@@ -83,6 +85,8 @@ export async function syncStripe(services: AppServices): Promise<StripeSyncResul
   }
 
   // 3. Overage units as Billing Meter events; Stripe dedupes on the identifier (our event id).
+  // A token plan's call reports its input tokens on the plan's meter and its output tokens on
+  // the output meter (identifier `<event id>:output`), each priced per million by its price.
   const events = await services.db.usageEvent.findMany({
     where: {
       outcome: "SUCCESS",
@@ -91,7 +95,7 @@ export async function syncStripe(services: AppServices): Promise<StripeSyncResul
       subscription: { stripeSubscriptionId: { not: null } },
     },
     include: {
-      subscription: { select: { plan: { select: { stripeMeterEvent: true } } } },
+      subscription: { select: { plan: { select: { stripeMeterEvent: true, stripeOutputMeterEvent: true } } } },
       tenant: { select: { stripeCustomerId: true } },
     },
     orderBy: { createdAt: "asc" },
@@ -99,19 +103,26 @@ export async function syncStripe(services: AppServices): Promise<StripeSyncResul
   });
   const reported: string[] = [];
   for (const event of events) {
-    const eventName = event.subscription.plan.stripeMeterEvent;
+    const { stripeMeterEvent, stripeOutputMeterEvent } = event.subscription.plan;
     const customer = event.tenant.stripeCustomerId;
-    if (!eventName || !customer) continue;
+    if (!stripeMeterEvent || !customer) continue;
+    const output = stripeOutputMeterEvent ? event.billedOutputUnits : 0;
+    const meters = [
+      { name: stripeMeterEvent, identifier: event.id, value: event.billedUnits - output },
+      { name: stripeOutputMeterEvent, identifier: `${event.id}:output`, value: output },
+    ].filter((m): m is { name: string; identifier: string; value: number } => m.name !== null && m.value > 0);
     await attempt(`meter event ${event.id}`, async () => {
-      await stripe.billing.meterEvents.create(
-        {
-          event_name: eventName,
-          identifier: event.id,
-          timestamp: Math.floor(event.createdAt.getTime() / 1000),
-          payload: { stripe_customer_id: customer, value: String(event.billedUnits) },
-        },
-        { idempotencyKey: `mm-meter-event-${event.id}` },
-      );
+      for (const meter of meters) {
+        await stripe.billing.meterEvents.create(
+          {
+            event_name: meter.name,
+            identifier: meter.identifier,
+            timestamp: Math.floor(event.createdAt.getTime() / 1000),
+            payload: { stripe_customer_id: customer, value: String(meter.value) },
+          },
+          { idempotencyKey: `mm-meter-event-${meter.identifier}` },
+        );
+      }
       reported.push(event.id);
     });
   }
@@ -205,18 +216,36 @@ interface PlanRow {
   currency: string;
   monthlyFeeCents: number;
   unitPriceMicros: number;
+  inputPricePerMillionMicros: number | null;
+  outputPricePerMillionMicros: number | null;
   stripeProductId: string | null;
   stripeFeePriceId: string | null;
   stripeMeterId: string | null;
   stripeMeterEvent: string | null;
   stripeUsagePriceId: string | null;
+  stripeOutputMeterEvent: string | null;
+  stripeOutputUsagePriceId: string | null;
   model: { slug: string };
 }
 
-/** Product, monthly fee price, overage meter and metered price of a plan, each created once. */
+/**
+ * Product, monthly fee price, overage meter and metered price of a plan, each created once; a
+ * token plan has two meters and prices: input tokens and output tokens, each per token in
+ * cents with decimals (its price per million, exact).
+ */
 async function ensurePlan(services: AppServices, stripe: Stripe, plan: PlanRow) {
-  if (plan.stripeFeePriceId && plan.stripeUsagePriceId && plan.stripeMeterEvent) {
-    return { stripeFeePriceId: plan.stripeFeePriceId, stripeUsagePriceId: plan.stripeUsagePriceId };
+  const tokens = isTokenPriced(plan);
+  if (
+    plan.stripeFeePriceId &&
+    plan.stripeUsagePriceId &&
+    plan.stripeMeterEvent &&
+    (!tokens || plan.stripeOutputUsagePriceId)
+  ) {
+    return {
+      stripeFeePriceId: plan.stripeFeePriceId,
+      stripeUsagePriceId: plan.stripeUsagePriceId,
+      stripeOutputUsagePriceId: plan.stripeOutputUsagePriceId,
+    };
   }
   const product = await stripe.products.create(
     { name: `${plan.model.slug} — ${plan.name}`, metadata: { planId: plan.id, model: plan.model.slug } },
@@ -232,35 +261,47 @@ async function ensurePlan(services: AppServices, stripe: Stripe, plan: PlanRow) 
     },
     { idempotencyKey: `mm-price-fee-${plan.id}` },
   );
-  // One meter per plan: a customer's overage units then map to exactly one metered price.
-  const eventName = `mm_overage_${plan.id}`;
-  const meter = await stripe.billing.meters.create(
-    {
-      display_name: `${plan.model.slug} ${plan.name} overage units`,
-      event_name: eventName,
-      default_aggregation: { formula: "sum" },
-      customer_mapping: { type: "by_id", event_payload_key: "stripe_customer_id" },
-      value_settings: { event_payload_key: "value" },
-    },
-    { idempotencyKey: `mm-meter-${plan.id}` },
-  );
-  const usage = await stripe.prices.create(
-    {
-      product: product.id,
-      currency: plan.currency,
-      // micros of the currency unit → cents with decimals (exact: integer arithmetic)
-      unit_amount_decimal: Stripe.Decimal.from(microsToCentsDecimal(plan.unitPriceMicros)),
-      recurring: { interval: "month", usage_type: "metered", meter: meter.id },
-      metadata: { planId: plan.id, kind: "overage" },
-    },
-    { idempotencyKey: `mm-price-usage-${plan.id}` },
-  );
+  // One meter per plan (and per token kind): a customer's overage then maps to exactly one metered price.
+  const metered = async (suffix: string, what: string, centsDecimal: string) => {
+    const eventName = `mm_overage_${plan.id}${suffix}`;
+    const meter = await stripe.billing.meters.create(
+      {
+        display_name: `${plan.model.slug} ${plan.name} overage ${what}`,
+        event_name: eventName,
+        default_aggregation: { formula: "sum" },
+        customer_mapping: { type: "by_id", event_payload_key: "stripe_customer_id" },
+        value_settings: { event_payload_key: "value" },
+      },
+      { idempotencyKey: `mm-meter-${plan.id}${suffix}` },
+    );
+    const usage = await stripe.prices.create(
+      {
+        product: product.id,
+        currency: plan.currency,
+        unit_amount_decimal: Stripe.Decimal.from(centsDecimal),
+        recurring: { interval: "month", usage_type: "metered", meter: meter.id },
+        metadata: { planId: plan.id, kind: `overage${suffix}` },
+      },
+      { idempotencyKey: `mm-price-usage-${plan.id}${suffix}` },
+    );
+    return { meter: meter.id, eventName, price: usage.id };
+  };
+  // Micros of the currency unit → cents with decimals (exact: integer arithmetic).
+  const input = tokens
+    ? await metered("", "input tokens", perMillionMicrosToCentsDecimal(plan.inputPricePerMillionMicros ?? 0))
+    : await metered("", "units", microsToCentsDecimal(plan.unitPriceMicros));
+  const output = tokens
+    ? await metered("_output", "output tokens", perMillionMicrosToCentsDecimal(plan.outputPricePerMillionMicros ?? 0))
+    : null;
   const ids = {
     stripeProductId: product.id,
     stripeFeePriceId: fee.id,
-    stripeMeterId: meter.id,
-    stripeMeterEvent: eventName,
-    stripeUsagePriceId: usage.id,
+    stripeMeterId: input.meter,
+    stripeMeterEvent: input.eventName,
+    stripeUsagePriceId: input.price,
+    stripeOutputMeterId: output?.meter ?? null,
+    stripeOutputMeterEvent: output?.eventName ?? null,
+    stripeOutputUsagePriceId: output?.price ?? null,
   };
   await services.db.plan.update({ where: { id: plan.id }, data: ids });
   Object.assign(plan, ids);

@@ -1,5 +1,5 @@
 import type { Prisma } from "@modelmarket/db";
-import { microsToCents } from "@modelmarket/domain";
+import { isTokenPriced, overageLines } from "@modelmarket/domain";
 
 export type InvoiceLineDraft = {
   description: string;
@@ -22,8 +22,9 @@ export interface InvoiceDraft {
  * period costs so far (upcoming-invoices.ts), so that the estimate and the invoice cannot
  * differ: per consumer tenant and currency, a line per subscription's monthly fee (every
  * subscription live at some point of the period pays the whole fee, also when canceled or
- * switched since: no proration), and per subscription a line of included units (0) and one of
- * overage units (the exact sum of the events' amounts, rounded once to the cent).
+ * switched since: no proration), and per subscription a line of included units (0) and its
+ * overage lines (money.ts overageLines: units at the exact sum of the events' amounts, or input
+ * and output tokens at their price per million; each rounded once to the cent).
  * `tenantId` limits it to one consumer.
  */
 export async function draftInvoices(
@@ -43,7 +44,7 @@ export async function draftInvoices(
   const usage = await tx.usageEvent.groupBy({
     by: ["subscriptionId"],
     where: { ...tenant, outcome: "SUCCESS", createdAt: { gte: start, lt: end } },
-    _sum: { units: true, billedUnits: true, amountMicros: true },
+    _sum: { units: true, billedUnits: true, billedOutputUnits: true, amountMicros: true },
   });
   const usageBySubscription = new Map(usage.map((u) => [u.subscriptionId, u._sum]));
   // Events of subscriptions not live this month (cannot happen, but never drop units).
@@ -79,20 +80,26 @@ export async function draftInvoices(
     const used = usageBySubscription.get(s.id);
     const units = used?.units ?? 0;
     const billed = used?.billedUnits ?? 0;
+    const included = isTokenPriced(s.plan) ? "tokens" : "units";
     if (units - billed > 0) {
       invoice.lines.push({
         ...base,
-        description: `${s.model.slug} — included units`,
+        description: `${s.model.slug} — included ${included}`,
         quantity: units - billed,
         amountCents: 0,
       });
     }
-    if (billed > 0) {
+    const lines = overageLines(s.plan, {
+      billedUnits: billed,
+      billedOutputUnits: used?.billedOutputUnits ?? 0,
+      amountMicros: used?.amountMicros ?? 0n,
+    });
+    for (const line of lines) {
       invoice.lines.push({
         ...base,
-        description: `${s.model.slug} — units beyond the plan at ${s.plan.unitPriceMicros} micros each`,
-        quantity: billed,
-        amountCents: microsToCents(used?.amountMicros ?? 0n),
+        description: `${s.model.slug} — ${line.what} beyond the plan at ${line.price}`,
+        quantity: line.quantity,
+        amountCents: line.amountCents,
       });
     }
   }

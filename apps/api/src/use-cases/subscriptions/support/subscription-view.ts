@@ -25,7 +25,7 @@ export async function withUsedUnitsAll(services: AppServices, rows: Subscription
   const used = rows.length
     ? await services.db.usageEvent.groupBy({
         by: ["subscriptionId"],
-        _sum: { units: true, billedUnits: true, amountMicros: true },
+        _sum: { units: true, billedUnits: true, billedOutputUnits: true, amountMicros: true },
         where: {
           outcome: "SUCCESS",
           OR: rows.map((row) => ({
@@ -43,7 +43,11 @@ export async function withUsedUnitsAll(services: AppServices, rows: Subscription
       model: toModelView(row.model),
       usedUnits: row.carriedUnits + (sum?.units ?? 0),
       estimate: {
-        ...periodEstimate(row.plan, { billedUnits: sum?.billedUnits ?? 0, amountMicros: sum?.amountMicros ?? 0n }),
+        ...periodEstimate(row.plan, {
+          billedUnits: sum?.billedUnits ?? 0,
+          billedOutputUnits: sum?.billedOutputUnits ?? 0,
+          amountMicros: sum?.amountMicros ?? 0n,
+        }),
         currency: row.plan.currency,
       },
     };

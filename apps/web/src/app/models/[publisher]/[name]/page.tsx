@@ -30,6 +30,8 @@ export interface ModelPlan {
   monthlyFeeCents: number;
   includedUnits: number;
   unitPriceMicros: number;
+  inputPricePerMillionMicros: number | null;
+  outputPricePerMillionMicros: number | null;
   currency: string;
   rateLimitPerMinute: number;
 }

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormStatus, useFormAction } from "@/components/form-state";
-import { count, money, pricePer1k } from "@/lib/format";
+import { count, meteredWord, money, overagePrice } from "@/lib/format";
 import type { ModelPlan, MySubscription } from "./page";
 
 export function Plans({
@@ -85,11 +85,13 @@ export function Plans({
               </strong>
             </p>
             <ul className="muted" style={{ margin: "0 0 0.5rem", paddingLeft: "1.1rem" }}>
-              <li>{count(plan.includedUnits)} units included each month</li>
               <li>
-                {plan.unitPriceMicros > 0
-                  ? `then ${pricePer1k(plan.unitPriceMicros, plan.currency)}`
-                  : "no overage: calls stop at the included units"}
+                {count(plan.includedUnits)} {meteredWord(plan)} included each month
+              </li>
+              <li>
+                {overagePrice(plan)
+                  ? `then ${overagePrice(plan)}`
+                  : `no overage: calls stop at the included ${meteredWord(plan)}`}
               </li>
               <li>{count(plan.rateLimitPerMinute)} calls per minute</li>
             </ul>
@@ -130,10 +132,8 @@ export function Plans({
                 <p style={{ margin: 0 }}>
                   {plan.monthlyFeeCents > 0
                     ? `${money(plan.monthlyFeeCents, plan.currency)} is charged for this month and each month after`
-                    : `${plan.name} has no monthly fee; its ${count(plan.includedUnits)} units a month include what you already used this month`}
-                  {plan.unitPriceMicros > 0
-                    ? `, plus ${pricePer1k(plan.unitPriceMicros, plan.currency)} beyond the included units`
-                    : ""}
+                    : `${plan.name} has no monthly fee; its ${count(plan.includedUnits)} ${meteredWord(plan)} a month include what you already used this month`}
+                  {overagePrice(plan) ? `, plus ${overagePrice(plan)} beyond the included ${meteredWord(plan)}` : ""}
                   {subscription ? `; ${ending}` : ""}.
                 </p>
                 <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>

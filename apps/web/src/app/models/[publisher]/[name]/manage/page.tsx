@@ -87,7 +87,7 @@ export default async function ManageModelPage({ params }: { params: Promise<Para
       <EditModelForm model={model} />
 
       <h2>Plans</h2>
-      <PlanActions slug={model.slug} plans={model.plans} />
+      <PlanActions slug={model.slug} plans={model.plans} byToken={task?.meteredBy === "token"} />
 
       {model.unpublishedAt ? null : (
         <>

@@ -1,17 +1,18 @@
 "use client";
-import { pricePer1kToMicros } from "@modelmarket/domain/money";
+import { pricePer1kToMicros, pricePerMillionToMicros } from "@modelmarket/domain/money";
 import { AddPlanDocument, RetirePlanDocument } from "@modelmarket/sdk";
 import { useRouter } from "next/navigation";
 import { DataTable } from "@/components/data-table";
 import { FieldError, FormStatus, useFormAction } from "@/components/form-state";
-import { count, money, pricePer1k } from "@/lib/format";
+import { count, meteredWord, money, overagePrice } from "@/lib/format";
 import type { OwnModel } from "./page";
 
 /**
  * Live plans with Retire (subscribers keep it on the same terms; new ones cannot pick it), and
- * a new plan. A price never changes in place: add the new plan, retire the old one.
+ * a new plan. A price never changes in place: add the new plan, retire the old one. A
+ * token-metered task's plans (`byToken`: generation) price input and output tokens per million.
  */
-export function PlanActions({ slug, plans }: { slug: string; plans: OwnModel["plans"] }) {
+export function PlanActions({ slug, plans, byToken }: { slug: string; plans: OwnModel["plans"]; byToken: boolean }) {
   const router = useRouter();
   const action = useFormAction();
 
@@ -33,12 +34,22 @@ export function PlanActions({ slug, plans }: { slug: string; plans: OwnModel["pl
           name: String(form.get("name") ?? "").trim(),
           monthlyFeeCents: Math.round(number("monthlyFee") * 100),
           includedUnits: Math.round(number("includedUnits")),
-          // per 1,000 units in currency units → per unit in micros
-          unitPriceMicros: pricePer1kToMicros(number("pricePer1k")),
+          ...(byToken
+            ? {
+                unitPriceMicros: 0,
+                // per million tokens in currency units → micros per million tokens
+                inputPricePerMillionMicros: pricePerMillionToMicros(number("inputPer1M")),
+                outputPricePerMillionMicros: pricePerMillionToMicros(number("outputPer1M")),
+              }
+            : // per 1,000 units in currency units → per unit in micros
+              { unitPriceMicros: pricePer1kToMicros(number("pricePer1k")) }),
           rateLimitPerMinute: Math.round(number("rateLimitPerMinute")),
         },
       },
-      { failed: "Adding the plan failed.", byField: ["plan.name"] },
+      {
+        failed: "Adding the plan failed.",
+        byField: ["plan.name", "plan.inputPricePerMillionMicros", "plan.outputPricePerMillionMicros"],
+      },
     );
     if (!added) return;
     formElement.reset();
@@ -50,12 +61,12 @@ export function PlanActions({ slug, plans }: { slug: string; plans: OwnModel["pl
       <FormStatus message={action.message} />
       <DataTable
         caption="Plans"
-        columns={["Plan", "Monthly fee", "Included units", "Overage / 1k", "Calls / minute", ""]}
+        columns={["Plan", "Monthly fee", "Included", "Overage", "Calls / minute", ""]}
         rows={plans.map((p) => [
           p.name,
           money(p.monthlyFeeCents, p.currency),
-          count(p.includedUnits),
-          pricePer1k(p.unitPriceMicros, p.currency),
+          `${count(p.includedUnits)} ${meteredWord(p)}`,
+          overagePrice(p) ?? "none",
           count(p.rateLimitPerMinute),
           <button key="retire" type="button" className="secondary small" onClick={() => void retire(p.id)}>
             Retire {p.name}
@@ -73,13 +84,28 @@ export function PlanActions({ slug, plans }: { slug: string; plans: OwnModel["pl
           <input name="monthlyFee" inputMode="decimal" defaultValue="0" />
         </label>
         <label>
-          Included units
-          <input name="includedUnits" inputMode="numeric" defaultValue="1000" />
+          {byToken ? "Included tokens (prompt and generated)" : "Included units"}
+          <input name="includedUnits" inputMode="numeric" defaultValue={byToken ? "100000" : "1000"} />
         </label>
-        <label>
-          Overage (USD / 1k units)
-          <input name="pricePer1k" inputMode="decimal" defaultValue="0" />
-        </label>
+        {byToken ? (
+          <>
+            <label>
+              Input tokens (USD / 1M)
+              <input name="inputPer1M" inputMode="decimal" defaultValue="0" />
+              <FieldError name="plan.inputPricePerMillionMicros" fields={action.fields} />
+            </label>
+            <label>
+              Output tokens (USD / 1M)
+              <input name="outputPer1M" inputMode="decimal" defaultValue="0" />
+              <FieldError name="plan.outputPricePerMillionMicros" fields={action.fields} />
+            </label>
+          </>
+        ) : (
+          <label>
+            Overage (USD / 1k units)
+            <input name="pricePer1k" inputMode="decimal" defaultValue="0" />
+          </label>
+        )}
         <label>
           Calls / minute
           <input name="rateLimitPerMinute" inputMode="numeric" defaultValue="60" />
