@@ -6,7 +6,9 @@ import { halfToNumber, numberToHalf } from "@modelmarket/kserve";
 import { LRUCache } from "lru-cache";
 import * as ort from "onnxruntime-node";
 import { DecodeLoop, type FinishReason } from "./generation/decode-loop";
+import type { Decoder } from "./generation/decoder";
 import { OptimumDecoder, optimumLayout } from "./generation/optimum-decoder";
+import { OptimumSeq2SeqDecoder, seq2seqLayout } from "./generation/optimum-seq2seq";
 import type { SamplingParams } from "./generation/sampling";
 import { runtimeMessage } from "./runtime-message";
 import { KSERVE_TO_ORT, ORT_TO_KSERVE, type WireTensor } from "./tensors";
@@ -37,6 +39,8 @@ export interface GenerationParams {
   maxTokens: number;
   stopTokens: number[];
   sampling: SamplingParams;
+  /** Encoder-decoder models: the encoder's file (modelPath is then the merged decoder) and the decoder's start token. */
+  seq2seq?: { encoderPath: string; decoderStart: number };
 }
 
 export type WorkerReply =
@@ -242,35 +246,43 @@ function leasedSlot() {
   };
 }
 
-function decodeLoop(modelPath: string): Promise<DecodeLoop> {
-  let loop = loops.get(modelPath);
+function decodeLoop(modelPath: string, seq2seq?: GenerationParams["seq2seq"]): Promise<DecodeLoop> {
+  const key = seq2seq ? `${modelPath}|${seq2seq.encoderPath}|${seq2seq.decoderStart}` : modelPath;
+  let loop = loops.get(key);
   if (!loop) {
-    loop = session(modelPath).then(({ session: s }) => {
-      const meta = (names: readonly string[], m: readonly ort.InferenceSession.ValueMetadata[]) =>
-        names.map((name, i) => ({ name, shape: (m[i] as { shape?: (number | string)[] } | undefined)?.shape }));
-      const outputs = meta(s.outputNames, s.outputMetadata);
-      const layout = optimumLayout(meta(s.inputNames, s.inputMetadata), outputs);
-      const vocab = outputs.find((o) => o.name === "logits")?.shape?.[2];
-      if (typeof vocab !== "number")
-        throw new Error("logits must have a fixed vocabulary size [batch, sequence, vocab]");
+    loop = buildDecoder(modelPath, seq2seq).then((decoder) => {
       const slot = leasedSlot();
-      return new DecodeLoop(new OptimumDecoder(s, ort, layout, vocab, null), {
+      return new DecodeLoop(decoder, {
         maxBatch: settings.maxDecodeBatch,
         permit: slot.permit,
         onIdle: slot.idle,
       });
     });
-    loops.set(modelPath, loop);
-    loop.catch(() => loops.delete(modelPath));
+    loops.set(key, loop);
+    loop.catch(() => loops.delete(key));
   }
   return loop;
+}
+
+/** The decoder of a generation model: decoder-only, or an encoder-decoder's merged decoder with its encoder. */
+async function buildDecoder(modelPath: string, seq2seq?: GenerationParams["seq2seq"]): Promise<Decoder> {
+  const { session: s } = await session(modelPath);
+  const meta = (names: readonly string[], m: readonly ort.InferenceSession.ValueMetadata[]) =>
+    names.map((name, i) => ({ name, shape: (m[i] as { shape?: (number | string)[] } | undefined)?.shape }));
+  const inputs = meta(s.inputNames, s.inputMetadata);
+  const outputs = meta(s.outputNames, s.outputMetadata);
+  const vocab = outputs.find((o) => o.name === "logits")?.shape?.[2];
+  if (typeof vocab !== "number") throw new Error("logits must have a fixed vocabulary size [batch, sequence, vocab]");
+  if (!seq2seq) return new OptimumDecoder(s, ort, optimumLayout(inputs, outputs), vocab, null);
+  const { session: encoder } = await session(seq2seq.encoderPath);
+  return new OptimumSeq2SeqDecoder(encoder, s, ort, seq2seqLayout(inputs, outputs), vocab, seq2seq.decoderStart);
 }
 
 async function generate(request: Extract<WorkerRequest, { type: "generate" }>): Promise<void> {
   const { id } = request;
   let loop: DecodeLoop;
   try {
-    loop = await decodeLoop(request.modelPath);
+    loop = await decodeLoop(request.modelPath, request.seq2seq);
   } catch (error) {
     send({ type: "error", id, message: runtimeMessage((error as Error).message), badInput: true });
     return;

@@ -25,8 +25,21 @@ export const generateRequestSchema = z.object({
         .default(null),
       /** Token ids that end the generation (the model's EOS). */
       stop_token_ids: z.array(z.number().int().min(0)).max(64).default([]),
+      /**
+       * Encoder-decoder models (an Optimum seq2seq export): the encoder's model name in the
+       * repository (this model is then the merged decoder); `input_ids` are the encoder's
+       * source and the decoder starts from `decoder_start_token_id`.
+       */
+      encoder_model: z
+        .string()
+        .regex(/^[a-f0-9]{64}$/)
+        .optional(),
+      decoder_start_token_id: z.number().int().min(0).optional(),
     })
-    .prefault({}),
+    .prefault({})
+    .refine((p) => (p.encoder_model === undefined) === (p.decoder_start_token_id === undefined), {
+      message: "encoder_model and decoder_start_token_id go together (encoder-decoder models)",
+    }),
 });
 
 export type GenerateRequest = z.infer<typeof generateRequestSchema>;

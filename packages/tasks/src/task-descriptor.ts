@@ -21,6 +21,8 @@ export interface TaskAsset {
   /** File types the picker offers. */
   accept: string;
   required: boolean;
+  /** How it is uploaded: as an asset (the default), or as a model (an ONNX graph: validated, larger limit). */
+  uploadAs?: "asset" | "model";
 }
 
 export interface TaskDescriptor {

@@ -4,7 +4,7 @@ export const textGeneration: TaskDescriptor = {
   task: "TEXT_GENERATION",
   displayName: "Text generation",
   summary:
-    "A prompt in, generated text out, token by token (GPT-style decoders exported by Hugging Face Optimum with past key values); billed per token.",
+    "A prompt in, generated text out, token by token (GPT-style decoders, or encoder-decoders for summarisation and translation, exported by Hugging Face Optimum with past key values); billed per token.",
   operation: "generateText",
   input: "prompt",
   answer: "text",
@@ -28,6 +28,14 @@ export const textGeneration: TaskDescriptor = {
       required: false,
     },
     { role: "config", label: "config.json (positions, EOS)", accept: ".json", required: false },
+    {
+      role: "encoder",
+      label:
+        "encoder_model.onnx (encoder-decoder exports: summarisation, translation; the model is then decoder_model_merged.onnx)",
+      accept: ".onnx",
+      required: false,
+      uploadAs: "model",
+    },
   ],
   preprocessingExample: "",
   snippet: {

@@ -18,7 +18,10 @@ export interface GenerationRequest {
 
 interface Sequence {
   request: GenerationRequest;
+  /** The decoder's sequence: the prompt and what follows (an encoder-decoder: its start token and what follows). */
   tokens: number[];
+  /** Encoder-decoder models: the prompt, as the encoder's source. */
+  source?: number[];
   generated: number;
   cache: KvCache | null;
   random: () => number;
@@ -70,9 +73,11 @@ export class DecodeLoop {
       );
       return;
     }
+    const start = this.decoder.decoderStart;
     const sequence: Sequence = {
       request,
-      tokens: [...request.prompt],
+      tokens: start === undefined ? [...request.prompt] : [start],
+      ...(start === undefined ? {} : { source: request.prompt }),
       generated: 0,
       cache: null,
       random: seededRandom(request.sampling.seed ?? Math.floor(Math.random() * 2 ** 32)),
@@ -128,7 +133,11 @@ export class DecodeLoop {
     let results: Awaited<ReturnType<Decoder["step"]>>;
     try {
       results = await this.decoder.step(
-        batch.map((s) => ({ tokens: s.cache ? s.tokens.slice(s.cache.length) : s.tokens, cache: s.cache })),
+        batch.map((s) => ({
+          tokens: s.cache ? s.tokens.slice(s.cache.length) : s.tokens,
+          cache: s.cache,
+          ...(s.source ? { source: s.source } : {}),
+        })),
       );
     } catch (error) {
       for (const s of batch) {

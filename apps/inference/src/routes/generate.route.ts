@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { type GenerateEvent, generateRequestSchema, TIER_HEADERS } from "@modelmarket/kserve";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { InferenceError } from "../inference-error";
@@ -21,6 +22,9 @@ export function generateRoutes(app: Express, ctx: TierContext, { guard }: TierGu
     }
     const { input_ids, parameters: p } = parsed.data;
     const name = req.params.name as string;
+    if (p.encoder_model !== undefined && !fs.existsSync(ctx.modelPath(p.encoder_model))) {
+      throw new InferenceError(404, "NOT_FOUND", "Unknown encoder model.");
+    }
     const tenant = req.headers[TIER_HEADERS.tenant] as string;
     return ctx.generateOn(
       tenant,
@@ -29,6 +33,9 @@ export function generateRoutes(app: Express, ctx: TierContext, { guard }: TierGu
         prompt: input_ids,
         maxTokens: p.max_tokens,
         stopTokens: p.stop_token_ids,
+        ...(p.encoder_model !== undefined && p.decoder_start_token_id !== undefined
+          ? { seq2seq: { encoderPath: ctx.modelPath(p.encoder_model), decoderStart: p.decoder_start_token_id } }
+          : {}),
         sampling: {
           temperature: p.temperature,
           topK: p.top_k,

@@ -35,7 +35,7 @@ export async function uploadVersionFiles(
   for (const asset of task.assets) {
     const file = form.get(`asset-${asset.role}`) as File | null;
     if (!file || file.size === 0) continue; // the API says which required asset is missing
-    const up = await uploadArtifact(file, "asset", file.name, (f) => onProgress(asset.role, f));
+    const up = await uploadArtifact(file, asset.uploadAs ?? "asset", file.name, (f) => onProgress(asset.role, f));
     if ("error" in up) return { ok: false, errors: { [`asset-${asset.role}`]: up.error } };
     assets[asset.role] = up.id;
   }

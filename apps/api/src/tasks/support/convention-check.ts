@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import type { ModelTask } from "@modelmarket/db";
 import { AppError, badInput } from "@modelmarket/domain";
-import type { OnnxInspection, TensorSignature } from "@modelmarket/onnx";
+import { inspectOnnx, type OnnxInspection, type TensorSignature } from "@modelmarket/onnx";
 import { labelsFromHfConfig } from "./preprocessing";
 
 export type ResolvedAssets = Record<string, { artifactId: string; sha256: string }>;
@@ -39,6 +39,17 @@ export class ConventionCheck {
       return JSON.parse(text);
     } catch {
       throw this.misfit(`the "${role}" asset must be ${what}`);
+    }
+  }
+
+  /** The inputs and outputs of an ONNX graph given as an asset (an encoder-decoder's encoder). */
+  async readOnnx(role: string, what: string): Promise<OnnxInspection> {
+    const asset = this.assets[role];
+    if (!asset) throw this.misfit(`it needs a "${role}" asset (${what})`);
+    try {
+      return inspectOnnx(await fs.readFile(this.assetPath(asset.sha256)));
+    } catch (error) {
+      throw this.misfit(`the "${role}" asset is not an ONNX model (${(error as Error).message})`);
     }
   }
 

@@ -16,7 +16,8 @@ const tolerance = probability.optional();
 
 /**
  * A publisher's example: an input and what the model must answer — the best label, a label
- * among the top k, or objects (each matched by label and a box overlapping by IoU ≥ 0.5) — and,
+ * among the top k, objects (each matched by label and a box overlapping by IoU ≥ 0.5), or the
+ * beginning of a generated text (greedy) — and,
  * optionally, the score the exporter's own run gives it, within `tolerance`. Labels alone do not
  * catch subtle mistakes (BGR for RGB, a pad off by a few pixels) on confident examples; scores do.
  */
@@ -38,6 +39,8 @@ export const example = z.strictObject({
         .max(50),
       tolerance,
     }),
+    // Generation (TEXT_GENERATION): the greedy answer to the prompt in `text` begins with this.
+    z.strictObject({ startsWith: z.string().min(1).max(500) }),
   ]),
 });
 
@@ -78,6 +81,7 @@ export function judgeLabel(ex: ModelExample, ranked: { label: string; score: num
 
 /** What an example expects, in words for the refusal. */
 export function describe(expect: ModelExample["expect"]): string {
+  if ("startsWith" in expect) return `text starting ${JSON.stringify(expect.startsWith)}`;
   const tol = expect.tolerance ?? DEFAULT_TOLERANCE;
   if ("label" in expect) {
     const label = expect.withinTop ? `"${expect.label}" in the top ${expect.withinTop}` : `"${expect.label}"`;

@@ -6,7 +6,7 @@ import { billedByUse } from "../../metering/billed-call";
 import type { AppServices } from "../../services";
 import { resolveCallableVersion } from "../support/resolve-callable-version";
 import { type ChatMessage, chatPrompt } from "./chat-prompt";
-import { generationSettings } from "./generation-settings";
+import { generationSettings, tierGenerateRequest } from "./generation-settings";
 
 export interface GenerateTextInput {
   model: string;
@@ -76,7 +76,16 @@ export async function generateText(
   const prompt = typeof input.prompt === "string" ? input.prompt : chatPrompt(settings, input.prompt.messages);
   const promptIds = settings.tokenizer.encode(prompt);
   if (!promptIds.length) throw badInput("The prompt has no tokens.", "prompt");
-  const room = settings.maxPositions === null ? Number.POSITIVE_INFINITY : settings.maxPositions - promptIds.length;
+  // An encoder-decoder's source and answer each have the model's positions (the answer after
+  // its start token); a decoder-only model's prompt and answer share them.
+  const room =
+    settings.maxPositions === null
+      ? Number.POSITIVE_INFINITY
+      : settings.seq2seq
+        ? promptIds.length <= settings.maxPositions
+          ? settings.maxPositions - 1
+          : 0
+        : settings.maxPositions - promptIds.length;
   if (room < 1) {
     throw badInput(
       `The prompt is ${promptIds.length} tokens; this model takes ${settings.maxPositions} in all (prompt and answer).`,
@@ -110,10 +119,7 @@ export async function generateText(
         .generate(
           callable.principal.tenantId,
           callable.version.sha256,
-          {
-            input_ids: promptIds,
-            parameters: { ...sampling, max_tokens: maxTokens, stop_token_ids: settings.eosTokenIds },
-          },
+          tierGenerateRequest(settings, promptIds, { ...sampling, max_tokens: maxTokens }),
           {
             weight: callable.weight,
             deadlineMs: services.env.GENERATION_DEADLINE_MS,

@@ -66,7 +66,8 @@ export async function runExamples(
     version,
     infer: (inputs, options) => services.inference.infer(principal.tenantId, version.sha256, inputs, options),
   };
-  const wantsText = module.descriptor.input === "texts";
+  // Text tasks and generation (whose prompt is the example's `text`) take text; the others images.
+  const wantsText = module.descriptor.input === "texts" || module.descriptor.input === "prompt";
   const results: ExampleResult[] = [];
   for (const [i, ex] of parsed.data.entries()) {
     const name = ex.name ? `"${ex.name}"` : `#${i + 1}`;
@@ -107,8 +108,14 @@ export function exampleWarnings(examples: unknown, results: ExampleResult[]): st
       `Only ${given.length} example${given.length === 1 ? "" : "s"}: give at least 3, of different classes, so that a wrong preprocessing is caught.`,
     );
   }
+  // A generated text's beginning is exact (greedy): nothing like a score to add.
+  if (given.every((ex) => "startsWith" in ex.expect)) return warnings;
   const scored = given.some((ex) =>
-    "label" in ex.expect ? ex.expect.score !== undefined : ex.expect.objects.some((o) => o.score !== undefined),
+    "startsWith" in ex.expect
+      ? true
+      : "label" in ex.expect
+        ? ex.expect.score !== undefined
+        : ex.expect.objects.some((o) => o.score !== undefined),
   );
   if (!scored && results.length && results.every((r) => r.confidence >= 0.95)) {
     warnings.push(
