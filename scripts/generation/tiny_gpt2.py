@@ -18,6 +18,8 @@ import sys
 import torch
 from torch import nn
 
+from merge_decoders import merge_decoders
+
 torch.manual_seed(20261203)
 
 # The vocabulary: printable ASCII characters as tokens (a byte-level BPE without merges), and
@@ -134,6 +136,45 @@ def export(model, path):
                       dynamic_axes=dynamic, opset_version=14, do_constant_folding=True)
 
 
+class WithoutPast(nn.Module):
+    """The first step of Optimum's merged decoder: no past inputs (empty caches inside)."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, attention_mask, position_ids):
+        b = input_ids.shape[0]
+        hd = self.model.d // self.model.heads
+        empty = [torch.zeros(b, self.model.heads, 0, hd) for _ in range(2 * self.model.layers)]
+        return self.model(input_ids, attention_mask, position_ids, *empty)
+
+
+def export_merged(model, out):
+    """decoder_model_merged.onnx: the same weights, as Optimum merges decoder_model.onnx and
+    decoder_with_past_model.onnx (an If on use_cache_branch; merge_decoders.py)."""
+    model.eval()
+    layers = model.layers
+    names_out = ["logits"] + [f"present.{i}.{kind}" for i in range(layers) for kind in ("key", "value")]
+    no_past = os.path.join(out, ".decoder_model.onnx")
+    dynamic = {
+        "input_ids": {0: "batch_size", 1: "sequence_length"},
+        "attention_mask": {0: "batch_size", 1: "sequence_length"},
+        "position_ids": {0: "batch_size", 1: "sequence_length"},
+        "logits": {0: "batch_size", 1: "sequence_length"},
+    }
+    for name in names_out[1:]:
+        dynamic[name] = {0: "batch_size", 2: "sequence_length"}
+    args = (torch.randint(0, 90, (1, 3)), torch.ones(1, 3, dtype=torch.int64), torch.arange(3).view(1, 3))
+    torch.onnx.export(WithoutPast(model), args, no_past, input_names=["input_ids", "attention_mask", "position_ids"],
+                      output_names=names_out, dynamic_axes=dynamic, opset_version=14, do_constant_folding=True)
+    names_in = ["input_ids", "attention_mask", "position_ids"] + [
+        f"past_key_values.{i}.{kind}" for i in range(layers) for kind in ("key", "value")]
+    merge_decoders(no_past, os.path.join(out, "model.onnx"), os.path.join(out, "decoder_model_merged.onnx"),
+                   names_in, names_out, [1, model.heads, 0, model.d // model.heads], "modelmarket-tiny-gpt2")
+    os.remove(no_past)
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     model = TinyGPT2(len(CHARS) + 1)
@@ -141,6 +182,7 @@ def main(out):
     with torch.no_grad():
         model.lm_head.weight.normal_(0.0, 2.0)
     export(model, os.path.join(out, "model.onnx"))
+    export_merged(model, out)
     with open(os.path.join(out, "tokenizer.json"), "w") as f:
         json.dump(tokenizer_json(), f, indent=1)
     eos = len(CHARS)

@@ -28,10 +28,10 @@ import math
 import os
 import sys
 
-import onnx
 import torch
-from onnx import helper, TensorProto
 from torch import nn
+
+from merge_decoders import merge_decoders
 
 torch.manual_seed(20261204)
 
@@ -189,76 +189,6 @@ def decoder_names(with_past):
     return outs
 
 
-def merge(no_past_path, with_past_path, out_path):
-    """Optimum's merged decoder: an If on use_cache_branch whose branches are the two graphs
-    (their inputs become the outer graph's, their internal names prefixed apart). The with-past
-    branch has no encoder presents: it returns empty placeholders for them, as Optimum's do."""
-    no_past, with_past = onnx.load(no_past_path), onnx.load(with_past_path)
-    outer_inputs = {}
-    for g in (with_past.graph, no_past.graph):
-        for i in g.input:
-            outer_inputs.setdefault(i.name, i)
-
-    def branch(graph, prefix, extra_outputs):
-        inputs = {i.name for i in graph.input}
-        rename = {}
-        for init in graph.initializer:
-            rename[init.name] = prefix + init.name
-        for node in graph.node:
-            for o in node.output:
-                if o and o not in inputs:
-                    rename[o] = prefix + o
-        nodes = []
-        for node in graph.node:
-            n = onnx.NodeProto()
-            n.CopyFrom(node)
-            n.name = prefix + node.name
-            del n.input[:]
-            n.input.extend([rename.get(x, x) for x in node.input])
-            del n.output[:]
-            n.output.extend([rename.get(x, x) for x in node.output])
-            nodes.append(n)
-        inits = []
-        for init in graph.initializer:
-            t = onnx.TensorProto()
-            t.CopyFrom(init)
-            t.name = rename[init.name]
-            inits.append(t)
-        outputs = []
-        by_name = {o.name: o for o in graph.output}
-        for name in decoder_names(False):
-            if name in by_name:
-                o = onnx.ValueInfoProto()
-                o.CopyFrom(by_name[name])
-                o.name = rename.get(name, name)
-                outputs.append(o)
-            else:
-                placeholder = prefix + name
-                nodes.append(helper.make_node("Constant", [], [placeholder], value=helper.make_tensor(
-                    placeholder + "_value", TensorProto.FLOAT, [1, HEADS, 0, HD], [])))
-                outputs.append(helper.make_tensor_value_info(placeholder, TensorProto.FLOAT, None))
-        return helper.make_graph(nodes, prefix + "graph", [], outputs, inits)
-
-    then_branch = branch(with_past.graph, "with_past_", None)
-    else_branch = branch(no_past.graph, "without_past_", None)
-    use_cache = helper.make_tensor_value_info("use_cache_branch", TensorProto.BOOL, [1])
-    names_out = decoder_names(False)
-    if_node = helper.make_node("If", ["use_cache_branch"], names_out, name="optimum::if",
-                               then_branch=then_branch, else_branch=else_branch)
-    outputs = []
-    shapes = {o.name: o for o in no_past.graph.output}
-    for name in names_out:
-        o = onnx.ValueInfoProto()
-        o.CopyFrom(shapes[name])
-        outputs.append(o)
-    ordered = ["input_ids", "encoder_attention_mask", "encoder_hidden_states"] + past_names("past_key_values")
-    graph = helper.make_graph([if_node], "merged_decoder", [outer_inputs[n] for n in ordered] + [use_cache], outputs)
-    model = helper.make_model(graph, opset_imports=no_past.opset_import, producer_name="modelmarket-tiny-seq2seq")
-    model.ir_version = no_past.ir_version
-    onnx.checker.check_model(model)
-    onnx.save(model, out_path)
-
-
 def main(out):
     os.makedirs(out, exist_ok=True)
     embed, pos = nn.Embedding(VOCAB, D), nn.Embedding(POSITIONS, D)
@@ -299,7 +229,9 @@ def main(out):
     export(decoder_past, (torch.randint(1, VOCAB - 1, (b, 1)), mask, enc, *pasts), tmp_with_past,
            ["input_ids", "encoder_attention_mask", "encoder_hidden_states", *past_names("past_key_values")],
            decoder_names(True), dyn_past)
-    merge(tmp_no_past, tmp_with_past, f"{out}/decoder_model_merged.onnx")
+    ordered = ["input_ids", "encoder_attention_mask", "encoder_hidden_states"] + past_names("past_key_values")
+    merge_decoders(tmp_no_past, tmp_with_past, f"{out}/decoder_model_merged.onnx", ordered, decoder_names(False),
+                   [1, HEADS, 0, HD], "modelmarket-tiny-seq2seq")
     os.remove(tmp_no_past)
     os.remove(tmp_with_past)
 

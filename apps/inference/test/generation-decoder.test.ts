@@ -114,3 +114,29 @@ describe("generation on an Optimum-named GPT-2 export", () => {
     expect(a.tokens).not.toEqual(greedy.tokens);
   });
 });
+
+describe("generation on an Optimum merged decoder (decoder_model_merged.onnx: an If on use_cache_branch)", () => {
+  const MERGED = path.resolve(__dirname, "../../../packages/onnx/fixtures/tiny-gpt2/decoder_model_merged.onnx");
+  let merged: ort.InferenceSession;
+  let mergedDecoder: OptimumDecoder;
+
+  beforeAll(async () => {
+    merged = await ort.InferenceSession.create(MERGED);
+    const meta = (names: readonly string[], m: readonly ort.InferenceSession.ValueMetadata[]) =>
+      names.map((name, i) => ({ name, shape: (m[i] as { shape?: (number | string)[] }).shape }));
+    const layout = optimumLayout(
+      meta(merged.inputNames, merged.inputMetadata),
+      meta(merged.outputNames, merged.outputMetadata),
+    );
+    mergedDecoder = new OptimumDecoder(merged, ort, layout, VOCAB, 256);
+  });
+  afterAll(() => merged?.release());
+
+  it("happy: use_cache_branch is read from the graph and fed: the merged export decodes exactly like the with-past one, alone and batched", async () => {
+    expect(mergedDecoder.layout.hasUseCacheBranch).toBe(true);
+    const prompts = ["Once upon a time", "The", "A longer prompt here"].map(encode);
+    const loop = new DecodeLoop(mergedDecoder, { maxBatch: 8 });
+    const together = await Promise.all(prompts.map((p, i) => generate(loop, i, p, 20)));
+    expect(together.map((g) => g.tokens)).toEqual(await Promise.all(prompts.map((p) => fullRecompute(p, 20))));
+  });
+});
