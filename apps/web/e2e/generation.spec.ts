@@ -20,7 +20,8 @@ for (const width of [1280, 375]) {
     await page.getByLabel(/Temperature/).fill("0");
     await page.getByRole("button", { name: "Run" }).click();
     const answer = page.getByRole("region", { name: "Generated text" });
-    await expect(answer.getByRole("status")).toContainText(/17 prompt \+ \d+ generated tokens billed/);
+    // The cost comes from the call's receipt: the Free plan's included tokens cost nothing.
+    await expect(answer.getByRole("status")).toContainText(/17 prompt \+ \d+ generated tokens billed \(\$0\.00\)/);
     expect((await answer.locator("p").first().textContent())?.length ?? 0).toBeGreaterThan(5);
     await screenshot(page, `generation-${width}`);
 

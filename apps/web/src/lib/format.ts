@@ -13,6 +13,16 @@ export function pricePer1k(micros: number, currency = "usd"): string {
   }).format((micros * 1000) / 1_000_000)} / 1k units`;
 }
 
+/** An amount in micros (a call's receipt), to the micro: 1650, "usd" → "$0.00165". */
+export function microsMoney(micros: number, currency = "usd"): string {
+  return new Intl.NumberFormat("en-US", {
+    style: "currency",
+    currency: currency.toUpperCase(),
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 6,
+  }).format(micros / 1_000_000);
+}
+
 /** A price per million tokens in micros, as LLM price lists say it: 500000 → "$0.50 / 1M". */
 export function pricePer1M(micros: number, currency = "usd"): string {
   return `${new Intl.NumberFormat("en-US", {

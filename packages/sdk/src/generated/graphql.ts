@@ -228,7 +228,7 @@ export type ReceiptQueryVariables = Exact<{
 }>;
 
 
-export type ReceiptQuery = { receipt: { requestId: string, model: string, version: string, units: number, inputTokens: number | null, outputTokens: number | null, amountMicros: number, createdAt: string } | null };
+export type ReceiptQuery = { receipt: { requestId: string, model: string, version: string, units: number, inputTokens: number | null, outputTokens: number | null, amountMicros: number, currency: string, createdAt: string } | null };
 
 export type InvoiceFieldsFragment = { id: string, periodStart: string, periodEnd: string, status: string, currency: string, totalCents: number, lines: Array<{ description: string, model: string | null, quantity: number, amountCents: number }> };
 
@@ -362,7 +362,7 @@ export type GenerateTextStreamSubscriptionVariables = Exact<{
 }>;
 
 
-export type GenerateTextStreamSubscription = { generateTextStream: { text: string, done: boolean, finishReason: string | null, promptTokens: number | null, completionTokens: number | null } };
+export type GenerateTextStreamSubscription = { generateTextStream: { text: string, done: boolean, finishReason: string | null, promptTokens: number | null, completionTokens: number | null, requestId: string | null } };
 
 export type CatalogPageQueryVariables = Exact<{
   query?: string | null | undefined;
@@ -864,6 +864,7 @@ export const ReceiptDocument = new TypedDocumentString(`
     inputTokens
     outputTokens
     amountMicros
+    currency
     createdAt
   }
 }
@@ -1102,6 +1103,7 @@ export const GenerateTextStreamDocument = new TypedDocumentString(`
     finishReason
     promptTokens
     completionTokens
+    requestId
   }
 }
     `) as unknown as TypedDocumentString<GenerateTextStreamSubscription, GenerateTextStreamSubscriptionVariables>;

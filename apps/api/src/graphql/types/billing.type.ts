@@ -76,6 +76,7 @@ export class UsageReceipt {
       "what the call costs the caller, in millionths of the plan's currency unit (token calls: rounded to the micro; the invoice prices the period's token sums exactly)",
   })
   amountMicros: number;
+  @Field({ description: "ISO 4217 code, lower case (the plan's currency)." }) currency: string;
   @Field(() => DateTimeScalar) createdAt: Date;
 }
 

@@ -37,6 +37,11 @@ export class GeneratedTextChunk {
   finishReason: string | null;
   @Field(() => Int, { nullable: true, description: "In the last event." }) promptTokens: number | null;
   @Field(() => Int, { nullable: true, description: "In the last event." }) completionTokens: number | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "In the last event: the call's request id, its receipt (receipt(requestId): what it cost).",
+  })
+  requestId: string | null;
 }
 
 @ArgsType()

@@ -2,6 +2,7 @@ import { badInput, payloadTooLarge } from "@modelmarket/domain";
 import { textGeneration } from "@modelmarket/tasks";
 import type { Principal } from "../../auth/principal";
 import { requireScope } from "../../auth/require-scope";
+import { requestScope } from "../../infra/request-context";
 import { billedByUse } from "../../metering/billed-call";
 import type { AppServices } from "../../services";
 import { resolveCallableVersion } from "../support/resolve-callable-version";
@@ -192,6 +193,8 @@ export interface GeneratedTextEvent {
   finishReason: GeneratedText["finishReason"] | null;
   promptTokens: number | null;
   completionTokens: number | null;
+  /** The call's request id (its receipt), in the last event. */
+  requestId: string | null;
   /** A failure after text was streamed: the event's resolver raises it as the stream's last result. */
   failure?: unknown;
 }
@@ -210,6 +213,7 @@ export async function generateTextEvents(
   input: GenerateTextInput,
 ): Promise<AsyncGenerator<GeneratedTextEvent>> {
   const principal = requireScope(caller, "inference");
+  const requestId = requestScope.getStore()?.requestId ?? null;
   const release = await services.admission.acquire(principal.tenantId);
   const queue: string[] = [];
   let wake: (() => void) | null = null;
@@ -249,7 +253,7 @@ export async function generateTextEvents(
     throw failure;
   }
   return (async function* events(): AsyncGenerator<GeneratedTextEvent> {
-    const empty = { done: false, finishReason: null, promptTokens: null, completionTokens: null };
+    const empty = { done: false, finishReason: null, promptTokens: null, completionTokens: null, requestId: null };
     try {
       for (;;) {
         while (queue.length) yield { text: queue.shift() as string, ...empty };
@@ -267,6 +271,7 @@ export async function generateTextEvents(
         finishReason: end?.finishReason ?? null,
         promptTokens: end?.promptTokens ?? null,
         completionTokens: end?.completionTokens ?? null,
+        requestId,
       };
     } finally {
       if (!finished) {

@@ -12,7 +12,10 @@ export async function receipt(services: AppServices, caller: Principal | null, r
   const principal = requirePrincipal(caller);
   const event = await services.db.usageEvent.findUnique({
     where: { requestId },
-    include: { modelVersion: { include: { model: { select: { slug: true } } } } },
+    include: {
+      modelVersion: { include: { model: { select: { slug: true } } } },
+      subscription: { select: { plan: { select: { currency: true } } } },
+    },
   });
   if (!event || event.tenantId !== principal.tenantId || event.outcome !== "SUCCESS") {
     throw notFound(
@@ -27,6 +30,7 @@ export async function receipt(services: AppServices, caller: Principal | null, r
     inputTokens: event.inputUnits,
     outputTokens: event.inputUnits === null ? null : event.units - event.inputUnits,
     amountMicros: Number(event.amountMicros),
+    currency: event.subscription.plan.currency,
     createdAt: event.createdAt,
   };
 }

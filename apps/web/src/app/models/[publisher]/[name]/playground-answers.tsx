@@ -1,5 +1,6 @@
 "use client";
 // What a playground call answers, one view per kind of answer (labels, similarity, vector, items, boxes).
+import { microsMoney } from "@/lib/format";
 
 export type Answer =
   | { kind: "labels"; scores: { label: string; score: number }[] }
@@ -7,7 +8,15 @@ export type Answer =
   | { kind: "boxes"; image: string; width: number; height: number; objects: DetectedObject[] }
   | { kind: "items"; items: { itemId: string; score: number }[] }
   | { kind: "vector"; values: number[] }
-  | { kind: "text"; text: string; finishReason: string; promptTokens: number; completionTokens: number };
+  | {
+      kind: "text";
+      text: string;
+      finishReason: string;
+      promptTokens: number;
+      completionTokens: number;
+      /** The call's receipt, when the caller may read it (billing:read). */
+      cost?: { amountMicros: number; currency: string } | null;
+    };
 export interface DetectedObject {
   label: string;
   score: number;
@@ -63,7 +72,9 @@ export function AnswerView({ output }: { output: Answer }) {
           {output.finishReason === "cancelled"
             ? "Stopped: billed for the prompt and the tokens generated until then (your Usage page has the figures)."
             : output.finishReason
-              ? `${output.promptTokens} prompt + ${output.completionTokens} generated tokens billed; ended by ${output.finishReason}.`
+              ? `${output.promptTokens} prompt + ${output.completionTokens} generated tokens billed${
+                  output.cost ? ` (${microsMoney(output.cost.amountMicros, output.cost.currency)})` : ""
+                }; ended by ${output.finishReason}.`
               : "Generating…"}
         </p>
       </section>

@@ -10,6 +10,7 @@ import {
   EmbedTextValuesDocument,
   GenerateTextStreamDocument,
   type GenerateTextStreamSubscription,
+  ReceiptDocument,
   RecommendDocument,
 } from "@modelmarket/sdk";
 import { createClient } from "graphql-sse";
@@ -152,6 +153,8 @@ async function streamGeneration(input: PlaygroundInput): Promise<PlaygroundResul
   } finally {
     client.dispose();
   }
+  // What the call cost: its receipt (needs billing:read; own use and other roles see tokens only).
+  const receipt = end?.requestId ? await clientGql(ReceiptDocument, { requestId: end.requestId }) : null;
   return {
     answer: {
       kind: "text",
@@ -159,6 +162,10 @@ async function streamGeneration(input: PlaygroundInput): Promise<PlaygroundResul
       finishReason: end?.finishReason ?? "cancelled",
       promptTokens: end?.promptTokens ?? 0,
       completionTokens: end?.completionTokens ?? 0,
+      cost: receipt?.data?.receipt
+        ? { amountMicros: receipt.data.receipt.amountMicros, currency: receipt.data.receipt.currency }
+        : null,
     },
+    requestId: end?.requestId ?? undefined,
   };
 }
