@@ -91,6 +91,13 @@ export class TenantGenerations {
     };
   }
 
+  private token(id: number, token: number): void {
+    const job = this.jobs.get(id);
+    if (!job) return;
+    this.host.metrics.generatedTokens.inc({ tenant: this.host.tenantId });
+    job.onToken(token);
+  }
+
   /** A message of the worker's generation side; false when it is not one. */
   onReply(reply: WorkerReply): boolean {
     if (reply.type === "permit") {
@@ -119,13 +126,16 @@ export class TenantGenerations {
       this.permitSlots.delete(reply.permit);
       return true;
     }
+    if (reply.type === "tokens") {
+      for (const [id, token] of reply.tokens) this.token(id, token);
+      return true;
+    }
     if (!("id" in reply)) return false;
     const job = this.jobs.get(reply.id);
     if (!job) return false;
     const { metrics, tenantId } = this.host;
     if (reply.type === "token") {
-      metrics.generatedTokens.inc({ tenant: tenantId });
-      job.onToken(reply.token);
+      this.token(reply.id, reply.token);
       return true;
     }
     this.jobs.delete(reply.id);

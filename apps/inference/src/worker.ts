@@ -51,6 +51,8 @@ export type WorkerReply =
   | { type: "error"; id: number; message: string; badInput: boolean; runFailed?: boolean }
   /** A generated token of request `id`. */
   | { type: "token"; id: number; token: number }
+  /** The tokens of one decode step, [request id, token] each: one message per step, not per sequence. */
+  | { type: "tokens"; tokens: [number, number][] }
   | { type: "generated"; id: number; reason: FinishReason; promptTokens: number; completionTokens: number }
   /** A decode step waits for a compute slot (answered by permit-granted), or gives it back. */
   | { type: "permit"; permit: number }
@@ -246,6 +248,23 @@ function leasedSlot() {
   };
 }
 
+// A step's tokens go to the tier together: the loop emits them one after another in the same
+// tick, so they are gathered until the tick ends (8 streams cost one IPC message a step, not 8).
+// Anything else about a generation (its end, its error) flushes them first, so it never
+// overtakes its own tokens.
+let stepTokens: [number, number][] = [];
+function sendToken(id: number, token: number): void {
+  if (!stepTokens.length) queueMicrotask(flushTokens);
+  stepTokens.push([id, token]);
+}
+function flushTokens(): void {
+  const tokens = stepTokens;
+  stepTokens = [];
+  const [first] = tokens;
+  if (tokens.length === 1 && first) send({ type: "token", id: first[0], token: first[1] });
+  else if (tokens.length > 1) send({ type: "tokens", tokens });
+}
+
 function decodeLoop(modelPath: string, seq2seq?: GenerationParams["seq2seq"]): Promise<DecodeLoop> {
   const key = seq2seq ? `${modelPath}|${seq2seq.encoderPath}|${seq2seq.decoderStart}` : modelPath;
   let loop = loops.get(key);
@@ -298,12 +317,14 @@ async function generate(request: Extract<WorkerRequest, { type: "generate" }>): 
     maxTokens: request.maxTokens,
     stopTokens: request.stopTokens,
     sampling: request.sampling,
-    onToken: (token) => send({ type: "token", id, token }),
+    onToken: (token) => sendToken(id, token),
     onDone: (reason, usage) => {
+      flushTokens();
       generations.delete(id);
       send({ type: "generated", id, reason, ...usage });
     },
     onError: (error) => {
+      flushTokens();
       generations.delete(id);
       const message = runtimeMessage(error.message);
       send({ type: "error", id, message, badInput: /exceed|positions/.test(message), runFailed: true });
