@@ -3,6 +3,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { embed, streamText } from "ai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -114,6 +116,41 @@ describe("OpenAI-compatible API with the official client", () => {
     );
     expect(whole.usage?.prompt_tokens).toBe(rendered.generateText.promptTokens);
     expect(whole.choices[0]?.message.content).toBe(rendered.generateText.text);
+  });
+
+  it("happy: the Vercel AI SDK (ai + @ai-sdk/openai-compatible, unmodified) streams a chat answer and embeds, equal to the official client's", async () => {
+    const provider = createOpenAICompatible({
+      name: "modelmarket",
+      baseURL: `${api.url}/v1`,
+      apiKey: key,
+      includeUsage: true,
+    });
+    const messages = [{ role: "user" as const, content: "Say something" }];
+    const whole = await openai.chat.completions.create({ model: gpt, messages, max_tokens: 25 });
+    const result = streamText({ model: provider.chatModel(gpt), messages, maxOutputTokens: 25, maxRetries: 0 });
+    let text = "";
+    let parts = 0;
+    for await (const delta of result.textStream) {
+      parts++;
+      text += delta;
+    }
+    expect(parts).toBeGreaterThan(5);
+    expect(text).toBe(whole.choices[0]?.message.content);
+    expect(await result.usage).toMatchObject({
+      inputTokens: whole.usage?.prompt_tokens,
+      outputTokens: whole.usage?.completion_tokens,
+    });
+    const { embedding } = await embed({
+      model: provider.textEmbeddingModel(embedder),
+      value: "hello there",
+      maxRetries: 0,
+    });
+    const viaClient = await openai.embeddings.create({
+      model: embedder,
+      input: "hello there",
+      encoding_format: "float",
+    });
+    expect(embedding.map((v) => Math.fround(v))).toEqual(viaClient.data[0]?.embedding.map((v) => Math.fround(v)));
   });
 
   it("happy: models.list lists the subscribed models; embeddings.create answers vectors equal to embedText (base64 and float)", async () => {
