@@ -8,6 +8,8 @@ import { lengthTextClassifier } from "@modelmarket/onnx";
 import { createClient } from "graphql-sse";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reserveTokens } from "../src/metering/reserve-units";
+import { reconcileReservations } from "../src/use-cases/billing/reconcile-reservations";
 import {
   apiKeyClient,
   errorCode,
@@ -389,6 +391,27 @@ describe("token prices (input and output tokens priced per million)", () => {
     expect(g.completionTokens).toBeLessThan(19);
     const after = await api.services.db.subscription.findUniqueOrThrow({ where: { id: sub.id } });
     // Settled: the period's billed counters are exactly the served call's tokens (the unused ones went back).
+    expect([after.periodUnits, after.periodBilledInputUnits, after.periodBilledOutputUnits]).toEqual([
+      2 + g.completionTokens,
+      2,
+      g.completionTokens,
+    ]);
+  });
+
+  it("error: tokens held by a generation whose instance died (reserved, never settled) come back with their share of the billed counters once quiet", async () => {
+    const slug = await publishAndSubscribe({ ...PRICED, includedUnits: 0 });
+    const served = await consumer.client.raw<{ generateText: Generated }>(GENERATE, { m: slug, p: "Hi", n: 4 });
+    const g = served.body.data?.generateText as Generated;
+    const where = { tenant: { slug: consumerTenant.tenantSlug }, model: { slug } };
+    const sub = await api.services.db.subscription.findFirstOrThrow({ where });
+    // A generation of a killed instance: 3 prompt + 10 generated tokens reserved, all beyond the included ones.
+    await reserveTokens(api.services, sub, { input: 3, output: 10 });
+    await api.services.db.subscription.update({
+      where: { id: sub.id },
+      data: { lastReservedAt: new Date(Date.now() - 120_000) },
+    });
+    expect(await reconcileReservations(api.services, 60_000)).toBeGreaterThanOrEqual(1);
+    const after = await api.services.db.subscription.findUniqueOrThrow({ where: { id: sub.id } });
     expect([after.periodUnits, after.periodBilledInputUnits, after.periodBilledOutputUnits]).toEqual([
       2 + g.completionTokens,
       2,
