@@ -13,15 +13,17 @@ const VOCAB = 96;
 let session: ort.InferenceSession;
 let decoder: OptimumDecoder;
 
-beforeAll(async () => {
-  session = await ort.InferenceSession.create(MODEL);
+/** An Optimum decoder over a session, its layout read from the session's inputs and outputs. */
+function decoderOf(s: ort.InferenceSession): OptimumDecoder {
   const meta = (names: readonly string[], m: readonly ort.InferenceSession.ValueMetadata[]) =>
     names.map((name, i) => ({ name, shape: (m[i] as { shape?: (number | string)[] }).shape }));
-  const layout = optimumLayout(
-    meta(session.inputNames, session.inputMetadata),
-    meta(session.outputNames, session.outputMetadata),
-  );
-  decoder = new OptimumDecoder(session, ort, layout, VOCAB, 256);
+  const layout = optimumLayout(meta(s.inputNames, s.inputMetadata), meta(s.outputNames, s.outputMetadata));
+  return new OptimumDecoder(s, ort, layout, VOCAB, 256);
+}
+
+beforeAll(async () => {
+  session = await ort.InferenceSession.create(MODEL);
+  decoder = decoderOf(session);
 });
 afterAll(() => session?.release());
 
@@ -122,13 +124,7 @@ describe("generation on an Optimum merged decoder (decoder_model_merged.onnx: an
 
   beforeAll(async () => {
     merged = await ort.InferenceSession.create(MERGED);
-    const meta = (names: readonly string[], m: readonly ort.InferenceSession.ValueMetadata[]) =>
-      names.map((name, i) => ({ name, shape: (m[i] as { shape?: (number | string)[] }).shape }));
-    const layout = optimumLayout(
-      meta(merged.inputNames, merged.inputMetadata),
-      meta(merged.outputNames, merged.outputMetadata),
-    );
-    mergedDecoder = new OptimumDecoder(merged, ort, layout, VOCAB, 256);
+    mergedDecoder = decoderOf(merged);
   });
   afterAll(() => merged?.release());
 
