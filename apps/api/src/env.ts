@@ -114,6 +114,11 @@ const schema = z
     /** Another Stripe API endpoint (tests, stripe-mock), e.g. http://127.0.0.1:12111. */
     STRIPE_API_BASE: z.string().url().optional(),
     STRIPE_SYNC_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
+    /**
+     * Usage events reach Stripe once this old (default: INFERENCE_DEADLINE_MS + 2 s, longer than
+     * any call runs): a call charged while its model runs takes the charge back if the run fails.
+     */
+    STRIPE_REPORT_DELAY_MS: z.coerce.number().int().min(0).optional(),
     STRIPE_CONNECT_RETURN_URL: z.string().url().default("http://localhost:3000/billing"),
     /** The portal's public address: invitation links point there. */
     PORTAL_URL: z

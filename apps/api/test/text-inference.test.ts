@@ -175,6 +175,65 @@ describe("a publisher's model that fails while running", () => {
   });
 });
 
+describe("a charge written while the model runs", () => {
+  it("error: a model run that fails after its charge has been written leaves the quota, the usage and the invoice exactly as before the call", async () => {
+    const publisher = await signUpTenant(api, "Failing After Charge");
+    const upload = await publisher.client.uploadArtifact(modelFailingOnLongTexts(), { fileName: "broken.onnx" });
+    const paid = {
+      name: "Metered",
+      monthlyFeeCents: 500,
+      includedUnits: 2,
+      unitPriceMicros: 250_000,
+      rateLimitPerMinute: 600,
+    };
+    const model = await publishTinyModel(publisher, { artifactId: upload.body.id, plans: [paid] });
+    const tenant = await signUpTenant(api, "Charged Caller");
+    await subscribeTo(tenant, model.slug, model.plans[0]?.id);
+    const key = await apiKeyClient(api, tenant, ["inference", "billing:read"]);
+    // Three served calls: the subscription's room is known, so the next call is charged while it runs.
+    for (let i = 0; i < 3; i++) {
+      expect((await key.client.raw(CLASSIFY, { model: model.slug, inputs: ["hello"] })).body.errors).toBeUndefined();
+    }
+    const state = async () => ({
+      subscription: await api.db.prisma.subscription.findFirstOrThrow({
+        where: { tenantId: tenant.tenantId },
+        select: { periodUnits: true },
+      }),
+      events: await api.db.prisma.usageEvent.aggregate({
+        where: { tenantId: tenant.tenantId, outcome: "SUCCESS" },
+        _count: true,
+        _sum: { units: true, billedUnits: true, amountMicros: true },
+      }),
+      invoice: (
+        await key.client.request<{ upcomingInvoices: unknown[] }>(
+          "{ upcomingInvoices { currency totalCents lines { description quantity amountCents } } }",
+        )
+      ).upcomingInvoices,
+    });
+    const before = await state();
+    expect(before.subscription.periodUnits).toBe(3);
+    const statements: string[] = [];
+    const durable = api.services.durableQuery;
+    api.services.durableQuery = (sql, params) => {
+      statements.push(sql.trim().split(/\s+/).slice(0, 4).join(" "));
+      return durable(sql, params);
+    };
+    try {
+      const failed = await key.client.raw(CLASSIFY, {
+        model: model.slug,
+        inputs: ["hello world hello world hello world hello world"],
+      });
+      expect(errorCode(failed.body)).toBe("MODEL_ERROR");
+    } finally {
+      api.services.durableQuery = durable;
+    }
+    // The charge was written (charge_calls) and then taken back (the refund's DELETE) before the error answered.
+    expect(statements.some((s) => s.includes("charge_calls"))).toBe(true);
+    expect(statements.some((s) => s.startsWith("WITH gone AS (DELETE"))).toBe(true);
+    expect(await state()).toEqual(before);
+  });
+});
+
 describe("embedText", () => {
   it("happy: 512-d unit vectors; similar sentences are closer than dissimilar ones", async () => {
     const data = await consumer.client.request<Embedded>(EMBED, {

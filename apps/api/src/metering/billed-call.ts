@@ -11,7 +11,7 @@ import {
 import type { Principal } from "../auth/principal";
 import { requestScope } from "../infra/request-context";
 import type { AppServices } from "../services";
-import { type ChargeOutcome, chargeCall } from "./charge-calls";
+import { type ChargeOutcome, chargeCall, refundCharge } from "./charge-calls";
 import { type Reservation, releaseTokens, releaseUnits, reserveTokens, reserveUnits } from "./reserve-units";
 
 /** What an inference operation resolved before calling the model (resolve-callable-version.ts). */
@@ -76,23 +76,36 @@ async function subscribedCall<T>(
     if (earlier) return replay<T>(earlier, requestHash as string);
   }
 
-  // Room known to fit: run first, then reserve and record in one statement (one database
-  // round trip per call, shared by the calls that finish together).
+  // Room known to fit: reserve and record in one statement (one database round trip per call,
+  // shared by the calls that finish together). Without an Idempotency-Key the charge is written
+  // WHILE the model runs — its size is known before the run — so the call answers after
+  // max(model, commit) instead of their sum; a run that fails takes the charge back durably
+  // before answering (refundCharge). With a key, the event holds the answer for a retry: it is
+  // written after the run.
   if (subscription.currentPeriodEnd.getTime() > Date.now() && services.metering.rooms.take(subscription.id, units)) {
     let result: T;
     let outcome: ChargeOutcome;
     const started = Date.now();
-    try {
-      result = await runOrCountError(services, callable, scope.requestId, started, run);
-      outcome = await chargeCall(services, {
+    const id = newId("usageEvent");
+    const charge = (result?: T) =>
+      chargeCall(services, {
         ...baseRow(callable, started),
-        id: newId("usageEvent"),
+        id,
         requestId: scope.requestId,
         units,
         idempotencyKey: key,
         requestHash,
         response: key ? (result as unknown) : null,
       });
+    const early = key ? null : charge();
+    // Observed after the run; a failure meanwhile must not count as unhandled.
+    early?.catch(() => {});
+    try {
+      result = await runOrCountError(services, callable, scope.requestId, started, run, async () => {
+        const written = await early?.catch(() => null);
+        if (written?.status === "charged") await refundCharge(services, { id, subscriptionId: subscription.id });
+      });
+      outcome = await (early ?? charge(result));
     } finally {
       services.metering.rooms.give(subscription.id, units);
     }

@@ -77,6 +77,22 @@ export async function chargeCalls(services: AppServices, calls: CallToCharge[]):
   });
 }
 
+/**
+ * Takes back the charge of a call whose model run failed after the charge was written (the
+ * charge is written while the model runs, billed-call.ts): its usage event is deleted and its
+ * units go back to the subscription, in one statement committed synchronously before the call
+ * answers its error — so the quota and the invoice are exactly as before the call. Nothing has
+ * reported the event to Stripe yet: the sync reports only events older than any call can run.
+ */
+export async function refundCharge(services: AppServices, call: { id: string; subscriptionId: string }): Promise<void> {
+  await services.durableQuery(
+    `WITH gone AS (DELETE FROM "UsageEvent" WHERE id = $1 AND "subscriptionId" = $2 RETURNING units)
+    UPDATE "Subscription" SET "periodUnits" = GREATEST(0, "periodUnits" - (SELECT units FROM gone))
+    WHERE id = $2 AND EXISTS (SELECT 1 FROM gone)`,
+    [call.id, call.subscriptionId],
+  );
+}
+
 /** A deadlock with another transaction (one is chosen to fail) is retried once: nothing was written. */
 async function withDeadlockRetry<T>(statement: () => Promise<T>): Promise<T> {
   try {

@@ -92,6 +92,11 @@ export async function syncStripe(services: AppServices): Promise<StripeSyncResul
       outcome: "SUCCESS",
       billedUnits: { gt: 0 },
       stripeReportedAt: null,
+      // Only events of calls that have surely ended: a call charged while its model runs takes
+      // its charge back if the run fails (refundCharge), which must not have reached Stripe.
+      createdAt: {
+        lt: new Date(Date.now() - (services.env.STRIPE_REPORT_DELAY_MS ?? services.env.INFERENCE_DEADLINE_MS + 2_000)),
+      },
       subscription: { stripeSubscriptionId: { not: null } },
     },
     include: {
