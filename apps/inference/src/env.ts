@@ -23,6 +23,12 @@ const schema = z
       .positive()
       .default(1024 ** 3),
     INFERENCE_QUEUE_LIMIT: z.coerce.number().int().positive().default(64),
+    /**
+     * Niceness of tenant worker processes (0–19): above the tier's and the API's own (0), so a
+     * tenant's model computing flat out never takes the CPU that serves every tenant's requests
+     * (parsing, routing, metering) — a flood's excess waits in its worker, not on the shared cores.
+     */
+    INFERENCE_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(5),
     /** A tenant's worker process with nothing to do for this long is stopped (worker-pool.ts). */
     INFERENCE_WORKER_IDLE_MS: z.coerce.number().int().positive().default(120_000),
     /** Most tenant worker processes alive on this node; past it the least recently used idle one goes. */

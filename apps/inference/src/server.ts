@@ -60,6 +60,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
       new TenantWorker({
         tenantId,
         memoryBytes: env.INFERENCE_WORKER_MEMORY_BYTES,
+        nice: env.INFERENCE_WORKER_NICE,
         queueLimit: env.INFERENCE_QUEUE_LIMIT,
         logger,
         metrics,

@@ -11,6 +11,8 @@ import { type StartWorkerProcess, type WorkerProcess, workerProcessStarter } fro
 export interface TenantWorkerOptions {
   tenantId: string;
   memoryBytes: number;
+  /** Niceness of the worker process (INFERENCE_WORKER_NICE). */
+  nice?: number;
   queueLimit: number;
   env: NodeJS.ProcessEnv;
   logger: Logger;
@@ -96,7 +98,8 @@ export class TenantWorker {
 
   constructor(private readonly options: TenantWorkerOptions) {
     this.startProcess =
-      options.startProcess ?? workerProcessStarter({ memoryBytes: options.memoryBytes, env: options.env });
+      options.startProcess ??
+      workerProcessStarter({ memoryBytes: options.memoryBytes, env: options.env, nice: options.nice });
     this.generations = new TenantGenerations({
       tenantId: options.tenantId,
       metrics: options.metrics,

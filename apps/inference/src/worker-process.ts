@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { compiledScript } from "@modelmarket/domain";
 import type { WorkerReply, WorkerRequest } from "./worker";
@@ -37,7 +38,12 @@ const workerScript = () =>
  * Starts worker.ts in a child process under its own address-space cap (`ulimit -v` before node
  * starts), talking over IPC with structured clone (typed arrays cross as they are).
  */
-export function workerProcessStarter(options: { memoryBytes: number; env: NodeJS.ProcessEnv }): StartWorkerProcess {
+export function workerProcessStarter(options: {
+  memoryBytes: number;
+  env: NodeJS.ProcessEnv;
+  /** Niceness of the process (INFERENCE_WORKER_NICE): below the tier's and the API's priority. */
+  nice?: number;
+}): StartWorkerProcess {
   return (events) => {
     const kib = Math.floor(options.memoryBytes / 1024);
     const child = spawn("/bin/sh", ["-c", `ulimit -v ${kib} && exec "$0" "$1"`, process.execPath, workerScript()], {
@@ -45,6 +51,13 @@ export function workerProcessStarter(options: { memoryBytes: number; env: NodeJS
       serialization: "advanced",
       env: options.env,
     });
+    if (options.nice && child.pid !== undefined) {
+      try {
+        os.setPriority(child.pid, options.nice);
+      } catch {
+        // A platform without priorities: the worker runs at the tier's own.
+      }
+    }
     child.on("message", (reply: WorkerReply) => events.onReply(reply));
     child.on("exit", (code, signal) => events.onExit(code, signal));
     return {

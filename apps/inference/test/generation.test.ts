@@ -100,6 +100,13 @@ describe("generate extension", () => {
     expect(events.at(-1)).toEqual({ finish_reason: "length", prompt_tokens: 16, completion_tokens: 20 });
   });
 
+  it("happy: a tenant's worker process runs below the tier's priority (INFERENCE_WORKER_NICE, 5 by default): its model never takes the CPU that serves everyone", async () => {
+    expect((await generate(TENANT_A, { input_ids: encode("Hi"), parameters: { max_tokens: 2 } })).status).toBe(200);
+    const pid = tier.workers.get(TENANT_A)?.pid as number;
+    expect(pid).toBeGreaterThan(0);
+    expect(os.getPriority(pid) - os.getPriority()).toBe(5);
+  });
+
   it("happy: a stop token ends the generation (finish 'stop'), without emitting it", async () => {
     const free = await generate(TENANT_A, { input_ids: encode("Hi"), parameters: { max_tokens: 10 } });
     const third = free.body.token_ids[2] as number;
