@@ -66,7 +66,7 @@ export type PlanInput = {
   outputPricePerMillionMicros?: number | null | undefined;
   rateLimitPerMinute: number;
   /** Price of each unit beyond includedUnits, in millionths of the currency unit; 0 on token plans. */
-  unitPriceMicros?: number;
+  unitPriceMicros: number;
 };
 
 export type PreviewVersionInput = {

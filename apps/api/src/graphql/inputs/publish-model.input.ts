@@ -34,7 +34,6 @@ export class PlanInput {
   includedUnits: number;
 
   @Field(() => Int, {
-    defaultValue: 0,
     description: "Price of each unit beyond includedUnits, in millionths of the currency unit; 0 on token plans.",
   })
   @IsInt()
