@@ -44,6 +44,7 @@ export class GeneratedTextChunk {
   requestId: string | null;
 }
 
+/** The arguments of generateText and generateTextStream alike. */
 @ArgsType()
 class GenerateTextArgs {
   @Field() model: string;
@@ -88,33 +89,7 @@ export class GenerateTextResolver {
       "Text generated after a prompt by a TEXT_GENERATION model (the whole answer; /v1/completions and " +
       "/v1/chat/completions stream it). Billed per token: prompt and generated.",
   })
-  generateText(
-    @Arg("model") model: string,
-    @Arg("prompt") prompt: string,
-    @Arg("maxTokens", () => Int, { nullable: true }) maxTokens: number | null,
-    @Arg("temperature", () => Float, { nullable: true, description: "0 (default) = greedy." }) temperature:
-      | number
-      | null,
-    @Arg("topP", () => Float, { nullable: true }) topP: number | null,
-    @Arg("topK", () => Int, { nullable: true }) topK: number | null,
-    @Arg("seed", () => Float, { nullable: true, description: "Same seed, same sampled text." }) seed: number | null,
-    @Arg("repetitionPenalty", () => Float, { nullable: true }) repetitionPenalty: number | null,
-    @Arg("stop", () => [String], { nullable: true, description: "Up to 4 texts that end the answer." })
-    stop: string[] | null,
-    @Arg("version", () => String, { nullable: true }) version: string | null,
-    @Ctx() ctx: GraphQLContext,
-  ) {
-    return generateText(ctx.services, ctx.principal, {
-      model,
-      version,
-      prompt,
-      maxTokens,
-      temperature,
-      topP,
-      topK,
-      seed,
-      repetitionPenalty,
-      stop,
-    });
+  generateText(@Args() args: GenerateTextArgs, @Ctx() ctx: GraphQLContext) {
+    return generateText(ctx.services, ctx.principal, args);
   }
 }
