@@ -1,5 +1,7 @@
 // Money is integers everywhere (cents, micros); formatting happens only here.
 
+import { formatPricePerMillion } from "@modelmarket/domain/money";
+
 export function money(cents: number, currency = "usd"): string {
   return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
 }
@@ -25,11 +27,7 @@ export function microsMoney(micros: number, currency = "usd"): string {
 
 /** A price per million tokens in micros, as LLM price lists say it: 500000 → "$0.50 / 1M". */
 export function pricePer1M(micros: number, currency = "usd"): string {
-  return `${new Intl.NumberFormat("en-US", {
-    style: "currency",
-    currency: currency.toUpperCase(),
-    maximumFractionDigits: 6,
-  }).format(micros / 1_000_000)} / 1M`;
+  return `${formatPricePerMillion(micros, currency)} / 1M`;
 }
 
 export interface PlanPricing {
