@@ -1,6 +1,6 @@
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { API_URL, api, screenshot, signUpInPortal, watchConsole } from "./support";
+import { API_URL, api, expectFitsPhone, PASSWORD, screenshot, signUpInPortal, watchConsole } from "./support";
 
 test("happy: a new consumer finds the sentiment model, tries it, subscribes, gets a key, and sees the key's call in usage and billing", async ({
   page,
@@ -140,6 +140,40 @@ test("happy: the detection playground draws boxes over the uploaded photo, and t
   await expect(picker).toBeVisible();
   await page.getByRole("button", { name: "Run" }).click();
   await expect(page.locator("form[aria-label=Playground] ol li")).toHaveCount(5);
+  expect(problems).toEqual([]);
+});
+
+test("happy: the recommender playground answers 'people who like X also like' (similarItems), the API's own answer, at 1280 and 375 px", async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  const { email } = await signUpInPortal(page, "Grocer");
+  await page.goto("/models/modelmarket/food-recommender");
+  await page.getByRole("button", { name: "Run" }).click();
+  await expect(page.getByRole("combobox", { name: "User" })).toBeVisible();
+  await page.getByRole("button", { name: "Run" }).click();
+  const recommended = page.getByRole("region", { name: "Recommended items" });
+  await expect(recommended.locator("li")).toHaveCount(5);
+  const first = ((await recommended.locator("li").first().textContent()) ?? "").split(" (")[0]?.trim() as string;
+  await recommended.getByRole("button", { name: `More like ${first}` }).click();
+  const similar = page.getByRole("region", { name: "Similar items" });
+  await expect(similar).toContainText(`People who like ${first} also like:`);
+  await expect(similar.locator("li")).toHaveCount(5);
+  const shown = (await similar.locator("li").allTextContents()).map((t) => t.split(" (")[0]?.trim());
+  expect(shown).not.toContain(first);
+  // The same question straight to the API, as the signed-in user: the same items in the same order.
+  const signIn = await api<{ signIn: { token: string } }>(
+    `mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }`,
+    { e: email, p: PASSWORD },
+  );
+  const direct = await api<{ similarItems: { itemId: string }[] }>(
+    `mutation($i: String!) { similarItems(model: "modelmarket/food-recommender", itemId: $i, k: 5) { itemId } }`,
+    { i: first },
+    signIn.data?.signIn.token,
+  );
+  expect(direct.data?.similarItems.map((s) => s.itemId)).toEqual(shown);
+  await screenshot(page, "playground-similar-items");
+  await expectFitsPhone(page, "playground-similar-items");
   expect(problems).toEqual([]);
 });
 

@@ -6,5 +6,6 @@ export {
   type OnnxInspection,
   type TensorSignature,
 } from "./inspect-onnx";
+export { type FloatTensor, readFloatInitializer } from "./read-initializer";
 export { type SandboxLimits, type SandboxResult, validateInSandbox } from "./sandbox/validate-in-sandbox";
 export { lengthTextClassifier, maskEmbeddingModel, memoryBombModel, runawayTextClassifier } from "./test-models";

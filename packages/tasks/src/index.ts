@@ -30,8 +30,13 @@ export const TASK_DESCRIPTORS = [
   textGeneration,
 ] as const satisfies readonly TaskDescriptor[];
 
+/** Every operation of a task: its main one first, then the others on the same models. */
+export function operationsOf(task: TaskDescriptor): string[] {
+  return [task.operation, ...(task.moreOperations ?? [])];
+}
+
 /** The root mutations that run a model and bill it (the API allows one per request). */
-export const INFERENCE_OPERATIONS: ReadonlySet<string> = new Set(TASK_DESCRIPTORS.map((t) => t.operation));
+export const INFERENCE_OPERATIONS: ReadonlySet<string> = new Set(TASK_DESCRIPTORS.flatMap(operationsOf));
 
 export function descriptorOf(task: string): TaskDescriptor {
   const found = TASK_DESCRIPTORS.find((t) => t.task === task);

@@ -3,8 +3,10 @@ import type { TaskDescriptor } from "./task-descriptor";
 export const recommendation: TaskDescriptor = {
   task: "RECOMMENDATION",
   displayName: "Recommendation",
-  summary: "A user id in, the top-k items for that user out, never an excluded one.",
+  summary:
+    "A user id in, the top-k items for that user out, never an excluded one; or an item id in, the items most like it.",
   operation: "recommend",
+  moreOperations: ["similarItems"],
   input: "user",
   answer: "items",
   delivery: "whole",

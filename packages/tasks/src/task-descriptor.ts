@@ -33,6 +33,11 @@ export interface TaskDescriptor {
   summary: string;
   /** The GraphQL mutation that calls such a model (its SDK document is `<Operation>Document`). */
   operation: string;
+  /**
+   * Further mutations on the same models, checked, billed and limited like `operation`
+   * (RECOMMENDATION: `similarItems`, items like an item). Each is its own SDK document.
+   */
+  moreOperations?: readonly string[];
   input: InputKind;
   answer: AnswerKind;
   /**

@@ -42,6 +42,7 @@ export function assertFitsTask(
   signature: OnnxInspection,
   assets: ResolvedAssets,
   assetPath: (sha256: string) => string,
+  modelSha256: string,
 ): Promise<void> {
-  return taskModule(task).check(new ConventionCheck(task, signature, assets, assetPath));
+  return taskModule(task).check(new ConventionCheck(task, signature, assets, assetPath, modelSha256));
 }

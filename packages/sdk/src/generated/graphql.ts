@@ -337,6 +337,17 @@ export type RecommendMutationVariables = Exact<{
 
 export type RecommendMutation = { recommend: Array<{ itemId: string, score: number }> };
 
+export type SimilarItemsMutationVariables = Exact<{
+  model: string;
+  itemId: string;
+  k?: number | null | undefined;
+  exclude?: Array<string> | string | null | undefined;
+  version?: string | null | undefined;
+}>;
+
+
+export type SimilarItemsMutation = { similarItems: Array<{ itemId: string, score: number }> };
+
 export type GenerateTextMutationVariables = Exact<{
   model: string;
   prompt: string;
@@ -1068,6 +1079,20 @@ export const RecommendDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RecommendMutation, RecommendMutationVariables>;
+export const SimilarItemsDocument = new TypedDocumentString(`
+    mutation SimilarItems($model: String!, $itemId: String!, $k: Int, $exclude: [String!], $version: String) {
+  similarItems(
+    model: $model
+    itemId: $itemId
+    k: $k
+    exclude: $exclude
+    version: $version
+  ) {
+    itemId
+    score
+  }
+}
+    `) as unknown as TypedDocumentString<SimilarItemsMutation, SimilarItemsMutationVariables>;
 export const GenerateTextDocument = new TypedDocumentString(`
     mutation GenerateText($model: String!, $prompt: String!, $maxTokens: Int, $temperature: Float, $topP: Float, $topK: Int, $seed: Float, $repetitionPenalty: Float, $stop: [String!], $version: String) {
   generateText(

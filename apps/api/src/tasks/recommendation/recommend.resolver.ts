@@ -3,6 +3,7 @@ import type { GraphQLContext } from "../../context";
 import { Access } from "../../graphql/access";
 import { Admitted } from "../../graphql/admitted";
 import { recommend } from "./recommend";
+import { similarItems } from "./similar-items";
 
 @ObjectType()
 export class Recommendation {
@@ -26,5 +27,22 @@ export class RecommendResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     return recommend(ctx.services, ctx.principal, { model, userId, k: k ?? 10, exclude, version });
+  }
+
+  @Access("inference")
+  @Admitted()
+  @Mutation(() => [Recommendation], {
+    description:
+      "The k items most like `itemId` by a RECOMMENDATION model's item factors (score: cosine, highest first); the item itself and `exclude` ids are never returned. Needs a model that names its item factors (docs/publishing.md).",
+  })
+  similarItems(
+    @Arg("model") model: string,
+    @Arg("itemId") itemId: string,
+    @Arg("k", () => Int, { nullable: true, defaultValue: 10 }) k: number | null,
+    @Arg("exclude", () => [String], { nullable: true }) exclude: string[] | null,
+    @Arg("version", () => String, { nullable: true }) version: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return similarItems(ctx.services, ctx.principal, { model, itemId, k: k ?? 10, exclude, version });
   }
 }

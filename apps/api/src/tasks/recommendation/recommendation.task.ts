@@ -1,5 +1,6 @@
 import { recommendation } from "@modelmarket/tasks";
 import type { TaskModule } from "../task-module";
+import { ITEM_FACTOR_NAMES, itemFactorRows } from "./item-factors";
 import { RecommendResolver } from "./recommend.resolver";
 
 export const recommendationTask: TaskModule = {
@@ -25,6 +26,14 @@ export const recommendationTask: TaskModule = {
     const itemCount = mask.shape?.[1];
     if (typeof itemCount === "number" && itemCount !== itemIds.length) {
       throw c.misfit(`exclude_mask covers ${itemCount} items but the items asset has ${itemIds.length}`);
+    }
+    // Optional: item factors under a conventional name make the model answer similarItems too.
+    const factors =
+      (await c.readModelInitializer(ITEM_FACTOR_NAMES.rows)) ??
+      (await c.readModelInitializer(ITEM_FACTOR_NAMES.columns));
+    if (factors) {
+      const fit = itemFactorRows(factors, itemIds.length);
+      if ("misfit" in fit) throw c.misfit(fit.misfit);
     }
   },
 };

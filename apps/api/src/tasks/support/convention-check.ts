@@ -1,7 +1,13 @@
 import fs from "node:fs/promises";
 import type { ModelTask } from "@modelmarket/db";
 import { AppError, badInput } from "@modelmarket/domain";
-import { inspectOnnx, type OnnxInspection, type TensorSignature } from "@modelmarket/onnx";
+import {
+  type FloatTensor,
+  inspectOnnx,
+  type OnnxInspection,
+  readFloatInitializer,
+  type TensorSignature,
+} from "@modelmarket/onnx";
 import { labelsFromHfConfig } from "./preprocessing";
 
 export type ResolvedAssets = Record<string, { artifactId: string; sha256: string }>;
@@ -17,6 +23,8 @@ export class ConventionCheck {
     readonly signature: OnnxInspection,
     readonly assets: ResolvedAssets,
     private readonly assetPath: (sha256: string) => string,
+    /** The model file's sha256, to read its weights where a convention names one. */
+    private readonly modelSha256: string,
   ) {}
 
   misfit(why: string): AppError {
@@ -50,6 +58,15 @@ export class ConventionCheck {
       return inspectOnnx(await fs.readFile(this.assetPath(asset.sha256)));
     } catch (error) {
       throw this.misfit(`the "${role}" asset is not an ONNX model (${(error as Error).message})`);
+    }
+  }
+
+  /** A float initializer of the model itself by name (null when it has none). */
+  async readModelInitializer(name: string): Promise<FloatTensor | null> {
+    try {
+      return readFloatInitializer(await fs.readFile(this.assetPath(this.modelSha256)), name);
+    } catch (error) {
+      throw this.misfit((error as Error).message);
     }
   }
 

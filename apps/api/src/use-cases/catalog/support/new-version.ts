@@ -49,8 +49,12 @@ export async function prepareNewVersion(
     throw badInput("This artifact was uploaded as an asset; upload the model with ?kind=model.", "artifactId");
   }
   const assets = await resolveAssets(services, tenantId, input.assets);
-  await assertFitsTask(task, artifact.inspection as unknown as OnnxInspection, assets ?? {}, (sha) =>
-    services.artifacts.pathOf(sha),
+  await assertFitsTask(
+    task,
+    artifact.inspection as unknown as OnnxInspection,
+    assets ?? {},
+    (sha) => services.artifacts.pathOf(sha),
+    artifact.sha256,
   );
   const quality = checkMetrics(input.metrics ?? [], input.headlineMetric, input.metricsSource ?? "PUBLISHER");
   const notes = input.notes?.trim() || null;

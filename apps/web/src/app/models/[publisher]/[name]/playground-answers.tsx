@@ -6,7 +6,8 @@ export type Answer =
   | { kind: "labels"; scores: { label: string; score: number }[] }
   | { kind: "similarity"; cosine: number }
   | { kind: "boxes"; image: string; width: number; height: number; objects: DetectedObject[] }
-  | { kind: "items"; items: { itemId: string; score: number }[] }
+  /** A user's items, or (`likeItem`) the items most like one item. */
+  | { kind: "items"; items: { itemId: string; score: number }[]; likeItem?: string }
   | { kind: "vector"; values: number[] }
   | {
       kind: "text";
@@ -23,8 +24,11 @@ export interface DetectedObject {
   box: { x: number; y: number; width: number; height: number };
 }
 
-/** The answer of one call, as its kind shows it. */
-export function AnswerView({ output }: { output: Answer }) {
+/**
+ * The answer of one call, as its kind shows it. `onMoreLike`: items get a "More like this"
+ * button that asks for the items like that one.
+ */
+export function AnswerView({ output, onMoreLike }: { output: Answer; onMoreLike?: (itemId: string) => void }) {
   if (output.kind === "labels") {
     return (
       <section aria-label="Scores">
@@ -82,13 +86,39 @@ export function AnswerView({ output }: { output: Answer }) {
   }
   if (output.kind === "items") {
     return (
-      <ol>
-        {output.items.map((i) => (
-          <li key={i.itemId}>
-            {i.itemId} <span className="muted">({i.score.toFixed(3)})</span>
-          </li>
-        ))}
-      </ol>
+      <section aria-label={output.likeItem ? "Similar items" : "Recommended items"}>
+        <p style={{ margin: 0 }}>
+          {output.likeItem ? (
+            <>
+              People who like <strong>{output.likeItem}</strong> also like:
+            </>
+          ) : (
+            "Recommended:"
+          )}
+        </p>
+        {output.items.length ? null : <p className="muted">No item left to show.</p>}
+        <ol>
+          {output.items.map((i) => (
+            <li key={i.itemId}>
+              {i.itemId}{" "}
+              <span className="muted">
+                ({output.likeItem ? "cosine " : ""}
+                {i.score.toFixed(3)})
+              </span>{" "}
+              {onMoreLike ? (
+                <button
+                  type="button"
+                  className="secondary small"
+                  aria-label={`More like ${i.itemId}`}
+                  onClick={() => onMoreLike(i.itemId)}
+                >
+                  More like this
+                </button>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      </section>
     );
   }
   return (

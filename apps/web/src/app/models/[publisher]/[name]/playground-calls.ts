@@ -12,6 +12,7 @@ import {
   type GenerateTextStreamSubscription,
   ReceiptDocument,
   RecommendDocument,
+  SimilarItemsDocument,
 } from "@modelmarket/sdk";
 import { createClient } from "graphql-sse";
 import { type ClientGqlResult, clientGql } from "@/lib/client-gql";
@@ -31,6 +32,8 @@ export interface PlaygroundInput {
   text: string;
   text2: string;
   userId: string;
+  /** Recommenders: ask for the items like this one (similarItems) instead of a user's. */
+  likeItem?: string;
   image: PickedImage | null;
   /** Generation settings (the text-generation playground). */
   generation: { maxTokens: number; temperature: number; seed: number | null };
@@ -104,12 +107,18 @@ export const PLAYGROUND_CALLS: Record<string, (input: PlaygroundInput) => Promis
     ),
   ),
   "text-generation": streamGeneration,
-  "user-items": async ({ model, version, userId }) =>
-    shown(
-      await clientGql(RecommendDocument, { model, version, userId, k: 5 }),
-      (d) => ({ kind: "items", items: d.recommend }),
-      "No answer came back.",
-    ),
+  "user-items": async ({ model, version, userId, likeItem }) =>
+    likeItem
+      ? shown(
+          await clientGql(SimilarItemsDocument, { model, version, itemId: likeItem, k: 5 }),
+          (d) => ({ kind: "items", items: d.similarItems, likeItem }),
+          "No answer came back.",
+        )
+      : shown(
+          await clientGql(RecommendDocument, { model, version, userId, k: 5 }),
+          (d) => ({ kind: "items", items: d.recommend }),
+          "No answer came back.",
+        ),
 };
 
 /**

@@ -105,7 +105,7 @@ export function Playground({
     return null;
   }
 
-  async function run(preset?: { text?: string; image?: string }) {
+  async function run(preset?: { text?: string; image?: string; likeItem?: string }) {
     const missing = missingInput(preset);
     if (missing) {
       action.fail(missing);
@@ -114,7 +114,7 @@ export function Playground({
     action.clear();
     setAnswer(null);
     if (!(await ensureSubscription())) return;
-    if (kind === "user-items" && !userId.trim()) {
+    if (kind === "user-items" && !userId.trim() && !preset?.likeItem) {
       // Subscribed now: the page reloads with the users this model knows.
       router.refresh();
       return;
@@ -122,7 +122,7 @@ export function Playground({
     if (preset?.text) setText(preset.text);
     const result = await action.busyWhile(async () => {
       const presetImage = preset?.image ? await fromBase64(preset.image) : null;
-      return call(preset?.text, presetImage);
+      return call(preset?.text, presetImage, preset?.likeItem);
     });
     if (result) {
       setRequestId(result.requestId ?? null);
@@ -134,7 +134,11 @@ export function Playground({
     router.refresh();
   }
 
-  async function call(presetText?: string, presetImage?: PickedImage | null): Promise<PlaygroundResult | null> {
+  async function call(
+    presetText?: string,
+    presetImage?: PickedImage | null,
+    likeItem?: string,
+  ): Promise<PlaygroundResult | null> {
     const send = PLAYGROUND_CALLS[kind];
     if (!send) return { error: `The playground has no ${kind} view yet.` };
     // A file chosen before the page finished loading never reached onChange: read it now.
@@ -147,6 +151,7 @@ export function Playground({
       text: presetText ?? text,
       text2,
       userId: userId.trim(),
+      likeItem,
       image: picked,
       generation,
       onPartial: setAnswer,
@@ -351,7 +356,12 @@ export function Playground({
             {n}
           </p>
         ))}
-        {answer ? <AnswerView output={answer} /> : null}
+        {answer ? (
+          <AnswerView
+            output={answer}
+            onMoreLike={kind === "user-items" && !busy ? (itemId) => void run({ likeItem: itemId }) : undefined}
+          />
+        ) : null}
         {requestId && (answer || error) ? (
           <p className="muted">
             Request id <code>{requestId}</code>
