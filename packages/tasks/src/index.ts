@@ -1,5 +1,6 @@
 import { imageClassification } from "./image-classification";
 import { imageEmbedding } from "./image-embedding";
+import { imageSegmentation } from "./image-segmentation";
 import { objectDetection } from "./object-detection";
 import { recommendation } from "./recommendation";
 import type { TaskDescriptor } from "./task-descriptor";
@@ -12,6 +13,7 @@ export type * from "./task-descriptor";
 export {
   imageClassification,
   imageEmbedding,
+  imageSegmentation,
   objectDetection,
   recommendation,
   textClassification,
@@ -28,6 +30,7 @@ export const TASK_DESCRIPTORS = [
   recommendation,
   imageEmbedding,
   textGeneration,
+  imageSegmentation,
 ] as const satisfies readonly TaskDescriptor[];
 
 /** Every operation of a task: its main one first, then the others on the same models. */

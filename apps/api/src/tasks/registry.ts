@@ -2,6 +2,7 @@ import type { ModelTask } from "@modelmarket/db";
 import type { OnnxInspection } from "@modelmarket/onnx";
 import { imageClassificationTask } from "./image-classification/image-classification.task";
 import { imageEmbeddingTask } from "./image-embedding/image-embedding.task";
+import { imageSegmentationTask } from "./image-segmentation/image-segmentation.task";
 import { objectDetectionTask } from "./object-detection/object-detection.task";
 import { recommendationTask } from "./recommendation/recommendation.task";
 import { ConventionCheck, type ResolvedAssets } from "./support/convention-check";
@@ -22,6 +23,7 @@ export const TASKS: readonly TaskModule[] = [
   recommendationTask,
   imageEmbeddingTask,
   textGenerationTask,
+  imageSegmentationTask,
 ];
 
 export function taskModule(task: ModelTask): TaskModule {

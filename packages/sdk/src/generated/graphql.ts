@@ -49,6 +49,7 @@ export type ModelCardInput = {
 export type ModelTask =
   | 'IMAGE_CLASSIFICATION'
   | 'IMAGE_EMBEDDING'
+  | 'IMAGE_SEGMENTATION'
   | 'OBJECT_DETECTION'
   | 'RECOMMENDATION'
   | 'TEXT_CLASSIFICATION'
@@ -315,6 +316,15 @@ export type ClassifyImageMutationVariables = Exact<{
 
 
 export type ClassifyImageMutation = { classifyImage: Array<{ label: string, score: number, top: Array<{ label: string, score: number }> }> };
+
+export type SegmentImageMutationVariables = Exact<{
+  model: string;
+  images: Array<ImageInput> | ImageInput;
+  version?: string | null | undefined;
+}>;
+
+
+export type SegmentImageMutation = { segmentImage: Array<{ width: number, height: number, maskPng: string, classes: Array<{ label: string, classIndex: number, pixelShare: number }> }> };
 
 export type DetectObjectsMutationVariables = Exact<{
   model: string;
@@ -1044,6 +1054,20 @@ export const ClassifyImageDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ClassifyImageMutation, ClassifyImageMutationVariables>;
+export const SegmentImageDocument = new TypedDocumentString(`
+    mutation SegmentImage($model: String!, $images: [ImageInput!]!, $version: String) {
+  segmentImage(model: $model, images: $images, version: $version) {
+    width
+    height
+    classes {
+      label
+      classIndex
+      pixelShare
+    }
+    maskPng
+  }
+}
+    `) as unknown as TypedDocumentString<SegmentImageMutation, SegmentImageMutationVariables>;
 export const DetectObjectsDocument = new TypedDocumentString(`
     mutation DetectObjects($model: String!, $images: [ImageInput!]!, $minScore: Float, $version: String) {
   detectObjects(

@@ -16,7 +16,8 @@ const tolerance = probability.optional();
 
 /**
  * A publisher's example: an input and what the model must answer — the best label, a label
- * among the top k, objects (each matched by label and a box overlapping by IoU ≥ 0.5), or the
+ * among the top k, objects (each matched by label and a box overlapping by IoU ≥ 0.5), the
+ * classes of a segmentation (with their pixel share), or the
  * beginning of a generated text (greedy) — and,
  * optionally, the score the exporter's own run gives it, within `tolerance`. Labels alone do not
  * catch subtle mistakes (BGR for RGB, a pad off by a few pixels) on confident examples; scores do.
@@ -35,6 +36,14 @@ export const example = z.strictObject({
     z.strictObject({
       objects: z
         .array(z.strictObject({ label: z.string().min(1), box: box.optional(), score: probability.optional() }))
+        .min(1)
+        .max(50),
+      tolerance,
+    }),
+    // Segmentation: each label present, optionally with its share of the pixels (0 to 1).
+    z.strictObject({
+      segments: z
+        .array(z.strictObject({ label: z.string().min(1), share: probability.optional() }))
         .min(1)
         .max(50),
       tolerance,
@@ -86,6 +95,11 @@ export function describe(expect: ModelExample["expect"]): string {
   if ("label" in expect) {
     const label = expect.withinTop ? `"${expect.label}" in the top ${expect.withinTop}` : `"${expect.label}"`;
     return expect.score === undefined ? label : `${label} with score ${expect.score} ± ${tol}`;
+  }
+  if ("segments" in expect) {
+    return expect.segments
+      .map((g) => (g.share === undefined ? g.label : `${g.label} on ${g.share} ± ${tol} of the pixels`))
+      .join(", ");
   }
   return expect.objects.map((o) => (o.score === undefined ? o.label : `${o.label} ${o.score} ± ${tol}`)).join(", ");
 }

@@ -79,6 +79,16 @@ export const imagePreprocessing = z.strictObject({
    */
   detectionFormat: z.enum(["rows", "yolo"]).default("rows"),
   iouThreshold: z.number().min(0).max(1).default(0.5),
+  /**
+   * Segmentation only: what the first output holds per pixel. `scores`: one score (logit or
+   * probability) per class, the best class wins; `class-index`: the class id itself (int or
+   * float); `foreground-probability` / `foreground-logit`: one channel, foreground where ≥ 0.5
+   * (≥ 0 for a logit), labels [background, foreground]. Default: `class-index` for an integer
+   * output, `scores` for several float channels, `foreground-probability` for one.
+   */
+  maskFormat: z.enum(["scores", "class-index", "foreground-probability", "foreground-logit"]).optional(),
+  /** Segmentation only: the output's layout, [batch, classes, H, W] or [batch, H, W, classes]; default: the input's. */
+  maskLayout: z.enum(["NCHW", "NHWC"]).optional(),
   batching,
 });
 

@@ -1,5 +1,6 @@
 import type { ModelTask } from "@modelmarket/db";
 import { AppError, badInput } from "@modelmarket/domain";
+import type { AnswerKind } from "@modelmarket/tasks";
 import { z } from "zod";
 import type { Principal } from "../../../auth/principal";
 import type { AppServices } from "../../../services";
@@ -77,6 +78,13 @@ export async function runExamples(
         `examples.${i}`,
       );
     }
+    const wanted = EXPECT_KEY[module.descriptor.answer];
+    if (wanted && !(wanted in ex.expect)) {
+      throw badInput(
+        `Example ${name}: a ${task} example says what it expects in \`expect.${wanted}\`.`,
+        `examples.${i}`,
+      );
+    }
     try {
       const answer = await module.answerExample(run, ex);
       results.push({ name, expected: describe(ex.expect), ...answer });
@@ -89,6 +97,14 @@ export async function runExamples(
   }
   return results;
 }
+
+/** Which `expect` form fits which kind of answer (a detection example cannot expect a label). */
+const EXPECT_KEY: Partial<Record<AnswerKind, string>> = {
+  labels: "label",
+  boxes: "objects",
+  masks: "segments",
+  text: "startsWith",
+};
 
 /**
  * What the examples cannot catch, said before publishing: none or too few of them, or answers
@@ -115,7 +131,9 @@ export function exampleWarnings(examples: unknown, results: ExampleResult[]): st
       ? true
       : "label" in ex.expect
         ? ex.expect.score !== undefined
-        : ex.expect.objects.some((o) => o.score !== undefined),
+        : "segments" in ex.expect
+          ? ex.expect.segments.some((g) => g.share !== undefined)
+          : ex.expect.objects.some((o) => o.score !== undefined),
   );
   if (!scored && results.length && results.every((r) => r.confidence >= 0.95)) {
     warnings.push(
