@@ -365,6 +365,7 @@ describe("task registry", () => {
       "RECOMMENDATION",
       "IMAGE_EMBEDDING",
       "TEXT_GENERATION",
+      "IMAGE_SEGMENTATION",
     ]);
     expect(tasks.find((t) => t.task === "IMAGE_EMBEDDING")).toMatchObject({
       operation: "embedImage",

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { buildOnnxModel, type NodeSpec } from "@modelmarket/onnx";
+import { buildOnnxModel, colourSegmenter, type NodeSpec } from "@modelmarket/onnx";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -70,17 +70,7 @@ const pool = (input: string, output: string): NodeSpec => ({
 });
 
 /** NCHW 64×64 in, class scores [1, classes, 16, 16] out: an output 4× smaller than the input, as DeepLab's. */
-function scoresModel(classes = 3): Uint8Array {
-  return buildOnnxModel({
-    inputs: [{ name: "pixel_values", elemType: "FLOAT", shape: [1, 3, 64, 64] }],
-    outputs: [{ name: "logits", elemType: "FLOAT", shape: [1, classes, 16, 16] }],
-    initializers: [
-      { name: "W", dims: [classes, 3, 1, 1], floatData: SCORES.weights.slice(0, classes * 3) },
-      { name: "B", dims: [classes], floatData: SCORES.bias.slice(0, classes) },
-    ],
-    nodes: [{ opType: "Conv", inputs: ["pixel_values", "W", "B"], outputs: ["full"] }, pool("full", "logits")],
-  });
-}
+const scoresModel = colourSegmenter;
 
 /** NHWC 32×32 in, a class-index mask [1, 32, 32] (int64) out. */
 function classIndexModel(): Uint8Array {
@@ -187,7 +177,7 @@ describe("segmentImage", () => {
         preprocessing: { resize, interpolation: "bilinear" },
       });
       expect(published.body.errors).toBeUndefined();
-      const { slug, plans } = published.body.data?.publishModel as { slug: string; plans: { id: string }[] };
+      const { slug, plans } = published.body.data?.publishModel ?? { slug: "", plans: [] };
       const key = await subscribedKey(slug, plans[0]?.id);
       const before = await usedUnits(shop, slug);
       const { body } = await key.client.raw<Segmented>(SEGMENT, { model: slug, images: [{ base64: png }] });
@@ -258,7 +248,7 @@ describe("segmentImage", () => {
 
   it("error: a non-image and a task mismatch are BAD_USER_INPUT, and neither is billed", async () => {
     const published = await publishSegmenter(publisher, scoresModel());
-    const { slug, plans } = published.body.data?.publishModel as { slug: string; plans: { id: string }[] };
+    const { slug, plans } = published.body.data?.publishModel ?? { slug: "", plans: [] };
     const key = await subscribedKey(slug, plans[0]?.id);
     const before = await usedUnits(shop, slug);
     const text = await key.client.raw(SEGMENT, {

@@ -8,4 +8,11 @@ export {
 } from "./inspect-onnx";
 export { type FloatTensor, readFloatInitializer } from "./read-initializer";
 export { type SandboxLimits, type SandboxResult, validateInSandbox } from "./sandbox/validate-in-sandbox";
-export { lengthTextClassifier, maskEmbeddingModel, memoryBombModel, runawayTextClassifier } from "./test-models";
+export {
+  COLOUR_SEGMENTER_LABELS,
+  colourSegmenter,
+  lengthTextClassifier,
+  maskEmbeddingModel,
+  memoryBombModel,
+  runawayTextClassifier,
+} from "./test-models";

@@ -150,3 +150,36 @@ export function lengthTextClassifier(outputs = 3, seed = 1): Uint8Array {
     ],
   });
 }
+
+/**
+ * `colourSegmenter`: a semantic-segmentation model that sees colours — NCHW 64×64 RGB (0..1)
+ * in, class scores [1, classes, 16, 16] out (a quarter of the input, as DeepLab's heads):
+ * background 0.5 everywhere, "red" R − (G + B)/2, "blue" B − (R + G)/2, each a 1×1
+ * convolution averaged over 4×4 cells. On pure colours the best score is the true class, and
+ * a boundary falls halfway between cells, so a mask can be checked against the picture drawn.
+ */
+export const COLOUR_SEGMENTER_LABELS = ["background", "red", "blue"];
+export function colourSegmenter(classes = 3): Uint8Array {
+  const weights = [0, 0, 0, 1, -0.5, -0.5, -0.5, -0.5, 1];
+  const bias = [0.5, 0, 0];
+  return buildOnnxModel({
+    inputs: [{ name: "pixel_values", elemType: "FLOAT", shape: [1, 3, 64, 64] }],
+    outputs: [{ name: "logits", elemType: "FLOAT", shape: [1, classes, 16, 16] }],
+    initializers: [
+      { name: "W", dims: [classes, 3, 1, 1], floatData: weights.slice(0, classes * 3) },
+      { name: "B", dims: [classes], floatData: bias.slice(0, classes) },
+    ],
+    nodes: [
+      { opType: "Conv", inputs: ["pixel_values", "W", "B"], outputs: ["full"] },
+      {
+        opType: "AveragePool",
+        inputs: ["full"],
+        outputs: ["logits"],
+        attributes: [
+          { name: "kernel_shape", type: 7, ints: [4, 4] },
+          { name: "strides", type: 7, ints: [4, 4] },
+        ],
+      },
+    ],
+  });
+}

@@ -80,7 +80,7 @@ export function classMap(
       } else {
         cls = sample(0) >= threshold ? 1 : 0;
       }
-      classes[y * width + x] = cls < 0 ? 0 : cls > 255 ? 255 : cls;
+      classes[y * width + x] = Math.min(Math.max(cls, 0), 255);
     }
   }
   return classes;

@@ -1,5 +1,6 @@
 "use client";
-// What a playground call answers, one view per kind of answer (labels, similarity, vector, items, boxes).
+// What a playground call answers, one view per kind of answer (labels, similarity, vector, items, boxes, mask).
+import { useEffect, useRef } from "react";
 import { microsMoney } from "@/lib/format";
 
 export type Answer =
@@ -9,6 +10,15 @@ export type Answer =
   /** A user's items, or (`likeItem`) the items most like one item. */
   | { kind: "items"; items: { itemId: string; score: number }[]; likeItem?: string }
   | { kind: "vector"; values: number[] }
+  | {
+      kind: "mask";
+      image: string;
+      width: number;
+      height: number;
+      /** 8-bit grayscale PNG (base64), the image's size: class index per pixel. */
+      maskPng: string;
+      classes: { label: string; classIndex: number; pixelShare: number }[];
+    }
   | {
       kind: "text";
       text: string;
@@ -44,6 +54,7 @@ export function AnswerView({ output, onMoreLike }: { output: Answer; onMoreLike?
       </section>
     );
   }
+  if (output.kind === "mask") return <MaskView output={output} />;
   if (output.kind === "similarity") {
     return (
       <p>
@@ -161,4 +172,81 @@ export function cosine(a: number[], b: number[]): number {
     nb += (b[i] ?? 0) ** 2;
   }
   return na && nb ? dot / Math.sqrt(na * nb) : 0;
+}
+
+/** A colour per class index, far apart for neighbouring ids (golden-angle hues); class 0 is clear. */
+export function classColour(index: number): [number, number, number] {
+  const hue = (index * 137.508) % 360;
+  const f = (n: number) => {
+    const k = (n + hue / 30) % 12;
+    return Math.round(255 * (0.5 - 0.45 * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return [f(0), f(8), f(4)];
+}
+
+/** The image with its mask laid over it (class 0, usually the background, left clear) and a legend. */
+function MaskView({ output }: { output: Extract<Answer, { kind: "mask" }> }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const target = canvas.current;
+    if (!target) return;
+    const mask = new Image();
+    mask.onload = () => {
+      const context = target.getContext("2d");
+      if (!context) return;
+      target.width = output.width;
+      target.height = output.height;
+      context.drawImage(mask, 0, 0);
+      const pixels = context.getImageData(0, 0, output.width, output.height);
+      const d = pixels.data;
+      for (let i = 0; i < d.length; i += 4) {
+        const cls = d[i] as number;
+        const [r, g, b] = classColour(cls);
+        d[i] = r;
+        d[i + 1] = g;
+        d[i + 2] = b;
+        d[i + 3] = cls === 0 ? 0 : 140;
+      }
+      context.putImageData(pixels, 0, 0);
+    };
+    mask.src = `data:image/png;base64,${output.maskPng}`;
+  }, [output]);
+  return (
+    <section aria-label="Segmentation">
+      <p style={{ margin: 0 }}>
+        {output.classes.length} class{output.classes.length === 1 ? "" : "es"} in {output.width}×{output.height} pixels.
+      </p>
+      <div className="image-stage">
+        {/* biome-ignore lint/performance/noImgElement: a local blob URL, nothing for next/image to optimise */}
+        <img src={output.image} alt="Your upload with its segmentation mask laid over it" />
+        <canvas
+          ref={canvas}
+          role="img"
+          aria-label="Segmentation mask"
+          style={{ position: "absolute", inset: 0, width: "100%", height: "100%" }}
+        />
+      </div>
+      <ul aria-label="Legend" className="legend" style={{ listStyle: "none", padding: 0 }}>
+        {output.classes.map((c) => {
+          const [r, g, b] = classColour(c.classIndex);
+          return (
+            <li key={c.classIndex}>
+              <span
+                aria-hidden
+                style={{
+                  display: "inline-block",
+                  width: "0.9em",
+                  height: "0.9em",
+                  marginRight: "0.4em",
+                  background: c.classIndex === 0 ? "transparent" : `rgb(${r} ${g} ${b})`,
+                  border: "1px solid currentColor",
+                }}
+              />
+              {c.label} <span className="muted">{(c.pixelShare * 100).toFixed(1)}%</span>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
 }

@@ -12,6 +12,7 @@ import {
   type GenerateTextStreamSubscription,
   ReceiptDocument,
   RecommendDocument,
+  SegmentImageDocument,
   SimilarItemsDocument,
 } from "@modelmarket/sdk";
 import { createClient } from "graphql-sse";
@@ -97,6 +98,16 @@ export const PLAYGROUND_CALLS: Record<string, (input: PlaygroundInput) => Promis
         objects: d.detectObjects[0]?.objects ?? [],
       }),
       "No answer came back.",
+    ),
+  ),
+  "image-mask": needsImage(async ({ model, version, image }) =>
+    shown(
+      await clientGql(SegmentImageDocument, { model, version, images: [{ base64: image.base64 }] }),
+      (d) => {
+        const [first] = d.segmentImage;
+        return first ? { kind: "mask", image: image.url, ...first } : null;
+      },
+      "No mask came back.",
     ),
   ),
   "image-vector": needsImage(async ({ model, version, image }) =>
