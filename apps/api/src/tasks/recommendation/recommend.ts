@@ -4,9 +4,7 @@ import { billedCall } from "../../metering/billed-call";
 import type { AppServices } from "../../services";
 import { readListAsset } from "../support/read-json-asset";
 import { resolveCallableVersion } from "../support/resolve-callable-version";
-
-const MAX_K = 100;
-const MAX_EXCLUDE = 10_000;
+import { checkRankingInput, excludeMask, rankedItems } from "./item-ranking";
 
 /**
  * Top-k items for a user from a RECOMMENDATION model (convention: docs/publishing.md):
@@ -18,9 +16,7 @@ export async function recommend(
   caller: Principal | null,
   input: { model: string; userId: string; k: number; exclude?: string[] | null; version?: string | null },
 ) {
-  if (!Number.isInteger(input.k) || input.k < 1 || input.k > MAX_K) throw badInput(`\`k\` must be 1 to ${MAX_K}.`, "k");
-  if ((input.exclude?.length ?? 0) > MAX_EXCLUDE)
-    throw badInput(`At most ${MAX_EXCLUDE} ids in \`exclude\`.`, "exclude");
+  checkRankingInput(input);
   const callable = await resolveCallableVersion(
     services,
     caller,
@@ -35,8 +31,7 @@ export async function recommend(
   const row = users.indexOf(input.userId);
   if (row < 0) throw badInput(`User "${input.userId}" is not known to this model.`, "userId");
   const excluded = new Set(input.exclude ?? []);
-  const mask = items.map((id) => (excluded.has(id) ? 1 : 0));
-  const k = Math.min(input.k, items.length - mask.filter(Boolean).length);
+  const { mask, k } = excludeMask(items, excluded, input.k);
   if (k <= 0) return [];
   const outputs = await billedCall(
     services,
@@ -56,8 +51,5 @@ export async function recommend(
     // A retry with the same Idempotency-Key must ask the same question.
     { userId: input.userId, k: input.k, exclude: [...excluded].sort() },
   );
-  const scores = outputs.find((o) => o.name === "top_scores")?.data as number[] | undefined;
-  const indices = outputs.find((o) => o.name === "top_items")?.data as number[] | undefined;
-  if (!scores || !indices) throw new Error("recommender returned no top_scores/top_items");
-  return indices.map((index, i) => ({ itemId: items[index] as string, score: scores[i] as number }));
+  return rankedItems(outputs, items);
 }

@@ -7,9 +7,7 @@ import type { AppServices } from "../../services";
 import { readListAsset } from "../support/read-json-asset";
 import { resolveCallableVersion } from "../support/resolve-callable-version";
 import { buildSimilarityGraph, ITEM_FACTOR_NAMES, itemFactorRows, SIMILARITY_IO, streamOf } from "./item-factors";
-
-const MAX_K = 100;
-const MAX_EXCLUDE = 10_000;
+import { checkRankingInput, excludeMask, rankedItems } from "./item-ranking";
 
 /**
  * The k items most like one item ("people who eat X also eat"), by the cosine of the model's
@@ -21,9 +19,7 @@ export async function similarItems(
   caller: Principal | null,
   input: { model: string; itemId: string; k: number; exclude?: string[] | null; version?: string | null },
 ) {
-  if (!Number.isInteger(input.k) || input.k < 1 || input.k > MAX_K) throw badInput(`\`k\` must be 1 to ${MAX_K}.`, "k");
-  if ((input.exclude?.length ?? 0) > MAX_EXCLUDE)
-    throw badInput(`At most ${MAX_EXCLUDE} ids in \`exclude\`.`, "exclude");
+  checkRankingInput(input);
   const callable = await resolveCallableVersion(
     services,
     caller,
@@ -45,8 +41,7 @@ export async function similarItems(
     );
   }
   const excluded = new Set([...(input.exclude ?? []), input.itemId]);
-  const mask = items.map((id) => (excluded.has(id) ? 1 : 0));
-  const k = Math.min(input.k, items.length - mask.filter(Boolean).length);
+  const { mask, k } = excludeMask(items, excluded, input.k);
   if (k <= 0) return [];
   const outputs = await billedCall(
     services,
@@ -66,10 +61,7 @@ export async function similarItems(
     // A retry with the same Idempotency-Key must ask the same question.
     { similarTo: input.itemId, k: input.k, exclude: [...excluded].sort() },
   );
-  const scores = outputs.find((o) => o.name === SIMILARITY_IO.scores)?.data as number[] | undefined;
-  const indices = outputs.find((o) => o.name === SIMILARITY_IO.items)?.data as number[] | undefined;
-  if (!scores || !indices) throw new Error("similarity graph returned no top_scores/top_items");
-  return indices.map((index, i) => ({ itemId: items[index] as string, score: scores[i] as number }));
+  return rankedItems(outputs, items);
 }
 
 /**
