@@ -355,8 +355,11 @@ describe("task registry", () => {
         playground: string;
         assets: { role: string; required: boolean }[];
         preprocessingExample: string;
+        moreOperations: string[];
       }[];
-    }>(`{ tasks { task displayName operation playground assets { role required } preprocessingExample } }`);
+    }>(
+      `{ tasks { task displayName operation moreOperations playground assets { role required } preprocessingExample } }`,
+    );
     expect(tasks.map((t) => t.task)).toEqual([
       "TEXT_CLASSIFICATION",
       "TEXT_EMBEDDING",
@@ -371,6 +374,12 @@ describe("task registry", () => {
       operation: "embedImage",
       playground: "image-vector",
       assets: [],
+    });
+    expect(tasks.find((t) => t.task === "RECOMMENDATION")?.moreOperations).toEqual(["similarItems"]);
+    expect(tasks.find((t) => t.task === "IMAGE_SEGMENTATION")).toMatchObject({
+      operation: "segmentImage",
+      moreOperations: [],
+      playground: "image-mask",
     });
     const detection = tasks.find((t) => t.task === "OBJECT_DETECTION");
     expect(detection).toMatchObject({ operation: "detectObjects", playground: "image-boxes" });

@@ -8,6 +8,8 @@ export class TaskResolver {
   @Access("public")
   @Query(() => [TaskInfo], { description: "The tasks models can be published for, and what each needs." })
   tasks(): TaskInfo[] {
-    return TASK_DESCRIPTORS.map((t) => Object.assign(new TaskInfo(), t)) as TaskInfo[];
+    return TASK_DESCRIPTORS.map((t) =>
+      Object.assign(new TaskInfo(), { ...t, moreOperations: [...(t.moreOperations ?? [])] }),
+    ) as TaskInfo[];
   }
 }

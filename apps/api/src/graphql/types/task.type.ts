@@ -15,6 +15,10 @@ export class TaskInfo {
   @Field(() => ModelTask) task: ModelTask;
   @Field() displayName: string;
   @Field({ description: "The mutation that calls such a model." }) operation: string;
+  @Field(() => [String], {
+    description: "Further mutations on the same models, billed like `operation` (RECOMMENDATION: similarItems).",
+  })
+  moreOperations: string[];
   @Field({
     description: `Which playground fits: ${[...new Set(TASK_DESCRIPTORS.map((t) => t.playground))].join(", ")}.`,
   })
