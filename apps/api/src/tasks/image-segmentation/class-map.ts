@@ -43,48 +43,67 @@ export function classMap(
 ): Uint8Array {
   const { width, height, geometry } = image;
   const classes = new Uint8Array(width * height);
-  const fx = out.width / input.width;
-  const fy = out.height / input.height;
-  const at = (c: number, y: number, x: number) =>
-    out.layout === "NCHW"
-      ? (out.data[(c * out.height + y) * out.width + x] as number)
-      : (out.data[(y * out.width + x) * out.channels + c] as number);
+  // Class-major planes in a typed array: [channel][y][x], whatever the model's layout.
+  const planes = new Float32Array(out.channels * out.height * out.width);
+  const plane = out.height * out.width;
+  for (let c = 0; c < out.channels; c++) {
+    for (let p = 0; p < plane; p++) {
+      planes[c * plane + p] = (
+        out.layout === "NCHW" ? out.data[c * plane + p] : out.data[p * out.channels + c]
+      ) as number;
+    }
+  }
   // Per column and per row: the output cells a pixel falls between and the weights.
-  const xs = axisSamples(width, geometry.scaleX, geometry.offsetX, fx, out.width);
-  const ys = axisSamples(height, geometry.scaleY, geometry.offsetY, fy, out.height);
+  const xs = axisSamples(width, geometry.scaleX, geometry.offsetX, out.width / input.width, out.width);
+  const ys = axisSamples(height, geometry.scaleY, geometry.offsetY, out.height / input.height, out.height);
   const threshold = format === "foreground-logit" ? 0 : 0.5;
+  // One image row's scores interpolated between its two output rows, per channel and output column:
+  // the bilinear sample then costs two products per class and pixel (separable interpolation).
+  const row = new Float32Array(out.channels * out.width);
   for (let y = 0; y < height; y++) {
     const y0 = ys.low[y] as number;
     const y1 = ys.high[y] as number;
     const wy = ys.weight[y] as number;
+    if (format === "class-index") {
+      const oy = wy < 0.5 ? y0 : y1;
+      for (let x = 0; x < width; x++) {
+        const ox = (xs.weight[x] as number) < 0.5 ? (xs.low[x] as number) : (xs.high[x] as number);
+        classes[y * width + x] = clampClass(Math.round(planes[oy * out.width + ox] as number));
+      }
+      continue;
+    }
+    for (let c = 0; c < out.channels; c++) {
+      const a = c * plane + y0 * out.width;
+      const b = c * plane + y1 * out.width;
+      for (let ox = 0; ox < out.width; ox++) {
+        row[c * out.width + ox] = (1 - wy) * (planes[a + ox] as number) + wy * (planes[b + ox] as number);
+      }
+    }
     for (let x = 0; x < width; x++) {
       const x0 = xs.low[x] as number;
       const x1 = xs.high[x] as number;
       const wx = xs.weight[x] as number;
-      const sample = (c: number) =>
-        (1 - wy) * ((1 - wx) * at(c, y0, x0) + wx * at(c, y0, x1)) +
-        wy * ((1 - wx) * at(c, y1, x0) + wx * at(c, y1, x1));
-      let cls: number;
-      if (format === "class-index") {
-        cls = Math.round(at(0, wy < 0.5 ? y0 : y1, wx < 0.5 ? x0 : x1));
-      } else if (format === "scores") {
-        cls = 0;
-        let best = Number.NEGATIVE_INFINITY;
-        for (let c = 0; c < out.channels; c++) {
-          const v = sample(c);
-          if (v > best) {
-            best = v;
-            cls = c;
-          }
-        }
-      } else {
-        cls = sample(0) >= threshold ? 1 : 0;
+      if (format !== "scores") {
+        const v = (1 - wx) * (row[x0] as number) + wx * (row[x1] as number);
+        classes[y * width + x] = v >= threshold ? 1 : 0;
+        continue;
       }
-      classes[y * width + x] = Math.min(Math.max(cls, 0), 255);
+      let cls = 0;
+      let best = Number.NEGATIVE_INFINITY;
+      for (let c = 0, o = 0; c < out.channels; c++, o += out.width) {
+        const v = (1 - wx) * (row[o + x0] as number) + wx * (row[o + x1] as number);
+        if (v > best) {
+          best = v;
+          cls = c;
+        }
+      }
+      classes[y * width + x] = clampClass(cls);
     }
   }
   return classes;
 }
+
+const clampClass = (c: number) => Math.min(Math.max(c, 0), 255);
 
 /**
  * For each of `size` image pixels along one axis: the two output cells around its centre
