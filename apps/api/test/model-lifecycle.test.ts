@@ -369,6 +369,7 @@ describe("task registry", () => {
       "IMAGE_EMBEDDING",
       "TEXT_GENERATION",
       "IMAGE_SEGMENTATION",
+      "FACE_EMBEDDING",
     ]);
     expect(tasks.find((t) => t.task === "IMAGE_EMBEDDING")).toMatchObject({
       operation: "embedImage",

@@ -1,3 +1,4 @@
+import { faceEmbedding } from "./face-embedding";
 import { imageClassification } from "./image-classification";
 import { imageEmbedding } from "./image-embedding";
 import { imageSegmentation } from "./image-segmentation";
@@ -11,6 +12,7 @@ import { textGeneration } from "./text-generation";
 export * from "./conventions";
 export type * from "./task-descriptor";
 export {
+  faceEmbedding,
   imageClassification,
   imageEmbedding,
   imageSegmentation,
@@ -31,6 +33,7 @@ export const TASK_DESCRIPTORS = [
   imageEmbedding,
   textGeneration,
   imageSegmentation,
+  faceEmbedding,
 ] as const satisfies readonly TaskDescriptor[];
 
 /** Every operation of a task: its main one first, then the others on the same models. */

@@ -1,5 +1,6 @@
 import type { ModelTask } from "@modelmarket/db";
 import type { OnnxInspection } from "@modelmarket/onnx";
+import { faceEmbeddingTask } from "./face-embedding/face-embedding.task";
 import { imageClassificationTask } from "./image-classification/image-classification.task";
 import { imageEmbeddingTask } from "./image-embedding/image-embedding.task";
 import { imageSegmentationTask } from "./image-segmentation/image-segmentation.task";
@@ -24,6 +25,7 @@ export const TASKS: readonly TaskModule[] = [
   imageEmbeddingTask,
   textGenerationTask,
   imageSegmentationTask,
+  faceEmbeddingTask,
 ];
 
 export function taskModule(task: ModelTask): TaskModule {

@@ -47,6 +47,7 @@ export type ModelCardInput = {
 };
 
 export type ModelTask =
+  | 'FACE_EMBEDDING'
   | 'IMAGE_CLASSIFICATION'
   | 'IMAGE_EMBEDDING'
   | 'IMAGE_SEGMENTATION'
@@ -325,6 +326,16 @@ export type SegmentImageMutationVariables = Exact<{
 
 
 export type SegmentImageMutation = { segmentImage: Array<{ width: number, height: number, maskPng: string, classes: Array<{ label: string, classIndex: number, pixelShare: number }> }> };
+
+export type CompareFacesMutationVariables = Exact<{
+  model: string;
+  a: ImageInput;
+  b: ImageInput;
+  version?: string | null | undefined;
+}>;
+
+
+export type CompareFacesMutation = { compareFaces: { cosine: number, threshold: number, sameFace: boolean } };
 
 export type DetectObjectsMutationVariables = Exact<{
   model: string;
@@ -1068,6 +1079,15 @@ export const SegmentImageDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SegmentImageMutation, SegmentImageMutationVariables>;
+export const CompareFacesDocument = new TypedDocumentString(`
+    mutation CompareFaces($model: String!, $a: ImageInput!, $b: ImageInput!, $version: String) {
+  compareFaces(model: $model, a: $a, b: $b, version: $version) {
+    cosine
+    threshold
+    sameFace
+  }
+}
+    `) as unknown as TypedDocumentString<CompareFacesMutation, CompareFacesMutationVariables>;
 export const DetectObjectsDocument = new TypedDocumentString(`
     mutation DetectObjects($model: String!, $images: [ImageInput!]!, $minScore: Float, $version: String) {
   detectObjects(

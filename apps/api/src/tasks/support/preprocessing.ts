@@ -87,6 +87,11 @@ export const imagePreprocessing = z.strictObject({
    * output, `scores` for several float channels, `foreground-probability` for one.
    */
   maskFormat: z.enum(["scores", "class-index", "foreground-probability", "foreground-logit"]).optional(),
+  /**
+   * Face verification only: the cosine of two faces' vectors at or above which they are the same
+   * person, as the publisher measured it (required for FACE_EMBEDDING: docs/publishing.md).
+   */
+  matchThreshold: z.number().min(-1).max(1).optional(),
   /** Segmentation only: the output's layout, [batch, classes, H, W] or [batch, H, W, classes]; default: the input's. */
   maskLayout: z.enum(["NCHW", "NHWC"]).optional(),
   batching,

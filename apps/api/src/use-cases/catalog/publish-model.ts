@@ -12,6 +12,7 @@ import type { AppServices } from "../../services";
 import { slugify } from "../accounts/support/slugify";
 import { audit } from "../support/audit";
 import { MODEL_INCLUDE, type ModelView, toModelView } from "../support/model-view";
+import { assertCardRules } from "./support/card-rules";
 import { checkExamples } from "./support/check-examples";
 import { prepareNewVersion } from "./support/new-version";
 import { assertPlanPricing } from "./support/plan-pricing";
@@ -66,6 +67,7 @@ export async function publishModel(
   const tags = normaliseTags(cmd.tags);
   assertPlans(cmd.plans);
   assertPlanPricing(cmd.task, cmd.plans, (i) => `plans.${i}`);
+  assertCardRules(cmd.task, cmd.card);
 
   const tenant = await services.db.tenant.findUniqueOrThrow({ where: { id: principal.tenantId } });
   const version = await prepareNewVersion(services, principal.tenantId, cmd.task, {

@@ -5,6 +5,7 @@ import type { AppServices } from "../../services";
 import { audit } from "../support/audit";
 import { MODEL_INCLUDE, type ModelView, toModelView } from "../support/model-view";
 import { normaliseTags } from "./publish-model";
+import { assertCardRules } from "./support/card-rules";
 import { findOwnModel } from "./support/find-own-model";
 import { lockModel } from "./support/lock-model";
 
@@ -33,6 +34,7 @@ export async function updateModel(
   if (cmd.tags != null) data.tags = normaliseTags(cmd.tags);
   if (cmd.visibility != null) data.visibility = cmd.visibility;
   if (cmd.card !== undefined) {
+    assertCardRules(model.task, cmd.card);
     data.card = cmd.card
       ? (JSON.parse(JSON.stringify(cmd.card)) as Prisma.InputJsonValue)
       : ({} as Prisma.InputJsonValue);

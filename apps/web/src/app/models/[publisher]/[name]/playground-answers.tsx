@@ -10,6 +10,7 @@ export type Answer =
   /** A user's items, or (`likeItem`) the items most like one item. */
   | { kind: "items"; items: { itemId: string; score: number }[]; likeItem?: string }
   | { kind: "vector"; values: number[] }
+  | { kind: "match"; images: [string, string]; cosine: number; threshold: number; sameFace: boolean }
   | {
       kind: "mask";
       image: string;
@@ -55,6 +56,23 @@ export function AnswerView({ output, onMoreLike }: { output: Answer; onMoreLike?
     );
   }
   if (output.kind === "mask") return <MaskView output={output} />;
+  if (output.kind === "match") {
+    return (
+      <section aria-label="Face comparison">
+        <div style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>
+          {output.images.map((url, i) => (
+            // biome-ignore lint/performance/noImgElement: local blob URLs, nothing for next/image to optimise
+            <img key={url} src={url} alt={`Face ${i + 1}`} style={{ width: 120, height: 120, objectFit: "cover" }} />
+          ))}
+        </div>
+        <p role="status">
+          <strong>{output.sameFace ? "Same person" : "Different people"}</strong>: cosine {output.cosine.toFixed(3)}{" "}
+          {output.sameFace ? "≥" : "<"} the model's threshold {output.threshold}.
+        </p>
+        <p className="muted">Neither photo is stored: they exist for this call only.</p>
+      </section>
+    );
+  }
   if (output.kind === "similarity") {
     return (
       <p>

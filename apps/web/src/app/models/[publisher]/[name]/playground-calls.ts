@@ -5,6 +5,7 @@
 import {
   ClassifyImageDocument,
   ClassifyTextDocument,
+  CompareFacesDocument,
   DetectObjectsDocument,
   EmbedImageDocument,
   EmbedTextValuesDocument,
@@ -36,6 +37,8 @@ export interface PlaygroundInput {
   /** Recommenders: ask for the items like this one (similarItems) instead of a user's. */
   likeItem?: string;
   image: PickedImage | null;
+  /** Face verification: the second photo. */
+  image2?: PickedImage | null;
   /** Generation settings (the text-generation playground). */
   generation: { maxTokens: number; temperature: number; seed: number | null };
   /** The answer so far, for answers that stream (generated text, token by token). */
@@ -109,6 +112,20 @@ export const PLAYGROUND_CALLS: Record<string, (input: PlaygroundInput) => Promis
       },
       "No mask came back.",
     ),
+  ),
+  "face-compare": needsImage(async ({ model, version, image, image2 }) =>
+    image2
+      ? shown(
+          await clientGql(CompareFacesDocument, {
+            model,
+            version,
+            a: { base64: image.base64 },
+            b: { base64: image2.base64 },
+          }),
+          (d) => ({ kind: "match", images: [image.url, image2.url], ...d.compareFaces }),
+          "No answer came back.",
+        )
+      : { error: "Choose both photos first." },
   ),
   "image-vector": needsImage(async ({ model, version, image }) =>
     shown(

@@ -63,6 +63,9 @@ export function Playground({
   const [userId, setUserId] = useState(userIds[0] ?? "");
   const [image, setImage] = useState<PickedImage | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  // Face verification compares two photos: the second one's picker.
+  const [image2, setImage2] = useState<PickedImage | null>(null);
+  const fileInput2 = useRef<HTMLInputElement>(null);
   // Generation: its settings, and the Stop button's signal for the stream in flight.
   const [generation, setGeneration] = useState({ maxTokens: 48, temperature: 0.8, seed: null as number | null });
   const stopper = useRef<AbortController | null>(null);
@@ -100,8 +103,9 @@ export function Playground({
     if ((kind === "text-labels" || kind === "text-generation") && !text.trim()) return "Type a text first.";
     if (kind === "text-similarity" && (!text.trim() || !text2.trim())) return "Type both texts first.";
     if (takesImages && !image && !fileInput.current?.files?.[0]) {
-      return "Choose an image first.";
+      return kind === "face-compare" ? "Choose both photos first." : "Choose an image first.";
     }
+    if (kind === "face-compare" && !image2 && !fileInput2.current?.files?.[0]) return "Choose both photos first.";
     return null;
   }
 
@@ -144,6 +148,8 @@ export function Playground({
     // A file chosen before the page finished loading never reached onChange: read it now.
     const chosen = takesImages ? fileInput.current?.files?.[0] : undefined;
     const picked = presetImage ?? image ?? (chosen ? await pickImage(chosen) : null);
+    const chosen2 = kind === "face-compare" ? fileInput2.current?.files?.[0] : undefined;
+    const picked2 = image2 ?? (chosen2 ? await pickImage(chosen2, setImage2) : null);
     stopper.current = new AbortController();
     return send({
       model: slug,
@@ -153,6 +159,7 @@ export function Playground({
       userId: userId.trim(),
       likeItem,
       image: picked,
+      image2: picked2,
       generation,
       onPartial: setAnswer,
       signal: stopper.current.signal,
@@ -166,7 +173,7 @@ export function Playground({
     return pickImage(new File([bytes], "example", { type }));
   }
 
-  async function pickImage(file: File | undefined) {
+  async function pickImage(file: File | undefined, keep: (picked: PickedImage) => void = setImage) {
     if (!file) return null;
     const url = URL.createObjectURL(file);
     const bytes = new Uint8Array(await file.arrayBuffer());
@@ -179,7 +186,7 @@ export function Playground({
       img.src = url;
     });
     const picked = { base64: btoa(binary), url, ...dims };
-    setImage(picked);
+    keep(picked);
     setAnswer(null);
     return picked;
   }
@@ -262,12 +269,27 @@ export function Playground({
       ) : null}
       {takesImages ? (
         <label>
-          {kind === "image-labels" ? "Or upload an image (PNG or JPEG)" : "Image (PNG or JPEG)"}
+          {kind === "image-labels"
+            ? "Or upload an image (PNG or JPEG)"
+            : kind === "face-compare"
+              ? "First face (PNG or JPEG)"
+              : "Image (PNG or JPEG)"}
           <input
             ref={fileInput}
             type="file"
             accept="image/png,image/jpeg"
             onChange={(e) => void pickImage(e.target.files?.[0])}
+          />
+        </label>
+      ) : null}
+      {kind === "face-compare" ? (
+        <label>
+          Second face (PNG or JPEG)
+          <input
+            ref={fileInput2}
+            type="file"
+            accept="image/png,image/jpeg"
+            onChange={(e) => void pickImage(e.target.files?.[0], setImage2)}
           />
         </label>
       ) : null}
