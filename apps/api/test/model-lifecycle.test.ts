@@ -370,6 +370,7 @@ describe("task registry", () => {
       "TEXT_GENERATION",
       "IMAGE_SEGMENTATION",
       "FACE_EMBEDDING",
+      "FACE_DETECTION",
     ]);
     expect(tasks.find((t) => t.task === "IMAGE_EMBEDDING")).toMatchObject({
       operation: "embedImage",

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { buildOnnxModel } from "@modelmarket/onnx";
+import { brightRegionDetector, buildOnnxModel } from "@modelmarket/onnx";
 import { expect, test } from "@playwright/test";
 import sharp from "sharp";
 import { api, PASSWORD, screenshot, signUpInPortal, uniqueEmail, uploadArtifact, watchConsole } from "./support";
@@ -94,4 +94,57 @@ for (const width of [1280, 375]) {
     await screenshot(page, `playground-faces-${width}`);
     expect(problems).toEqual([]);
   });
+}
+
+test("happy: the face-detection playground draws each face's box and landmarks over the photo (1280 and 375 px)", async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  const signUp = await api<{ signUp: { token: string } }>(
+    `mutation($i: SignUpInput!) { signUp(input: $i) { token } }`,
+    { i: { email: uniqueEmail("face-finder"), password: PASSWORD, tenantName: "Face Finder" } },
+  );
+  const token = signUp.data?.signUp.token as string;
+  const preprocessing = { interpolation: "nearest", landmarks: ["centre"] };
+  const published = await api<{ publishModel: { slug: string } }>(
+    `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug } }`,
+    {
+      i: {
+        name: `face finder ${Date.now()}`,
+        description: "Finds the bright region of a photo and calls it a face",
+        task: "FACE_DETECTION",
+        artifactId: await uploadArtifact(brightRegionDetector(), "model", token),
+        version: "1.0.0",
+        assets: { preprocessing: await uploadArtifact(Buffer.from(JSON.stringify(preprocessing)), "asset", token) },
+        plans: [{ name: "Free", monthlyFeeCents: 0, includedUnits: 100, unitPriceMicros: 0, rateLimitPerMinute: 60 }],
+      },
+    },
+    token,
+  );
+  expect(published.errors).toBeUndefined();
+  const slug = published.data?.publishModel.slug as string;
+  // 256 × 128, black with a white square at x 96–160, y 32–96.
+  const photo = await faceFileSized("square", 256, 128, (x, y) => (x >= 96 && x < 160 && y >= 32 && y < 96 ? 255 : 0));
+  await signUpInPortal(page, "Booth");
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(`/models/${slug}`);
+    await page.getByLabel("Image (PNG or JPEG)").setInputFiles(photo);
+    await page.getByRole("button", { name: "Run" }).click();
+    await expect(page.getByText("1 face(s) found.")).toBeVisible();
+    await expect(page.locator(".box", { hasText: "face 100%" })).toBeVisible();
+    await expect(page.getByRole("img", { name: "centre at 128, 64" })).toBeVisible();
+    await screenshot(page, `playground-face-detection-${width}`);
+  }
+  expect(problems).toEqual([]);
+});
+
+async function faceFileSized(name: string, w: number, h: number, value: (x: number, y: number) => number) {
+  const raw = Buffer.alloc(w * h * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.fill(value(x, y), (y * w + x) * 3, (y * w + x) * 3 + 3);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "faces-")), `${name}.png`);
+  await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toFile(file);
+  return file;
 }

@@ -9,6 +9,7 @@ export {
 export { type FloatTensor, readFloatInitializer } from "./read-initializer";
 export { type SandboxLimits, type SandboxResult, validateInSandbox } from "./sandbox/validate-in-sandbox";
 export {
+  brightRegionDetector,
   COLOUR_SEGMENTER_LABELS,
   colourSegmenter,
   lengthTextClassifier,

@@ -183,3 +183,59 @@ export function colourSegmenter(classes = 3): Uint8Array {
     ],
   });
 }
+
+const axes = (ints: number[]) => ({ name: "axes", type: 7, ints });
+const noKeep = { name: "keepdims", type: 2, i: 0 };
+
+/**
+ * `brightRegionDetector`: a "face detector" for tests: it finds the bright region of a 64×64 NCHW image and answers one
+ * row (x1, y1, x2, y2, score, centre x, centre y) in input pixels — the box's edges from the
+ * brightest pixels' first and last columns and rows, the score 1 when any pixel is bright.
+ */
+export function brightRegionDetector(): Uint8Array {
+  const coords = Array.from({ length: 64 }, (_, i) => i);
+  return buildOnnxModel({
+    inputs: [{ name: "image", elemType: "FLOAT", shape: [1, 3, 64, 64] }],
+    outputs: [{ name: "faces", elemType: "FLOAT", shape: [1, 1, 7] }],
+    initializers: [
+      { name: "half", dims: [], floatData: [0.5] },
+      { name: "two", dims: [], floatData: [2] },
+      { name: "edge_after", dims: [64], floatData: coords.map((i) => i + 1) },
+      { name: "from_end", dims: [64], floatData: coords.map((i) => 64 - i) },
+      { name: "edge_after_y", dims: [64, 1], floatData: coords.map((i) => i + 1) },
+      { name: "from_end_y", dims: [64, 1], floatData: coords.map((i) => 64 - i) },
+      { name: "size", dims: [], floatData: [64] },
+      { name: "row", dims: [3], int64Data: [1, 1, 7] },
+    ],
+    nodes: [
+      { opType: "ReduceMean", inputs: ["image"], outputs: ["gray"], attributes: [axes([1]), noKeep] },
+      { opType: "Greater", inputs: ["gray", "half"], outputs: ["bright"] },
+      { opType: "Cast", inputs: ["bright"], outputs: ["mask"], attributes: [{ name: "to", type: 2, i: 1 }] },
+      ...(
+        [
+          ["x2", "edge_after", false],
+          ["x1_from_end", "from_end", false],
+          ["y2", "edge_after_y", false],
+          ["y1_from_end", "from_end_y", false],
+        ] as const
+      ).flatMap(([out, grid]) => [
+        { opType: "Mul", inputs: ["mask", grid], outputs: [`${out}_grid`] },
+        { opType: "ReduceMax", inputs: [`${out}_grid`], outputs: [out], attributes: [axes([1, 2]), noKeep] },
+      ]),
+      { opType: "Sub", inputs: ["size", "x1_from_end"], outputs: ["x1"] },
+      { opType: "Sub", inputs: ["size", "y1_from_end"], outputs: ["y1"] },
+      { opType: "ReduceMax", inputs: ["mask"], outputs: ["score"], attributes: [axes([1, 2]), noKeep] },
+      { opType: "Add", inputs: ["x1", "x2"], outputs: ["x_sum"] },
+      { opType: "Div", inputs: ["x_sum", "two"], outputs: ["cx"] },
+      { opType: "Add", inputs: ["y1", "y2"], outputs: ["y_sum"] },
+      { opType: "Div", inputs: ["y_sum", "two"], outputs: ["cy"] },
+      {
+        opType: "Concat",
+        inputs: ["x1", "y1", "x2", "y2", "score", "cx", "cy"],
+        outputs: ["flat"],
+        attributes: [{ name: "axis", type: 2, i: 0 }],
+      },
+      { opType: "Reshape", inputs: ["flat", "row"], outputs: ["faces"] },
+    ],
+  });
+}

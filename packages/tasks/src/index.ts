@@ -1,3 +1,4 @@
+import { faceDetection } from "./face-detection";
 import { faceEmbedding } from "./face-embedding";
 import { imageClassification } from "./image-classification";
 import { imageEmbedding } from "./image-embedding";
@@ -12,6 +13,7 @@ import { textGeneration } from "./text-generation";
 export * from "./conventions";
 export type * from "./task-descriptor";
 export {
+  faceDetection,
   faceEmbedding,
   imageClassification,
   imageEmbedding,
@@ -34,6 +36,7 @@ export const TASK_DESCRIPTORS = [
   textGeneration,
   imageSegmentation,
   faceEmbedding,
+  faceDetection,
 ] as const satisfies readonly TaskDescriptor[];
 
 /** Every operation of a task: its main one first, then the others on the same models. */

@@ -12,7 +12,7 @@
 export type InputKind = "texts" | "text-pairs" | "images" | "user" | "prompt" | "audio";
 
 /** What a call answers, one per input. */
-export type AnswerKind = "labels" | "vectors" | "boxes" | "items" | "text" | "masks" | "match";
+export type AnswerKind = "labels" | "vectors" | "boxes" | "items" | "text" | "masks" | "match" | "faces";
 
 /** A file a task's version comes with, as the publish wizard asks for it. */
 export interface TaskAsset {

@@ -1,5 +1,6 @@
 import type { ModelTask } from "@modelmarket/db";
 import type { OnnxInspection } from "@modelmarket/onnx";
+import { faceDetectionTask } from "./face-detection/face-detection.task";
 import { faceEmbeddingTask } from "./face-embedding/face-embedding.task";
 import { imageClassificationTask } from "./image-classification/image-classification.task";
 import { imageEmbeddingTask } from "./image-embedding/image-embedding.task";
@@ -26,6 +27,7 @@ export const TASKS: readonly TaskModule[] = [
   textGenerationTask,
   imageSegmentationTask,
   faceEmbeddingTask,
+  faceDetectionTask,
 ];
 
 export function taskModule(task: ModelTask): TaskModule {

@@ -47,6 +47,7 @@ export type ModelCardInput = {
 };
 
 export type ModelTask =
+  | 'FACE_DETECTION'
   | 'FACE_EMBEDDING'
   | 'IMAGE_CLASSIFICATION'
   | 'IMAGE_EMBEDDING'
@@ -336,6 +337,16 @@ export type CompareFacesMutationVariables = Exact<{
 
 
 export type CompareFacesMutation = { compareFaces: { cosine: number, threshold: number, sameFace: boolean } };
+
+export type DetectFacesMutationVariables = Exact<{
+  model: string;
+  images: Array<ImageInput> | ImageInput;
+  minScore?: number | null | undefined;
+  version?: string | null | undefined;
+}>;
+
+
+export type DetectFacesMutation = { detectFaces: Array<{ faces: Array<{ score: number, box: { x: number, y: number, width: number, height: number }, landmarks: Array<{ name: string, x: number, y: number }> }> }> };
 
 export type DetectObjectsMutationVariables = Exact<{
   model: string;
@@ -1088,6 +1099,31 @@ export const CompareFacesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CompareFacesMutation, CompareFacesMutationVariables>;
+export const DetectFacesDocument = new TypedDocumentString(`
+    mutation DetectFaces($model: String!, $images: [ImageInput!]!, $minScore: Float, $version: String) {
+  detectFaces(
+    model: $model
+    images: $images
+    minScore: $minScore
+    version: $version
+  ) {
+    faces {
+      score
+      box {
+        x
+        y
+        width
+        height
+      }
+      landmarks {
+        name
+        x
+        y
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DetectFacesMutation, DetectFacesMutationVariables>;
 export const DetectObjectsDocument = new TypedDocumentString(`
     mutation DetectObjects($model: String!, $images: [ImageInput!]!, $minScore: Float, $version: String) {
   detectObjects(

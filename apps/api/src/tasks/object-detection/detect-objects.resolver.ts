@@ -2,16 +2,8 @@ import { Arg, Ctx, Field, Float, Mutation, ObjectType, Resolver } from "type-gra
 import type { GraphQLContext } from "../../context";
 import { Access } from "../../graphql/access";
 import { Admitted } from "../../graphql/admitted";
-import { ImageInput } from "../support/answers.type";
+import { BoundingBox, ImageInput } from "../support/answers.type";
 import { detectObjects } from "./detect-objects";
-
-@ObjectType({ description: "pixels of the submitted image, origin top-left" })
-export class BoundingBox {
-  @Field(() => Float) x: number;
-  @Field(() => Float) y: number;
-  @Field(() => Float) width: number;
-  @Field(() => Float) height: number;
-}
 
 @ObjectType()
 export class DetectedObject {

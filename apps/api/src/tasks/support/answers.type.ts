@@ -11,6 +11,14 @@ export class LabelScore {
   @Field(() => Float) score: number;
 }
 
+@ObjectType({ description: "pixels of the submitted image, origin top-left" })
+export class BoundingBox {
+  @Field(() => Float) x: number;
+  @Field(() => Float) y: number;
+  @Field(() => Float) width: number;
+  @Field(() => Float) height: number;
+}
+
 @InputType()
 export class ImageInput {
   @Field({ description: "base64 of a PNG or JPEG file" })

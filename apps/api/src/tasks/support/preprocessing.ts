@@ -69,7 +69,7 @@ export const imagePreprocessing = z.strictObject({
   mean: channelValues.optional(),
   std: channelValues.refine((v) => v.every((x) => x > 0), "std values must be positive").optional(),
   channelOrder: z.enum(["RGB", "BGR"]).default("RGB"),
-  /** Detection only: how the model's boxes are expressed. */
+  /** Detection (objects, faces): how the model's boxes (and landmarks) are expressed. */
   boxes: z.enum(["xyxy-input-pixels", "xyxy-normalized"]).default("xyxy-input-pixels"),
   /**
    * Detection only: `rows` = suppression built in, [batch, n, 6] rows of (x1, y1, x2, y2,
@@ -87,6 +87,11 @@ export const imagePreprocessing = z.strictObject({
    * output, `scores` for several float channels, `foreground-probability` for one.
    */
   maskFormat: z.enum(["scores", "class-index", "foreground-probability", "foreground-logit"]).optional(),
+  /**
+   * Face detection only: the names of the landmarks each detection row carries after its box and
+   * score, in order (x, y per landmark): BlazeFace's six, RetinaFace's five, none.
+   */
+  landmarks: z.array(z.string().trim().min(1).max(40)).max(106).default([]),
   /**
    * Face verification only: the cosine of two faces' vectors at or above which they are the same
    * person, as the publisher measured it (required for FACE_EMBEDDING: docs/publishing.md).

@@ -190,16 +190,19 @@ export default async function ModelPage({ params }: { params: Promise<Params> })
       ) : (
         <p className="muted">The publisher has not written a card for this model.</p>
       )}
-      {model.task === "FACE_EMBEDDING" ? (
+      {model.task === "FACE_EMBEDDING" || model.task === "FACE_DETECTION" ? (
         <section className="card" aria-label="Faces and privacy">
           <h3 style={{ marginTop: 0 }}>Faces and privacy</h3>
           <p>
             Photos sent to this model exist for the call only: they are not stored, logged, used for training or shown
-            to the publisher, and the face vectors are never returned — the answer is a similarity and a yes or no.
+            to the publisher.
+            {model.task === "FACE_EMBEDDING"
+              ? " The face vectors are never returned: the answer is a similarity and a yes or no."
+              : " The answer is where the faces are, not who they are."}
           </p>
           <p className="muted" style={{ margin: 0 }}>
             Call it only for the intended use above and with the consent of the people shown; identifying strangers,
-            profiling and covert surveillance are not acceptable uses on Modelmarket.
+            profiling and covert surveillance are not acceptable uses on Modelmarket (docs/privacy.md).
           </p>
         </section>
       ) : null}

@@ -6,7 +6,15 @@ import { microsMoney } from "@/lib/format";
 export type Answer =
   | { kind: "labels"; scores: { label: string; score: number }[] }
   | { kind: "similarity"; cosine: number }
-  | { kind: "boxes"; image: string; width: number; height: number; objects: DetectedObject[] }
+  | {
+      kind: "boxes";
+      image: string;
+      width: number;
+      height: number;
+      objects: DetectedObject[];
+      /** Faces: named landmarks (eyes, nose…) in the image's pixels. */
+      points?: { name: string; x: number; y: number }[];
+    }
   /** A user's items, or (`likeItem`) the items most like one item. */
   | { kind: "items"; items: { itemId: string; score: number }[]; likeItem?: string }
   | { kind: "vector"; values: number[] }
@@ -153,7 +161,9 @@ export function AnswerView({ output, onMoreLike }: { output: Answer; onMoreLike?
   return (
     <div>
       <p>
-        {output.objects.length ? `${output.objects.length} object(s) found.` : "No object found above the threshold."}
+        {output.objects.length
+          ? `${output.objects.length} ${output.points ? "face" : "object"}(s) found.`
+          : `No ${output.points ? "face" : "object"} found above the threshold.`}
       </p>
       <div className="image-stage">
         {/* biome-ignore lint/performance/noImgElement: a local blob URL, nothing for next/image to optimise */}
@@ -174,6 +184,17 @@ export function AnswerView({ output, onMoreLike }: { output: Answer; onMoreLike?
               {o.label} {(o.score * 100).toFixed(0)}%
             </span>
           </div>
+        ))}
+        {(output.points ?? []).map((p, i) => (
+          <span
+            // biome-ignore lint/suspicious/noArrayIndexKey: landmarks have no identity beyond their order
+            key={i}
+            className="landmark"
+            role="img"
+            aria-label={`${p.name} at ${Math.round(p.x)}, ${Math.round(p.y)}`}
+            title={p.name}
+            style={{ left: `${(p.x / output.width) * 100}%`, top: `${(p.y / output.height) * 100}%` }}
+          />
         ))}
       </div>
     </div>

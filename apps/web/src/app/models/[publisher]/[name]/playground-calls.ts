@@ -6,6 +6,7 @@ import {
   ClassifyImageDocument,
   ClassifyTextDocument,
   CompareFacesDocument,
+  DetectFacesDocument,
   DetectObjectsDocument,
   EmbedImageDocument,
   EmbedTextValuesDocument,
@@ -100,6 +101,23 @@ export const PLAYGROUND_CALLS: Record<string, (input: PlaygroundInput) => Promis
         height: image.height,
         objects: d.detectObjects[0]?.objects ?? [],
       }),
+      "No answer came back.",
+    ),
+  ),
+  "image-faces": needsImage(async ({ model, version, image }) =>
+    shown(
+      await clientGql(DetectFacesDocument, { model, version, images: [{ base64: image.base64 }] }),
+      (d) => {
+        const faces = d.detectFaces[0]?.faces ?? [];
+        return {
+          kind: "boxes",
+          image: image.url,
+          width: image.width,
+          height: image.height,
+          objects: faces.map((f) => ({ label: "face", score: f.score, box: f.box })),
+          points: faces.flatMap((f) => f.landmarks),
+        };
+      },
       "No answer came back.",
     ),
   ),

@@ -1,0 +1,107 @@
+import { badInput } from "@modelmarket/domain";
+import type { Principal } from "../../auth/principal";
+import type { WireTensor } from "../../infra/inference-client";
+import { billedCall } from "../../metering/billed-call";
+import type { AppServices } from "../../services";
+import type { ImageGeometry } from "../support/decode-image";
+import { prepareImageCall } from "../support/image-call";
+import type { ImagePreprocessing } from "../support/preprocessing";
+
+const MAX_FACES = 100;
+
+export interface DetectedFace {
+  score: number;
+  box: { x: number; y: number; width: number; height: number };
+  landmarks: { name: string; x: number; y: number }[];
+}
+
+/**
+ * The faces in each image from a FACE_DETECTION model (convention: docs/publishing.md): rows of
+ * (x1, y1, x2, y2, score, then x, y per declared landmark), kept when score ≥ minScore,
+ * overlapping faces suppressed (IoU above `iouThreshold`), boxes and landmarks mapped back
+ * through the resize, letterbox or crop to the submitted image's pixels, best first. Nothing of
+ * the images is kept beyond the call (docs/privacy.md). One image is one billed unit.
+ */
+export async function detectFaces(
+  services: AppServices,
+  caller: Principal | null,
+  input: { model: string; images: { base64: string }[]; minScore: number; version?: string | null },
+) {
+  if (!(input.minScore >= 0 && input.minScore <= 1)) throw badInput("`minScore` must be 0 to 1.", "minScore");
+  const { callable, target, preprocessing, decoded, run } = await prepareImageCall(
+    services,
+    caller,
+    input,
+    "FACE_DETECTION",
+    "detectFaces",
+  );
+  return billedCall(
+    services,
+    callable,
+    input.images.length,
+    async () => {
+      const results = [];
+      for (const image of decoded) {
+        const [output] = await run(image.pixels);
+        results.push({ faces: facesOf(output, image, target, preprocessing, input.minScore) });
+      }
+      return results;
+    },
+    { images: input.images, minScore: input.minScore },
+  );
+}
+
+/** One image's faces from the model's rows, in the image's pixels. */
+export function facesOf(
+  output: WireTensor | undefined,
+  image: { width: number; height: number; geometry: ImageGeometry },
+  target: { width: number; height: number },
+  preprocessing: ImagePreprocessing,
+  minScore: number,
+): DetectedFace[] {
+  const names = preprocessing.landmarks;
+  const width = 5 + 2 * names.length;
+  const rows = (output?.data ?? []) as number[];
+  const normalized = preprocessing.boxes === "xyxy-normalized";
+  const { geometry } = image;
+  // Input pixels (or 0..1 of the input) → the image's pixels, clamped to it.
+  const toX = (v: number) =>
+    clamp(((normalized ? v * target.width : v) - geometry.offsetX) / geometry.scaleX, image.width);
+  const toY = (v: number) =>
+    clamp(((normalized ? v * target.height : v) - geometry.offsetY) / geometry.scaleY, image.height);
+  const found: DetectedFace[] = [];
+  for (let r = 0; r + width <= rows.length; r += width) {
+    const score = rows[r + 4] as number;
+    if (!(score >= minScore)) continue;
+    const x1 = toX(rows[r] as number);
+    const y1 = toY(rows[r + 1] as number);
+    const x2 = toX(rows[r + 2] as number);
+    const y2 = toY(rows[r + 3] as number);
+    if (x2 <= x1 || y2 <= y1) continue;
+    found.push({
+      score,
+      box: { x: x1, y: y1, width: x2 - x1, height: y2 - y1 },
+      landmarks: names.map((name, i) => ({
+        name,
+        x: toX(rows[r + 5 + 2 * i] as number),
+        y: toY(rows[r + 6 + 2 * i] as number),
+      })),
+    });
+  }
+  const kept: DetectedFace[] = [];
+  for (const f of found.sort((a, b) => b.score - a.score)) {
+    if (!kept.some((k) => overlap(k.box, f.box) > preprocessing.iouThreshold)) kept.push(f);
+  }
+  return kept.slice(0, MAX_FACES);
+}
+
+function clamp(v: number, max: number): number {
+  return Math.min(Math.max(v, 0), max);
+}
+
+function overlap(a: DetectedFace["box"], b: DetectedFace["box"]): number {
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  if (w <= 0 || h <= 0) return 0;
+  return (w * h) / (a.width * a.height + b.width * b.height - w * h);
+}

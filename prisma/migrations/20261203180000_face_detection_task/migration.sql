@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "ModelTask" ADD VALUE 'FACE_DETECTION';
