@@ -170,7 +170,7 @@ describe("quick start", () => {
     expect(recs.recommend.map((r) => r.itemId)).not.toContain("eggs");
   });
 
-  it("happy: the six shipped models answer their operations through the inference tier", async () => {
+  it("happy: the seven shipped models answer their operations through the inference tier", async () => {
     const signUp = await api().request<{ signUp: { token: string } }>(
       `mutation($i: SignUpInput!) { signUp(input: $i) { token } }`,
       { i: { email: `caller-${Date.now()}@example.com`, password: "granite-lantern-orbit-7", tenantName: "Caller" } },
@@ -182,6 +182,7 @@ describe("quick start", () => {
       "object-detector",
       "math-symbols",
       "food-recommender",
+      "face-detector",
       "sotu-gpt",
     ]) {
       await me.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
@@ -210,6 +211,12 @@ describe("quick start", () => {
       { i: [{ base64: photo.toString("base64") }] },
     );
     expect(detected.detectObjects[0]?.objects.map((o) => o.label)).toContain("boat");
+    // No face on the boats; the detector answers with an empty list, not an error.
+    const faces = await caller.request<{ detectFaces: { faces: unknown[] }[] }>(
+      `mutation($i: [ImageInput!]!) { detectFaces(model: "modelmarket/face-detector", images: $i) { faces { score } } }`,
+      { i: [{ base64: photo.toString("base64") }] },
+    );
+    expect(faces.detectFaces[0]?.faces).toEqual([]);
     const generated = await caller.request<{
       generateText: { text: string; finishReason: string; promptTokens: number; completionTokens: number };
     }>(
@@ -222,7 +229,7 @@ describe("quick start", () => {
       models: { edges: { node: { slug: string; latestVersion: { evaluation: unknown } } }[] };
     }>(`{ models(first: 20) { edges { node { slug latestVersion { evaluation } } } } }`);
     const shipped = cards.models.edges.filter((e) => e.node.slug.startsWith("modelmarket/"));
-    expect(shipped).toHaveLength(6);
+    expect(shipped).toHaveLength(7);
     for (const e of shipped) expect(e.node.latestVersion.evaluation, e.node.slug).toBeTruthy();
   });
 
@@ -407,6 +414,10 @@ describe("quick start", () => {
         expect(all[1]?.data.classifyImage[0].top.map((t: { label: string }) => t.label)).toContain("× times");
         seen.add("images");
       }
+      if (block.includes("detectFaces")) {
+        expect(all[0]?.data.detectFaces[0].faces).toHaveLength(3);
+        seen.add("faces");
+      }
       if (block.includes("receipt(requestId")) {
         expect(all.find((v) => v.data?.receipt)?.data.receipt.units).toBe(1);
         seen.add("receipt");
@@ -414,7 +425,7 @@ describe("quick start", () => {
       if (block.includes("classifyText(model: $m")) seen.add("own use");
     }
     for (const name of pasted) expect(env[name], name).toBeTruthy();
-    expect([...seen].sort()).toEqual(["PLAN", "images", "own use", "receipt"]);
+    expect([...seen].sort()).toEqual(["PLAN", "faces", "images", "own use", "receipt"]);
     fs.rmSync(cwd, { recursive: true, force: true });
   }, 180_000);
 

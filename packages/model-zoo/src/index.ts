@@ -1,5 +1,7 @@
 import path from "node:path";
 import { buildCached, type ZooEntry } from "./build-cache";
+import { peopleSamplesPath } from "./face-detector/evaluate-face-detector";
+import { faceDetector, faceDetectorModelJson } from "./face-detector/face-detector";
 import { ffqDataFiles } from "./food-recommender/ffq-ratings";
 import { foodRecommender } from "./food-recommender/food-recommender";
 import { mathSymbols, mathSymbolsFiles } from "./math-symbols/math-symbols";
@@ -35,6 +37,16 @@ export const ZOO: ZooEntry[] = [
     build: objectDetector,
   },
   { name: "food-recommender", inputs: ffqDataFiles, build: foodRecommender },
+  {
+    name: "face-detector",
+    inputs: () => [
+      faceDetectorModelJson(),
+      faceDetectorModelJson().replace(/\.json$/, ".bin"),
+      peopleSamplesPath(),
+      ...DETECTOR_SANITY_PHOTOS.map((p) => sanityPhotoPath(p.pkg)),
+    ],
+    build: faceDetector,
+  },
   { name: "sotu-gpt", inputs: sotuGptInputs, build: sotuGpt },
 ];
 

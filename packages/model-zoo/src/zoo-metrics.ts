@@ -98,6 +98,31 @@ const DESCRIPTIONS: Record<string, Record<string, Describe>> = {
       "Photos whose main object is detected (boats yes; cat, biplane no).",
     ),
   },
+  "face-detector": {
+    peoplePhotosWithFace: m(
+      "photos of people with a face found",
+      "fraction",
+      "8 photos of people (@vladmandic/human samples)",
+      "test",
+      "Share of the photos where at least one face is found at score 0.5.",
+    ),
+    trioPhotoFaces: m(
+      "faces found in a photo of three people",
+      "count",
+      "@vladmandic/human samples: three people facing the camera",
+      "test",
+      "3 is right.",
+      null,
+    ),
+    falseFacesWithoutPeople: m(
+      "faces found where there are none",
+      "count",
+      "27 public-domain photos without people (boats, biplane, 25 cat pictures)",
+      "test",
+      "Each one a false detection; 0 is right.",
+      false,
+    ),
+  },
   "food-recommender": {
     rmse: m(
       "RMSE",
@@ -139,6 +164,7 @@ const HEADLINE: Record<string, string> = {
   "sentence-encoder": "paraphrase triplet accuracy",
   "math-symbols": "top-1 accuracy",
   "object-detector": "cat found (top-1)",
+  "face-detector": "photos of people with a face found",
   "food-recommender": "RMSE",
   "sotu-gpt": "perplexity",
 };

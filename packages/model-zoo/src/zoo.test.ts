@@ -19,13 +19,14 @@ const model = (name: string) => models.get(name) as ZooModel;
 const sha = (file: string) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 
 describe("model zoo", () => {
-  it("happy: ships the six models of the catalog, one per task", () => {
+  it("happy: ships the seven models of the catalog, one per task", () => {
     expect([...models.values()].map((m) => [m.name, m.task])).toEqual([
       ["sentence-encoder", "TEXT_EMBEDDING"],
       ["sentiment", "TEXT_CLASSIFICATION"],
       ["math-symbols", "IMAGE_CLASSIFICATION"],
       ["object-detector", "OBJECT_DETECTION"],
       ["food-recommender", "RECOMMENDATION"],
+      ["face-detector", "FACE_DETECTION"],
       ["sotu-gpt", "TEXT_GENERATION"],
     ]);
   });
@@ -81,6 +82,20 @@ describe("model zoo", () => {
     const labels = JSON.parse(fs.readFileSync(model("object-detector").assetPaths.labels as string, "utf8"));
     expect(labels).toHaveLength(80);
     expect(labels.slice(0, 3)).toEqual(["person", "bicycle", "car"]);
+  });
+
+  it("happy: the face detector follows the FACE_DETECTION convention and reports its sanity figures, misses included", () => {
+    const m = model("face-detector");
+    const info = inspectOnnx(fs.readFileSync(m.modelPath));
+    expect(info.inputs).toEqual([{ name: "image", elemType: "float", shape: [1, 256, 256, 3] }]);
+    expect(info.outputs).toEqual([{ name: "faces", elemType: "float", shape: [1, "faces", 17] }]);
+    const pre = JSON.parse(fs.readFileSync(m.assetPaths.preprocessing as string, "utf8"));
+    expect(pre.landmarks).toEqual(["right_eye", "left_eye", "nose", "mouth", "right_ear", "left_ear"]);
+    const e = m.evaluation ?? {};
+    expect(e.trioPhotoFaces).toBe(3);
+    expect(e.peoplePhotosWithFace).toBeGreaterThanOrEqual(0.75);
+    expect(e.falseFacesWithoutPeople).toBeLessThanOrEqual(2);
+    expect(m.card.intendedUse).toMatch(/never who/);
   });
 
   it("happy: the recommender beats both baselines on held-out ratings", () => {

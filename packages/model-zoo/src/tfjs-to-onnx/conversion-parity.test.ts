@@ -3,7 +3,10 @@ import path from "node:path";
 import { SentencePieceTokenizer } from "@modelmarket/tokenizers";
 import * as tf from "@tensorflow/tfjs";
 import * as ort from "onnxruntime-node";
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { peopleSamplesPath } from "../face-detector/evaluate-face-detector";
+import { blazefaceAnchors, faceDetector, faceDetectorModelJson } from "../face-detector/face-detector";
 import { detectorModelJson } from "../object-detector/object-detector";
 import { denseTextBatch } from "../sentence-encoder/embed-texts";
 import { encoderGraph, readEncoderVocab, TEXT_INPUTS } from "../sentence-encoder/encoder-graph";
@@ -105,4 +108,75 @@ describe("TFJS → ONNX conversion parity", () => {
       }),
     ).toThrow(/TF op Erfinv \(y\) is not supported/);
   });
+
+  it("happy: the converted BlazeFace matches TFJS (its Pad included), and the graph's decoding equals human's written out", async () => {
+    const file = faceDetectorModelJson();
+    const heads = ["Identity", "Identity_2", "Identity_1", "Identity_3"];
+    const graph = readTfjsGraph(file);
+    const { builder, outputs } = convertTfjsToOnnx(graph, {
+      inputs: [{ tf: "input", tensor: "image", kind: "float" }],
+      outputs: heads,
+    });
+    builder.declare("image");
+    for (const [i, o] of outputs.entries()) builder.node("Identity", [o], {}, [`head${i}`]);
+    const bytes = builder.toModel(
+      [{ name: "image", elemType: "FLOAT", shape: [1, 256, 256, 3] }],
+      heads.map((_, i) => ({ name: `head${i}`, elemType: "FLOAT" as const, shape: [1, "n", "c"] })),
+      { producer: "test" },
+    );
+    // A real photo of three people (the sample strip of @vladmandic/human), scaled to −1..1.
+    const raw = await sharp(peopleSamplesPath())
+      .extract({ left: 1130, top: 0, width: 150, height: 158 })
+      .removeAlpha()
+      .resize(256, 256, { fit: "fill", kernel: "linear" })
+      .raw()
+      .toBuffer();
+    const input = Float32Array.from(raw, (v) => v / 127.5 - 1);
+    const session = await ort.InferenceSession.create(bytes);
+    const ours = await session.run({ image: new ort.Tensor("float32", input, [1, 256, 256, 3]) });
+    await session.release();
+
+    await tf.setBackend("cpu");
+    const json = JSON.parse(fs.readFileSync(file, "utf8"));
+    const bin = fs.readFileSync(file.replace(/\.json$/, ".bin"));
+    const model = await tf.loadGraphModel({
+      load: async () => ({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0].weights,
+        weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length),
+      }),
+    });
+    const reference = model.execute(tf.tensor(input, [1, 256, 256, 3]), heads) as tf.Tensor[];
+    for (const [i, t] of reference.entries()) {
+      // Logits and pixel offsets reach tens: fp32 sums in another order differ in the 4th decimal.
+      expect(maxAbsDiff(ours[`head${i}`]?.data as Float32Array, await t.data()), heads[i]).toBeLessThan(2e-3);
+    }
+
+    // Human's decoding (src/face/blazeface.ts) written out on the raw heads: rows of 512 then 384
+    // anchors, [logit, cx, cy, w, h, 6 × (x, y)] as offsets from the anchor, in input pixels.
+    const [l512, r512, l384, r384] = (await Promise.all(reference.map((t) => t.data()))) as Float32Array[];
+    const anchors = blazefaceAnchors();
+    const row = (a: number): number[] =>
+      a < 512
+        ? [l512?.[a] as number, ...(r512?.slice(a * 16, a * 16 + 16) ?? [])]
+        : [l384?.[a - 512] as number, ...(r384?.slice((a - 512) * 16, (a - 512) * 16 + 16) ?? [])];
+    const best = anchors.map((_, a) => a).reduce((b, a) => ((row(a)[0] as number) > (row(b)[0] as number) ? a : b), 0);
+    const [logit, dx, dy, w, h, ...marks] = row(best) as number[];
+    const [ax, ay] = anchors[best] as [number, number];
+    const expected = [
+      ax + (dx as number) - (w as number) / 2,
+      ay + (dy as number) - (h as number) / 2,
+      ax + (dx as number) + (w as number) / 2,
+      ay + (dy as number) + (h as number) / 2,
+      1 / (1 + Math.exp(-(logit as number))),
+      ...marks.map((v, i) => v + (i % 2 ? ay : ax)),
+    ];
+    const zoo = await faceDetector(fs.mkdtempSync(path.join(require("node:os").tmpdir(), "face-")));
+    const decoder = await ort.InferenceSession.create(zoo.modelPath);
+    const decoded = (await decoder.run({ image: new ort.Tensor("float32", input, [1, 256, 256, 3]) })).faces
+      ?.data as Float32Array;
+    await decoder.release();
+    // Suppression keeps the best-scoring anchor first.
+    expect(maxAbsDiff(decoded.slice(0, 17), expected)).toBeLessThan(1e-2);
+  }, 120_000);
 });

@@ -288,6 +288,16 @@ export const TF_OP_CONVERTERS: Record<string, Converter> = {
     const axes = ints(c, "squeeze_dims");
     return one(c.b.op("Squeeze", axes.length ? [c.inputs[0] as string, c.b.int64s(axes)] : [c.inputs[0] as string]));
   },
+  Pad: (c) => {
+    // TF: paddings [rank, 2] (before, after per axis); ONNX: all befores, then all afters.
+    const p = constValues(c, 1, "paddings");
+    const rank = p.length / 2;
+    const pads = [
+      ...Array.from({ length: rank }, (_, i) => p[2 * i] as number),
+      ...Array.from({ length: rank }, (_, i) => p[2 * i + 1] as number),
+    ];
+    return one(c.b.op("Pad", [c.inputs[0] as string, c.b.int64s(pads)]));
+  },
   Transpose: (c) => one(c.b.op("Transpose", [c.inputs[0] as string], { perm: { ints: constValues(c, 1, "perm") } })),
   ConcatV2: (c) => {
     const axis = constValues(c, c.inputs.length - 1, "axis")[0] as number;
