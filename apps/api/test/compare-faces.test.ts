@@ -1,11 +1,10 @@
-import crypto from "node:crypto";
 import { buildOnnxModel } from "@modelmarket/onnx";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   apiKeyClient,
   errorCode,
-  FREE_PLAN,
+  publishBuiltModel,
   signUpTenant,
   startTestApi,
   subscribeTo,
@@ -74,24 +73,8 @@ let threshold: number;
 
 const CARD = { intendedUse: "Unlocking a door for enrolled members who agreed to it; never to identify strangers." };
 
-async function publishFaceModel(tenant: TestTenant, preprocessing: object, card: object | null = CARD) {
-  const upload = async (bytes: Uint8Array | string, kind: "model" | "asset") =>
-    (await tenant.client.uploadArtifact(Buffer.from(bytes), { kind })).body.id as string;
-  return tenant.client.raw<{ publishModel: { slug: string; plans: { id: string }[] } }>(
-    `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
-    {
-      i: {
-        name: `faces ${crypto.randomBytes(3).toString("hex")}`,
-        description: "A face embedder built in the test",
-        task: "FACE_EMBEDDING",
-        artifactId: await upload(faceEmbedder(), "model"),
-        version: "1.0.0",
-        assets: { preprocessing: await upload(JSON.stringify(preprocessing), "asset") },
-        plans: [FREE_PLAN],
-        ...(card ? { card } : {}),
-      },
-    },
-  );
+function publishFaceModel(tenant: TestTenant, preprocessing: object, card: object | null = CARD) {
+  return publishBuiltModel(tenant, "FACE_EMBEDDING", faceEmbedder(), { preprocessing }, card ? { card } : {});
 }
 
 beforeAll(async () => {

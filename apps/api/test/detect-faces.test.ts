@@ -1,11 +1,10 @@
-import crypto from "node:crypto";
 import { brightRegionDetector } from "@modelmarket/onnx";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   apiKeyClient,
   errorCode,
-  FREE_PLAN,
+  publishBuiltModel,
   signUpTenant,
   startTestApi,
   subscribeTo,
@@ -39,23 +38,8 @@ async function picture(): Promise<string> {
   ).toString("base64");
 }
 
-async function publishDetector(tenant: TestTenant, preprocessing: object) {
-  const upload = async (bytes: Uint8Array | string, kind: "model" | "asset") =>
-    (await tenant.client.uploadArtifact(Buffer.from(bytes), { kind })).body.id as string;
-  return tenant.client.raw<{ publishModel: { slug: string; plans: { id: string }[] } }>(
-    `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
-    {
-      i: {
-        name: `faces ${crypto.randomBytes(3).toString("hex")}`,
-        description: "A face detector built in the test",
-        task: "FACE_DETECTION",
-        artifactId: await upload(brightRegionDetector(), "model"),
-        version: "1.0.0",
-        assets: { preprocessing: await upload(JSON.stringify(preprocessing), "asset") },
-        plans: [FREE_PLAN],
-      },
-    },
-  );
+function publishDetector(tenant: TestTenant, preprocessing: object) {
+  return publishBuiltModel(tenant, "FACE_DETECTION", brightRegionDetector(), { preprocessing });
 }
 
 let api: TestApi;

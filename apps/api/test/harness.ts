@@ -208,6 +208,43 @@ export async function publishTinyModel(
   return data.publishModel;
 }
 
+/**
+ * Publishes a model built in a test through the public path, as any publisher would: the ONNX
+ * file uploaded with `kind=model`, each asset (bytes or text, JSON-encoded when an object) with
+ * `kind=asset`, then publishModel with FREE_PLAN unless `input` says otherwise. The raw answer,
+ * so tests can check refusals.
+ */
+export async function publishBuiltModel(
+  tenant: TestTenant,
+  task: string,
+  model: Uint8Array,
+  assets: Record<string, Uint8Array | string | object> = {},
+  input: Record<string, unknown> = {},
+) {
+  const upload = async (bytes: Uint8Array | string, kind: "model" | "asset") =>
+    (await tenant.client.uploadArtifact(Buffer.from(bytes), { kind })).body.id as string;
+  const ids: Record<string, string> = {};
+  for (const [role, value] of Object.entries(assets)) {
+    const bytes = typeof value === "string" || value instanceof Uint8Array ? value : JSON.stringify(value);
+    ids[role] = await upload(bytes, "asset");
+  }
+  return tenant.client.raw<{ publishModel: { slug: string; plans: { id: string }[] } }>(
+    `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
+    {
+      i: {
+        name: `${task.toLowerCase().replaceAll("_", " ")} ${crypto.randomBytes(3).toString("hex")}`,
+        description: `A ${task} model built in the test`,
+        task,
+        artifactId: await upload(model, "model"),
+        version: "1.0.0",
+        assets: ids,
+        plans: [FREE_PLAN],
+        ...input,
+      },
+    },
+  );
+}
+
 /** The tiny GPT-2 with Optimum's names (packages/onnx/fixtures/tiny-gpt2, scripts/generation/tiny_gpt2.py). */
 export const TINY_GPT2 = path.resolve(__dirname, "../../../packages/onnx/fixtures/tiny-gpt2");
 

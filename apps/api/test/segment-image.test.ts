@@ -1,11 +1,10 @@
-import crypto from "node:crypto";
 import { buildOnnxModel, colourSegmenter, type NodeSpec } from "@modelmarket/onnx";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   apiKeyClient,
   errorCode,
-  FREE_PLAN,
+  publishBuiltModel,
   publishTinyModel,
   signUpTenant,
   startTestApi,
@@ -112,31 +111,19 @@ function foregroundModel(): Uint8Array {
   });
 }
 
-async function publishSegmenter(
+function publishSegmenter(
   tenant: TestTenant,
   model: Uint8Array,
   options: { labels?: string[]; preprocessing?: object; examples?: object[] } = {},
 ) {
-  const upload = async (bytes: Uint8Array | string, kind: "model" | "asset") =>
-    (await tenant.client.uploadArtifact(Buffer.from(bytes), { kind })).body.id as string;
-  const assets: Record<string, string> = {
-    labels: await upload(JSON.stringify(options.labels ?? ["background", "red", "blue"]), "asset"),
-  };
-  if (options.preprocessing) assets.preprocessing = await upload(JSON.stringify(options.preprocessing), "asset");
-  return tenant.client.raw<{ publishModel: { slug: string; plans: { id: string }[] } }>(
-    `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
-    {
-      i: {
-        name: `segmenter ${crypto.randomBytes(3).toString("hex")}`,
-        description: "A segmentation model built in the test",
-        task: "IMAGE_SEGMENTATION",
-        artifactId: await upload(model, "model"),
-        version: "1.0.0",
-        assets,
-        plans: [FREE_PLAN],
-        ...(options.examples ? { examples: options.examples } : {}),
-      },
-    },
+  const assets: Record<string, object> = { labels: options.labels ?? ["background", "red", "blue"] };
+  if (options.preprocessing) assets.preprocessing = options.preprocessing;
+  return publishBuiltModel(
+    tenant,
+    "IMAGE_SEGMENTATION",
+    model,
+    assets,
+    options.examples ? { examples: options.examples } : {},
   );
 }
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   apiKeyClient,
   errorCode,
-  FREE_PLAN,
+  publishBuiltModel,
   publishTinyModel,
   publishZooModelOverHttp,
   signUpTenant,
@@ -69,26 +69,8 @@ function recommenderWithRowFactors(itemFactors: number[][] = ITEM_FACTORS, name 
   });
 }
 
-async function publishRecommender(tenant: TestTenant, model: Uint8Array, items = ITEMS) {
-  const upload = async (bytes: Uint8Array | string, kind: "model" | "asset") =>
-    (await tenant.client.uploadArtifact(Buffer.from(bytes), { kind })).body.id as string;
-  return tenant.client.raw<{ publishModel: { slug: string; plans: { id: string }[] } }>(
-    `mutation($i: PublishModelInput!) { publishModel(input: $i) { slug plans { id } } }`,
-    {
-      i: {
-        name: `pantry ${crypto.randomBytes(3).toString("hex")}`,
-        description: "A recommender built in the test",
-        task: "RECOMMENDATION",
-        artifactId: await upload(model, "model"),
-        version: "1.0.0",
-        assets: {
-          users: await upload(JSON.stringify(USERS), "asset"),
-          items: await upload(JSON.stringify(items), "asset"),
-        },
-        plans: [FREE_PLAN],
-      },
-    },
-  );
+function publishRecommender(tenant: TestTenant, model: Uint8Array, items = ITEMS) {
+  return publishBuiltModel(tenant, "RECOMMENDATION", model, { users: USERS, items });
 }
 
 /** Cosine similarity of two item rows, written out: the reference the platform must equal. */

@@ -1,10 +1,9 @@
 import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { WireTensor } from "../../infra/inference-client";
-import { billedCall } from "../../metering/billed-call";
 import type { AppServices } from "../../services";
 import type { ImageGeometry } from "../support/decode-image";
-import { prepareImageCall } from "../support/image-call";
+import { billedPerImage, prepareImageCall } from "../support/image-call";
 import type { ImagePreprocessing } from "../support/preprocessing";
 
 const MAX_FACES = 100;
@@ -28,25 +27,12 @@ export async function detectFaces(
   input: { model: string; images: { base64: string }[]; minScore: number; version?: string | null },
 ) {
   if (!(input.minScore >= 0 && input.minScore <= 1)) throw badInput("`minScore` must be 0 to 1.", "minScore");
-  const { callable, target, preprocessing, decoded, run } = await prepareImageCall(
+  const call = await prepareImageCall(services, caller, input, "FACE_DETECTION", "detectFaces");
+  const { target, preprocessing } = call;
+  return billedPerImage(
     services,
-    caller,
-    input,
-    "FACE_DETECTION",
-    "detectFaces",
-  );
-  return billedCall(
-    services,
-    callable,
-    input.images.length,
-    async () => {
-      const results = [];
-      for (const image of decoded) {
-        const [output] = await run(image.pixels);
-        results.push({ faces: facesOf(output, image, target, preprocessing, input.minScore) });
-      }
-      return results;
-    },
+    call,
+    ([output], image) => ({ faces: facesOf(output, image, target, preprocessing, input.minScore) }),
     { images: input.images, minScore: input.minScore },
   );
 }

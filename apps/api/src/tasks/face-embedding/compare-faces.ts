@@ -33,6 +33,8 @@ export async function compareFaces(
   const threshold = preprocessing.matchThreshold;
   // Publish requires it; a version without one is a bug, not the caller's input.
   if (threshold === undefined) throw new Error("FACE_EMBEDDING version without matchThreshold");
+  // The cosine is computed inside the billed run, so that what an Idempotency-Key keeps for a
+  // retry is the answer, never the face vectors (docs/privacy.md).
   return billedCall(
     services,
     callable,

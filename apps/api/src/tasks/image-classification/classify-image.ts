@@ -1,9 +1,8 @@
 import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { WireTensor } from "../../infra/inference-client";
-import { billedCall } from "../../metering/billed-call";
 import type { AppServices } from "../../services";
-import { prepareImageCall } from "../support/image-call";
+import { billedPerImage, prepareImageCall } from "../support/image-call";
 import { probabilities } from "../support/probabilities";
 
 const MAX_TOP_K = 50;
@@ -21,25 +20,12 @@ export async function classifyImage(
   if (!Number.isInteger(input.topK) || input.topK < 1 || input.topK > MAX_TOP_K) {
     throw badInput(`\`topK\` must be 1 to ${MAX_TOP_K}.`, "topK");
   }
-  const { callable, labels, decoded, run } = await prepareImageCall(
-    services,
-    caller,
-    input,
-    "IMAGE_CLASSIFICATION",
-    "classifyImage",
-  );
-  return billedCall(
-    services,
-    callable,
-    input.images.length,
-    async () => {
-      const results = [];
-      // One image per call: the shipped model has a fixed batch of 1 (batching is the tier's job).
-      for (const { pixels } of decoded) results.push(imageClassification(await run(pixels), labels, input.topK));
-      return results;
-    },
-    { images: input.images, topK: input.topK },
-  );
+  const call = await prepareImageCall(services, caller, input, "IMAGE_CLASSIFICATION", "classifyImage");
+  // One image per model call: the shipped model has a fixed batch of 1 (batching is the tier's job).
+  return billedPerImage(services, call, (outputs) => imageClassification(outputs, call.labels, input.topK), {
+    images: input.images,
+    topK: input.topK,
+  });
 }
 
 /** One image's answer from the model's outputs: the best label and the top k, as probabilities. */

@@ -1,8 +1,7 @@
 import { imageEmbedding } from "@modelmarket/tasks";
 import type { Principal } from "../../auth/principal";
-import { billedCall } from "../../metering/billed-call";
 import type { AppServices } from "../../services";
-import { prepareImageCall } from "../support/image-call";
+import { billedPerImage, prepareImageCall } from "../support/image-call";
 import { rowsOf } from "../support/text-inputs";
 
 /**
@@ -16,22 +15,8 @@ export async function embedImage(
   caller: Principal | null,
   input: { model: string; images: { base64: string }[]; version?: string | null },
 ) {
-  const { callable, decoded, run } = await prepareImageCall(
-    services,
-    caller,
-    input,
-    "IMAGE_EMBEDDING",
-    imageEmbedding.operation,
-  );
-  return billedCall(
-    services,
-    callable,
-    input.images.length,
-    async () => {
-      const vectors = [];
-      for (const { pixels } of decoded) vectors.push({ values: rowsOf((await run(pixels))[0], 1)[0] as number[] });
-      return vectors;
-    },
-    { images: input.images },
-  );
+  const call = await prepareImageCall(services, caller, input, "IMAGE_EMBEDDING", imageEmbedding.operation);
+  return billedPerImage(services, call, ([output]) => ({ values: rowsOf(output, 1)[0] as number[] }), {
+    images: input.images,
+  });
 }

@@ -1,10 +1,9 @@
 import sharp from "sharp";
 import type { Principal } from "../../auth/principal";
 import type { WireTensor } from "../../infra/inference-client";
-import { billedCall } from "../../metering/billed-call";
 import type { AppServices } from "../../services";
 import type { ImageGeometry, ImageLayout } from "../support/decode-image";
-import { prepareImageCall } from "../support/image-call";
+import { billedPerImage, prepareImageCall } from "../support/image-call";
 import type { ImagePreprocessing } from "../support/preprocessing";
 import { classMap, classShares, type MaskFormat, maskOutputOf } from "./class-map";
 
@@ -27,25 +26,12 @@ export async function segmentImage(
   caller: Principal | null,
   input: { model: string; images: { base64: string }[]; version?: string | null },
 ): Promise<Segmentation[]> {
-  const { callable, target, labels, preprocessing, decoded, run } = await prepareImageCall(
+  const call = await prepareImageCall(services, caller, input, "IMAGE_SEGMENTATION", "segmentImage");
+  const { target, labels, preprocessing } = call;
+  const maps = await billedPerImage(
     services,
-    caller,
-    input,
-    "IMAGE_SEGMENTATION",
-    "segmentImage",
-  );
-  const maps = await billedCall(
-    services,
-    callable,
-    input.images.length,
-    async () => {
-      const results = [];
-      for (const image of decoded) {
-        const [output] = await run(image.pixels);
-        results.push(segmentationOf(output, image, target, preprocessing, labels));
-      }
-      return results;
-    },
+    call,
+    ([output], image) => segmentationOf(output, image, target, preprocessing, labels),
     { images: input.images },
   );
   // The PNGs are encoded after the charge: they are the same answer in another form.

@@ -1,10 +1,9 @@
 import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { WireTensor } from "../../infra/inference-client";
-import { billedCall } from "../../metering/billed-call";
 import type { AppServices } from "../../services";
 import type { ImageGeometry } from "../support/decode-image";
-import { prepareImageCall } from "../support/image-call";
+import { billedPerImage, prepareImageCall } from "../support/image-call";
 import type { ImagePreprocessing } from "../support/preprocessing";
 
 const MAX_OBJECTS = 100;
@@ -28,25 +27,12 @@ export async function detectObjects(
   input: { model: string; images: { base64: string }[]; minScore: number; version?: string | null },
 ) {
   if (!(input.minScore >= 0 && input.minScore <= 1)) throw badInput("`minScore` must be 0 to 1.", "minScore");
-  const { callable, target, labels, preprocessing, decoded, run } = await prepareImageCall(
+  const call = await prepareImageCall(services, caller, input, "OBJECT_DETECTION", "detectObjects");
+  const { target, labels, preprocessing } = call;
+  return billedPerImage(
     services,
-    caller,
-    input,
-    "OBJECT_DETECTION",
-    "detectObjects",
-  );
-  return billedCall(
-    services,
-    callable,
-    input.images.length,
-    async () => {
-      const results = [];
-      for (const image of decoded) {
-        const [output] = await run(image.pixels);
-        results.push({ objects: detectionsOf(output, image, target, preprocessing, labels, input.minScore) });
-      }
-      return results;
-    },
+    call,
+    ([output], image) => ({ objects: detectionsOf(output, image, target, preprocessing, labels, input.minScore) }),
     { images: input.images, minScore: input.minScore },
   );
 }

@@ -3,6 +3,7 @@ import { badInput, payloadTooLarge } from "@modelmarket/domain";
 import type { OnnxInspection } from "@modelmarket/onnx";
 import type { Principal } from "../../auth/principal";
 import type { BatchingPolicy, WireTensor } from "../../infra/inference-client";
+import { billedCall } from "../../metering/billed-call";
 import type { AppServices } from "../../services";
 import { batchingPolicy } from "./batching-policy";
 import { decodeImage } from "./decode-image";
@@ -39,6 +40,33 @@ export async function prepareImageCall(
     );
   return { callable, ...prepared, run };
 }
+
+/**
+ * Every image of a prepared call through the model, one after another, billed one unit per
+ * image in one charge (billedCall); `answer` turns an image's outputs into its answer. The
+ * fingerprint is everything of the caller's input that changes the answer.
+ */
+export function billedPerImage<T>(
+  services: AppServices,
+  call: Awaited<ReturnType<typeof prepareImageCall>>,
+  answer: (outputs: WireTensor[], image: DecodedImage) => T,
+  fingerprint: unknown,
+): Promise<T[]> {
+  return billedCall(
+    services,
+    call.callable,
+    call.decoded.length,
+    async () => {
+      const results: T[] = [];
+      for (const image of call.decoded) results.push(answer(await call.run(image.pixels), image));
+      return results;
+    },
+    fingerprint,
+  );
+}
+
+/** One decoded image of a call: its pixels in the model's layout and where it landed in the input. */
+export type DecodedImage = Awaited<ReturnType<typeof decodeImage>>;
 
 /** One model call of a prepared input, as the caller routes it (its tenant, weight, billing). */
 export type Infer = (inputs: WireTensor[], options: { batching: BatchingPolicy | null }) => Promise<WireTensor[]>;
