@@ -170,7 +170,7 @@ describe("quick start", () => {
     expect(recs.recommend.map((r) => r.itemId)).not.toContain("eggs");
   });
 
-  it("happy: the seven shipped models answer their operations through the inference tier", async () => {
+  it("happy: the eight shipped models answer their operations through the inference tier", async () => {
     const signUp = await api().request<{ signUp: { token: string } }>(
       `mutation($i: SignUpInput!) { signUp(input: $i) { token } }`,
       { i: { email: `caller-${Date.now()}@example.com`, password: "granite-lantern-orbit-7", tenantName: "Caller" } },
@@ -183,6 +183,7 @@ describe("quick start", () => {
       "math-symbols",
       "food-recommender",
       "face-detector",
+      "selfie-segmenter",
       "sotu-gpt",
     ]) {
       await me.request(`mutation($m: String!, $p: ID!) { subscribe(model: $m, planId: $p) { id } }`, {
@@ -217,6 +218,11 @@ describe("quick start", () => {
       { i: [{ base64: photo.toString("base64") }] },
     );
     expect(faces.detectFaces[0]?.faces).toEqual([]);
+    const segmented = await caller.request<{ segmentImage: { width: number; classes: { label: string }[] }[] }>(
+      `mutation($i: [ImageInput!]!) { segmentImage(model: "modelmarket/selfie-segmenter", images: $i) { width classes { label } } }`,
+      { i: [{ base64: photo.toString("base64") }] },
+    );
+    expect(segmented.segmentImage[0]?.classes[0]?.label).toBe("background");
     const generated = await caller.request<{
       generateText: { text: string; finishReason: string; promptTokens: number; completionTokens: number };
     }>(
@@ -229,7 +235,7 @@ describe("quick start", () => {
       models: { edges: { node: { slug: string; latestVersion: { evaluation: unknown } } }[] };
     }>(`{ models(first: 20) { edges { node { slug latestVersion { evaluation } } } } }`);
     const shipped = cards.models.edges.filter((e) => e.node.slug.startsWith("modelmarket/"));
-    expect(shipped).toHaveLength(7);
+    expect(shipped).toHaveLength(8);
     for (const e of shipped) expect(e.node.latestVersion.evaluation, e.node.slug).toBeTruthy();
   });
 
@@ -414,6 +420,12 @@ describe("quick start", () => {
         expect(all[1]?.data.classifyImage[0].top.map((t: { label: string }) => t.label)).toContain("× times");
         seen.add("images");
       }
+      if (block.includes("segmentImage")) {
+        const [segmented] = all[0]?.data.segmentImage ?? [];
+        expect([segmented.width, segmented.height]).toEqual([150, 158]);
+        expect(segmented.classes.map((c: { label: string }) => c.label)).toContain("person");
+        seen.add("segments");
+      }
       if (block.includes("detectFaces")) {
         expect(all[0]?.data.detectFaces[0].faces).toHaveLength(3);
         seen.add("faces");
@@ -425,7 +437,7 @@ describe("quick start", () => {
       if (block.includes("classifyText(model: $m")) seen.add("own use");
     }
     for (const name of pasted) expect(env[name], name).toBeTruthy();
-    expect([...seen].sort()).toEqual(["PLAN", "faces", "images", "own use", "receipt"]);
+    expect([...seen].sort()).toEqual(["PLAN", "faces", "images", "own use", "receipt", "segments"]);
     fs.rmSync(cwd, { recursive: true, force: true });
   }, 180_000);
 

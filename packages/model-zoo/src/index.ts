@@ -1,12 +1,13 @@
 import path from "node:path";
 import { buildCached, type ZooEntry } from "./build-cache";
-import { peopleSamplesPath } from "./face-detector/evaluate-face-detector";
 import { faceDetector, faceDetectorModelJson } from "./face-detector/face-detector";
 import { ffqDataFiles } from "./food-recommender/ffq-ratings";
 import { foodRecommender } from "./food-recommender/food-recommender";
 import { mathSymbols, mathSymbolsFiles } from "./math-symbols/math-symbols";
 import { DETECTOR_SANITY_PHOTOS, sanityPhotoPath } from "./object-detector/evaluate-detector";
 import { detectorModelJson, objectDetector } from "./object-detector/object-detector";
+import { sanityPhotoFiles } from "./sanity-photos";
+import { selfieSegmenter, selfieSegmenterFiles } from "./selfie-segmenter/selfie-segmenter";
 import { encoderFiles } from "./sentence-encoder/encoder-graph";
 import { sentenceEncoder } from "./sentence-encoder/sentence-encoder";
 import { sentiment } from "./sentiment/sentiment";
@@ -39,13 +40,13 @@ export const ZOO: ZooEntry[] = [
   { name: "food-recommender", inputs: ffqDataFiles, build: foodRecommender },
   {
     name: "face-detector",
-    inputs: () => [
-      faceDetectorModelJson(),
-      faceDetectorModelJson().replace(/\.json$/, ".bin"),
-      peopleSamplesPath(),
-      ...DETECTOR_SANITY_PHOTOS.map((p) => sanityPhotoPath(p.pkg)),
-    ],
+    inputs: () => [faceDetectorModelJson(), faceDetectorModelJson().replace(/\.json$/, ".bin"), ...sanityPhotoFiles()],
     build: faceDetector,
+  },
+  {
+    name: "selfie-segmenter",
+    inputs: () => [...selfieSegmenterFiles(), ...sanityPhotoFiles()],
+    build: selfieSegmenter,
   },
   { name: "sotu-gpt", inputs: sotuGptInputs, build: sotuGpt },
 ];

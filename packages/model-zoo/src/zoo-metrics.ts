@@ -123,6 +123,31 @@ const DESCRIPTIONS: Record<string, Record<string, Describe>> = {
       false,
     ),
   },
+  "selfie-segmenter": {
+    peoplePhotosSegmented: m(
+      "photos of people segmented",
+      "fraction",
+      "8 photos of people (@vladmandic/human samples)",
+      "test",
+      "Share of the photos where at least 5% of the pixels are called person.",
+    ),
+    personShareWithPeople: m(
+      "person pixels, photos of people",
+      "fraction",
+      "8 photos of people (@vladmandic/human samples)",
+      "test",
+      "Mean share of pixels called person (no reference masks exist for these photos).",
+      null,
+    ),
+    personShareWithoutPeople: m(
+      "person pixels, photos without people",
+      "fraction",
+      "27 public-domain photos without people (boats, biplane, 25 cat pictures)",
+      "test",
+      "Mean share of pixels wrongly called person; 0 is right.",
+      false,
+    ),
+  },
   "food-recommender": {
     rmse: m(
       "RMSE",
@@ -165,6 +190,7 @@ const HEADLINE: Record<string, string> = {
   "math-symbols": "top-1 accuracy",
   "object-detector": "cat found (top-1)",
   "face-detector": "photos of people with a face found",
+  "selfie-segmenter": "photos of people segmented",
   "food-recommender": "RMSE",
   "sotu-gpt": "perplexity",
 };

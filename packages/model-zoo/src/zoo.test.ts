@@ -6,6 +6,7 @@ import { inspectOnnx } from "@modelmarket/onnx";
 import { generationTokenizer } from "@modelmarket/tokenizers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCached, encodeSotu, heldOutAddresses, ZOO, type ZooModel, zooMetrics, zooModels } from "./index";
+import { selfieSegmenterFiles } from "./selfie-segmenter/selfie-segmenter";
 
 // Shared with the API tests: builds are cached by content hash, so only the first run trains.
 const outDir = path.join(os.tmpdir(), "modelmarket-zoo-cache");
@@ -19,7 +20,7 @@ const model = (name: string) => models.get(name) as ZooModel;
 const sha = (file: string) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 
 describe("model zoo", () => {
-  it("happy: ships the seven models of the catalog, one per task", () => {
+  it("happy: ships the eight models of the catalog, one per task", () => {
     expect([...models.values()].map((m) => [m.name, m.task])).toEqual([
       ["sentence-encoder", "TEXT_EMBEDDING"],
       ["sentiment", "TEXT_CLASSIFICATION"],
@@ -27,6 +28,7 @@ describe("model zoo", () => {
       ["object-detector", "OBJECT_DETECTION"],
       ["food-recommender", "RECOMMENDATION"],
       ["face-detector", "FACE_DETECTION"],
+      ["selfie-segmenter", "IMAGE_SEGMENTATION"],
       ["sotu-gpt", "TEXT_GENERATION"],
     ]);
   });
@@ -96,6 +98,20 @@ describe("model zoo", () => {
     expect(e.peoplePhotosWithFace).toBeGreaterThanOrEqual(0.75);
     expect(e.falseFacesWithoutPeople).toBeLessThanOrEqual(2);
     expect(m.card.intendedUse).toMatch(/never who/);
+  });
+
+  it("happy: the selfie segmenter is the npm package's files (checksums) and reports person pixels with and without people", () => {
+    const files = selfieSegmenterFiles();
+    expect(files.map(sha)).toEqual([
+      "8b7f5f95c0159a83a7240b1298a67012cfffd0396bfa653bdf452913610e9a88",
+      "8f57aaa72dc068a50bd37c232d2e073e107912241e459002e1480876676f382a",
+    ]);
+    const m = model("selfie-segmenter");
+    const info = inspectOnnx(fs.readFileSync(m.modelPath));
+    expect(info.outputs).toEqual([{ name: "probability", elemType: "float", shape: [1, 256, 256, 1] }]);
+    const e = m.evaluation ?? {};
+    expect(e.personShareWithPeople).toBeGreaterThan(4 * (e.personShareWithoutPeople as number));
+    expect(e.peoplePhotosSegmented).toBeGreaterThanOrEqual(0.75);
   });
 
   it("happy: the recommender beats both baselines on held-out ratings", () => {

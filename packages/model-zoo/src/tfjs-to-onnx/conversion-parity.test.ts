@@ -5,9 +5,10 @@ import * as tf from "@tensorflow/tfjs";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { peopleSamplesPath } from "../face-detector/evaluate-face-detector";
 import { blazefaceAnchors, faceDetector, faceDetectorModelJson } from "../face-detector/face-detector";
 import { detectorModelJson } from "../object-detector/object-detector";
+import { peopleSamplesPath } from "../sanity-photos";
+import { selfieSegmenterFiles } from "../selfie-segmenter/selfie-segmenter";
 import { denseTextBatch } from "../sentence-encoder/embed-texts";
 import { encoderGraph, readEncoderVocab, TEXT_INPUTS } from "../sentence-encoder/encoder-graph";
 import { convertTfjsToOnnx } from "./convert-tfjs-to-onnx";
@@ -178,5 +179,42 @@ describe("TFJS → ONNX conversion parity", () => {
     await decoder.release();
     // Suppression keeps the best-scoring anchor first.
     expect(maxAbsDiff(decoded.slice(0, 17), expected)).toBeLessThan(1e-2);
+  }, 120_000);
+
+  it("happy: the converted selfie segmenter (AddN, a transposed convolution, bilinear upsampling) matches TFJS", async () => {
+    const [file, weights] = selfieSegmenterFiles() as [string, string];
+    const { builder, outputs } = convertTfjsToOnnx(readTfjsGraph(file), {
+      inputs: [{ tf: "input_1", tensor: "image", kind: "float" }],
+      outputs: ["activation_10"],
+    });
+    builder.declare("image");
+    builder.node("Identity", [outputs[0] as string], {}, ["probability"]);
+    const bytes = builder.toModel(
+      [{ name: "image", elemType: "FLOAT", shape: [1, 256, 256, 3] }],
+      [{ name: "probability", elemType: "FLOAT", shape: [1, 256, 256, 1] }],
+      { producer: "test" },
+    );
+    const raw = await sharp(peopleSamplesPath())
+      .extract({ left: 165, top: 0, width: 151, height: 158 })
+      .removeAlpha()
+      .resize(256, 256, { fit: "fill", kernel: "linear" })
+      .raw()
+      .toBuffer();
+    const input = Float32Array.from(raw, (v) => v / 255);
+    const session = await ort.InferenceSession.create(bytes);
+    const ours = await session.run({ image: new ort.Tensor("float32", input, [1, 256, 256, 3]) });
+    await session.release();
+    await tf.setBackend("cpu");
+    const json = JSON.parse(fs.readFileSync(file, "utf8"));
+    const bin = fs.readFileSync(weights);
+    const model = await tf.loadGraphModel({
+      load: async () => ({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0].weights,
+        weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length),
+      }),
+    });
+    const reference = await (model.execute(tf.tensor(input, [1, 256, 256, 3]), "activation_10") as tf.Tensor).data();
+    expect(maxAbsDiff(ours.probability?.data as Float32Array, reference)).toBeLessThan(1e-4);
   }, 120_000);
 });

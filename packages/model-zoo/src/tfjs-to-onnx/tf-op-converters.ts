@@ -248,6 +248,7 @@ export const TF_OP_CONVERTERS: Record<string, Converter> = {
   Rsqrt: (c) => one(c.b.op("Reciprocal", [c.b.op("Sqrt", [c.inputs[0] as string])])),
   Square: (c) => one(c.b.op("Mul", [c.inputs[0] as string, c.inputs[0] as string])),
   Add: binary("Add"),
+  AddN: (c) => one(c.b.op("Sum", c.inputs)),
   AddV2: binary("Add"),
   BiasAdd: (c) => {
     if (str(c, "data_format", "NHWC") !== "NHWC") throw new Error(`${c.node.name}: BiasAdd must be NHWC`);
@@ -338,6 +339,21 @@ export const TF_OP_CONVERTERS: Record<string, Converter> = {
   Conv2D: conv(false),
   _FusedConv2D: conv(false),
   DepthwiseConv2dNative: conv(true),
+  Conv2DBackpropInput: (c) => {
+    // TF: (input_sizes NHWC, filter [H, W, out, in], x); ONNX ConvTranspose: W [in, out, H, W].
+    const sizes = constValues(c, 0, "input_sizes");
+    const weights = c.b.op("Transpose", [c.inputs[1] as string], { perm: { ints: [3, 2, 0, 1] } });
+    const y = inNchw(c, c.inputs[2] as string, (x) =>
+      c.b.op("ConvTranspose", [x, weights], {
+        strides: { ints: spatial(c, "strides") },
+        dilations: { ints: spatial(c, "dilations") },
+        // The gradient of a SAME convolution pads as it did: the smaller half first.
+        output_shape: { ints: [sizes[1] as number, sizes[2] as number] },
+        auto_pad: padding(c),
+      }),
+    );
+    return one(y);
+  },
   FusedDepthwiseConv2dNative: conv(true),
   MaxPool: pool("MaxPool"),
   AvgPool: pool("AveragePool"),
