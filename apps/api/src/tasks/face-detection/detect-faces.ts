@@ -2,6 +2,7 @@ import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { WireTensor } from "../../infra/inference-client";
 import type { AppServices } from "../../services";
+import { clampTo, suppressOverlaps } from "../support/boxes";
 import type { ImageGeometry } from "../support/decode-image";
 import { billedPerImage, prepareImageCall } from "../support/image-call";
 import type { ImagePreprocessing } from "../support/preprocessing";
@@ -52,9 +53,9 @@ export function facesOf(
   const { geometry } = image;
   // Input pixels (or 0..1 of the input) → the image's pixels, clamped to it.
   const toX = (v: number) =>
-    clamp(((normalized ? v * target.width : v) - geometry.offsetX) / geometry.scaleX, image.width);
+    clampTo(((normalized ? v * target.width : v) - geometry.offsetX) / geometry.scaleX, image.width);
   const toY = (v: number) =>
-    clamp(((normalized ? v * target.height : v) - geometry.offsetY) / geometry.scaleY, image.height);
+    clampTo(((normalized ? v * target.height : v) - geometry.offsetY) / geometry.scaleY, image.height);
   const found: DetectedFace[] = [];
   for (let r = 0; r + width <= rows.length; r += width) {
     const score = rows[r + 4] as number;
@@ -74,20 +75,5 @@ export function facesOf(
       })),
     });
   }
-  const kept: DetectedFace[] = [];
-  for (const f of found.sort((a, b) => b.score - a.score)) {
-    if (!kept.some((k) => overlap(k.box, f.box) > preprocessing.iouThreshold)) kept.push(f);
-  }
-  return kept.slice(0, MAX_FACES);
-}
-
-function clamp(v: number, max: number): number {
-  return Math.min(Math.max(v, 0), max);
-}
-
-function overlap(a: DetectedFace["box"], b: DetectedFace["box"]): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (w <= 0 || h <= 0) return 0;
-  return (w * h) / (a.width * a.height + b.width * b.height - w * h);
+  return suppressOverlaps(found, preprocessing.iouThreshold).slice(0, MAX_FACES);
 }

@@ -2,6 +2,7 @@ import { badInput } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import type { WireTensor } from "../../infra/inference-client";
 import type { AppServices } from "../../services";
+import { clampTo, suppressOverlaps } from "../support/boxes";
 import type { ImageGeometry } from "../support/decode-image";
 import { billedPerImage, prepareImageCall } from "../support/image-call";
 import type { ImagePreprocessing } from "../support/preprocessing";
@@ -56,10 +57,10 @@ export function detectionsOf(
       : rowBoxes((output?.data ?? []) as number[], minScore, preprocessing.boxes, target);
   const candidates: Detection[] = [];
   for (const d of inInput) {
-    const x1 = clamp((d.x1 - geometry.offsetX) / geometry.scaleX, width);
-    const y1 = clamp((d.y1 - geometry.offsetY) / geometry.scaleY, height);
-    const x2 = clamp((d.x2 - geometry.offsetX) / geometry.scaleX, width);
-    const y2 = clamp((d.y2 - geometry.offsetY) / geometry.scaleY, height);
+    const x1 = clampTo((d.x1 - geometry.offsetX) / geometry.scaleX, width);
+    const y1 = clampTo((d.y1 - geometry.offsetY) / geometry.scaleY, height);
+    const x2 = clampTo((d.x2 - geometry.offsetX) / geometry.scaleX, width);
+    const y2 = clampTo((d.y2 - geometry.offsetY) / geometry.scaleY, height);
     if (x2 <= x1 || y2 <= y1) continue;
     candidates.push({
       label: labels[d.cls] ?? String(d.cls),
@@ -67,7 +68,7 @@ export function detectionsOf(
       box: { x: x1, y: y1, width: x2 - x1, height: y2 - y1 },
     });
   }
-  return suppressOverlaps(candidates, preprocessing.iouThreshold).slice(0, MAX_OBJECTS);
+  return suppressOverlaps(candidates, preprocessing.iouThreshold, (a, b) => a.label === b.label).slice(0, MAX_OBJECTS);
 }
 
 type RawBox = { x1: number; y1: number; x2: number; y2: number; score: number; cls: number };
@@ -125,25 +126,4 @@ function yoloBoxes(output: { data: unknown; shape: number[] } | undefined, minSc
     out.push({ x1: cx - w / 2, y1: cy - h / 2, x2: cx + w / 2, y2: cy + h / 2, score, cls: best });
   }
   return out;
-}
-
-function clamp(v: number, max: number): number {
-  return Math.min(Math.max(v, 0), max);
-}
-
-/** Greedy non-maximum suppression per label, at the model's declared IoU threshold. */
-function suppressOverlaps(detections: Detection[], threshold: number): Detection[] {
-  const kept: Detection[] = [];
-  for (const d of [...detections].sort((a, b) => b.score - a.score)) {
-    if (!kept.some((k) => k.label === d.label && iou(k.box, d.box) > threshold)) kept.push(d);
-  }
-  return kept;
-}
-
-export function iou(a: Detection["box"], b: Detection["box"]): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / (a.width * a.height + b.width * b.height - inter);
 }

@@ -1,10 +1,11 @@
 import { objectDetection } from "@modelmarket/tasks";
 import type { z } from "zod";
+import { iou } from "../support/boxes";
 import { type box, DEFAULT_TOLERANCE, type ExampleAnswer, type ModelExample } from "../support/examples";
 import { runOneImage } from "../support/image-call";
 import { checkImageInput } from "../support/image-convention";
 import type { TaskModule } from "../task-module";
-import { type Detection, detectionsOf, iou } from "./detect-objects";
+import { type Detection, detectionsOf } from "./detect-objects";
 import { DetectObjectsResolver } from "./detect-objects.resolver";
 
 export const objectDetectionTask: TaskModule = {
