@@ -115,14 +115,30 @@ function localSecret(name) {
   return fs.readFileSync(file, "utf8").trim();
 }
 
+/** The tier's socket: INFERENCE_SOCKET, or DATA_DIR/inference.sock; none when off or too long a path. */
+function tierSocketPath() {
+  if (env.INFERENCE_SOCKET === "off") return null;
+  const socket = env.INFERENCE_SOCKET || path.join(path.resolve(env.DATA_DIR ?? "data"), "inference.sock");
+  if (socket.length <= 100) return socket;
+  log(`inference: ${socket} is too long a path for a Unix socket; the API calls the tier over HTTP`);
+  return null;
+}
+
 const inferencePort = Number(env.INFERENCE_PORT ?? 4001);
 const inferenceHost = env.INFERENCE_HOST ?? "127.0.0.1";
-const inference = run("inference", [path.join(root, "apps", "inference", "dist", "main.js")]);
+// On one machine the API calls the tier over a Unix socket in DATA_DIR (INFERENCE_SOCKET=off:
+// HTTP only); a tier elsewhere (INFERENCE_URL set) is called over HTTP.
+const inferenceSocket = tierSocketPath();
+delete env.INFERENCE_SOCKET;
+const inference = run("inference", [path.join(root, "apps", "inference", "dist", "main.js")], {
+  ...(inferenceSocket ? { INFERENCE_SOCKET: inferenceSocket } : {}),
+});
 // The API calls the tier started here unless told otherwise.
 const webPort = Number(env.WEB_PORT ?? 3000);
 const webUrl = env.NEXTAUTH_URL ?? `http://localhost:${webPort}`;
 const api = run("api", [path.join(root, "apps", "api", "dist", "main.js")], {
   INFERENCE_URL: env.INFERENCE_URL ?? `http://${inferenceHost}:${inferencePort}`,
+  ...(inferenceSocket && !env.INFERENCE_URL ? { INFERENCE_SOCKET: inferenceSocket } : {}),
   // Invitation links point at the portal started here.
   PORTAL_URL: env.PORTAL_URL ?? webUrl,
 });
@@ -172,6 +188,7 @@ if (!stopping) {
   log(`  GraphQL API   http://${host}:${apiPort}/graphql`);
   log(`  Upload        POST http://${host}:${apiPort}/v1/artifacts`);
   log(`  Inference     http://${inferenceHost}:${inferencePort}/v2 (KServe v2; internal, shared secret)`);
+  if (inferenceSocket) log(`  API → tier    ${inferenceSocket} (Unix socket, docs/architecture.md)`);
   if (seeded) {
     log(`  Demo account  demo@modelmarket.dev / ${env.DEMO_PASSWORD ?? "demo-publisher-2026"}`);
   }

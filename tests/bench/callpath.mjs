@@ -16,6 +16,7 @@ import { percentile, root, secrets, summary } from "./product.mjs";
 
 const { ModelmarketClient } = await import(path.join(root, "packages/sdk/dist/index.js"));
 const { createTokenizer } = await import(path.join(root, "packages/tokenizers/dist/index.js"));
+const { parseServerTiming } = await import(path.join(root, "packages/kserve/dist/index.js"));
 
 const SENTENCE = "The food was great and the staff were lovely, I will come back.";
 const CLASSIFY = `mutation($t: [String!]!) { classifyText(model: "modelmarket/sentiment", inputs: $t) { label score } }`;
@@ -59,6 +60,7 @@ function apiPid(productPid) {
   throw new Error("API process not found");
 }
 
+/** One call; answers its Server-Timing phases by name (ms). */
 async function post(url, key, body) {
   const res = await fetch(`${url}/graphql`, {
     method: "POST",
@@ -67,6 +69,34 @@ async function post(url, key, body) {
   });
   const json = await res.json();
   if (json.errors) throw new Error(JSON.stringify(json.errors));
+  return Object.fromEntries(parseServerTiming(res.headers.get("server-timing")));
+}
+
+/**
+ * Where a call's time goes, p50 of each phase over the same-pace calls (the API's and the
+ * tier's Server-Timing headers): request → admitted, the API → tier hop, the tier's queue, the
+ * tier → worker hop, the model's compute, the durable write's wait after the model, respond.
+ */
+function phaseTable(timings, clientMs) {
+  const p50 = (f) => round2(percentile(timings.map(f), 50));
+  return {
+    client: round2(percentile(clientMs, 50)),
+    admit: p50((t) => t.admit),
+    apiToTier: p50((t) => t["tier-call"] - t.tier),
+    tierQueue: p50((t) => t["tier-queue"]),
+    tierToWorker: p50((t) => t["tier-worker"] - t["tier-compute"]),
+    compute: p50((t) => t["tier-compute"]),
+    tierOther: p50((t) => t.tier - t["tier-queue"] - t["tier-worker"]),
+    decode: p50((t) => t.model - t["tier-call"]),
+    commit: p50((t) => t.commit ?? 0),
+    respond: p50((t) => t.total - t.admit - t.model - (t.commit ?? 0)),
+    outsideApi: round2(
+      percentile(
+        timings.map((t, i) => clientMs[i] - t.total),
+        50,
+      ),
+    ),
+  };
 }
 
 export async function runCallPath({ url, dataDir, settings, inferenceUrl, productPid }) {
@@ -94,6 +124,7 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
   const body = JSON.stringify({ query: CLASSIFY, variables: { t: [SENTENCE] } });
   const direct = [];
   const graphql = [];
+  const timings = [];
   for (let i = 0; i < 30; i++) {
     await session.run(feeds);
     await post(url, key, body);
@@ -103,9 +134,10 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
     await session.run(feeds);
     direct.push(performance.now() - started);
     started = performance.now();
-    await post(url, key, body);
+    timings.push(await post(url, key, body));
     graphql.push(performance.now() - started);
   }
+  const phases = phaseTable(timings, graphql);
   await session.release();
   const overhead = {
     directP50Ms: round2(percentile(direct, 50)),
@@ -176,6 +208,11 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
       `${overhead.directP50Ms} ms → ${overhead.ratio}× (goal <= 1.5) ${overhead.ratio <= 1.5 ? "MET" : "MISSED"}`,
   );
   console.log(
+    `  phases (p50 ms): ${Object.entries(phases)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
+  );
+  console.log(
     `  API CPU per classifyText at ${CONNECTIONS} connections: ${saturation.apiCpuMsPerCall} ms ` +
       `(goal <= 1) ${saturation.apiCpuMsPerCall <= 1 ? "MET" : "MISSED"}; { __typename }: ${saturation.trivialCpuMsPerCall} ms`,
   );
@@ -183,7 +220,7 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
     `  throughput: product ${rps(product)} req/s vs tier alone ${rps(tier)} req/s → ${saturation.throughputRatio} ` +
       `(goal >= 0.7) ${saturation.throughputRatio >= 0.7 ? "MET" : "MISSED"}`,
   );
-  return { part: "callpath", database, overhead, saturation };
+  return { part: "callpath", database, overhead, phases, saturation };
 }
 
 function round2(v) {

@@ -29,7 +29,7 @@ import { LocalArtifactStore } from "./infra/artifact-store";
 import { CacheBus } from "./infra/cache-bus";
 import { CatalogCache } from "./infra/catalog-cache";
 import { DecodeGate } from "./infra/decode-gate";
-import { HttpInferenceClient } from "./infra/inference-client";
+import { TierInferenceClient } from "./infra/inference-client";
 import { InferenceRateLimits } from "./infra/inference-rate-limits";
 import { LiveSubscriptionCache } from "./infra/live-subscription-cache";
 import { createLogger, type Logger } from "./infra/logger";
@@ -38,6 +38,7 @@ import { createStripe } from "./infra/stripe-client";
 import { TaskAssetCache } from "./infra/task-asset-cache";
 import { TenantAdmission } from "./infra/tenant-admission";
 import { TenantRouter } from "./infra/tenant-router";
+import { TierSocketClient } from "./infra/tier-socket-client";
 import { UsageWriter } from "./infra/usage-writer";
 import { MeteringState } from "./metering/metering-state";
 import { buildApiSchema } from "./schema";
@@ -71,10 +72,14 @@ export function createServices(
     artifacts: new LocalArtifactStore(path.join(env.dataDir, "artifacts")),
     catalogCache: new CatalogCache(env.CATALOG_CACHE_TTL_MS, cacheBus),
     liveSubscriptions: new LiveSubscriptionCache(env.SUBSCRIPTION_CACHE_TTL_MS, cacheBus),
-    inference: new HttpInferenceClient(
+    inference: new TierInferenceClient(
       (tenantId) => router.endpointFor(tenantId),
       env.inferenceSecret,
       env.INFERENCE_DEADLINE_MS,
+      // The shared pool's tier on this machine: its infer calls skip HTTP (tier-frames.ts).
+      env.INFERENCE_SOCKET
+        ? { url: env.INFERENCE_URL, client: new TierSocketClient(env.INFERENCE_SOCKET, env.inferenceSecret) }
+        : null,
     ),
     admission: new TenantAdmission(
       env.API_MAX_CONCURRENT_CALLS,

@@ -85,6 +85,11 @@ const schema = z
     MAX_INPUTS_PER_CALL: z.coerce.number().int().positive().default(64),
     TEXT_MAX_CHARS: z.coerce.number().int().positive().default(10_000),
     INFERENCE_URL: z.string().url().default("http://127.0.0.1:4001"),
+    /**
+     * The Unix socket of the tier at INFERENCE_URL when it runs on this machine (its
+     * INFERENCE_SOCKET): the shared pool's infer calls go over it instead of HTTP.
+     */
+    INFERENCE_SOCKET: z.string().max(100).optional(),
     INFERENCE_SHARED_SECRET: z.string().min(32).optional(),
     INFERENCE_DEADLINE_MS: z.coerce.number().int().positive().default(10_000),
     /** Longest one generation (generateText, /v1/completions) may run; it ends with finish "timeout". */

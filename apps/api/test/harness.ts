@@ -38,15 +38,22 @@ export interface TestApi {
  */
 export async function startTestApi(
   envOverrides: Record<string, string> = {},
-  options: { inference?: boolean } = {},
+  /** `tierTransport`: how the API calls the tier — its Unix socket as `npm start` does (default), or HTTP. */
+  options: { inference?: boolean; tierTransport?: "socket" | "http" } = {},
 ): Promise<TestApi> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-test-"));
   const { db, drop } = await freshDatabase();
   // The real inference tier, on the same data folder (it reads models from the artifact store).
   const inferenceSecret = crypto.randomBytes(32).toString("hex");
+  const socket = options.tierTransport === "http" ? null : path.join(dataDir, "inference.sock");
   const tier = options.inference
     ? await startInference(
-        loadInferenceEnv({ DATA_DIR: dataDir, INFERENCE_PORT: "0", INFERENCE_SHARED_SECRET: inferenceSecret }),
+        loadInferenceEnv({
+          DATA_DIR: dataDir,
+          INFERENCE_PORT: "0",
+          INFERENCE_SHARED_SECRET: inferenceSecret,
+          ...(socket ? { INFERENCE_SOCKET: socket } : {}),
+        }),
         pino({ level: "silent" }),
       )
     : null;
@@ -59,7 +66,7 @@ export async function startTestApi(
     SIGNUP_MAX_PER_IP_PER_HOUR: "1000",
     SIGNIN_MAX_ATTEMPTS_PER_IP_PER_MINUTE: "1000",
     INFERENCE_SHARED_SECRET: inferenceSecret,
-    ...(tier ? { INFERENCE_URL: tier.url } : {}),
+    ...(tier ? { INFERENCE_URL: tier.url, ...(socket ? { INFERENCE_SOCKET: socket } : {}) } : {}),
     ...envOverrides,
   });
   const services = createServices(env, db, createLogger(env.LOG_LEVEL));

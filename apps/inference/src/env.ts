@@ -8,6 +8,11 @@ const schema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     INFERENCE_PORT: z.coerce.number().int().min(0).max(65535).default(4001),
     INFERENCE_HOST: z.string().default("127.0.0.1"),
+    /**
+     * A Unix domain socket where the tier also serves the API's infer calls (tier-socket.ts), for
+     * an API on the same machine; unset: HTTP only. `npm start` sets it to DATA_DIR/inference.sock.
+     */
+    INFERENCE_SOCKET: z.string().max(100, "INFERENCE_SOCKET: a Unix socket path is at most 100 characters").optional(),
     DATA_DIR: z.string().default("data"),
     INFERENCE_SHARED_SECRET: z.string().min(32).optional(),
     INFERENCE_EXECUTION_PROVIDER: z.enum(["cpu", "cuda"]).default("cpu"),

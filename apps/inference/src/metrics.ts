@@ -9,8 +9,8 @@ export function createMetrics() {
     registry,
     requests: new Counter({
       name: "inference_requests_total",
-      help: "Inference requests by outcome",
-      labelNames: ["tenant", "model", "outcome"],
+      help: "Inference requests by outcome and transport (http, or the API's Unix socket)",
+      labelNames: ["tenant", "model", "outcome", "transport"],
       registers: [registry],
     }),
     queueSeconds: new Histogram({

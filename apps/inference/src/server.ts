@@ -17,6 +17,7 @@ import { repositoryRoutes } from "./routes/repository.route";
 import type { TierContext } from "./routes/tier-context";
 import { deadlineOf } from "./routes/tier-headers";
 import { TenantWorker } from "./tenant-worker";
+import { listenOnSocket } from "./tier-socket";
 import { WorkerPool } from "./worker-pool";
 import { WORKER_SETTINGS_VARIABLE, type WorkerSettings } from "./worker-settings";
 
@@ -116,6 +117,8 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
       resolve();
     });
   });
+  // An API on the same machine calls over the Unix socket (tier-socket.ts); HTTP serves the rest.
+  const socket = env.INFERENCE_SOCKET ? await listenOnSocket(ctx, guards, env.INFERENCE_SOCKET) : null;
   // GPU pools: each tenant worker's device memory, checked against its cap (gpu.ts).
   const gpuWatch = env.gpu
     ? new GpuMemoryWatch(
@@ -137,6 +140,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
       gpuWatch?.stop();
       pool.stop();
       await new Promise((resolve) => server.close(resolve));
+      await socket?.close();
     },
   };
 }

@@ -43,11 +43,21 @@ export interface SubmitOptions {
   batching?: BatchingPolicy;
 }
 
+/** A worker's answer, with where its time went in the tier (the infer route's Server-Timing). */
+export type ServedReply = WorkerReply & {
+  /** Waiting in the tenant's queue and for a compute slot, ms. */
+  queueMs?: number;
+  /** From the request's send to the worker process until its reply arrived (IPC + load + compute), ms. */
+  workerMs?: number;
+};
+
 type Job = {
   work: WorkRequest;
   options: SubmitOptions;
   enqueuedAt: number;
-  resolve: (reply: WorkerReply) => void;
+  /** performance.now() at submit: the finer clock of the reply's queueMs. */
+  queuedAt: number;
+  resolve: (reply: ServedReply) => void;
   reject: (error: InferenceError) => void;
   timer: NodeJS.Timeout;
   settled: boolean;
@@ -67,6 +77,8 @@ type Running = {
   /** The model is loaded and the run is computing (until then a deadline only cancels it). */
   computing: boolean;
   loadTimer: NodeJS.Timeout | null;
+  /** performance.now() when the request went to the worker process. */
+  sentAt: number;
 };
 
 const WARMING_RETRY_MS = 2_000;
@@ -137,7 +149,7 @@ export class TenantWorker {
     return [...this.warm];
   }
 
-  submit(work: WorkRequest, options: SubmitOptions): Promise<WorkerReply> {
+  submit(work: WorkRequest, options: SubmitOptions): Promise<ServedReply> {
     const { metrics, tenantId, queueLimit } = this.options;
     if (this.depth >= queueLimit) {
       metrics.rejections.inc({ tenant: tenantId, reason: "queue_full" });
@@ -149,11 +161,12 @@ export class TenantWorker {
         Math.max(10, Math.round(this.recentComputeMs * this.depth)),
       );
     }
-    return new Promise<WorkerReply>((resolve, reject) => {
+    return new Promise<ServedReply>((resolve, reject) => {
       const job: Job = {
         work,
         options,
         enqueuedAt: Date.now(),
+        queuedAt: performance.now(),
         resolve,
         reject,
         settled: false,
@@ -406,7 +419,16 @@ export class TenantWorker {
     }
     const computing = this.warm.has(head.work.modelPath);
     if (!computing) (request as { announceLoad?: boolean }).announceLoad = true;
-    const running: Running = { id, jobs, rows, model: head.options.model, slot, computing, loadTimer: null };
+    const running: Running = {
+      id,
+      jobs,
+      rows,
+      model: head.options.model,
+      slot,
+      computing,
+      loadTimer: null,
+      sentAt: performance.now(),
+    };
     if (computing) slot.computing();
     else {
       running.loadTimer = setTimeout(() => {
@@ -464,13 +486,19 @@ export class TenantWorker {
       metrics.runs.inc({ tenant: tenantId, provider: this.options.provider ?? "cpu" });
       metrics.batchSize.observe(labels, running.rows?.reduce((a, b) => a + b, 0) ?? rowsOfWork(head.work));
     }
+    const workerMs = performance.now() - running.sentAt;
+    const timed = (job: Job, served: WorkerReply): ServedReply => ({
+      ...served,
+      queueMs: running.sentAt - job.queuedAt,
+      workerMs,
+    });
     if (running.jobs.length === 1) {
-      this.settle(head, () => head.resolve(reply));
+      this.settle(head, () => head.resolve(timed(head, reply)));
     } else if (reply.type === "result") {
       const parts = splitOutputs(reply.outputs, running.rows as number[]);
       if (parts) {
         running.jobs.forEach((job, i) => {
-          this.settle(job, () => job.resolve({ ...reply, outputs: parts[i] as WireTensor[] }));
+          this.settle(job, () => job.resolve(timed(job, { ...reply, outputs: parts[i] as WireTensor[] })));
         });
       } else {
         // Outputs are not one row per input row: never batch this model again; rerun alone.

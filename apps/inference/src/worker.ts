@@ -189,11 +189,11 @@ async function handle(request: RunRequest): Promise<WorkerReply> {
       };
     }
     const feeds = Object.fromEntries(request.inputs.map((t) => [t.name, toOrt(t)]));
-    const started = Date.now();
+    const started = performance.now();
     const result = await s.run(feeds);
     const wanted = request.outputs?.length ? request.outputs : s.outputNames;
     const outputs = wanted.filter((n) => result[n]).map((n) => toWire(n, result[n] as ort.Tensor));
-    return { type: "result", id: request.id, outputs, computeMs: Date.now() - started, loadMs };
+    return { type: "result", id: request.id, outputs, computeMs: performance.now() - started, loadMs };
   } catch (error) {
     const message = runtimeMessage((error as Error).message);
     // onnxruntime reports shape and type mismatches of the feeds as errors of the call: to a

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { AppError, badInput } from "@modelmarket/domain";
+import { formatServerTiming } from "@modelmarket/kserve";
 import { INFERENCE_OPERATIONS } from "@modelmarket/tasks";
 import {
   type DocumentNode,
@@ -13,7 +14,7 @@ import {
   visitWithTypeInfo,
 } from "graphql";
 import type { GraphQLContext } from "../context";
-import { requestScope } from "../infra/request-context";
+import { requestScope, sinceRequestStart } from "../infra/request-context";
 import { toGraphQLError } from "./format-error";
 
 /**
@@ -79,6 +80,14 @@ export const requestPlugin: ApolloServerPlugin<GraphQLContext> = {
           // the X-Request-Id header; this request's own id stays in the logs as replayRequestId.
           const requestId = scope?.replayOf ?? contextValue.requestId;
           if (scope?.replayOf) response.http.headers.set("x-request-id", scope.replayOf);
+          // An inference call says where its time went (admit, model and the tier's phases,
+          // commit, total), as the standard Server-Timing header.
+          if (scope?.timing) {
+            response.http.headers.set(
+              "server-timing",
+              formatServerTiming([...scope.timing, ["total", sinceRequestStart()]]),
+            );
+          }
           response.body.singleResult.extensions = {
             ...response.body.singleResult.extensions,
             requestId,

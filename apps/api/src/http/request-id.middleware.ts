@@ -11,6 +11,7 @@ export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
  * silently ignored, which would bill a retry twice).
  */
 export const requestIdMiddleware: RequestHandler = (req, res, next) => {
+  const startedAt = performance.now();
   const requestId = newId("request");
   res.setHeader("X-Request-Id", requestId);
   res.locals.requestId = requestId;
@@ -28,5 +29,5 @@ export const requestIdMiddleware: RequestHandler = (req, res, next) => {
     });
     return;
   }
-  requestScope.run({ requestId, idempotencyKey: key }, next);
+  requestScope.run({ requestId, idempotencyKey: key, startedAt }, next);
 };

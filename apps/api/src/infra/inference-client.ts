@@ -8,10 +8,13 @@ import {
   type GenerateEvent,
   type GenerateRequest,
   HEADER_LENGTH,
+  parseServerTiming,
+  type ReplyFrame,
   TIER_HEADERS,
   type WireTensor,
 } from "@modelmarket/kserve";
-import { currentRequestId } from "./request-context";
+import { addTiming, currentRequestId } from "./request-context";
+import type { TierSocketClient } from "./tier-socket-client";
 
 export type { BatchingPolicy, WireTensor } from "@modelmarket/kserve";
 
@@ -38,7 +41,7 @@ export interface GenerateOptions {
   signal?: AbortSignal;
 }
 
-/** The inference tier as the API sees it (apps/inference speaks KServe v2 over HTTP). */
+/** The inference tier as the API sees it (apps/inference: KServe v2 over HTTP, and its socket). */
 export interface InferenceClient {
   infer(tenantId: string, modelSha256: string, inputs: WireTensor[], options?: InferOptions): Promise<WireTensor[]>;
   /** A generation streamed from the tier's generate extension (token ids in, token ids out). */
@@ -51,16 +54,19 @@ export interface InferenceClient {
 }
 
 /**
- * HTTP client of the tier. The tier's refusals keep their meaning: a full queue stays
- * RATE_LIMITED with its retry hint, a deadline INFERENCE_TIMEOUT, a crashed or unreachable
- * worker UNAVAILABLE.
+ * Client of the tier: KServe v2 over HTTP, and for the shared pool's infer calls the tier's
+ * socket when it runs on this machine (INFERENCE_SOCKET, tier-socket-client.ts). The tier's
+ * refusals keep their meaning: a full queue stays RATE_LIMITED with its retry hint, a deadline
+ * INFERENCE_TIMEOUT, a crashed or unreachable worker UNAVAILABLE.
  */
-export class HttpInferenceClient implements InferenceClient {
+export class TierInferenceClient implements InferenceClient {
   constructor(
     /** The endpoint of the pool serving a tenant (TenantRouter.endpointFor). */
     private readonly endpointFor: (tenantId: string) => Promise<string>,
     private readonly secret: string,
     private readonly deadlineMs: number,
+    /** The shared pool's socket: calls routed to `url` go over it. */
+    private readonly socket: { url: string; client: TierSocketClient } | null = null,
   ) {}
 
   async infer(
@@ -70,6 +76,10 @@ export class HttpInferenceClient implements InferenceClient {
     options: InferOptions = {},
   ): Promise<WireTensor[]> {
     const baseUrl = await this.endpointFor(tenantId);
+    const sent = performance.now();
+    if (this.socket && baseUrl === this.socket.url) {
+      return this.inferOverSocket(this.socket.client, tenantId, modelSha256, inputs, options, sent);
+    }
     // Tensors travel in binary both ways (the protocol's binary tensor extension): encoding
     // and parsing thousands of floats as JSON text cost more CPU than the model run.
     const request = encodeBinaryBody(
@@ -107,8 +117,47 @@ export class HttpInferenceClient implements InferenceClient {
       retryAfterMs?: number;
     };
     const ok = res.status >= 200 && res.status < 300;
-    if (ok && body.outputs) return body.outputs;
+    if (ok && body.outputs) {
+      // The tier's phases and the whole round trip: their difference is the hop's own cost.
+      for (const [name, ms] of parseServerTiming(res.headers["server-timing"])) addTiming(name, ms);
+      addTiming("tier-call", performance.now() - sent);
+      return body.outputs;
+    }
     throw tierError(res.status, body);
+  }
+
+  private async inferOverSocket(
+    client: TierSocketClient,
+    tenantId: string,
+    modelSha256: string,
+    inputs: WireTensor[],
+    options: InferOptions,
+    sent: number,
+  ): Promise<WireTensor[]> {
+    let reply: ReplyFrame;
+    try {
+      reply = await client.call(
+        {
+          op: "infer",
+          tenant: tenantId,
+          model: modelSha256,
+          deadlineMs: this.deadlineMs,
+          weight: options.weight ?? 1,
+          requestId: currentRequestId() ?? "",
+          ...(options.batching ? { batching: options.batching } : {}),
+        },
+        inputs,
+        // The tier enforces the deadline; this only guards against a tier that hangs.
+        this.deadlineMs + 2_000,
+      );
+    } catch {
+      throw new AppError("UNAVAILABLE", "The inference tier is unreachable; retry shortly.", { retryAfterMs: 1_000 });
+    }
+    // A refusal has a status (every frame has an outputs list, empty in a refusal).
+    if ("status" in reply) throw tierError(reply.status, reply);
+    for (const [name, ms] of reply.timing) addTiming(name, ms);
+    addTiming("tier-call", performance.now() - sent);
+    return reply.outputs;
   }
 
   async generate(

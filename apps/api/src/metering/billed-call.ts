@@ -9,7 +9,7 @@ import {
   unitsAmountMicros,
 } from "@modelmarket/domain";
 import type { Principal } from "../auth/principal";
-import { requestScope } from "../infra/request-context";
+import { addTiming, requestScope, sinceRequestStart } from "../infra/request-context";
 import type { AppServices } from "../services";
 import { type ChargeOutcome, chargeCall, refundCharge } from "./charge-calls";
 import { type Reservation, releaseTokens, releaseUnits, reserveTokens, reserveUnits } from "./reserve-units";
@@ -105,7 +105,9 @@ async function subscribedCall<T>(
         const written = await early?.catch(() => null);
         if (written?.status === "charged") await refundCharge(services, { id, subscriptionId: subscription.id });
       });
+      const ran = performance.now();
       outcome = await (early ?? charge(result));
+      addTiming("commit", performance.now() - ran);
     } finally {
       services.metering.rooms.give(subscription.id, units);
     }
@@ -259,8 +261,14 @@ async function runOrCountError<T>(
   run: () => Promise<T>,
   giveBack?: () => Promise<void>,
 ): Promise<T> {
+  // Server-Timing: the request until the model was called (parse, authenticate, resolve,
+  // admit), then the model's call (the tier's phases are inside it).
+  const admitted = sinceRequestStart();
+  addTiming("admit", admitted);
   try {
-    return await run();
+    const result = await run();
+    addTiming("model", sinceRequestStart() - admitted);
+    return result;
   } catch (error) {
     await giveBack?.();
     // Not awaited: nothing to guarantee.
@@ -343,6 +351,7 @@ async function recordServed<T>(
   giveBack: () => Promise<void>,
 ): Promise<T> {
   const { key } = call;
+  const ran = performance.now();
   const inserted = await services.usage.record({
     ...baseRow(callable, call.started),
     id: newId("usageEvent"),
@@ -353,6 +362,7 @@ async function recordServed<T>(
     requestHash: call.requestHash,
     response: key ? (call.result as unknown) : null,
   });
+  addTiming("commit", performance.now() - ran);
   if (inserted) return call.result;
   await giveBack();
   return replayConcurrent<T>(services, callable.principal.tenantId, key, call.requestHash);

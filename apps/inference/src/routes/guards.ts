@@ -16,35 +16,37 @@ export type Middleware = (req: Request, res: Response, next: NextFunction) => vo
  */
 export function tierGuards(ctx: TierContext) {
   const expected = crypto.createHash("sha256").update(ctx.env.sharedSecret).digest();
-  const authenticated = (req: Request) => {
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
-    const given = crypto.createHash("sha256").update(token).digest();
-    return crypto.timingSafeEqual(given, expected);
-  };
+  const secretMatches = (token: string) =>
+    crypto.timingSafeEqual(crypto.createHash("sha256").update(token).digest(), expected);
+  const authenticated = (req: Request) =>
+    secretMatches(/^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "");
+  const tenantProblem = (tenant: unknown) =>
+    typeof tenant !== "string" || !TENANT_ID.test(tenant)
+      ? new InferenceError(400, "BAD_USER_INPUT", "X-Tenant-Id must be a tenant id.")
+      : null;
+  const modelProblem = (name: unknown) =>
+    typeof name !== "string" || !MODEL_NAME.test(name) || !fs.existsSync(ctx.modelPath(name))
+      ? new InferenceError(404, "NOT_FOUND", "Unknown model.")
+      : null;
+  /** What is wrong with a call for `tenant` of model `name` (null: nothing): the socket's check. */
+  const callProblem = (tenant: unknown, name: unknown) => tenantProblem(tenant) ?? modelProblem(name);
   /** The shared secret and the tenant the call is for. */
   const callerGuard: Middleware = (req, _res, next) => {
     if (!authenticated(req)) return next(new InferenceError(401, "UNAUTHENTICATED", "Unknown caller."));
-    const tenant = req.headers[TIER_HEADERS.tenant];
-    if (typeof tenant !== "string" || !TENANT_ID.test(tenant)) {
-      return next(new InferenceError(400, "BAD_USER_INPUT", "X-Tenant-Id must be a tenant id."));
-    }
-    next();
+    next(tenantProblem(req.headers[TIER_HEADERS.tenant]) ?? undefined);
   };
   const modelGuard: Middleware = (req, _res, next) => {
-    const name = req.params.name as string;
-    if (!MODEL_NAME.test(name)) return next(new InferenceError(404, "NOT_FOUND", "Unknown model."));
     if (req.params.version !== undefined && req.params.version !== "1") {
       return next(
         new InferenceError(404, "NOT_FOUND", "Unknown model version (content-addressed models have version 1)."),
       );
     }
-    if (!fs.existsSync(ctx.modelPath(name))) return next(new InferenceError(404, "NOT_FOUND", "Unknown model."));
-    next();
+    next(modelProblem(req.params.name) ?? undefined);
   };
   /** callerGuard, then the named model (and version) exist. */
   const guard: Middleware = (req, res, next) =>
     callerGuard(req, res, (error?: unknown) => (error ? next(error) : modelGuard(req, res, next)));
-  return { authenticated, callerGuard, guard };
+  return { authenticated, secretMatches, callProblem, callerGuard, guard };
 }
 
 export type TierGuards = ReturnType<typeof tierGuards>;

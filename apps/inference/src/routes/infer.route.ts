@@ -4,6 +4,7 @@ import {
   decodeBinaryBody,
   describeInferRequestProblem,
   encodeBinaryBody,
+  formatServerTiming,
   HEADER_LENGTH,
   type InferRequest,
   inferRequestSchema,
@@ -13,6 +14,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { InferenceError } from "../inference-error";
 import { checkWireTensor, type WireTensor } from "../tensors";
 import type { TierGuards } from "./guards";
+import { serveInfer } from "./infer-call";
 import type { TierContext } from "./tier-context";
 import { weightOf } from "./tier-headers";
 
@@ -23,9 +25,6 @@ import { weightOf } from "./tier-headers";
  */
 export function inferRoutes(app: Express, ctx: TierContext, { guard }: TierGuards): void {
   const infer = async (req: Request, res: Response, next: NextFunction) => {
-    const tenant = req.headers[TIER_HEADERS.tenant] as string;
-    const name = req.params.name as string;
-    const model = name.slice(0, 12);
     try {
       const parsed = inferRequestSchema.safeParse(req.body);
       if (!parsed.success) {
@@ -42,46 +41,35 @@ export function inferRoutes(app: Express, ctx: TierContext, { guard }: TierGuard
       } catch (error) {
         throw new InferenceError(400, "BAD_USER_INPUT", (error as Error).message);
       }
-      const reply = await ctx.submitTo(
-        tenant,
-        { type: "infer", modelPath: ctx.modelPath(name), inputs, outputs: body.outputs?.map((o) => o.name) },
+      const name = req.params.name as string;
+      const served = await serveInfer(
+        ctx,
         {
-          model,
+          tenant: req.headers[TIER_HEADERS.tenant] as string,
+          name,
+          inputs,
+          outputs: body.outputs?.map((o) => o.name),
           deadlineMs: ctx.deadlineOf(req),
           weight: weightOf(req),
           batching: batchingOf(body.parameters?.batching),
+          requestId: req.headers[TIER_HEADERS.requestId] as string | undefined,
+          transport: "http",
         },
+        res.locals.arrivedAt as number,
       );
-      if (reply.type === "error") {
-        throw reply.badInput
-          ? new InferenceError(400, "BAD_USER_INPUT", reply.message, undefined, reply.runFailed ? "run" : undefined)
-          : new InferenceError(502, "MODEL_ERROR", `The model failed while running this input (${reply.message}).`);
-      }
-      if (reply.type !== "result") throw new Error("unexpected worker reply");
-      ctx.metrics.requests.inc({ tenant, model, outcome: "ok" });
-      ctx.logger.debug(
-        { requestId: req.headers[TIER_HEADERS.requestId], tenant, model, computeMs: reply.computeMs },
-        "infer",
-      );
-      sendInferResponse(res, body, { id: body.id, model_name: name, model_version: "1" }, reply.outputs);
+      // Where the call's time went in the tier; the API passes it on to its caller.
+      res.setHeader("server-timing", formatServerTiming(served.timing));
+      sendInferResponse(res, body, { id: body.id, model_name: name, model_version: "1" }, served.outputs);
     } catch (error) {
-      const outcome = error instanceof InferenceError ? error.code : "error";
-      ctx.metrics.requests.inc({ tenant, model, outcome });
-      ctx.logger.info(
-        { requestId: req.headers[TIER_HEADERS.requestId], tenant, model, outcome },
-        "infer refused or failed",
-      );
       next(error);
     }
   };
   app.post("/v2/models/:name/infer", guard, readInferBody, infer);
   app.post("/v2/models/:name/versions/:version/infer", guard, readInferBody, infer);
-  app.post("/v2/models/:name/infer", guard, readInferBody, infer);
-  app.post("/v2/models/:name/versions/:version/infer", guard, readInferBody, infer);
 }
 
 /** The model's batching policy, sent by the API in the request's `parameters`; unusable = none. */
-function batchingOf(value: unknown): BatchingPolicy | undefined {
+export function batchingOf(value: unknown): BatchingPolicy | undefined {
   const parsed = batchingPolicySchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }
@@ -94,6 +82,7 @@ const rawBody = express.raw({ limit: "64mb", type: () => true });
  * Inference-Header-Content-Length bytes followed by the inputs' raw bytes.
  */
 function readInferBody(req: Request, res: Response, next: NextFunction): void {
+  res.locals.arrivedAt = performance.now();
   const headerLength = req.headers[HEADER_LENGTH];
   if (headerLength === undefined) {
     jsonBody(req, res, next);
