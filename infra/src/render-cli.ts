@@ -1,7 +1,7 @@
 // `npm run k8s:render -- --tenants acme,globex:nvidia.com/mig-1g.18gb:16Gi [--out infra/k8s/rendered]
 //   [--shared-gpu-pool time-slicing:8Gi[:4]] [--image-tag 0.1.0] [--registry r] [--artifacts-nfs server:/export]
 //   [--web-url https://portal --api-url https://api]`: writes the manifests of a deployment with those dedicated tenants
-// (tenant[:gpu resource[:gpu memory cap]]) and optionally a shared GPU pool (mode:tenant memory[:pods per GPU])
+// (tenant[:gpu resource[:gpu memory cap]], or tenant:cpu[:cores] for a CPU pool) and optionally a shared GPU pool (mode:tenant memory[:pods per GPU])
 // as a Kustomize layout (base/, tenants/<slug>/, kustomization.yaml) plus one all-in-one
 // modelmarket.yaml, or prints the latter.
 import fs from "node:fs";
@@ -18,8 +18,10 @@ const tenants: DedicatedTenant[] = (arg("tenants") ?? "")
   .split(",")
   .filter(Boolean)
   .map((spec) => {
-    const [slug, gpuResource, gpuMemory] = spec.split(":") as [string, string | undefined, string | undefined];
-    return { slug, ...(gpuResource ? { gpuResource } : {}), ...(gpuMemory ? { gpuMemory } : {}) };
+    const [slug, gpuResource, third] = spec.split(":") as [string, string | undefined, string | undefined];
+    // slug:cpu:<cores> is a CPU pool of that many cores per pod; otherwise the third part is a GPU memory cap.
+    if (gpuResource === "cpu") return { slug, gpuResource, ...(third ? { cpu: third } : {}) };
+    return { slug, ...(gpuResource ? { gpuResource } : {}), ...(third ? { gpuMemory: third } : {}) };
   });
 const shared = arg("shared-gpu-pool");
 const [sharedMode, tenantMemory, perGpu] = (shared ?? "").split(":");

@@ -104,6 +104,29 @@ describe("Kubernetes manifests", () => {
     expect(containers(cpu)[0]?.image).toBe("r/inference:1");
   });
 
+  it("happy: a dedicated CPU pool's pods have the tenant's cores as request and limit (Guaranteed), on the CPU image", () => {
+    const objects = renderManifests({ images, tenants: [{ slug: "initech", gpuResource: "cpu", cpu: "3" }] });
+    for (const o of objects) expect(() => validateObject(o)).not.toThrow();
+    const rendered = objects.map((o) => JSON.parse(JSON.stringify(o)));
+    const pool = rendered.find((o) => o.metadata?.namespace === "mm-tenant-initech" && o.kind === "Deployment");
+    const c = containers(pool)[0] as Record<string, any>;
+    expect(c.image).toBe("r/inference:1");
+    expect(c.resources.requests.cpu).toBe("3");
+    expect(c.resources.limits.cpu).toBe("3");
+    expect(c.resources.requests.memory).toBe(c.resources.limits.memory);
+    expect(JSON.stringify(c.resources)).not.toContain("nvidia");
+    expect(pool.spec.template.spec.nodeSelector).toBeUndefined();
+    const env = Object.fromEntries(c.env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+    expect(env.INFERENCE_EXECUTION_PROVIDER).toBe("cpu");
+    // The namespace's quota holds two such pods (a rolling update) and no GPU.
+    const quota = rendered.find((o) => o.metadata?.namespace === "mm-tenant-initech" && o.kind === "ResourceQuota");
+    expect(quota.spec.hard["requests.cpu"]).toBe("6");
+    expect(Object.keys(quota.spec.hard).some((k) => k.includes("nvidia"))).toBe(false);
+    expect(() => renderManifests({ images, tenants: [{ slug: "initech", gpuResource: "cpu", cpu: "lots" }] })).toThrow(
+      /not a CPU quantity/,
+    );
+  });
+
   it("happy: an MPS pool gives each tenant worker its SM share; bad quantities are refused", () => {
     const mps = renderManifests({
       images,

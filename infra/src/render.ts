@@ -17,8 +17,14 @@ import {
 export interface DedicatedTenant {
   /** Tenant slug (DNS-safe): the namespace is `mm-tenant-<slug>`. */
   slug: string;
-  /** Whole GPUs (`nvidia.com/gpu`) or a MIG slice such as `nvidia.com/mig-1g.18gb`. */
+  /**
+   * Whole GPUs (`nvidia.com/gpu`), a MIG slice such as `nvidia.com/mig-1g.18gb`, or `cpu`: a
+   * CPU pool whose pods get `cpu` cores as both request and limit (Guaranteed QoS), so this
+   * tenant's workers have those cores and never take more.
+   */
   gpuResource?: string;
+  /** CPU cores of each of the pool's pods, as request = limit (default 2 on CPU pools; GPU pools: request 2, limit 4). */
+  cpu?: string;
   gpus?: number;
   replicas?: number;
   /** The tenant worker's device-memory cap, e.g. "16Gi" (INFERENCE_GPU_MEMORY_BYTES); none by default. */
@@ -370,58 +376,77 @@ export function renderManifests(options: RenderOptions): K8sObject[] {
   ];
   if (options.sharedGpuPool) objects.push(...sharedGpuPool(ns, options.sharedGpuPool, options.images.inferenceGpu));
   for (const tenant of options.tenants) {
-    objects.push(...tenantPool(ns, tenant, options.images.inferenceGpu));
+    objects.push(...tenantPool(ns, tenant, options.images.inferenceGpu, options.images.inference));
     objects.push(...artifactsVolume(`mm-tenant-${tenant.slug}`, options, true));
   }
   for (const o of objects) validateObject(o);
   return objects;
 }
 
-function tenantPool(platformNs: string, tenant: DedicatedTenant, image: string): K8sObject[] {
+function tenantPool(platformNs: string, tenant: DedicatedTenant, image: string, cpuImage: string): K8sObject[] {
   if (!/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/.test(tenant.slug)) {
     throw new Error(`tenant slug "${tenant.slug}" is not DNS-safe`);
   }
   const ns = `mm-tenant-${tenant.slug}`;
+  const onCpu = tenant.gpuResource === "cpu";
   const gpu = tenant.gpuResource ?? "nvidia.com/gpu";
-  const gpus = tenant.gpus ?? 1;
+  const gpus = onCpu ? 0 : (tenant.gpus ?? 1);
   const replicas = tenant.replicas ?? 1;
-  const env = [
-    ...inferenceEnv("cuda"),
-    // A whole GPU or MIG slice per pod: its tenant alone uses it (MIG isolates memory in hardware).
-    { name: "INFERENCE_GPU_SHARING", value: "exclusive" },
-    ...(tenant.gpuMemory ? [{ name: "INFERENCE_GPU_MEMORY_BYTES", value: String(bytesOf(tenant.gpuMemory)) }] : []),
-  ];
+  if (tenant.cpu !== undefined && !/^\d+(\.\d+)?$|^\d+m$/.test(tenant.cpu)) {
+    throw new Error(`tenant ${tenant.slug}: cpu "${tenant.cpu}" is not a CPU quantity (2, 1.5, 500m)`);
+  }
+  const env = onCpu
+    ? inferenceEnv("cpu")
+    : [
+        ...inferenceEnv("cuda"),
+        // A whole GPU or MIG slice per pod: its tenant alone uses it (MIG isolates memory in hardware).
+        { name: "INFERENCE_GPU_SHARING", value: "exclusive" },
+        ...(tenant.gpuMemory ? [{ name: "INFERENCE_GPU_MEMORY_BYTES", value: String(bytesOf(tenant.gpuMemory)) }] : []),
+      ];
+  // A CPU pool's pods are Guaranteed: request = limit, the tenant's cores and no more.
+  const cores = tenant.cpu ?? "2";
+  const resources = onCpu
+    ? { requests: { cpu: cores, memory: "4Gi" }, limits: { cpu: cores, memory: "4Gi" } }
+    : {
+        requests: { cpu: tenant.cpu ?? "2", memory: "8Gi", [gpu]: String(gpus) },
+        limits: { cpu: tenant.cpu ?? "4", memory: "16Gi", [gpu]: String(gpus) },
+      };
+  const coresOf = (q: string) => (q.endsWith("m") ? Number(q.slice(0, -1)) / 1000 : Number(q));
+  // Room for a rolling update (two pods of each replica) within the quota.
+  const requestCores = coresOf(resources.requests.cpu as string);
+  const limitCores = coresOf(resources.limits.cpu as string);
   return [
     restrictedNamespace(ns, { "modelmarket.dev/tenant": tenant.slug }),
     deployment({
       name: "inference",
       namespace: ns,
-      image,
+      image: onCpu ? cpuImage : image,
       port: 4001,
       replicas,
       env,
-      resources: {
-        requests: { cpu: "2", memory: "8Gi", [gpu]: String(gpus) },
-        limits: { cpu: "4", memory: "16Gi", [gpu]: String(gpus) },
-      },
+      resources,
       live: "/v2/health/live",
       ready: "/v2/health/ready",
       artifacts: "ro",
-      pod: {
-        nodeSelector: { "modelmarket.dev/pool": "gpu" },
-        tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
-      },
+      ...(onCpu
+        ? {}
+        : {
+            pod: {
+              nodeSelector: { "modelmarket.dev/pool": "gpu" },
+              tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+            },
+          }),
     }),
     service("inference", ns, 4001),
     new ResourceQuota({
       metadata: { name: "tenant-quota", namespace: ns },
       spec: {
         hard: {
-          "requests.cpu": String(4 * replicas),
+          "requests.cpu": String(Math.max(4, 2 * requestCores) * replicas),
           "requests.memory": `${16 * replicas}Gi`,
-          "limits.cpu": String(8 * replicas),
+          "limits.cpu": String(Math.max(8, 2 * limitCores) * replicas),
           "limits.memory": `${32 * replicas}Gi`,
-          [`requests.${gpu}`]: String(gpus * replicas),
+          ...(onCpu ? {} : { [`requests.${gpu}`]: String(gpus * replicas) }),
           pods: String(replicas + 2),
         },
       },

@@ -1,11 +1,12 @@
-// Part: the call path (issue 14), all ratios from one run on whichever database the product
+// Part: the call path (issues 14, 26), all ratios from one run on whichever database the product
 // runs on (BENCH_DATABASE_URL set: PostgreSQL, otherwise the embedded PGlite):
 // - same-pace overhead: one classifyText through GraphQL vs session.run of the same tokenised
 //   input in this process, interleaved call by call (each baseline run happens at the pace of
 //   the product's calls, not in a hot loop, which is ~2× faster than any real caller sees);
-//   p50 ratio, goal ≤ 1.5;
+//   p50 ratio per round and over all, goal ≤ 2.0 on PostgreSQL, ≤ 2.5 on PGlite;
+// - where the time goes: the medians of the calls' Server-Timing phases (docs/deploy.md);
 // - API CPU per call: the API process's CPU time (utime + stime from /proc) ÷ calls served, at
-//   saturation (16 connections), next to the same for `{ __typename }`; goal ≤ 1 ms;
+//   saturation (16 connections), next to the same for `{ __typename }`; goal ≤ 1.2 ms (PostgreSQL);
 // - throughput: the full product ÷ the tier alone (KServe infer with the same tokens, same
 //   connections, interleaved rounds), goal ≥ 0.7.
 import fs from "node:fs";
@@ -82,6 +83,8 @@ function phaseTable(timings, clientMs) {
   return {
     client: round2(percentile(clientMs, 50)),
     admit: p50((t) => t.admit),
+    graphql: p50((t) => t.graphql),
+    prepare: p50((t) => t.admit - t.graphql),
     apiToTier: p50((t) => t["tier-call"] - t.tier),
     tierQueue: p50((t) => t["tier-queue"]),
     tierToWorker: p50((t) => t["tier-worker"] - t["tier-compute"]),
@@ -129,13 +132,22 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
     await session.run(feeds);
     await post(url, key, body);
   }
-  for (let i = 0; i < calls * rounds; i++) {
-    let started = performance.now();
-    await session.run(feeds);
-    direct.push(performance.now() - started);
-    started = performance.now();
-    timings.push(await post(url, key, body));
-    graphql.push(performance.now() - started);
+  // Each round: `calls` interleaved pairs and its own ratio, so the spread across rounds shows.
+  const perRound = [];
+  for (let round = 0; round < rounds; round++) {
+    const roundDirect = [];
+    const roundGraphql = [];
+    for (let i = 0; i < calls; i++) {
+      let started = performance.now();
+      await session.run(feeds);
+      roundDirect.push(performance.now() - started);
+      started = performance.now();
+      timings.push(await post(url, key, body));
+      roundGraphql.push(performance.now() - started);
+    }
+    direct.push(...roundDirect);
+    graphql.push(...roundGraphql);
+    perRound.push(round2(percentile(roundGraphql, 50) / percentile(roundDirect, 50)));
   }
   const phases = phaseTable(timings, graphql);
   await session.release();
@@ -143,6 +155,7 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
     directP50Ms: round2(percentile(direct, 50)),
     graphqlP50Ms: round2(percentile(graphql, 50)),
     graphqlP99Ms: round2(percentile(graphql, 99)),
+    perRound,
   };
   overhead.ratio = round2(overhead.graphqlP50Ms / overhead.directP50Ms);
 
@@ -201,11 +214,14 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
   };
 
   const database = process.env.BENCH_DATABASE_URL ? "PostgreSQL" : "PGlite";
+  // Issue 26's goals: ≤ 2.0× on PostgreSQL, ≤ 2.5× on PGlite (the aim behind them: 1.5×).
+  const goal = database === "PostgreSQL" ? 2 : 2.5;
   const rps = (runs) => runs.map((r) => r.reqPerSec).join(" / ");
   console.log(`\nCall path (${database}, one run)`);
   console.log(
     `  same-pace overhead: classifyText via GraphQL p50 ${overhead.graphqlP50Ms} ms vs session.run interleaved p50 ` +
-      `${overhead.directP50Ms} ms → ${overhead.ratio}× (goal <= 1.5) ${overhead.ratio <= 1.5 ? "MET" : "MISSED"}`,
+      `${overhead.directP50Ms} ms → ${overhead.ratio}× (rounds: ${spread(perRound)}) ` +
+      `(goal <= ${goal}) ${overhead.ratio <= goal ? "MET" : "MISSED"}`,
   );
   console.log(
     `  phases (p50 ms): ${Object.entries(phases)
@@ -214,13 +230,21 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
   );
   console.log(
     `  API CPU per classifyText at ${CONNECTIONS} connections: ${saturation.apiCpuMsPerCall} ms ` +
-      `(goal <= 1) ${saturation.apiCpuMsPerCall <= 1 ? "MET" : "MISSED"}; { __typename }: ${saturation.trivialCpuMsPerCall} ms`,
+      `(rounds: ${spread(product.map((r) => r.cpuMsPerCall))}) ` +
+      `(goal <= 1.2 on PostgreSQL) ${saturation.apiCpuMsPerCall <= 1.2 ? "MET" : "MISSED"}; ` +
+      `{ __typename }: ${saturation.trivialCpuMsPerCall} ms`,
   );
   console.log(
     `  throughput: product ${rps(product)} req/s vs tier alone ${rps(tier)} req/s → ${saturation.throughputRatio} ` +
       `(goal >= 0.7) ${saturation.throughputRatio >= 0.7 ? "MET" : "MISSED"}`,
   );
   return { part: "callpath", database, overhead, phases, saturation };
+}
+
+/** Values as "median (min–max)". */
+function spread(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${round2(sorted[Math.floor(sorted.length / 2)])} (${sorted[0]}–${sorted[sorted.length - 1]})`;
 }
 
 function round2(v) {

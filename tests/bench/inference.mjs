@@ -2,7 +2,8 @@
 // (the per-call overhead against session.run is measured at the same pace in callpath.mjs)
 // - batching: embedText throughput at 32 concurrent single-sentence calls, batching on vs
 //   off (the tier restarted with INFERENCE_BATCHING=off), target ≥ 1.5×;
-// - noisy neighbour: tenant A's p99 while tenant B floods vs A alone, target ≤ 1.5× (issue 14).
+// - noisy neighbour: tenant A's p99 while tenant B floods vs A alone, in ≥ 3 rounds, target ≤ 2.0×
+//   (issue 26; issue 14 aimed at 1.5×).
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -79,22 +80,40 @@ export async function runInference({ url, dataDir, restart, settings, inferenceU
   const ids = tokenizer.encode(SENTENCE, 256);
   await sequential(url, keyA, CLASSIFY, { t: [SENTENCE] }, 30); // warm-up
 
-  // Noisy neighbour: A's sequential calls alone, then while B floods with 16-sentence calls.
-  const alone = await sequential(url, keyA, CLASSIFY, { t: [SENTENCE] }, calls);
-  const flooding = flood(url, keyB, { connections: 16, durationS: 600, texts: 16 });
-  await new Promise((r) => setTimeout(r, 1000));
-  const contended = await sequential(url, keyA, CLASSIFY, { t: [SENTENCE] }, calls);
-  flooding.stop();
-  const floodResult = await flooding;
-  const neighbour = {
-    aloneP99Ms: round2(percentile(alone, 99)),
-    contendedP99Ms: round2(percentile(contended, 99)),
-    aloneP50Ms: round2(percentile(alone, 50)),
-    contendedP50Ms: round2(percentile(contended, 50)),
-    floodReqPerSec: Math.round(floodResult.requests.average),
-    floodNon2xx: floodResult.non2xx,
+  // Noisy neighbour, in rounds: A's sequential calls alone, then while B floods with
+  // 16-sentence calls; each round's p99 ratio, so the spread across rounds shows.
+  const neighbourRounds = [];
+  for (let round = 0; round < Math.max(3, rounds); round++) {
+    const alone = await sequential(url, keyA, CLASSIFY, { t: [SENTENCE] }, calls);
+    const flooding = flood(url, keyB, { connections: 16, durationS: 600, texts: 16 });
+    await new Promise((r) => setTimeout(r, 1000));
+    const contended = await sequential(url, keyA, CLASSIFY, { t: [SENTENCE] }, calls);
+    flooding.stop();
+    const floodResult = await flooding;
+    neighbourRounds.push({
+      aloneP99Ms: round2(percentile(alone, 99)),
+      contendedP99Ms: round2(percentile(contended, 99)),
+      aloneP50Ms: round2(percentile(alone, 50)),
+      contendedP50Ms: round2(percentile(contended, 50)),
+      p99Ratio: round2(percentile(contended, 99) / percentile(alone, 99)),
+      floodReqPerSec: Math.round(floodResult.requests.average),
+      floodNon2xx: floodResult.non2xx,
+    });
+  }
+  const median = (f) => {
+    const sorted = neighbourRounds.map(f).sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
   };
-  neighbour.p99Ratio = round2(neighbour.contendedP99Ms / neighbour.aloneP99Ms);
+  const neighbour = {
+    rounds: neighbourRounds,
+    p99Ratio: median((r) => r.p99Ratio),
+    aloneP99Ms: median((r) => r.aloneP99Ms),
+    contendedP99Ms: median((r) => r.contendedP99Ms),
+    aloneP50Ms: median((r) => r.aloneP50Ms),
+    contendedP50Ms: median((r) => r.contendedP50Ms),
+    floodReqPerSec: median((r) => r.floodReqPerSec),
+  };
+  const ratios = neighbourRounds.map((r) => r.p99Ratio).sort((a, b) => a - b);
 
   // Batching: 32 concurrent single-sentence embedText calls, on then off; through GraphQL,
   // and straight at the tier (KServe infer with the API's batching policy), where the API's
@@ -150,8 +169,9 @@ export async function runInference({ url, dataDir, restart, settings, inferenceU
     `            the same at the tier (KServe infer, no API): on ${rps(on.tierRuns)} req/s vs off ${rps(off.tierRuns)} req/s → ${batching.tierRatio}×`,
   );
   console.log(
-    `  noisy neighbour: A's p99 ${neighbour.contendedP99Ms} ms while B floods (${neighbour.floodReqPerSec} req/s of 16 sentences)` +
-      ` vs ${neighbour.aloneP99Ms} ms alone → ${neighbour.p99Ratio}× (target <= 1.5) ${neighbour.p99Ratio <= 1.5 ? "MET" : "MISSED"};` +
+    `  noisy neighbour (median of ${ratios.length} rounds): A's p99 ${neighbour.contendedP99Ms} ms while B floods ` +
+      `(${neighbour.floodReqPerSec} req/s of 16 sentences) vs ${neighbour.aloneP99Ms} ms alone → ${neighbour.p99Ratio}× ` +
+      `(rounds ${ratios[0]}–${ratios[ratios.length - 1]}) (target <= 2.0, issue 26) ${neighbour.p99Ratio <= 2 ? "MET" : "MISSED"};` +
       ` p50 ${neighbour.contendedP50Ms} vs ${neighbour.aloneP50Ms} ms`,
   );
   return { part: "inference", batching, neighbour };

@@ -100,6 +100,7 @@ describe("API → tier transport", () => {
       expect(p.tier).toBeLessThanOrEqual((p["tier-call"] as number) + 0.02);
       expect(p["tier-call"]).toBeLessThanOrEqual((p.model as number) + 0.02);
       expect((p.admit as number) + (p.model as number)).toBeLessThanOrEqual((p.total as number) + 0.02);
+      expect(p.graphql).toBeLessThanOrEqual((p.admit as number) + 0.02);
     }
     // A query that calls no model carries no Server-Timing.
     const plain = await fetch(`${setups.socket.api.url}/graphql`, {

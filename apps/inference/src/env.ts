@@ -34,6 +34,11 @@ const schema = z
      * (parsing, routing, metering) — a flood's excess waits in its worker, not on the shared cores.
      */
     INFERENCE_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(5),
+    /**
+     * Per-tenant CPU groups for worker processes (worker-cgroups.ts): `auto` uses them where the
+     * tier may write its cgroup tree, `off` never does.
+     */
+    INFERENCE_WORKER_CGROUPS: z.enum(["auto", "off"]).default("auto"),
     /** A tenant's worker process with nothing to do for this long is stopped (worker-pool.ts). */
     INFERENCE_WORKER_IDLE_MS: z.coerce.number().int().positive().default(120_000),
     /** Most tenant worker processes alive on this node; past it the least recently used idle one goes. */

@@ -18,6 +18,7 @@ import type { TierContext } from "./routes/tier-context";
 import { deadlineOf } from "./routes/tier-headers";
 import { TenantWorker } from "./tenant-worker";
 import { listenOnSocket } from "./tier-socket";
+import { openWorkerCgroups } from "./worker-cgroups";
 import { WorkerPool } from "./worker-pool";
 import { WORKER_SETTINGS_VARIABLE, type WorkerSettings } from "./worker-settings";
 
@@ -52,6 +53,12 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
       maxDecodeBatch: env.INFERENCE_MAX_DECODE_BATCH,
     } satisfies WorkerSettings),
   };
+  // Per-tenant CPU groups where this machine lets the tier make them; niceness alone otherwise.
+  const opened = env.INFERENCE_WORKER_CGROUPS === "auto" ? openWorkerCgroups() : null;
+  const cgroups = opened?.cgroups ?? null;
+  if (opened && "why" in opened)
+    logger.info({ why: opened.why }, "tenant workers run without CPU groups (niceness only)");
+  else if (cgroups) logger.info({ cgroups: cgroups.description }, "tenant workers get per-tenant CPU groups");
   const modelPath = (name: string) => path.join(env.dataDir, "artifacts", "sha256", name.slice(0, 2), name);
 
   // One worker process per tenant while it calls; idle ones stopped, at most
@@ -62,6 +69,7 @@ export async function startInference(env: InferenceEnv, logger: Logger): Promise
         tenantId,
         memoryBytes: env.INFERENCE_WORKER_MEMORY_BYTES,
         nice: env.INFERENCE_WORKER_NICE,
+        cgroups,
         queueLimit: env.INFERENCE_QUEUE_LIMIT,
         logger,
         metrics,

@@ -6,6 +6,7 @@ import type { InferenceMetrics } from "./metrics";
 import { type Generation, TenantGenerations } from "./tenant-generations";
 import type { WireTensor } from "./tensors";
 import type { WorkerReply, WorkerRequest } from "./worker";
+import type { WorkerCgroups } from "./worker-cgroups";
 import { type StartWorkerProcess, type WorkerProcess, workerProcessStarter } from "./worker-process";
 
 export interface TenantWorkerOptions {
@@ -28,6 +29,8 @@ export interface TenantWorkerOptions {
   maxBatchRows?: { text: number; image: number };
   /** How its worker process starts (tests give a fake one); default: worker.ts under `ulimit -v`. */
   startProcess?: StartWorkerProcess;
+  /** The tenants' CPU groups (worker-cgroups.ts), where the tier may write them. */
+  cgroups?: WorkerCgroups | null;
 }
 
 /** What a caller asks of the tenant's worker. */
@@ -450,7 +453,16 @@ export class TenantWorker {
     });
     this.child = child;
     this.warm.clear();
-    this.options.logger.info({ tenant: this.options.tenantId, pid: child.pid }, "tenant worker started");
+    const { cgroups, tenantId, logger } = this.options;
+    if (cgroups && child.pid !== undefined) {
+      try {
+        cgroups.place(tenantId, child.pid);
+      } catch (error) {
+        // Niceness still holds it below the tier; the call is served either way.
+        logger.warn({ tenant: tenantId, err: error }, "tenant worker not placed in its CPU group");
+      }
+    }
+    logger.info({ tenant: tenantId, pid: child.pid }, "tenant worker started");
     return child;
   }
 
@@ -522,6 +534,7 @@ export class TenantWorker {
   }
 
   private onExit(child: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    this.options.cgroups?.release(this.options.tenantId);
     if (this.child !== child) return;
     this.child = null;
     this.crashes.push(Date.now());

@@ -3,7 +3,7 @@ import { badInput, forbidden, notFound } from "@modelmarket/domain";
 import type { Principal } from "../../auth/principal";
 import { requirePrincipal } from "../../auth/require-scope";
 import type { LiveSubscription } from "../../infra/live-subscription-cache";
-import { addNotice } from "../../infra/request-context";
+import { addNotice, addTiming, sinceRequestStart } from "../../infra/request-context";
 import type { AppServices } from "../../services";
 import { findVisibleModel, MODEL_INCLUDE, type ModelView, toModelView } from "../../use-cases/support/model-view";
 
@@ -23,6 +23,8 @@ export async function resolveCallableVersion(
   version?: string | null,
 ) {
   const principal = requirePrincipal(caller);
+  // Server-Timing: the request until its operation's resolver ran (HTTP, GraphQL, authentication).
+  addTiming("graphql", sinceRequestStart());
   const model = await findCallableModel(services, principal, slug);
   if (model.task !== task) {
     throw badInput(`${operation} needs a ${task} model; "${model.slug}" is ${model.task}.`, "model");
