@@ -24,8 +24,18 @@ export function tierGuards(ctx: TierContext) {
     typeof tenant !== "string" || !TENANT_ID.test(tenant)
       ? new InferenceError(400, "BAD_USER_INPUT", "X-Tenant-Id must be a tenant id.")
       : null;
+  // Stored models are never removed (content-addressed): one found stays found, so the file
+  // system is asked once per model, not once per call.
+  const stored = new Set<string>();
+  const isStored = (name: string) => {
+    if (stored.has(name)) return true;
+    if (!fs.existsSync(ctx.modelPath(name))) return false;
+    if (stored.size >= 100_000) stored.clear();
+    stored.add(name);
+    return true;
+  };
   const modelProblem = (name: unknown) =>
-    typeof name !== "string" || !MODEL_NAME.test(name) || !fs.existsSync(ctx.modelPath(name))
+    typeof name !== "string" || !MODEL_NAME.test(name) || !isStored(name)
       ? new InferenceError(404, "NOT_FOUND", "Unknown model.")
       : null;
   /** What is wrong with a call for `tenant` of model `name` (null: nothing): the socket's check. */
