@@ -38,8 +38,8 @@ async function picture(): Promise<string> {
   ).toString("base64");
 }
 
-function publishDetector(tenant: TestTenant, preprocessing: object) {
-  return publishBuiltModel(tenant, "FACE_DETECTION", brightRegionDetector(), { preprocessing });
+function publishDetector(tenant: TestTenant, preprocessing: object, input: object = {}) {
+  return publishBuiltModel(tenant, "FACE_DETECTION", brightRegionDetector(), { preprocessing }, input);
 }
 
 let api: TestApi;
@@ -82,6 +82,42 @@ describe("detectFaces", () => {
     const { body } = await publishDetector(publisher, { landmarks: ["left_eye", "right_eye"] });
     expect(errorCode(body)).toBe("BAD_USER_INPUT");
     expect(body.errors?.[0]?.message).toMatch(/rows of 7 values; .* 2 declared landmarks make 9/);
+  });
+
+  it("happy: publish-time examples expect faces (by box); a wrong one is refused naming what the model found; a misfit form is refused", async () => {
+    const landmarks = { landmarks: ["centre"] };
+    const black = (
+      await sharp({ create: { width: 64, height: 64, channels: 3, background: "#000" } })
+        .png()
+        .toBuffer()
+    ).toString("base64");
+    const good = await publishDetector(publisher, landmarks, {
+      examples: [
+        { image: png, expect: { faces: [{ box: TRUE_BOX, score: 1 }] } },
+        { image: png, expect: { faces: [{}] } },
+      ],
+    });
+    expect(good.body.errors).toBeUndefined();
+    // The box somewhere else: IoU 0, refused with the face the model found and where.
+    const elsewhere = await publishDetector(publisher, landmarks, {
+      examples: [{ image: png, expect: { faces: [{ box: { x: 0, y: 0, width: 40, height: 40 } }] } }],
+    });
+    expect(errorCode(elsewhere.body)).toBe("BAD_USER_INPUT");
+    expect(elsewhere.body.errors?.[0]?.message).toMatch(/face 1\.000 at \(9[5-7], 3[1-3], 6[3-5]×6[3-5]\)/);
+    // Two faces expected where there is one; one where there is none.
+    for (const [image, faces, answered] of [
+      [png, [{}, {}], /face 1\.000/],
+      [black, [{}], /no face/],
+    ] as const) {
+      const { body } = await publishDetector(publisher, landmarks, { examples: [{ image, expect: { faces } }] });
+      expect(errorCode(body)).toBe("BAD_USER_INPUT");
+      expect(body.errors?.[0]?.message).toMatch(answered);
+    }
+    const misfit = await publishDetector(publisher, landmarks, {
+      examples: [{ image: png, expect: { label: "face" } }],
+    });
+    expect(errorCode(misfit.body)).toBe("BAD_USER_INPUT");
+    expect(misfit.body.errors?.[0]?.message).toMatch(/expect\.faces/);
   });
 
   it("happy: an image without a bright region has no face (score 0 is below minScore)", async () => {

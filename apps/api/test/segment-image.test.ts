@@ -185,6 +185,85 @@ describe("segmentImage", () => {
     });
   }
 
+  it("happy: with polygons: true each class's regions come back as outlines in the caller's pixels (the squares within 1.5 px, the background with their holes); a retry with the same Idempotency-Key gets the same answer, billed once", async () => {
+    const published = await publishSegmenter(publisher, scoresModel());
+    const { slug, plans } = published.body.data?.publishModel ?? { slug: "", plans: [] };
+    const key = await subscribedKey(slug, plans[0]?.id);
+    const before = await usedUnits(shop, slug);
+    const query = `mutation($model: String!, $images: [ImageInput!]!) {
+      segmentImage(model: $model, images: $images, polygons: true) {
+        classes { label pixelShare polygons { exterior holes } } maskPng
+      }
+    }`;
+    const call = () =>
+      fetch(`${api.url}/graphql`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${key.secret}`,
+          "idempotency-key": `polygons-${slug}`,
+        },
+        body: JSON.stringify({ query, variables: { model: slug, images: [{ base64: png }] } }),
+      }).then((r) => r.json() as Promise<{ data?: { segmentImage: Polygons[] }; errors?: unknown[] }>);
+    type Polygons = {
+      classes: { label: string; pixelShare: number; polygons: { exterior: number[]; holes: number[][] }[] }[];
+      maskPng: string;
+    };
+    const first = await call();
+    expect(first.errors).toBeUndefined();
+    const [answer] = first.data?.segmentImage ?? [];
+    const byLabel = Object.fromEntries((answer?.classes ?? []).map((c) => [c.label, c.polygons]));
+    const bounds = (flat: number[]) => {
+      const xs = flat.filter((_, i) => i % 2 === 0);
+      const ys = flat.filter((_, i) => i % 2 === 1);
+      return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+    };
+    // Shoelace area of a flat ring.
+    const area = (flat: number[]) => {
+      let sum = 0;
+      for (let i = 0; i < flat.length; i += 2) {
+        const j = (i + 2) % flat.length;
+        sum += (flat[i] as number) * (flat[j + 1] as number) - (flat[j] as number) * (flat[i + 1] as number);
+      }
+      return Math.abs(sum / 2);
+    };
+    for (const [label, square] of [
+      ["red", RED],
+      ["blue", BLUE],
+    ] as const) {
+      const polygons = byLabel[label] ?? [];
+      expect(polygons, label).toHaveLength(1);
+      expect(polygons[0]?.holes).toEqual([]);
+      const [x0, y0, x1, y1] = bounds(polygons[0]?.exterior as number[]);
+      for (const [got, want] of [
+        [x0, square.x],
+        [y0, square.y],
+        [x1, square.x + square.size],
+        [y1, square.y + square.size],
+      ]) {
+        expect(Math.abs((got as number) - want), label).toBeLessThanOrEqual(1.5);
+      }
+      expect(Math.abs(area(polygons[0]?.exterior as number[]) / (square.size * square.size) - 1)).toBeLessThan(0.05);
+    }
+    const background = byLabel.background ?? [];
+    expect(background).toHaveLength(1);
+    expect(background[0]?.holes).toHaveLength(2);
+    // The whole picture, corners cut by half a pixel.
+    bounds(background[0]?.exterior as number[]).forEach((got, i) => {
+      expect(Math.abs(got - ([0, 0, W, H][i] as number))).toBeLessThanOrEqual(0.5);
+    });
+    // The retry: the same answer, from the stored call, and one unit billed in all.
+    const again = await call();
+    expect(again.data).toEqual(first.data);
+    expect(await usedUnits(shop, slug)).toBe(before + 1);
+    // Without polygons: true, none are computed.
+    const plain = await key.client.request<{ segmentImage: { classes: { polygons: unknown }[] }[] }>(
+      `mutation($model: String!, $images: [ImageInput!]!) { segmentImage(model: $model, images: $images) { classes { polygons { exterior } } } }`,
+      { model: slug, images: [{ base64: png }] },
+    );
+    expect(plain.segmentImage[0]?.classes.every((c) => c.polygons === null)).toBe(true);
+  });
+
   it("happy: an NHWC model answering class ids (int64 [1, H, W]) and a one-channel foreground probability both come back as masks", async () => {
     const ids = await publishSegmenter(publisher, classIndexModel());
     expect(ids.body.errors).toBeUndefined();

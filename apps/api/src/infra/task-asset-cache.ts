@@ -13,4 +13,18 @@ export class TaskAssetCache {
   readonly tokenizers = new LRUCache<string, TextTokenizer>({ max: 32 });
   /** Generative models' tokenizers and settings, by their assets' hashes. */
   readonly generation = new LRUCache<string, object>({ max: 32 });
+  /** Preprocessing declarations parsed with defaults, by schema and asset hash (readPreprocessing). */
+  readonly preprocessing = new LRUCache<string, { value: unknown }>({ max: 256 });
+  private readonly schemaIds = new WeakMap<object, number>();
+
+  /** A number per preprocessing schema: its part of a `preprocessing` key. */
+  schemaId(schema: object): number {
+    let id = this.schemaIds.get(schema);
+    if (id === undefined) {
+      id = this.nextSchemaId++;
+      this.schemaIds.set(schema, id);
+    }
+    return id;
+  }
+  private nextSchemaId = 1;
 }

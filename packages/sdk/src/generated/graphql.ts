@@ -323,10 +323,11 @@ export type SegmentImageMutationVariables = Exact<{
   model: string;
   images: Array<ImageInput> | ImageInput;
   version?: string | null | undefined;
+  polygons?: boolean | null | undefined;
 }>;
 
 
-export type SegmentImageMutation = { segmentImage: Array<{ width: number, height: number, maskPng: string, classes: Array<{ label: string, classIndex: number, pixelShare: number }> }> };
+export type SegmentImageMutation = { segmentImage: Array<{ width: number, height: number, maskPng: string, classes: Array<{ label: string, classIndex: number, pixelShare: number, polygons: Array<{ exterior: Array<number>, holes: Array<Array<number>> }> | null }> }> };
 
 export type CompareFacesMutationVariables = Exact<{
   model: string;
@@ -1077,14 +1078,23 @@ export const ClassifyImageDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ClassifyImageMutation, ClassifyImageMutationVariables>;
 export const SegmentImageDocument = new TypedDocumentString(`
-    mutation SegmentImage($model: String!, $images: [ImageInput!]!, $version: String) {
-  segmentImage(model: $model, images: $images, version: $version) {
+    mutation SegmentImage($model: String!, $images: [ImageInput!]!, $version: String, $polygons: Boolean = false) {
+  segmentImage(
+    model: $model
+    images: $images
+    version: $version
+    polygons: $polygons
+  ) {
     width
     height
     classes {
       label
       classIndex
       pixelShare
+      polygons {
+        exterior
+        holes
+      }
     }
     maskPng
   }

@@ -6,11 +6,13 @@ import type { ImageGeometry, ImageLayout } from "../support/decode-image";
 import { billedPerImage, prepareImageCall } from "../support/image-call";
 import type { ImagePreprocessing } from "../support/preprocessing";
 import { classMap, classShares, type MaskFormat, maskOutputOf } from "./class-map";
+import { classPolygons, type MaskPolygon } from "./mask-polygons";
 
 export interface Segmentation {
   width: number;
   height: number;
-  classes: { label: string; classIndex: number; pixelShare: number }[];
+  /** `polygons` only when the call asked for them. */
+  classes: { label: string; classIndex: number; pixelShare: number; polygons?: MaskPolygon[] }[];
   /** 8-bit grayscale PNG, the image's size: each pixel's value is its class index. */
   maskPng: string;
 }
@@ -24,18 +26,31 @@ export interface Segmentation {
 export async function segmentImage(
   services: AppServices,
   caller: Principal | null,
-  input: { model: string; images: { base64: string }[]; version?: string | null },
+  input: { model: string; images: { base64: string }[]; version?: string | null; polygons?: boolean | null },
 ): Promise<Segmentation[]> {
   const call = await prepareImageCall(services, caller, input, "IMAGE_SEGMENTATION", "segmentImage");
   const { target, labels, preprocessing } = call;
-  const maps = await billedPerImage(
+  const polygons = input.polygons === true;
+  // The answer is finished inside the billed run (PNG, outlines): with an Idempotency-Key it
+  // is what a retry gets back, so it must be the answer itself, not the class map behind it.
+  return billedPerImage(
     services,
     call,
-    ([output], image) => segmentationOf(output, image, target, preprocessing, labels),
-    { images: input.images },
+    async ([output], image): Promise<Segmentation> => {
+      const { mask, ...found } = segmentationOf(output, image, target, preprocessing, labels);
+      const classes: Segmentation["classes"] = [];
+      for (const c of found.classes) {
+        if (!polygons) classes.push(c);
+        else {
+          classes.push({ ...c, polygons: classPolygons(mask, found.width, found.height, c.classIndex) });
+          // Tens of ms per class on large images: other calls get the event loop in between.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+      return { ...found, classes, maskPng: await maskPng(mask, found.width, found.height) };
+    },
+    { images: input.images, polygons },
   );
-  // The PNGs are encoded after the charge: they are the same answer in another form.
-  return Promise.all(maps.map(async (m) => ({ ...m, maskPng: await maskPng(m.mask, m.width, m.height) })));
 }
 
 /** One image's classes from the model's first output (also used to judge publish-time examples). */

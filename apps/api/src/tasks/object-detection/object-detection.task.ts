@@ -1,11 +1,9 @@
 import { objectDetection } from "@modelmarket/tasks";
-import type { z } from "zod";
-import { iou } from "../support/boxes";
-import { type box, DEFAULT_TOLERANCE, type ExampleAnswer, type ModelExample } from "../support/examples";
+import { judgeObjects } from "../support/examples";
 import { runOneImage } from "../support/image-call";
 import { checkImageInput } from "../support/image-convention";
 import type { TaskModule } from "../task-module";
-import { type Detection, detectionsOf } from "./detect-objects";
+import { detectionsOf } from "./detect-objects";
 import { DetectObjectsResolver } from "./detect-objects.resolver";
 
 export const objectDetectionTask: TaskModule = {
@@ -41,33 +39,3 @@ export const objectDetectionTask: TaskModule = {
     return judgeObjects(example, objects);
   },
 };
-
-/** Objects (detection), each matched by label and a box overlapping by IoU ≥ 0.5. */
-export function judgeObjects(ex: ModelExample, found: Detection[]): ExampleAnswer {
-  const expect = ex.expect as {
-    objects: { label: string; box?: z.infer<typeof box>; score?: number }[];
-    tolerance?: number;
-  };
-  const tol = expect.tolerance ?? DEFAULT_TOLERANCE;
-  const left = [...found];
-  let ok = true;
-  for (const w of expect.objects) {
-    const at = left.findIndex(
-      (f) =>
-        f.label === w.label &&
-        (!w.box || iou(f.box, w.box) >= 0.5) &&
-        (w.score === undefined || Math.abs(f.score - w.score) <= tol),
-    );
-    if (at < 0) ok = false;
-    else left.splice(at, 1);
-  }
-  const answered = found.length
-    ? found
-        .map(
-          (f) =>
-            `${f.label} ${f.score.toFixed(3)} at (${Math.round(f.box.x)}, ${Math.round(f.box.y)}, ${Math.round(f.box.width)}×${Math.round(f.box.height)})`,
-        )
-        .join(", ")
-    : "no object";
-  return { ok, answered, confidence: Math.min(1, ...found.map((f) => f.score)) };
-}

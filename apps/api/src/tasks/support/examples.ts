@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Principal } from "../../auth/principal";
 import type { AppServices } from "../../services";
+import { iou } from "./boxes";
 import type { Infer } from "./image-call";
 
 export const box = z.strictObject({
@@ -17,7 +18,7 @@ const tolerance = probability.optional();
 /**
  * A publisher's example: an input and what the model must answer — the best label, a label
  * among the top k, objects (each matched by label and a box overlapping by IoU ≥ 0.5), the
- * classes of a segmentation (with their pixel share), or the
+ * classes of a segmentation (with their pixel share), faces (each matched by its box), or the
  * beginning of a generated text (greedy) — and,
  * optionally, the score the exporter's own run gives it, within `tolerance`. Labels alone do not
  * catch subtle mistakes (BGR for RGB, a pad off by a few pixels) on confident examples; scores do.
@@ -44,6 +45,14 @@ export const example = z.strictObject({
     z.strictObject({
       segments: z
         .array(z.strictObject({ label: z.string().min(1), share: probability.optional() }))
+        .min(1)
+        .max(50),
+      tolerance,
+    }),
+    // Face detection: each face found (by a box overlapping by IoU ≥ 0.5, when given), at minScore 0.5.
+    z.strictObject({
+      faces: z
+        .array(z.strictObject({ box: box.optional(), score: probability.optional() }))
         .min(1)
         .max(50),
       tolerance,
@@ -101,5 +110,41 @@ export function describe(expect: ModelExample["expect"]): string {
       .map((g) => (g.share === undefined ? g.label : `${g.label} on ${g.share} ± ${tol} of the pixels`))
       .join(", ");
   }
+  if ("faces" in expect) {
+    return `${expect.faces.length} face${expect.faces.length === 1 ? "" : "s"}${expect.faces.some((f) => f.box) ? " at the given boxes" : ""}`;
+  }
   return expect.objects.map((o) => (o.score === undefined ? o.label : `${o.label} ${o.score} ± ${tol}`)).join(", ");
+}
+
+/** Objects (detection), each matched by label and a box overlapping by IoU ≥ 0.5. */
+export function judgeObjects(
+  ex: ModelExample,
+  found: { label: string; score: number; box: { x: number; y: number; width: number; height: number } }[],
+): ExampleAnswer {
+  const expect = ex.expect as {
+    objects: { label: string; box?: z.infer<typeof box>; score?: number }[];
+    tolerance?: number;
+  };
+  const tol = expect.tolerance ?? DEFAULT_TOLERANCE;
+  const left = [...found];
+  let ok = true;
+  for (const w of expect.objects) {
+    const at = left.findIndex(
+      (f) =>
+        f.label === w.label &&
+        (!w.box || iou(f.box, w.box) >= 0.5) &&
+        (w.score === undefined || Math.abs(f.score - w.score) <= tol),
+    );
+    if (at < 0) ok = false;
+    else left.splice(at, 1);
+  }
+  const answered = found.length
+    ? found
+        .map(
+          (f) =>
+            `${f.label} ${f.score.toFixed(3)} at (${Math.round(f.box.x)}, ${Math.round(f.box.y)}, ${Math.round(f.box.width)}×${Math.round(f.box.height)})`,
+        )
+        .join(", ")
+    : "no object";
+  return { ok, answered, confidence: Math.min(1, ...found.map((f) => f.score)) };
 }

@@ -49,7 +49,7 @@ export async function prepareImageCall(
 export function billedPerImage<T>(
   services: AppServices,
   call: Awaited<ReturnType<typeof prepareImageCall>>,
-  answer: (outputs: WireTensor[], image: DecodedImage) => T,
+  answer: (outputs: WireTensor[], image: DecodedImage) => T | Promise<T>,
   fingerprint: unknown,
 ): Promise<T[]> {
   return billedCall(
@@ -58,7 +58,7 @@ export function billedPerImage<T>(
     call.decoded.length,
     async () => {
       const results: T[] = [];
-      for (const image of call.decoded) results.push(answer(await call.run(image.pixels), image));
+      for (const image of call.decoded) results.push(await answer(await call.run(image.pixels), image));
       return results;
     },
     fingerprint,

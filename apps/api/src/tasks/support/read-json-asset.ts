@@ -38,13 +38,18 @@ export async function readPreprocessing<T extends z.ZodType>(
   services: AppServices,
   assets: unknown,
   schema: T,
-): Promise<z.infer<T>> {
+): Promise<Readonly<z.infer<T>>> {
   const has = Boolean((assets as Record<string, unknown> | null)?.preprocessing);
+  // Parsed once per asset and schema (an asset's bytes never change), not on every call.
+  const key = `${services.taskAssets.schemaId(schema)}:${has ? (assets as Record<string, { sha256: string }>).preprocessing?.sha256 : "none"}`;
+  const hit = services.taskAssets.preprocessing.get(key);
+  if (hit) return hit.value as z.infer<T>;
   const declared = has
     ? await cachedAsset(services, assets, "preprocessing", "json", (text) => JSON.parse(text) as unknown)
     : {};
   const result = parsePreprocessing(schema, declared);
   if (!result.ok) throw new Error(`stored preprocessing no longer parses: ${result.why}`);
+  services.taskAssets.preprocessing.set(key, { value: result.value });
   return result.value;
 }
 

@@ -103,6 +103,7 @@ const EXPECT_KEY: Partial<Record<AnswerKind, string>> = {
   labels: "label",
   boxes: "objects",
   masks: "segments",
+  faces: "faces",
   text: "startsWith",
 };
 
@@ -133,7 +134,9 @@ export function exampleWarnings(examples: unknown, results: ExampleResult[]): st
         ? ex.expect.score !== undefined
         : "segments" in ex.expect
           ? ex.expect.segments.some((g) => g.share !== undefined)
-          : ex.expect.objects.some((o) => o.score !== undefined),
+          : "faces" in ex.expect
+            ? ex.expect.faces.some((f) => f.score !== undefined)
+            : ex.expect.objects.some((o) => o.score !== undefined),
   );
   if (!scored && results.length && results.every((r) => r.confidence >= 0.95)) {
     warnings.push(
