@@ -38,7 +38,7 @@ async function picture(): Promise<string> {
   ).toString("base64");
 }
 
-function publishDetector(tenant: TestTenant, preprocessing: object, input: object = {}) {
+function publishDetector(tenant: TestTenant, preprocessing: object, input: Record<string, unknown> = {}) {
   return publishBuiltModel(tenant, "FACE_DETECTION", brightRegionDetector(), { preprocessing }, input);
 }
 
