@@ -201,7 +201,13 @@ describe("OpenAI-compatible API with the official client", () => {
     try {
       for await (const chunk of stream) {
         if (chunk.choices[0]?.text) received++;
-        if (received === 3) controller.abort();
+        if (received === 3) {
+          controller.abort();
+          // Leave at once: after an abort the openai client's iterator sometimes waits forever
+          // for a next chunk (seen here: the API had stopped and billed the generation within
+          // ~100 ms while the loop still waited), which made this test time out, not fail.
+          break;
+        }
       }
     } catch (error) {
       expect((error as Error).name).toMatch(/Abort/);
