@@ -107,7 +107,7 @@ export class TierInferenceClient implements InferenceClient {
         this.deadlineMs + 2_000,
       );
     } catch {
-      throw new AppError("UNAVAILABLE", "The inference tier is unreachable; retry shortly.", { retryAfterMs: 1_000 });
+      throw tierUnreachable();
     }
     const body = parseBody(res) as {
       outputs?: WireTensor[];
@@ -118,9 +118,7 @@ export class TierInferenceClient implements InferenceClient {
     };
     const ok = res.status >= 200 && res.status < 300;
     if (ok && body.outputs) {
-      // The tier's phases and the whole round trip: their difference is the hop's own cost.
-      for (const [name, ms] of parseServerTiming(res.headers["server-timing"])) addTiming(name, ms);
-      addTiming("tier-call", performance.now() - sent);
+      noteTierTiming(parseServerTiming(res.headers["server-timing"]), sent);
       return body.outputs;
     }
     throw tierError(res.status, body);
@@ -151,12 +149,11 @@ export class TierInferenceClient implements InferenceClient {
         this.deadlineMs + 2_000,
       );
     } catch {
-      throw new AppError("UNAVAILABLE", "The inference tier is unreachable; retry shortly.", { retryAfterMs: 1_000 });
+      throw tierUnreachable();
     }
     // A refusal has a status (every frame has an outputs list, empty in a refusal).
     if ("status" in reply) throw tierError(reply.status, reply);
-    for (const [name, ms] of reply.timing) addTiming(name, ms);
-    addTiming("tier-call", performance.now() - sent);
+    noteTierTiming(reply.timing, sent);
     return reply.outputs;
   }
 
@@ -231,11 +228,7 @@ export class TierInferenceClient implements InferenceClient {
           res.on("error", () => finish(new AppError("UNAVAILABLE", "The generation stream broke; retry.")));
         },
       );
-      req.on("error", () =>
-        finish(
-          new AppError("UNAVAILABLE", "The inference tier is unreachable; retry shortly.", { retryAfterMs: 1_000 }),
-        ),
-      );
+      req.on("error", () => finish(tierUnreachable()));
       options.signal?.addEventListener("abort", () => req.destroy(), { once: true });
       req.end(body);
     });
@@ -288,6 +281,20 @@ function post(
     });
     req.end(body);
   });
+}
+
+/** A call that never reached the tier (or lost it on the way): retry shortly. */
+function tierUnreachable(): AppError {
+  return new AppError("UNAVAILABLE", "The inference tier is unreachable; retry shortly.", { retryAfterMs: 1_000 });
+}
+
+/**
+ * The tier's phases of a served call, and the whole round trip since `sent` (their difference
+ * is the hop's own cost), into the answer's Server-Timing.
+ */
+function noteTierTiming(phases: Array<[string, number]>, sent: number): void {
+  for (const [name, ms] of phases) addTiming(name, ms);
+  addTiming("tier-call", performance.now() - sent);
 }
 
 /** The tier's answer: binary outputs when it sent a header length, JSON otherwise (errors). */
