@@ -3,11 +3,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildOnnxModel } from "@modelmarket/onnx";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadInferenceEnv } from "../src/env";
-import { type RunningInference, startInference } from "../src/server";
+import type { RunningInference } from "../src/server";
 import { storeModel } from "./model-store";
+import { startTestTier } from "./test-tier";
 
 const SECRET = crypto.randomBytes(32).toString("hex");
 const TENANT = "tnt_01dddddddddddddddddddddddd";
@@ -63,10 +62,7 @@ async function batchSizes(): Promise<{ count: number; sum: number }> {
 }
 
 beforeAll(async () => {
-  tier = await startInference(
-    loadInferenceEnv({ DATA_DIR: dataDir, INFERENCE_PORT: "0", INFERENCE_SHARED_SECRET: SECRET }),
-    pino({ level: "silent" }),
-  );
+  tier = await startTestTier(dataDir, SECRET);
   await infer(textInputs([1])); // warm the model
 });
 afterAll(async () => {

@@ -8,14 +8,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadInferenceEnv } from "../src/env";
 import { DecodeLoop, type FinishReason } from "../src/generation/decode-loop";
 import { OptimumSeq2SeqDecoder, seq2seqLayout } from "../src/generation/optimum-seq2seq";
 import { argmax, GREEDY } from "../src/generation/sampling";
-import { type RunningInference, startInference } from "../src/server";
+import type { RunningInference } from "../src/server";
 import { storeModel } from "./model-store";
+import { startTestTier } from "./test-tier";
 
 const FIXTURE = path.resolve(__dirname, "../../../packages/onnx/fixtures/tiny-seq2seq");
 const VOCAB = 97;
@@ -151,10 +150,7 @@ describe("generate extension with an encoder-decoder", () => {
   let tier: RunningInference;
 
   beforeAll(async () => {
-    tier = await startInference(
-      loadInferenceEnv({ DATA_DIR: dataDir, INFERENCE_PORT: "0", INFERENCE_SHARED_SECRET: SECRET }),
-      pino({ level: "silent" }),
-    );
+    tier = await startTestTier(dataDir, SECRET);
   });
   afterAll(async () => {
     await tier?.close();

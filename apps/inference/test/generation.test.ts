@@ -4,11 +4,10 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadInferenceEnv } from "../src/env";
-import { type RunningInference, startInference } from "../src/server";
+import type { RunningInference } from "../src/server";
 import { storeModel } from "./model-store";
+import { startTestTier } from "./test-tier";
 
 const SECRET = crypto.randomBytes(32).toString("hex");
 const TENANT_A = "tnt_01gggggggggggggggggggggggg";
@@ -78,10 +77,7 @@ async function metrics(): Promise<string> {
 }
 
 beforeAll(async () => {
-  tier = await startInference(
-    loadInferenceEnv({ DATA_DIR: dataDir, INFERENCE_PORT: "0", INFERENCE_SHARED_SECRET: SECRET }),
-    pino({ level: "silent" }),
-  );
+  tier = await startTestTier(dataDir, SECRET);
 });
 afterAll(async () => {
   await tier?.close();

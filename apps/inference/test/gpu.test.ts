@@ -8,7 +8,6 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildOnnxModel } from "@modelmarket/onnx";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadInferenceEnv } from "../src/env";
 import {
@@ -20,8 +19,9 @@ import {
   readGpuProcessMemory,
   tenantGpuEnv,
 } from "../src/gpu";
-import { type RunningInference, startInference } from "../src/server";
+import type { RunningInference } from "../src/server";
 import { storeModel } from "./model-store";
+import { startTestTier } from "./test-tier";
 
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
@@ -159,10 +159,7 @@ describe("GPU memory watch", () => {
   };
 
   beforeAll(async () => {
-    tier = await startInference(
-      loadInferenceEnv({ DATA_DIR: dataDir, INFERENCE_PORT: "0", INFERENCE_SHARED_SECRET: SECRET }),
-      pino({ level: "silent" }),
-    );
+    tier = await startTestTier(dataDir, SECRET);
   });
   afterAll(async () => {
     await tier?.close();

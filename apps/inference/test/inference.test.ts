@@ -3,11 +3,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildOnnxModel } from "@modelmarket/onnx";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadInferenceEnv } from "../src/env";
-import { type RunningInference, startInference } from "../src/server";
+import type { RunningInference } from "../src/server";
 import { storeModel } from "./model-store";
+import { startTestTier } from "./test-tier";
 
 const SECRET = crypto.randomBytes(32).toString("hex");
 const TENANT_A = "tnt_01aaaaaaaaaaaaaaaaaaaaaaaa";
@@ -81,15 +80,11 @@ const topkInputs = (scores: number[]) => [
 ];
 
 beforeAll(async () => {
-  const env = loadInferenceEnv({
-    DATA_DIR: dataDir,
-    INFERENCE_PORT: "0",
-    INFERENCE_SHARED_SECRET: SECRET,
+  tier = await startTestTier(dataDir, SECRET, {
     INFERENCE_QUEUE_LIMIT: "3",
     INFERENCE_DEADLINE_MS: "20000",
     INFERENCE_WORKER_MEMORY_BYTES: String(2 * 1024 ** 3),
   });
-  tier = await startInference(env, pino({ level: "silent" }));
 });
 afterAll(async () => {
   await tier?.close();

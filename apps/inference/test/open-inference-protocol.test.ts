@@ -8,11 +8,10 @@ import os from "node:os";
 import path from "node:path";
 import { decodeBinaryBody, encodeBinaryBody } from "@modelmarket/kserve";
 import { buildOnnxModel } from "@modelmarket/onnx";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadInferenceEnv } from "../src/env";
-import { type RunningInference, startInference } from "../src/server";
+import type { RunningInference } from "../src/server";
 import { storeModel } from "./model-store";
+import { startTestTier } from "./test-tier";
 
 const SECRET = crypto.randomBytes(32).toString("hex");
 const TENANT = "tnt_01dddddddddddddddddddddddd";
@@ -95,8 +94,7 @@ async function postBinary(url: string, header: Record<string, unknown>, inputs: 
 }
 
 beforeAll(async () => {
-  const env = loadInferenceEnv({ DATA_DIR: dataDir, INFERENCE_PORT: "0", INFERENCE_SHARED_SECRET: SECRET });
-  tier = await startInference(env, pino({ level: "silent" }));
+  tier = await startTestTier(dataDir, SECRET);
 });
 afterAll(async () => {
   await tier?.close();

@@ -5,11 +5,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { maskEmbeddingModel, runawayTextClassifier } from "@modelmarket/onnx";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadInferenceEnv } from "../src/env";
-import { type RunningInference, startInference } from "../src/server";
+import type { RunningInference } from "../src/server";
 import { storeModel } from "./model-store";
+import { startTestTier } from "./test-tier";
 
 const SECRET = crypto.randomBytes(32).toString("hex");
 const ATTACKER_1 = "tnt_01aaaaaaaaaaaaaaaaaaaaaaaa";
@@ -48,16 +47,11 @@ async function metrics(): Promise<string> {
 }
 
 beforeAll(async () => {
-  tier = await startInference(
-    loadInferenceEnv({
-      DATA_DIR: dataDir,
-      INFERENCE_PORT: "0",
-      INFERENCE_SHARED_SECRET: SECRET,
-      INFERENCE_CONCURRENCY: "2",
-      INFERENCE_DEADLINE_MS: "20000",
-      INFERENCE_FAIR_SLICE_MS: String(SLICE_MS),
-    }),
-    pino({ level: process.env.RUNAWAY_DEBUG ? "debug" : "silent" }),
+  tier = await startTestTier(
+    dataDir,
+    SECRET,
+    { INFERENCE_CONCURRENCY: "2", INFERENCE_DEADLINE_MS: "20000", INFERENCE_FAIR_SLICE_MS: String(SLICE_MS) },
+    process.env.RUNAWAY_DEBUG ? "debug" : "silent",
   );
   // Warm both models for every tenant (all-zero ids: the runaway model answers at once).
   for (const tenant of [ATTACKER_1, ATTACKER_2, VICTIM]) {

@@ -13,11 +13,10 @@ import {
   type WireTensor,
 } from "@modelmarket/kserve";
 import { buildOnnxModel } from "@modelmarket/onnx";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadInferenceEnv } from "../src/env";
-import { type RunningInference, startInference } from "../src/server";
+import type { RunningInference } from "../src/server";
 import { storeModel } from "./model-store";
+import { startTestTier } from "./test-tier";
 
 const SECRET = crypto.randomBytes(32).toString("hex");
 const TENANT = "tnt_01aaaaaaaaaaaaaaaaaaaaaaaa";
@@ -71,15 +70,7 @@ const inferFrame = (id: number, x: number[], extra: Record<string, unknown> = {}
 const closed = (socket: net.Socket) => new Promise<void>((resolve) => socket.once("close", () => resolve()));
 
 beforeAll(async () => {
-  tier = await startInference(
-    loadInferenceEnv({
-      DATA_DIR: dataDir,
-      INFERENCE_PORT: "0",
-      INFERENCE_SHARED_SECRET: SECRET,
-      INFERENCE_SOCKET: socketPath,
-    }),
-    pino({ level: "silent" }),
-  );
+  tier = await startTestTier(dataDir, SECRET, { INFERENCE_SOCKET: socketPath });
 }, 60_000);
 
 afterAll(async () => {
@@ -168,16 +159,7 @@ describe("the tier's socket (INFERENCE_SOCKET)", () => {
   });
 
   it("security: a live tier's socket is never taken over; a dead tier's leftover file is replaced", async () => {
-    const second = (dir: string) =>
-      startInference(
-        loadInferenceEnv({
-          DATA_DIR: dir,
-          INFERENCE_PORT: "0",
-          INFERENCE_SHARED_SECRET: SECRET,
-          INFERENCE_SOCKET: socketPath,
-        }),
-        pino({ level: "silent" }),
-      );
+    const second = (dir: string) => startTestTier(dir, SECRET, { INFERENCE_SOCKET: socketPath });
     await expect(second(dataDir)).rejects.toThrow(/EADDRINUSE/);
     // The first tier still answers on it.
     const { socket, next } = await connect();
@@ -200,15 +182,7 @@ describe("the tier's socket (INFERENCE_SOCKET)", () => {
     await expect(
       new Promise((resolve, reject) => net.connect(leftover).once("connect", resolve).once("error", reject)),
     ).rejects.toThrow(/ECONNREFUSED/);
-    const restarted = await startInference(
-      loadInferenceEnv({
-        DATA_DIR: other,
-        INFERENCE_PORT: "0",
-        INFERENCE_SHARED_SECRET: SECRET,
-        INFERENCE_SOCKET: leftover,
-      }),
-      pino({ level: "silent" }),
-    );
+    const restarted = await startTestTier(other, SECRET, { INFERENCE_SOCKET: leftover });
     expect(fs.statSync(leftover).isSocket()).toBe(true);
     await restarted.close();
     fs.rmSync(other, { recursive: true, force: true });

@@ -3,12 +3,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildOnnxModel } from "@modelmarket/onnx";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadInferenceEnv } from "../src/env";
-import { type RunningInference, startInference } from "../src/server";
+import type { RunningInference } from "../src/server";
 import { openWorkerCgroups, WORKERS_GROUP } from "../src/worker-cgroups";
 import { storeModel } from "./model-store";
+import { startTestTier } from "./test-tier";
 
 // The real kernel: where this machine lets the tier write its cgroup tree (root here and in
 // CI), each tenant's worker process runs in its own CPU group. Elsewhere there is nothing to
@@ -37,10 +36,7 @@ function cpuCgroupOf(pid: number): string {
 
 beforeAll(async () => {
   if (!available) return;
-  tier = await startInference(
-    loadInferenceEnv({ DATA_DIR: dataDir, INFERENCE_PORT: "0", INFERENCE_SHARED_SECRET: SECRET }),
-    pino({ level: "silent" }),
-  );
+  tier = await startTestTier(dataDir, SECRET);
 }, 60_000);
 afterAll(async () => {
   await tier?.close();

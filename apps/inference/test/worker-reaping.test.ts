@@ -6,11 +6,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildOnnxModel } from "@modelmarket/onnx";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadInferenceEnv } from "../src/env";
-import { type RunningInference, startInference } from "../src/server";
+import type { RunningInference } from "../src/server";
 import { storeModel } from "./model-store";
+import { startTestTier } from "./test-tier";
 
 const SECRET = crypto.randomBytes(32).toString("hex");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-reaping-"));
@@ -53,14 +52,7 @@ async function until(condition: () => boolean, what: string) {
 }
 
 beforeAll(async () => {
-  const env = loadInferenceEnv({
-    DATA_DIR: dataDir,
-    INFERENCE_PORT: "0",
-    INFERENCE_SHARED_SECRET: SECRET,
-    INFERENCE_WORKER_IDLE_MS: "400",
-    INFERENCE_MAX_WORKERS: "2",
-  });
-  tier = await startInference(env, pino({ level: "silent" }));
+  tier = await startTestTier(dataDir, SECRET, { INFERENCE_WORKER_IDLE_MS: "400", INFERENCE_MAX_WORKERS: "2" });
 });
 afterAll(async () => {
   await tier?.close();
