@@ -49,7 +49,7 @@ async function publishSegmenter(): Promise<string> {
 }
 
 for (const width of [1280, 375]) {
-  test(`happy: the segmentation playground lays the mask over the photo, coloured by class, with a legend of pixel shares (${width} px)`, async ({
+  test(`happy: the segmentation playground lays the mask over the photo, coloured by class, outlines each region, with a legend of pixel shares (${width} px)`, async ({
     page,
   }) => {
     const problems = watchConsole(page);
@@ -83,6 +83,22 @@ for (const width of [1280, 375]) {
         }),
       )
       .toEqual([256, 128, 140, 0]);
+    // The outlines: one region per square, traced on the squares' edges in the photo's pixels.
+    await expect(legend.getByRole("listitem").filter({ hasText: "red" })).toContainText("1 region");
+    const outlines = answer.getByRole("img", { name: "Region outlines" });
+    await expect(outlines).toBeVisible();
+    const boxes = await outlines.evaluate((svg: any) =>
+      Array.from(svg.querySelectorAll("path") as ArrayLike<any>)
+        .map((p) => {
+          const b = p.getBBox();
+          return [p.dataset.label, b.x, b.y, b.width, b.height];
+        })
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    expect(boxes).toEqual([
+      ["blue", 160, 32, 64, 64],
+      ["red", 32, 32, 64, 64],
+    ]);
     const noSideScroll = await page.evaluate(
       () => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth,
     );

@@ -26,7 +26,13 @@ export type Answer =
       height: number;
       /** 8-bit grayscale PNG (base64), the image's size: class index per pixel. */
       maskPng: string;
-      classes: { label: string; classIndex: number; pixelShare: number }[];
+      classes: {
+        label: string;
+        classIndex: number;
+        pixelShare: number;
+        /** Outlines in the image's pixels (flat x, y pairs), when the call asked for them. */
+        polygons?: { exterior: number[]; holes: number[][] }[] | null;
+      }[];
     }
   | {
       kind: "text";
@@ -223,7 +229,17 @@ export function classColour(index: number): [number, number, number] {
   return [f(0), f(8), f(4)];
 }
 
-/** The image with its mask laid over it (class 0, usually the background, left clear) and a legend. */
+/** An SVG path for a closed ring given as flat x, y pairs. */
+function ringPath(ring: number[]): string {
+  const points: string[] = [];
+  for (let i = 0; i + 1 < ring.length; i += 2) points.push(`${ring[i]} ${ring[i + 1]}`);
+  return points.length ? `M${points.join("L")}Z` : "";
+}
+
+/**
+ * The image with its mask laid over it (class 0, usually the background, left clear), each
+ * class's regions outlined when the answer has polygons, and a legend.
+ */
 function MaskView({ output }: { output: Extract<Answer, { kind: "mask" }> }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
@@ -250,6 +266,8 @@ function MaskView({ output }: { output: Extract<Answer, { kind: "mask" }> }) {
     };
     mask.src = `data:image/png;base64,${output.maskPng}`;
   }, [output]);
+  // Class 0 is left clear in the overlay, so its outline (the others' edges again) is left out too.
+  const outlined = output.classes.filter((c) => c.classIndex !== 0 && c.polygons?.length);
   return (
     <section aria-label="Segmentation">
       <p style={{ margin: 0 }}>
@@ -264,6 +282,34 @@ function MaskView({ output }: { output: Extract<Answer, { kind: "mask" }> }) {
           aria-label="Segmentation mask"
           style={{ position: "absolute", inset: 0, width: "100%", height: "100%" }}
         />
+        {outlined.length ? (
+          <svg
+            role="img"
+            aria-label="Region outlines"
+            viewBox={`0 0 ${output.width} ${output.height}`}
+            preserveAspectRatio="none"
+            style={{ position: "absolute", inset: 0, width: "100%", height: "100%", pointerEvents: "none" }}
+          >
+            {outlined.map((c) => {
+              const [r, g, b] = classColour(c.classIndex);
+              return (c.polygons ?? []).map((p, i) => (
+                <path
+                  // biome-ignore lint/suspicious/noArrayIndexKey: regions have no identity beyond their order
+                  key={`${c.classIndex}-${i}`}
+                  data-label={c.label}
+                  d={[p.exterior, ...p.holes].map(ringPath).join("")}
+                  fill="none"
+                  fillRule="evenodd"
+                  stroke={`rgb(${r} ${g} ${b})`}
+                  strokeWidth={2}
+                  vectorEffect="non-scaling-stroke"
+                >
+                  <title>{c.label}</title>
+                </path>
+              ));
+            })}
+          </svg>
+        ) : null}
       </div>
       <ul aria-label="Legend" className="legend" style={{ listStyle: "none", padding: 0 }}>
         {output.classes.map((c) => {
@@ -282,6 +328,12 @@ function MaskView({ output }: { output: Extract<Answer, { kind: "mask" }> }) {
                 }}
               />
               {c.label} <span className="muted">{(c.pixelShare * 100).toFixed(1)}%</span>
+              {c.classIndex !== 0 && c.polygons ? (
+                <span className="muted">
+                  {" "}
+                  · {c.polygons.length} region{c.polygons.length === 1 ? "" : "s"}
+                </span>
+              ) : null}
             </li>
           );
         })}

@@ -123,7 +123,8 @@ export const PLAYGROUND_CALLS: Record<string, (input: PlaygroundInput) => Promis
   ),
   "image-mask": needsImage(async ({ model, version, image }) =>
     shown(
-      await clientGql(SegmentImageDocument, { model, version, images: [{ base64: image.base64 }] }),
+      // Outlines too: the view draws them over the mask (they cost the server a few ms, no units).
+      await clientGql(SegmentImageDocument, { model, version, images: [{ base64: image.base64 }], polygons: true }),
       (d) => {
         const [first] = d.segmentImage;
         return first ? { kind: "mask", image: image.url, ...first } : null;
