@@ -13,7 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import * as ort from "onnxruntime-node";
-import { percentile, root, secrets, summary } from "./product.mjs";
+import { percentile, phaseTable, root, round2, secrets, summary } from "./product.mjs";
 
 const { ModelmarketClient } = await import(path.join(root, "packages/sdk/dist/index.js"));
 const { createTokenizer } = await import(path.join(root, "packages/tokenizers/dist/index.js"));
@@ -74,35 +74,6 @@ async function post(url, key, body) {
   return Object.fromEntries(parseServerTiming(res.headers.get("server-timing")));
 }
 
-/**
- * Where a call's time goes, p50 of each phase over the same-pace calls (the API's and the
- * tier's Server-Timing headers): request → admitted, the API → tier hop, the tier's queue, the
- * tier → worker hop, the model's compute, the durable write's wait after the model, respond.
- */
-function phaseTable(timings, clientMs) {
-  const p50 = (f) => round2(percentile(timings.map(f), 50));
-  return {
-    client: round2(percentile(clientMs, 50)),
-    admit: p50((t) => t.admit),
-    graphql: p50((t) => t.graphql),
-    prepare: p50((t) => t.admit - t.graphql),
-    apiToTier: p50((t) => t["tier-call"] - t.tier),
-    tierQueue: p50((t) => t["tier-queue"]),
-    tierToWorker: p50((t) => t["tier-worker"] - t["tier-compute"]),
-    compute: p50((t) => t["tier-compute"]),
-    tierOther: p50((t) => t.tier - t["tier-queue"] - t["tier-worker"]),
-    decode: p50((t) => t.model - t["tier-call"]),
-    commit: p50((t) => t.commit ?? 0),
-    respond: p50((t) => t.total - t.admit - t.model - (t.commit ?? 0)),
-    outsideApi: round2(
-      percentile(
-        timings.map((t, i) => clientMs[i] - t.total),
-        50,
-      ),
-    ),
-  };
-}
-
 export async function runCallPath({ url, dataDir, settings, inferenceUrl, productPid }) {
   const { durationS, rounds } = settings;
   const calls = Number(process.env.BENCH_CALLS ?? 200);
@@ -155,7 +126,7 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
     graphql.push(...roundGraphql);
     perRound.push(round2(percentile(roundGraphql, 50) / percentile(roundDirect, 50)));
   }
-  const phases = phaseTable(timings, graphql);
+  const phases = phaseTable(timings, graphql, 50);
   await session.release();
   const overhead = {
     directP50Ms: round2(percentile(direct, 50)),
@@ -257,8 +228,4 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
 function spread(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return `${round2(sorted[Math.floor(sorted.length / 2)])} (${sorted[0]}–${sorted[sorted.length - 1]})`;
-}
-
-function round2(v) {
-  return Number(v.toFixed(2));
 }

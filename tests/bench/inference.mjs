@@ -5,12 +5,16 @@
 // - noisy neighbour: tenant A's p99 while tenant B floods vs A alone, in ≥ 3 rounds, target ≤ 2.0×
 //   (issue 26; issue 14 aimed at 1.5×).
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
-import { percentile, root, secrets, summary } from "./product.mjs";
+import { percentile, phaseTable, root, round2, secrets, summary } from "./product.mjs";
 
+const require = createRequire(import.meta.url);
 const { ModelmarketClient } = await import(path.join(root, "packages/sdk/dist/index.js"));
 const { createTokenizer } = await import(path.join(root, "packages/tokenizers/dist/index.js"));
+const { parseServerTiming } = await import(path.join(root, "packages/kserve/dist/index.js"));
 
 const SENTENCE = "The food was great and the staff were lovely, I will come back.";
 const CLASSIFY = `mutation($t: [String!]!) { classifyText(model: "modelmarket/sentiment", inputs: $t) { label score } }`;
@@ -40,9 +44,10 @@ async function tenant(anon, name) {
   return key.createApiKey.secret;
 }
 
-/** Sequential GraphQL calls; returns each call's latency in ms. */
+/** Sequential GraphQL calls; returns each call's latency in ms and its Server-Timing phases. */
 async function sequential(url, key, query, variables, n) {
   const times = [];
+  const timings = [];
   for (let i = 0; i < n; i++) {
     const started = performance.now();
     const res = await fetch(`${url}/graphql`, {
@@ -53,20 +58,63 @@ async function sequential(url, key, query, variables, n) {
     const body = await res.json();
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     times.push(performance.now() - started);
+    timings.push(Object.fromEntries(parseServerTiming(res.headers.get("server-timing"))));
   }
-  return times;
+  return Object.assign(times, { timings });
 }
 
-function flood(url, key, { connections, durationS, texts }) {
-  return autocannon({
+/** autocannon's options for embedText calls of `texts` sentences at full speed. */
+function embedLoad(url, key, { connections, durationS, texts }) {
+  return {
     url: `${url}/graphql`,
     method: "POST",
     connections,
     duration: durationS,
     headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
     body: JSON.stringify({ query: EMBED, variables: { t: Array(texts).fill(SENTENCE) } }),
-  });
+  };
 }
+
+/** Throughput: autocannon's figures for `embedLoad`. */
+function flood(url, key, load) {
+  return autocannon(embedLoad(url, key, load));
+}
+
+/**
+ * Tenant B's flood, in its own thread: reading B's answers (16 × 384 floats each) on this
+ * event loop would delay A's measuring loop here and count the bench's own work as the
+ * product's. (autocannon's own `workers` option never resolves after `stop()` in 8.0.0.)
+ * `stop()` ends it; the promise gives the answers per second and the non-2xx count.
+ */
+function floodInThread(url, key, load) {
+  const worker = new Worker(FLOOD, {
+    eval: true,
+    workerData: { autocannon: require.resolve("autocannon"), options: embedLoad(url, key, load) },
+  });
+  const result = new Promise((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+  return Object.assign(result, { stop: () => worker.postMessage("stop") });
+}
+
+const FLOOD = `
+const { parentPort, workerData } = require("node:worker_threads");
+// Counted here: autocannon aggregates its figures only on the main thread.
+let answered = 0;
+let non2xx = 0;
+const started = performance.now();
+const run = require(workerData.autocannon)(workerData.options);
+run.on("response", (_client, status) => {
+  answered++;
+  if (status < 200 || status > 299) non2xx++;
+});
+parentPort.once("message", () => run.stop());
+run.then(() => {
+  const seconds = (performance.now() - started) / 1000;
+  parentPort.postMessage({ requests: { average: answered / seconds }, non2xx });
+});
+`;
 
 export async function runInference({ url, dataDir, restart, settings, inferenceUrl }) {
   const { durationS, rounds } = settings;
@@ -86,13 +134,22 @@ export async function runInference({ url, dataDir, restart, settings, inferenceU
   // Noisy neighbour, in rounds: A's sequential calls alone, then while B floods with
   // 16-sentence calls; each round's p99 ratio, so the spread across rounds shows.
   const neighbourRounds = [];
+  const aloneAll = Object.assign([], { timings: [] });
+  const contendedAll = Object.assign([], { timings: [] });
   for (let round = 0; round < Math.max(3, rounds); round++) {
     const alone = await sequential(url, keyA, CLASSIFY, { t: [SENTENCE] }, calls);
-    const flooding = flood(url, keyB, { connections: 16, durationS: 600, texts: 16 });
+    const flooding = floodInThread(url, keyB, { connections: 16, durationS: 600, texts: 16 });
     await new Promise((r) => setTimeout(r, 1000));
     const contended = await sequential(url, keyA, CLASSIFY, { t: [SENTENCE] }, calls);
     flooding.stop();
     const floodResult = await flooding;
+    for (const [all, series] of [
+      [aloneAll, alone],
+      [contendedAll, contended],
+    ]) {
+      all.push(...series);
+      all.timings.push(...series.timings);
+    }
     neighbourRounds.push({
       aloneP99Ms: round2(percentile(alone, 99)),
       contendedP99Ms: round2(percentile(contended, 99)),
@@ -115,6 +172,13 @@ export async function runInference({ url, dataDir, restart, settings, inferenceU
     aloneP50Ms: median((r) => r.aloneP50Ms),
     contendedP50Ms: median((r) => r.contendedP50Ms),
     floodReqPerSec: median((r) => r.floodReqPerSec),
+    // Where A's time goes, alone and under the flood, over all rounds' calls.
+    phases: Object.fromEntries(
+      [50, 99].flatMap((p) => [
+        [`aloneP${p}`, phaseTable(aloneAll.timings, aloneAll, p)],
+        [`contendedP${p}`, phaseTable(contendedAll.timings, contendedAll, p)],
+      ]),
+    ),
   };
   const ratios = neighbourRounds.map((r) => r.p99Ratio).sort((a, b) => a - b);
 
@@ -177,14 +241,17 @@ export async function runInference({ url, dataDir, restart, settings, inferenceU
       `(rounds ${ratios[0]}–${ratios[ratios.length - 1]}) (target <= 2.0, issue 26) ${neighbour.p99Ratio <= 2 ? "MET" : "MISSED"};` +
       ` p50 ${neighbour.contendedP50Ms} vs ${neighbour.aloneP50Ms} ms`,
   );
+  for (const [name, phases] of Object.entries(neighbour.phases)) {
+    console.log(
+      `    A's phases, ${name} (ms): ${Object.entries(phases)
+        .map(([phase, ms]) => `${phase} ${ms}`)
+        .join(", ")}`,
+    );
+  }
   return { part: "inference", batching, neighbour };
 }
 
 async function tenantIdOf(anon, key) {
   const data = await anon.withToken(key).request(`{ me { tenant { id } } }`);
   return data.me.tenant.id;
-}
-
-function round2(v) {
-  return Number(v.toFixed(2));
 }

@@ -75,3 +75,36 @@ export function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
+
+/**
+ * Where calls' time goes, the `p`th percentile of each phase over a series of calls (the API's
+ * and the tier's Server-Timing headers): request → admitted, the API → tier hop, the tier's queue, the
+ * tier → worker hop, the model's compute, the durable write's wait after the model, respond.
+ */
+export function phaseTable(timings, clientMs, p) {
+  const at = (f) => round2(percentile(timings.map(f), p));
+  return {
+    client: round2(percentile(clientMs, p)),
+    admit: at((t) => t.admit),
+    graphql: at((t) => t.graphql),
+    prepare: at((t) => t.admit - t.graphql),
+    apiToTier: at((t) => t["tier-call"] - t.tier),
+    tierQueue: at((t) => t["tier-queue"]),
+    tierToWorker: at((t) => t["tier-worker"] - t["tier-compute"]),
+    compute: at((t) => t["tier-compute"]),
+    tierOther: at((t) => t.tier - t["tier-queue"] - t["tier-worker"]),
+    decode: at((t) => t.model - t["tier-call"]),
+    commit: at((t) => t.commit ?? 0),
+    respond: at((t) => t.total - t.admit - t.model - (t.commit ?? 0)),
+    outsideApi: round2(
+      percentile(
+        timings.map((t, i) => clientMs[i] - t.total),
+        p,
+      ),
+    ),
+  };
+}
+
+export function round2(v) {
+  return Number(v.toFixed(2));
+}
