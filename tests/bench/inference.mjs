@@ -130,6 +130,12 @@ export async function runInference({ url, dataDir, restart, settings, inferenceU
   // B warm too, at its flood's shape: otherwise round 1 measures B's worker starting and
   // loading the encoder (a cold start, seconds of CPU), not a flood.
   await sequential(url, keyB, EMBED, { t: Array(16).fill(SENTENCE) }, 5);
+  // …and at its flood's concurrency: the tier batches B's calls into shapes the five calls above
+  // never made, and the first runs at each shape grow onnxruntime's memory arena.
+  const warmFlood = floodInThread(url, keyB, { connections: 16, durationS: 600, texts: 16 });
+  await new Promise((r) => setTimeout(r, 3000));
+  warmFlood.stop();
+  await warmFlood;
 
   // Noisy neighbour, in rounds: A's sequential calls alone, then while B floods with
   // 16-sentence calls; each round's p99 ratio, so the spread across rounds shows.
