@@ -129,7 +129,7 @@ async function writerThroughput(events) {
       metering: new MeteringState(),
     };
     const charged = await drive(async (r) => {
-      const outcome = await chargeCall(services, r, false);
+      const outcome = await chargeCall(services, r);
       if (outcome.status !== "charged") throw new Error(`charge ${outcome.status}`);
     });
     const count = await prisma.usageEvent.count();

@@ -109,8 +109,6 @@ const schema = z
     /** How long a call may wait for a place before RATE_LIMITED with a retry hint. */
     API_ADMISSION_MAX_WAIT_MS: z.coerce.number().int().positive().default(5_000),
     USAGE_COMMIT_MAX_DELAY_MS: z.coerce.number().int().min(0).max(100).default(0),
-    /** A charge written while its model runs waits up to this long for a burst's other charges (group-commit.ts). */
-    USAGE_COMMIT_BURST_DELAY_MS: z.coerce.number().min(0).max(20).default(2),
     PLATFORM_FEE_PERCENT: z.coerce.number().min(0).max(100).default(20),
     BILLING_CLOSE_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
     /** How often units reserved by calls that never finished (a crash) are given back; 0 = never. */

@@ -88,20 +88,15 @@ async function subscribedCall<T>(
     const started = Date.now();
     const id = newId("usageEvent");
     const charge = (result?: T) =>
-      chargeCall(
-        services,
-        {
-          ...baseRow(callable, started),
-          id,
-          requestId: scope.requestId,
-          units,
-          idempotencyKey: key,
-          requestHash,
-          response: key ? (result as unknown) : null,
-        },
-        // With a key the charge is written after the run: the caller waits on it alone.
-        Boolean(key),
-      );
+      chargeCall(services, {
+        ...baseRow(callable, started),
+        id,
+        requestId: scope.requestId,
+        units,
+        idempotencyKey: key,
+        requestHash,
+        response: key ? (result as unknown) : null,
+      });
     // Issued once the model's call is on its way (a macrotask after run() started, whose
     // request to the tier goes out in microtasks): the statement's write must not hold up the
     // model's start — a write to PostgreSQL on loopback took ~1 ms of this thread in profiles,

@@ -35,24 +35,17 @@ type ResultRow = {
  * reconcile). A subscription whose calls do not all fit is left untouched and each of those
  * calls is `refused`: the caller then goes the reserve-first way, one by one (billed-call.ts).
  */
-export function chargeCall(
-  services: AppServices,
-  call: CallToCharge,
-  /** The caller waits on this charge alone (it was not written while the model ran). */
-  urgent: boolean,
-): Promise<ChargeOutcome> {
+export function chargeCall(services: AppServices, call: CallToCharge): Promise<ChargeOutcome> {
   let committer = services.metering.chargeCommitter;
   if (!committer) {
     committer = new GroupCommit((calls) => chargeCalls(services, calls), {
       maxDelayMs: services.env.USAGE_COMMIT_MAX_DELAY_MS,
-      // A charge written while its model runs has the model's time to wait for a burst's company.
-      burstDelayMs: services.env.USAGE_COMMIT_BURST_DELAY_MS,
       maxBatch: 500,
       onError: (error, calls) => services.logger.error({ err: error, calls }, "calls could not be charged"),
     });
     services.metering.chargeCommitter = committer;
   }
-  return committer.submit(call, urgent);
+  return committer.submit(call);
 }
 
 /** The statement for one batch (exported for its test). */
