@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: figures as ratios against a baseline measured in the same run on the same
 // server, since these machines are shared and noisy. `--part foundation|callpath|inference|metering|portal|decode|generation`
-// runs one; BENCH_DATABASE_URL runs the product on PostgreSQL instead of the embedded PGlite.
+// runs one; BENCH_DATABASE_URL runs the product on PostgreSQL (an empty database) instead of the embedded PGlite.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -26,6 +26,23 @@ const parts =
   partArg > 0
     ? [process.argv[partArg + 1]]
     : ["foundation", "callpath", "inference", "metering", "portal", "decode", "generation"];
+
+if (process.env.BENCH_DATABASE_URL) {
+  // Each run publishes the catalog again with a fresh data directory (models, artifacts): a
+  // database that already holds a catalog points at another run's files, which are gone.
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL });
+  await client.connect();
+  const { rows } = await client.query(`SELECT to_regclass('public."Model"') IS NOT NULL AS used`);
+  await client.end();
+  if (rows[0].used) {
+    console.error(
+      "bench: BENCH_DATABASE_URL must name an empty database (each run publishes the catalog with its own files);" +
+        ' create one, e.g. psql -c "CREATE DATABASE bench_2"',
+    );
+    process.exit(2);
+  }
+}
 
 const port = await freePort();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mm-bench-"));
