@@ -19,6 +19,8 @@ const { parseServerTiming } = await import(path.join(root, "packages/kserve/dist
 const SENTENCE = "The food was great and the staff were lovely, I will come back.";
 const CLASSIFY = `mutation($t: [String!]!) { classifyText(model: "modelmarket/sentiment", inputs: $t) { label score } }`;
 const EMBED = `mutation($t: [String!]!) { embedText(model: "modelmarket/sentence-encoder", inputs: $t) { values } }`;
+/** Tenant B's flood: 16 connections of 16-sentence embedText calls, until stopped. */
+const B_FLOOD = { connections: 16, durationS: 600, texts: 16 };
 
 async function tenant(anon, name) {
   const signUp = await anon.request(`mutation($i: SignUpInput!) { signUp(input: $i) { token } }`, {
@@ -132,7 +134,7 @@ export async function runInference({ url, dataDir, restart, settings, inferenceU
   await sequential(url, keyB, EMBED, { t: Array(16).fill(SENTENCE) }, 5);
   // …and at its flood's concurrency: the tier batches B's calls into shapes the five calls above
   // never made, and the first runs at each shape grow onnxruntime's memory arena.
-  const warmFlood = floodInThread(url, keyB, { connections: 16, durationS: 600, texts: 16 });
+  const warmFlood = floodInThread(url, keyB, B_FLOOD);
   await new Promise((r) => setTimeout(r, 3000));
   warmFlood.stop();
   await warmFlood;
@@ -140,22 +142,15 @@ export async function runInference({ url, dataDir, restart, settings, inferenceU
   // Noisy neighbour, in rounds: A's sequential calls alone, then while B floods with
   // 16-sentence calls; each round's p99 ratio, so the spread across rounds shows.
   const neighbourRounds = [];
-  const aloneAll = Object.assign([], { timings: [] });
-  const contendedAll = Object.assign([], { timings: [] });
+  const seriesA = [];
   for (let round = 0; round < Math.max(3, rounds); round++) {
     const alone = await sequential(url, keyA, CLASSIFY, { t: [SENTENCE] }, calls);
-    const flooding = floodInThread(url, keyB, { connections: 16, durationS: 600, texts: 16 });
+    const flooding = floodInThread(url, keyB, B_FLOOD);
     await new Promise((r) => setTimeout(r, 1000));
     const contended = await sequential(url, keyA, CLASSIFY, { t: [SENTENCE] }, calls);
     flooding.stop();
     const floodResult = await flooding;
-    for (const [all, series] of [
-      [aloneAll, alone],
-      [contendedAll, contended],
-    ]) {
-      all.push(...series);
-      all.timings.push(...series.timings);
-    }
+    seriesA.push({ alone, contended });
     neighbourRounds.push({
       aloneP99Ms: round2(percentile(alone, 99)),
       contendedP99Ms: round2(percentile(contended, 99)),
@@ -180,10 +175,16 @@ export async function runInference({ url, dataDir, restart, settings, inferenceU
     floodReqPerSec: median((r) => r.floodReqPerSec),
     // Where A's time goes, alone and under the flood, over all rounds' calls.
     phases: Object.fromEntries(
-      [50, 99].flatMap((p) => [
-        [`aloneP${p}`, phaseTable(aloneAll.timings, aloneAll, p)],
-        [`contendedP${p}`, phaseTable(contendedAll.timings, contendedAll, p)],
-      ]),
+      [50, 99].flatMap((p) =>
+        ["alone", "contended"].map((when) => [
+          `${when}P${p}`,
+          phaseTable(
+            seriesA.flatMap((s) => s[when].timings),
+            seriesA.flatMap((s) => s[when]),
+            p,
+          ),
+        ]),
+      ),
     ),
   };
   const ratios = neighbourRounds.map((r) => r.p99Ratio).sort((a, b) => a - b);

@@ -77,9 +77,10 @@ export function percentile(values, p) {
 }
 
 /**
- * Where calls' time goes, the `p`th percentile of each phase over a series of calls (the API's
- * and the tier's Server-Timing headers): request → admitted, the API → tier hop, the tier's queue, the
- * tier → worker hop, the model's compute, the durable write's wait after the model, respond.
+ * Where calls' time goes, the `p`th percentile of each phase over a series of calls (the
+ * API's and the tier's Server-Timing headers): request → admitted, the API → tier hop, the
+ * tier's queue, the tier → worker hop, the model's compute, the durable write's wait after the
+ * model, respond.
  */
 export function phaseTable(timings, clientMs, p) {
   const at = (f) => round2(percentile(timings.map(f), p));
