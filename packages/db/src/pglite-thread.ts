@@ -64,11 +64,15 @@ export async function startPgliteThread(dataDir: string): Promise<PgliteThread> 
     removeSocketDir();
     throw error;
   }
-  // A crash of the thread is a crash of the database: the process must not go on without it.
+  let closing: Promise<void> | null = null;
+  // A crash of the thread is a crash of the database: the process must not go on without it
+  // (a supervisor — npm start's, Kubernetes — restarts it; the data dir's lock turns stale).
   worker.on("error", (error) => {
     throw error;
   });
-  let closing: Promise<void> | null = null;
+  worker.on("exit", (code) => {
+    if (!closing) throw new Error(`the embedded database's thread stopped (exit code ${code})`);
+  });
   return {
     host,
     port: SOCKET_PORT,
