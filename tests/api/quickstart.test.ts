@@ -75,6 +75,9 @@ describe("quick start", () => {
 
   it("happy: the banner names the API and the demo account, and the demo catalog holds a real model", async () => {
     expect(output).toContain(`http://127.0.0.1:${port}/graphql`);
+    // A first start prints no Node warning (pg's queued-query deprecation, issued through
+    // Prisma's pg adapter while seeding, used to: packages/db/src/pg-queued-query-warning.ts).
+    expect(output).not.toMatch(/\(node:\d+\) \[?\w*\]? ?\w*Warning/);
     const inferenceUrl = /Inference\s+(http:\/\/\S+)\/v2/.exec(output)?.[1];
     expect((await fetch(`${inferenceUrl}/v2/health/ready`)).status).toBe(200);
     const password = /demo@modelmarket\.dev \/ (\S+)/.exec(output)?.[1];

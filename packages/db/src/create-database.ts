@@ -4,6 +4,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { type DatabaseConfig, databaseConfigFromEnv } from "./database-config";
 import { PrismaClient } from "./generated/prisma/client.js";
+import { silenceQueuedQueryWarning } from "./pg-queued-query-warning";
 import { fixPgliteScripts } from "./pglite-script-fix";
 import { startPgliteThread } from "./pglite-thread";
 
@@ -39,6 +40,8 @@ export interface Database {
  * createDatabaseOnPglite.
  */
 export async function createDatabase(config: DatabaseConfig = databaseConfigFromEnv()): Promise<Database> {
+  // Both kinds reach the database through pg and Prisma's pg adapter (see the module for why).
+  silenceQueuedQueryWarning();
   if (config.kind === "postgres") {
     const adapter = new PrismaPg({ connectionString: config.connectionString, max: config.poolSize });
     const prisma = new PrismaClient({ adapter });

@@ -29,8 +29,9 @@ async function serve({ dataDir, socketPath }: PgliteServerInput) {
   await server.start();
   port.on("message", async (message: { kind: string }) => {
     if (message.kind !== "close") return;
-    await server.stop();
-    await db.close();
+    // The parent terminates the thread after this answer; a failing stop must not keep it waiting.
+    await server.stop().catch(() => {});
+    await db.close().catch(() => {});
     port.postMessage({ kind: "closed" } satisfies PgliteServerMessage);
   });
   port.postMessage({ kind: "ready" } satisfies PgliteServerMessage);

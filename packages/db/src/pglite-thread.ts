@@ -45,19 +45,25 @@ export async function startPgliteThread(dataDir: string): Promise<PgliteThread> 
   };
   try {
     await new Promise<void>((resolve, reject) => {
-      const failed = (error: Error) => {
-        worker.off("exit", exited);
-        reject(error);
-      };
-      const exited = (code: number) => failed(new Error(`the embedded database's thread exited (${code})`));
-      worker.once("error", failed);
-      worker.once("exit", exited);
-      worker.once("message", (message: PgliteServerMessage) => {
+      // Whichever comes first settles the start; the other two listeners go with it.
+      const settle = (error: Error | null) => {
         worker.off("error", failed);
         worker.off("exit", exited);
-        if (message.kind === "ready") resolve();
-        else reject(new Error(message.kind === "failed" ? message.message : "the embedded database did not start"));
-      });
+        worker.off("message", answered);
+        if (error) reject(error);
+        else resolve();
+      };
+      const failed = (error: Error) => settle(error);
+      const exited = (code: number) => settle(new Error(`the embedded database's thread exited (${code})`));
+      const answered = (message: PgliteServerMessage) =>
+        settle(
+          message.kind === "ready"
+            ? null
+            : new Error(message.kind === "failed" ? message.message : "the embedded database did not start"),
+        );
+      worker.once("error", failed);
+      worker.once("exit", exited);
+      worker.once("message", answered);
     });
   } catch (error) {
     await worker.terminate();
