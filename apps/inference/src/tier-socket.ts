@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import {
   decodeFrame,
   encodeFrame,
@@ -35,6 +36,9 @@ export async function listenOnSocket(
     connection.on("close", () => connections.delete(connection));
     serveConnection(ctx, guards, connection);
   });
+  // Its directory (DATA_DIR by default) may not exist yet on a first start, e.g. on PostgreSQL
+  // where nothing else has written there: created private to this user when it is missing.
+  fs.mkdirSync(path.dirname(socketPath), { recursive: true, mode: 0o700 });
   await removeStaleSocket(socketPath);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

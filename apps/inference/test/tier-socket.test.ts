@@ -187,4 +187,17 @@ describe("the tier's socket (INFERENCE_SOCKET)", () => {
     await restarted.close();
     fs.rmSync(other, { recursive: true, force: true });
   });
+
+  it("happy: a socket in a directory that does not exist yet (a first start's DATA_DIR) is served, its new directory private", async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), "mm-socket-"));
+    const fresh = path.join(other, "data", "inference.sock");
+    const tierThere = await startTestTier(other, SECRET, { INFERENCE_SOCKET: fresh });
+    try {
+      expect(fs.statSync(fresh).isSocket()).toBe(true);
+      expect(fs.statSync(path.dirname(fresh)).mode & 0o077).toBe(0);
+    } finally {
+      await tierThere.close();
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
 });
