@@ -22,8 +22,11 @@ interface TrieNode {
  */
 export class SentencePieceTokenizer {
   private readonly root: TrieNode = { children: new Map() };
+  /** Each piece's length in code points, by id. */
+  private readonly pieceLength: Int32Array;
 
   constructor(private readonly vocab: SentencePieceVocab) {
+    this.pieceLength = Int32Array.from(vocab, ([piece]) => [...piece].length);
     for (let id = RESERVED_PIECES; id < vocab.length; id++) {
       const [piece, rawScore] = vocab[id] as [string, number | null];
       const score = rawScore ?? 0;
@@ -51,54 +54,41 @@ export class SentencePieceTokenizer {
     const n = symbols.length;
     // best[end]: best score of a segmentation of symbols[0, end); 0 also means "none yet",
     // exactly as the reference does (it matters for parity when scores sum to 0).
-    const best = new Array<number>(n + 1).fill(0);
-    const chosen = new Array<number>(n + 1).fill(0);
-    // Candidate pieces grouped by end position, then by start, in the reference's order.
-    const byEnd: Map<number, { score: number; id: number; length: number }[]>[] = Array.from(
-      { length: n + 1 },
-      () => new Map(),
-    );
+    const best = new Float64Array(n + 1);
+    const chosen = new Int32Array(n + 1);
+    // The reference groups candidates by end, then visits their starts in ascending order; a
+    // forward pass over starts visits each end's candidates in that same order (one piece per
+    // start and end), and best[start] is final by then, so the ids are the same, without the
+    // per-position maps and sorts (this runs on the API's thread for every text of a call).
+    const relax = (start: number, end: number, score: number, id: number) => {
+      const total = score + (best[start] as number);
+      if (best[end] === 0 || total >= (best[end] as number)) {
+        best[end] = total;
+        chosen[end] = id;
+      }
+    };
     for (let start = 0; start < n; start++) {
-      for (const piece of this.prefixes(symbols, start)) {
-        const end = start + piece.length;
-        const list = byEnd[end]?.get(start) ?? [];
-        list.push(piece);
-        byEnd[end]?.set(start, list);
-      }
-    }
-    for (let end = 0; end <= n; end++) {
-      const starts = [...(byEnd[end] as Map<number, { score: number; id: number; length: number }[]>).keys()].sort(
-        (a, b) => a - b,
-      );
-      for (const start of starts) {
-        for (const piece of byEnd[end]?.get(start) ?? []) {
-          const score = piece.score + (best[end - piece.length] as number);
-          if (best[end] === 0 || score >= (best[end] as number)) {
-            best[end] = score;
-            chosen[end] = piece.id;
-          }
+      let found = false;
+      let node = this.root.children.get(symbols[start] as string);
+      for (let i = start; i < n && node; i++) {
+        const piece = node.piece;
+        if (piece) {
+          found = true;
+          relax(start, start + piece.length, piece.score, piece.id);
         }
+        node = node.children.get(symbols[i + 1] as string);
       }
+      // A symbol no piece starts with: a lone unknown.
+      if (!found) relax(start, start + 1, 0, UNKNOWN_ID);
     }
     const ids: number[] = [];
     for (let end = n; end > 0; ) {
       const id = chosen[end] as number;
       ids.push(id);
-      end -= [...(this.vocab[id] as [string, number | null])[0]].length;
+      // As the reference: step back by the chosen piece's own length (for <unk>, its text's).
+      end -= this.pieceLength[id] as number;
     }
     ids.reverse();
     return ids.filter((id, i) => !(id === UNKNOWN_ID && ids[i - 1] === UNKNOWN_ID));
-  }
-
-  /** Every vocabulary piece that starts at `start`; a lone unknown symbol when none does. */
-  private prefixes(symbols: string[], start: number): { score: number; id: number; length: number }[] {
-    const found: { score: number; id: number; length: number }[] = [];
-    let node = this.root.children.get(symbols[start] as string);
-    for (let i = start; i < symbols.length && node; i++) {
-      if (node.piece) found.push(node.piece);
-      node = node.children.get(symbols[i + 1] as string);
-    }
-    if (!found.length) found.push({ score: 0, id: UNKNOWN_ID, length: 1 });
-    return found;
   }
 }
