@@ -12,6 +12,7 @@ import { ModelLifecycleResolver } from "./graphql/resolvers/model-lifecycle.reso
 import { SubscriptionResolver } from "./graphql/resolvers/subscription.resolver";
 import { TaskResolver } from "./graphql/resolvers/task.resolver";
 import { DateTimeScalar } from "./graphql/types/scalars";
+import { validateArgs } from "./graphql/validate-args";
 import { TASK_RESOLVERS } from "./tasks/registry";
 
 let built: Promise<GraphQLSchema> | undefined;
@@ -49,7 +50,7 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
     authChecker,
     authMode: "error",
     // Inputs are validated classes; errors never echo the submitted values back.
-    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+    validateFn: validateArgs,
   });
   return built;
 }
