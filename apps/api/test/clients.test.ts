@@ -25,6 +25,8 @@ describe("standard clients", () => {
     const withKey = await fetch(url, { headers: { authorization: `Bearer ${tenant.token}` } });
     expect(withKey.status).toBe(200);
     expect(((await withKey.json()) as Body).data).toEqual({ me: { email: tenant.email } });
+    // No ETag: each answer carries its own request id, so none could ever be revalidated.
+    expect(withKey.headers.get("etag")).toBeNull();
     const simple = await fetch(url);
     expect(simple.status).toBe(400);
     const body = (await simple.json()) as Body;
