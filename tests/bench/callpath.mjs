@@ -9,6 +9,7 @@
 //   saturation (16 connections), next to the same for `{ __typename }`; goal ≤ 1.2 ms (PostgreSQL);
 // - throughput: the full product ÷ the tier alone (KServe infer with the same tokens, same
 //   connections, interleaved rounds), goal ≥ 0.7.
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -74,6 +75,23 @@ async function post(url, key, body) {
   return Object.fromEntries(parseServerTiming(res.headers.get("server-timing")));
 }
 
+/**
+ * A bare Node HTTP server in its own process answering what `{ __typename }` answers: what
+ * HTTP on loopback costs this client at this pace, which no server can take away.
+ */
+async function bareServer() {
+  const code = `require("node:http").createServer((req, res) => {
+    req.resume();
+    req.on("end", () => { res.setHeader("content-type", "application/json"); res.end('{"data":{"__typename":"Query"}}'); });
+  }).listen(0, "127.0.0.1", function () { process.send(this.address().port); });`;
+  const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const port = await new Promise((resolve, reject) => {
+    child.once("message", resolve);
+    child.once("exit", (code) => reject(new Error(`bare server exited (${code})`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, close: () => child.kill() };
+}
+
 export async function runCallPath({ url, dataDir, settings, inferenceUrl, productPid }) {
   const { durationS, rounds } = settings;
   const calls = Number(process.env.BENCH_CALLS ?? 200);
@@ -101,6 +119,8 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
   const graphql = [];
   const timings = [];
   const trivialMs = [];
+  const bareMs = [];
+  const bare = await bareServer();
   for (let i = 0; i < 30; i++) {
     await session.run(feeds);
     await post(url, key, body);
@@ -121,18 +141,33 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
       started = performance.now();
       await post(url, key, TRIVIAL);
       trivialMs.push(performance.now() - started);
+      // Under the floor: the same client against a server that does nothing but answer.
+      started = performance.now();
+      await (
+        await fetch(bare.url, { method: "POST", headers: { "content-type": "application/json" }, body: TRIVIAL })
+      ).json();
+      bareMs.push(performance.now() - started);
     }
     direct.push(...roundDirect);
     graphql.push(...roundGraphql);
     perRound.push(round2(percentile(roundGraphql, 50) / percentile(roundDirect, 50)));
   }
   const phases = phaseTable(timings, graphql, 50);
+  bare.close();
   await session.release();
   const overhead = {
     directP50Ms: round2(percentile(direct, 50)),
     graphqlP50Ms: round2(percentile(graphql, 50)),
     graphqlP99Ms: round2(percentile(graphql, 99)),
     trivialP50Ms: round2(percentile(trivialMs, 50)),
+    bareHttpP50Ms: round2(percentile(bareMs, 50)),
+    // The API's own part of a call: Server-Timing's total (from the request's arrival to its answer).
+    insideApiP50Ms: round2(
+      percentile(
+        timings.map((t) => t.total),
+        50,
+      ),
+    ),
     perRound,
   };
   overhead.ratio = round2(overhead.graphqlP50Ms / overhead.directP50Ms);
@@ -205,6 +240,11 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
     `  floor: { __typename } with the key at the same pace p50 ${overhead.trivialP50Ms} ms (HTTP, Express, Apollo, ` +
       `the key: what every call pays before its model) → (floor + session.run) ÷ session.run = ` +
       `${round2((overhead.trivialP50Ms + overhead.directP50Ms) / overhead.directP50Ms)}×`,
+  );
+  console.log(
+    `  under the floor: a bare Node HTTP server (own process) answering the same client at the same pace p50 ` +
+      `${overhead.bareHttpP50Ms} ms; inside the API (Server-Timing total) p50 ${overhead.insideApiP50Ms} ms → ` +
+      `${round2(overhead.insideApiP50Ms / overhead.directP50Ms)}× session.run`,
   );
   console.log(
     `  phases (p50 ms): ${Object.entries(phases)
