@@ -83,12 +83,16 @@ async function bareServer() {
   const code = `require("node:http").createServer((req, res) => {
     req.resume();
     req.on("end", () => { res.setHeader("content-type", "application/json"); res.end('{"data":{"__typename":"Query"}}'); });
-  }).listen(0, "127.0.0.1", function () { process.send(this.address().port); });`;
+  }).listen(0, "127.0.0.1", function () { process.send(this.address().port); });
+  process.on("disconnect", () => process.exit());`;
   const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
   const port = await new Promise((resolve, reject) => {
     child.once("message", resolve);
     child.once("exit", (code) => reject(new Error(`bare server exited (${code})`)));
   });
+  // Never what keeps the bench running; it exits with the bench (its IPC channel closes) if the bench fails.
+  child.unref();
+  child.channel?.unref();
   return { url: `http://127.0.0.1:${port}`, close: () => child.kill() };
 }
 

@@ -122,7 +122,7 @@ export async function startApi(services: AppServices, port: number, host: string
   const app = express();
   app.disable("x-powered-by");
   // No ETags: every GraphQL answer carries its own request id, so no two are alike and none
-  // could ever be answered 304; Express would still SHA-1 each body (~1 % of the API's CPU).
+  // could ever be answered 304; Express would still SHA-1 each body (1.6 % of the API's busy CPU, profiled).
   app.set("etag", false);
   // Proxies trusted by address (an ingress); none by default: see http/client-address.ts.
   app.set("trust proxy", env.TRUST_PROXY === "" ? false : env.TRUST_PROXY);
