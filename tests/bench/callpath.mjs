@@ -79,21 +79,43 @@ async function post(url, key, body) {
  * A bare Node HTTP server in its own process answering what `{ __typename }` answers: what
  * HTTP on loopback costs this client at this pace, which no server can take away.
  */
-async function bareServer() {
+function bareServer() {
   const code = `require("node:http").createServer((req, res) => {
     req.resume();
     req.on("end", () => { res.setHeader("content-type", "application/json"); res.end('{"data":{"__typename":"Query"}}'); });
   }).listen(0, "127.0.0.1", function () { process.send(this.address().port); });
   process.on("disconnect", () => process.exit());`;
-  const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  return listening(spawn(process.execPath, ["-e", code], { stdio: ["ignore", "ignore", "inherit", "ipc"] }));
+}
+
+/**
+ * The design's floor (bare-chain.mjs): a bare HTTP server handing the token ids over IPC to a
+ * bare process running the same model, through `relays` bare processes in between.
+ */
+function bareChain(modelPath, relays) {
+  const script = path.join(root, "tests", "bench", "bare-chain.mjs");
+  return listening(
+    spawn(process.execPath, [script, "front", modelPath, String(relays)], {
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+    }),
+  );
+}
+
+/** A bench server process once it has sent its port. */
+async function listening(child) {
   const port = await new Promise((resolve, reject) => {
     child.once("message", resolve);
-    child.once("exit", (code) => reject(new Error(`bare server exited (${code})`)));
+    child.once("exit", (code) => reject(new Error(`bench server exited (${code})`)));
   });
   // Never what keeps the bench running; it exits with the bench (its IPC channel closes) if the bench fails.
   child.unref();
   child.channel?.unref();
   return { url: `http://127.0.0.1:${port}`, close: () => child.kill() };
+}
+
+/** One POST of a JSON body to a bench server, read to its end. */
+async function postJson(url, body) {
+  return (await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body })).json();
 }
 
 export async function runCallPath({ url, dataDir, settings, inferenceUrl, productPid }) {
@@ -125,9 +147,15 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
   const trivialMs = [];
   const bareMs = [];
   const bare = await bareServer();
+  // The design's floor: one process hop to the model (a direct API → worker path), and two
+  // (the API → tier → worker path the product has).
+  const chains = [await bareChain(path.join(zoo, "model.onnx"), 0), await bareChain(path.join(zoo, "model.onnx"), 1)];
+  const chainMs = chains.map(() => []);
+  const idsBody = JSON.stringify({ ids });
   for (let i = 0; i < 30; i++) {
     await session.run(feeds);
     await post(url, key, body);
+    for (const chain of chains) await postJson(chain.url, idsBody);
   }
   // Each round: `calls` interleaved pairs and its own ratio, so the spread across rounds shows.
   const perRound = [];
@@ -147,10 +175,13 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
       trivialMs.push(performance.now() - started);
       // Under the floor: the same client against a server that does nothing but answer.
       started = performance.now();
-      await (
-        await fetch(bare.url, { method: "POST", headers: { "content-type": "application/json" }, body: TRIVIAL })
-      ).json();
+      await postJson(bare.url, TRIVIAL);
       bareMs.push(performance.now() - started);
+      for (const [c, chain] of chains.entries()) {
+        started = performance.now();
+        await postJson(chain.url, idsBody);
+        chainMs[c].push(performance.now() - started);
+      }
     }
     direct.push(...roundDirect);
     graphql.push(...roundGraphql);
@@ -158,6 +189,7 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
   }
   const phases = phaseTable(timings, graphql, 50);
   bare.close();
+  for (const chain of chains) chain.close();
   await session.release();
   const overhead = {
     directP50Ms: round2(percentile(direct, 50)),
@@ -165,6 +197,7 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
     graphqlP99Ms: round2(percentile(graphql, 99)),
     trivialP50Ms: round2(percentile(trivialMs, 50)),
     bareHttpP50Ms: round2(percentile(bareMs, 50)),
+    bareChainP50Ms: chainMs.map((ms) => round2(percentile(ms, 50))),
     // The API's own part of a call: Server-Timing's total (from the request's arrival to its answer).
     insideApiP50Ms: round2(
       percentile(
@@ -249,6 +282,12 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
     `  under the floor: a bare Node HTTP server (own process) answering the same client at the same pace p50 ` +
       `${overhead.bareHttpP50Ms} ms; inside the API (Server-Timing total) p50 ${overhead.insideApiP50Ms} ms → ` +
       `${round2(overhead.insideApiP50Ms / overhead.directP50Ms)}× session.run`,
+  );
+  const [oneHop, twoHops] = overhead.bareChainP50Ms;
+  console.log(
+    `  the design's floor: bare processes at the same pace, HTTP in and the model in its own process, ` +
+      `one IPC hop p50 ${oneHop} ms → ${round2(oneHop / overhead.directP50Ms)}×, two hops (the API → tier → worker ` +
+      `shape) ${twoHops} ms → ${round2(twoHops / overhead.directP50Ms)}× session.run`,
   );
   console.log(
     `  phases (p50 ms): ${Object.entries(phases)
