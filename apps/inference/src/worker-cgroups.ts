@@ -92,6 +92,7 @@ export function openWorkerCgroups(
 function groups(workers: string, weightFile: string, weight: number, version: string): WorkerCgroups {
   fs.mkdirSync(workers, { recursive: true });
   fs.writeFileSync(path.join(workers, weightFile), String(weight));
+  sweepEmptyGroups(workers);
   const tenantGroup = (tenantId: string) => {
     // The id becomes a directory name: only the tier's own tenant ids, never a path.
     if (!TENANT_ID.test(tenantId)) throw new Error(`not a tenant id: ${tenantId}`);
@@ -101,9 +102,18 @@ function groups(workers: string, weightFile: string, weight: number, version: st
     description: `cgroup ${version} ${workers}`,
     place(tenantId, pid) {
       const dir = tenantGroup(tenantId);
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, weightFile), String(weight));
-      fs.writeFileSync(path.join(dir, "cgroup.procs"), String(pid));
+      // Twice at most: another tier starting on this tree may sweep the group away between
+      // its making and the process joining it (it was empty then).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          fs.mkdirSync(dir, { recursive: true });
+          fs.writeFileSync(path.join(dir, weightFile), String(weight));
+          fs.writeFileSync(path.join(dir, "cgroup.procs"), String(pid));
+          return;
+        } catch (error) {
+          if (attempt >= 2 || (error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        }
+      }
     },
     release(tenantId) {
       try {
@@ -113,6 +123,25 @@ function groups(workers: string, weightFile: string, weight: number, version: st
       }
     },
   };
+}
+
+/**
+ * Removes the tenant groups no process is in any more: a tier that was killed, or stopped
+ * before its workers' exits reached it, never released theirs, and each would otherwise stay in
+ * the kernel's tree for good (one per tenant and tier start). A group still holding a process (a
+ * worker of another tier sharing this tree) is kept: the kernel refuses to remove it anyway.
+ */
+function sweepEmptyGroups(workers: string): void {
+  for (const entry of fs.readdirSync(workers, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !entry.name.startsWith("tenant-")) continue;
+    const dir = path.join(workers, entry.name);
+    if (readOrEmpty(path.join(dir, "cgroup.procs")) !== "") continue;
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      // A worker placed meanwhile, or not a cgroup directory: it stays.
+    }
+  }
 }
 
 function readOrEmpty(file: string): string {

@@ -73,4 +73,20 @@ describe.skipIf(!available)("tenant worker CPU groups on this machine's kernel",
     expect(weights.size).toBe(1);
     expect(cpuCgroupOf(process.pid)).toBe(tierGroup);
   });
+
+  it("happy: a tier starting sweeps the empty tenant groups a killed tier left behind, and keeps the ones in use", () => {
+    const live = tier.workers.get(TENANTS[0] as string)?.pid as number;
+    const liveGroup = cpuCgroupOf(live);
+    const mount = ["/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroup"].find((m) =>
+      fs.existsSync(path.join(m, liveGroup)),
+    ) as string;
+    // What a tier killed with its workers leaves: a tenant's group with no process in it.
+    const stale = path.join(mount, path.posix.dirname(liveGroup), "tenant-tnt_01cgroupstaleaaaaaaaaaaaaaa");
+    fs.mkdirSync(stale, { recursive: true });
+    expect(fs.readFileSync(path.join(stale, "cgroup.procs"), "utf8")).toBe("");
+    expect(openWorkerCgroups().cgroups).not.toBeNull();
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(cpuCgroupOf(live)).toBe(liveGroup);
+    expect(fs.existsSync(path.join(mount, liveGroup))).toBe(true);
+  });
 });
