@@ -99,6 +99,8 @@ async function writerThroughput(events) {
       outcome: "SUCCESS",
       units: 1,
       billedUnits: 0,
+      inputUnits: null,
+      billedOutputUnits: 0,
       amountMicros: 0n,
       latencyMs: 3,
       idempotencyKey: null,
