@@ -97,6 +97,8 @@ export async function runDecode({ url, settings }) {
     const loaded = await sessionCalls(url, victim, windowMs);
     flood.postMessage("stop");
     const outcome = await new Promise((r) => flood.once("message", r));
+    // Its message listener (and fetch's kept-alive sockets) would hold the bench open at the end.
+    await flood.terminate();
     decodedImages += outcome.served * images.length;
     attackError ??= outcome.error;
     const figure = (times) => ({ p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), n: times.length });
