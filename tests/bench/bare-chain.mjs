@@ -19,8 +19,8 @@ process.on("disconnect", () => process.exit());
 
 /** The next process of the chain, over IPC; `call` sends one message and resolves its reply. */
 function next() {
-  const role = relays > 0 ? "relay" : "worker";
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), role, modelPath, String(relays - 1)], {
+  const nextRole = relays > 0 ? "relay" : "worker";
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), nextRole, modelPath, String(relays - 1)], {
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     serialization: "advanced",
   });

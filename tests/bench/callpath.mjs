@@ -126,7 +126,8 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
 
   // Same-pace overhead.
   const zoo = path.join(dataDir, "model-zoo", "sentiment");
-  const session = await ort.InferenceSession.create(path.join(zoo, "model.onnx"), {
+  const modelPath = path.join(zoo, "model.onnx");
+  const session = await ort.InferenceSession.create(modelPath, {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
   });
@@ -149,7 +150,7 @@ export async function runCallPath({ url, dataDir, settings, inferenceUrl, produc
   const bare = await bareServer();
   // The design's floor: one process hop to the model (a direct API → worker path), and two
   // (the API → tier → worker path the product has).
-  const chains = [await bareChain(path.join(zoo, "model.onnx"), 0), await bareChain(path.join(zoo, "model.onnx"), 1)];
+  const chains = [await bareChain(modelPath, 0), await bareChain(modelPath, 1)];
   const chainMs = chains.map(() => []);
   const idsBody = JSON.stringify({ ids });
   for (let i = 0; i < 30; i++) {

@@ -34,6 +34,14 @@ function cpuCgroupOf(pid: number): string {
   return line ? line.slice(line.lastIndexOf(":") + 1) : "";
 }
 
+/** A cgroup's directory, in whichever hierarchy the kernel has it. */
+function cgroupDir(group: string): string {
+  const mount = ["/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroup"].find((m) =>
+    fs.existsSync(path.join(m, group)),
+  ) as string;
+  return path.join(mount, group);
+}
+
 beforeAll(async () => {
   if (!available) return;
   tier = await startTestTier(dataDir, SECRET);
@@ -61,10 +69,7 @@ describe.skipIf(!available)("tenant worker CPU groups on this machine's kernel",
       const group = cpuCgroupOf(pid);
       expect(group).toBe(path.posix.join(tierGroup, WORKERS_GROUP, `tenant-${tenant}`));
       // The group's own weight file, in whichever hierarchy the kernel has.
-      const mount = ["/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroup"].find((m) =>
-        fs.existsSync(path.join(m, group)),
-      ) as string;
-      const dir = path.join(mount, group);
+      const dir = cgroupDir(group);
       const file = fs.existsSync(path.join(dir, "cpu.shares")) ? "cpu.shares" : "cpu.weight";
       weights.add(fs.readFileSync(path.join(dir, file), "utf8").trim());
       expect(fs.readFileSync(path.join(dir, "cgroup.procs"), "utf8").split("\n")).toContain(String(pid));
@@ -77,16 +82,14 @@ describe.skipIf(!available)("tenant worker CPU groups on this machine's kernel",
   it("happy: a tier starting sweeps the empty tenant groups a killed tier left behind, and keeps the ones in use", () => {
     const live = tier.workers.get(TENANTS[0] as string)?.pid as number;
     const liveGroup = cpuCgroupOf(live);
-    const mount = ["/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroup"].find((m) =>
-      fs.existsSync(path.join(m, liveGroup)),
-    ) as string;
+    const liveDir = cgroupDir(liveGroup);
     // What a tier killed with its workers leaves: a tenant's group with no process in it.
-    const stale = path.join(mount, path.posix.dirname(liveGroup), "tenant-tnt_01cgroupstaleaaaaaaaaaaaaaa");
+    const stale = path.join(path.dirname(liveDir), "tenant-tnt_01cgroupstaleaaaaaaaaaaaaaa");
     fs.mkdirSync(stale, { recursive: true });
     expect(fs.readFileSync(path.join(stale, "cgroup.procs"), "utf8")).toBe("");
     expect(openWorkerCgroups().cgroups).not.toBeNull();
     expect(fs.existsSync(stale)).toBe(false);
     expect(cpuCgroupOf(live)).toBe(liveGroup);
-    expect(fs.existsSync(path.join(mount, liveGroup))).toBe(true);
+    expect(fs.existsSync(liveDir)).toBe(true);
   });
 });
