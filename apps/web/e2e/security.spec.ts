@@ -1,6 +1,16 @@
 import { maskEmbeddingModel } from "@modelmarket/onnx";
 import { expect, test } from "@playwright/test";
-import { api, PASSWORD, signUpInPortal, uniqueEmail, uploadArtifact, VOCAB, watchConsole } from "./support";
+import {
+  api,
+  PASSWORD,
+  postUnsized,
+  sendChunkedMiB,
+  signUpInPortal,
+  uniqueEmail,
+  uploadArtifact,
+  VOCAB,
+  watchConsole,
+} from "./support";
 
 test("security: a signed-out visitor is sent to sign in from every dashboard", async ({ page }) => {
   const problems = watchConsole(page);
@@ -171,23 +181,10 @@ test("security: an oversized body to the portal's API proxy is refused while str
   expect((await declared.json()).errors[0].extensions.code).toBe("PAYLOAD_TOO_LARGE");
   // Streamed without a length (chunked): refused once the limit is passed, not after 40 MB.
   const base = test.info().project.use.baseURL as string;
-  let sent = 0;
-  const chunk = new TextEncoder().encode("x".repeat(1024 * 1024));
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (sent >= 40) return controller.close();
-      sent++;
-      controller.enqueue(sent === 1 ? new TextEncoder().encode('{"query":"{ __typename }","pad":"') : chunk);
-    },
-  });
-  const streamed = await fetch(`${base}/api/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body,
-    duplex: "half",
-  } as RequestInit);
+  const streamed = await postUnsized(base, "/api/graphql", "application/json", '{"query":"{ __typename }","pad":"', 40);
+  streamed.socket.destroy();
   expect(streamed.status).toBe(413);
-  expect(sent).toBeLessThan(40);
+  expect(streamed.sentMiB).toBeLessThan(40);
   // The portal keeps serving.
   expect((await page.request.get("/icon.svg")).ok()).toBe(true);
 });
@@ -229,22 +226,13 @@ test("security: next-auth's routes refuse large or unsized bodies before reading
     body: `email=a%40b.c&password=${"x".repeat(2 * 1024 * 1024)}`,
   });
   expect(big.status).toBe(413);
-  let sent = 0;
-  const chunk = new TextEncoder().encode("x".repeat(1024 * 1024));
-  const streamed = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent >= 40) return controller.close();
-        sent++;
-        controller.enqueue(chunk);
-      },
-    }),
-    duplex: "half",
-  } as RequestInit);
-  expect(streamed.status).toBe(411);
-  expect(sent).toBeLessThan(40);
+  // Without a length: refused on the headers alone, before a byte of the body is sent.
+  const unsized = await postUnsized(base, "/api/auth/callback/credentials", "application/x-www-form-urlencoded", "", 0);
+  expect(unsized.status).toBe(411);
+  // What a client sends anyway is read and dropped up to the guard's drain cap, then cut: 40 MiB never all go in.
+  const more = await sendChunkedMiB(unsized.socket, 40, () => false);
+  await expect.poll(() => unsized.socket.destroyed, { timeout: 10_000 }).toBe(true);
+  expect(more).toBeLessThan(40);
   expect((await page.request.get("/icon.svg")).ok()).toBe(true);
 });
 
